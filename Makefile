@@ -1,0 +1,134 @@
+# wijkscan - plain GNU make.  `make` builds build/wijkscan; `make run` installs
+# what is missing, builds and runs the default study; `make test` installs,
+# builds and runs every test.  SAN=1 builds with ASan+UBSan; DEVELOPER=1 (and
+# CI) adds -Werror.
+
+PREFIX  ?= /usr/local
+DESTDIR ?=
+BUILD   ?= build
+CC      ?= cc
+
+PKGS := gdal proj sqlite3 spatialite cairo pangocairo gsl inih
+PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+PKG_LIBS   = $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lglpk -lm -lpthread
+
+WS_CFLAGS := -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE -Iinclude \
+	-Wall -Wextra -Wpedantic -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
+	-Wold-style-definition -Wvla -Wwrite-strings -Wformat=2 -Wpointer-arith \
+	-MMD -MP
+ifeq ($(origin CFLAGS),default)
+CFLAGS := -O2 -g
+endif
+CFLAGS ?= -O2 -g
+ifneq ($(DEVELOPER)$(CI),)
+WS_CFLAGS += -Werror
+endif
+ifeq ($(SAN),1)
+BUILD := build-san
+WS_CFLAGS += -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
+WS_LDFLAGS += -fsanitize=address,undefined
+endif
+
+VERSION := $(shell cat VERSION 2>/dev/null || echo 0.0.0)
+WS_CFLAGS += -DWS_VERSION=\"$(VERSION)\" -DWS_DATADIR=\"$(PREFIX)/share/wijkscan\"
+
+LIB_SRC := $(sort $(wildcard src/core/*.c src/load/*.c src/store/*.c src/analyse/*.c \
+	src/protect/*.c src/render/*.c src/report/*.c))
+CLI_SRC := src/main.c $(sort $(wildcard src/cli/*.c))
+LIB_OBJ := $(LIB_SRC:%.c=$(BUILD)/%.o)
+CLI_OBJ := $(CLI_SRC:%.c=$(BUILD)/%.o)
+LIB     := $(BUILD)/libwijkscan.a
+BIN     := $(BUILD)/wijkscan
+
+TEST_SRC := $(sort $(wildcard tests/unit/test_*.c))
+TEST_BIN := $(TEST_SRC:tests/unit/%.c=$(BUILD)/tests/%)
+
+.PHONY: all deps run test unit cli check format format-check tidy check-includes \
+	valgrind bench clean install uninstall
+.DEFAULT_GOAL := all
+
+all: $(BIN)
+
+deps:
+	@sh scripts/install-deps.sh
+
+ifeq ($(V),1)
+Q :=
+else
+Q := @
+endif
+
+$(BUILD)/%.o: %.c
+	@mkdir -p $(dir $@)
+	@$(if $(Q),echo "  CC      $<")
+	$(Q)$(CC) $(WS_CFLAGS) $(PKG_CFLAGS) $(CPPFLAGS) $(CFLAGS) -c -o $@ $<
+
+$(LIB): $(LIB_OBJ)
+	@rm -f $@
+	@$(if $(Q),echo "  AR      $@")
+	$(Q)ar rcs $@ $^
+
+$(BIN): $(CLI_OBJ) $(LIB)
+	@$(if $(Q),echo "  LINK    $@")
+	$(Q)$(CC) $(WS_LDFLAGS) $(LDFLAGS) -o $@ $(CLI_OBJ) $(LIB) $(PKG_LIBS)
+
+$(BUILD)/tests/%: tests/unit/%.c tests/helpers.h $(LIB)
+	@mkdir -p $(dir $@)
+	@$(if $(Q),echo "  TEST    $@")
+	$(Q)$(CC) $(WS_CFLAGS) -Itests $(PKG_CFLAGS) $(CPPFLAGS) $(CFLAGS) $(WS_LDFLAGS) $(LDFLAGS) \
+		-o $@ $< $(LIB) $(PKG_LIBS) -lcmocka
+
+run: deps
+	@$(MAKE) --no-print-directory all
+	$(BIN) run
+
+# `make test`: install what is missing, build, run unit and CLI tests.
+test: deps
+	@$(MAKE) --no-print-directory all $(TEST_BIN)
+	@$(MAKE) --no-print-directory unit cli
+
+unit: $(TEST_BIN)
+	@VALGRIND="$(VALGRIND)" sh scripts/run-unit-tests.sh $(TEST_BIN)
+
+cli: $(BIN)
+	@VALGRIND="$(VALGRIND)" sh scripts/run-cli-tests.sh $(BIN)
+
+VALGRIND_CMD := valgrind -q --leak-check=full --errors-for-leak-kinds=definite \
+	--error-exitcode=99 --suppressions=tests/valgrind.supp
+valgrind: deps
+	@$(MAKE) --no-print-directory all $(TEST_BIN)
+	@$(MAKE) --no-print-directory unit cli VALGRIND="$(VALGRIND_CMD)"
+
+check: format-check check-includes tidy test
+
+format:
+	clang-format -i $(LIB_SRC) $(CLI_SRC) $(wildcard include/wijkscan/*.h) $(TEST_SRC) tests/helpers.h
+
+format-check:
+	@sh scripts/check-format.sh
+
+check-includes:
+	@sh scripts/check-includes.sh
+
+tidy:
+	@sh scripts/run-tidy.sh "$(WS_CFLAGS) $(PKG_CFLAGS)"
+
+bench: all
+	@sh scripts/bench.sh
+
+install: $(BIN)
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/wijkscan/maps \
+		$(DESTDIR)$(PREFIX)/share/wijkscan/data/groningen
+	install -m 755 $(BIN) $(DESTDIR)$(PREFIX)/bin/wijkscan
+	install -m 644 data/groningen.ini $(DESTDIR)$(PREFIX)/share/wijkscan/data/
+	install -m 644 data/groningen/* $(DESTDIR)$(PREFIX)/share/wijkscan/data/groningen/
+	if ls maps/*.ini >/dev/null 2>&1; then install -m 644 maps/*.ini $(DESTDIR)$(PREFIX)/share/wijkscan/maps/; fi
+
+uninstall:
+	rm -f $(DESTDIR)$(PREFIX)/bin/wijkscan
+	rm -rf $(DESTDIR)$(PREFIX)/share/wijkscan
+
+clean:
+	rm -rf build build-san
+
+-include $(LIB_OBJ:.o=.d) $(CLI_OBJ:.o=.d)

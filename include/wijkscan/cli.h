@@ -1,0 +1,67 @@
+/*
+ * cli.h - the subcommands (one cmd_<name>.c each) and their shared helpers.
+ *
+ * Only src/main.c and src/cli/ know about argv.  A command parses its options
+ * with getopt_long, calls the stage API, and returns a ws status with err
+ * filled; main prints the error and picks the exit code.
+ */
+#ifndef WIJKSCAN_CLI_H
+#define WIJKSCAN_CLI_H
+
+#include <stdbool.h>
+
+#include "wijkscan/conf.h"
+#include "wijkscan/err.h"
+
+typedef int (*ws_cmd_fn)(int argc, char **argv, struct ws_err *err);
+
+struct ws_cmd {
+    const char *name;
+    ws_cmd_fn fn;
+    const char *summary;
+    const char *const *usage; /* NULL-terminated lines */
+};
+
+/* The command table (main.c). */
+const struct ws_cmd *ws_cli_commands(void);
+const struct ws_cmd *ws_cli_find(const char *name);
+
+/* Options shared by the stage commands. */
+struct ws_cli_opts {
+    const char *study; /* -c, NULL: the embedded default study */
+    const char *out;   /* -o, NULL: the study's [output] dir */
+};
+
+/* Parses -c/-o (and -h) for command `cmd`; a usage error sets err (WS_EUSAGE)
+ * with a hint naming 'wijkscan help CMD'.  Sets *help when -h was given. */
+int ws_cli_parse_common(const struct ws_cmd *cmd, int argc, char **argv, bool allow_out,
+                        struct ws_cli_opts *o, bool *help, struct ws_err *err);
+
+/* Loads the study named by o (or the default study). */
+int ws_cli_load_study(const struct ws_cli_opts *o, struct ws_study *st, struct ws_err *err);
+
+/* The output folder: -o, else the study's [output] dir. Borrowed. */
+const char *ws_cli_out_dir(const struct ws_cli_opts *o, const struct ws_study *st);
+
+/* Prints a command's usage to stdout. */
+void ws_cli_print_usage(const struct ws_cmd *cmd);
+
+/* Shared by load and run: read, validate, write the store, print counts. */
+int ws_cli_do_load(const struct ws_study *st, const char *out_dir, struct ws_err *err);
+
+/* Usage text of each command (NULL-terminated lines). */
+const char *const *ws_cmd_run_usage(void);
+const char *const *ws_cmd_check_usage(void);
+const char *const *ws_cmd_load_usage(void);
+const char *const *ws_cmd_help_usage(void);
+
+int ws_cmd_run(int argc, char **argv, struct ws_err *err);
+int ws_cmd_check(int argc, char **argv, struct ws_err *err);
+int ws_cmd_load(int argc, char **argv, struct ws_err *err);
+int ws_cmd_help(int argc, char **argv, struct ws_err *err);
+
+/* The default study file: data/groningen.ini in the working folder, else the
+ * installed copy under WS_DATADIR. Static string. */
+const char *ws_cli_default_study(void);
+
+#endif

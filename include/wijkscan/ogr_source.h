@@ -1,0 +1,122 @@
+/*
+ * ogr_source.h - reading tables and polygons: the one wrapper around GDAL/OGR.
+ *
+ * ogr_source.c is the only file that includes gdal.h, ogr_api.h, ogr_srs_api.h
+ * or cpl_*.h; GDAL handles never leave it.  Every call runs with a collecting
+ * GDAL error handler, so GDAL never prints: failure text goes to err->cause,
+ * and GDAL warnings go to the caller's warning list (when one is given).
+ *
+ * Text is always UTF-8: a value or column name that is not valid UTF-8 is
+ * read as Windows-1252 (CSV from Dutch Excel), and a UTF-8 BOM in front of
+ * the first column name is dropped.  Values and names are trimmed of
+ * surrounding white space.
+ *
+ * Positions, for messages: a CSV row is its physical line in the file (the
+ * header is line 1; blank lines and quoted line breaks are counted), an XLSX
+ * or ODS row is its spreadsheet row, anything else is "feature N" with N the
+ * OGR feature id (as ogrinfo shows it).
+ */
+#ifndef WIJKSCAN_OGR_SOURCE_H
+#define WIJKSCAN_OGR_SOURCE_H
+
+#include "wijkscan/err.h"
+#include "wijkscan/geom.h"
+#include "wijkscan/log.h"
+#include "wijkscan/strbuf.h"
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+/* Process-wide start (GDALAllRegister, a quiet default error handler) and end
+ * (GDALDestroy).  Call once each from main; everything opened must be closed
+ * before the shutdown. */
+void ws_ogr_global_init(void);
+void ws_ogr_global_shutdown(void);
+/* GDAL's release name ("3.6.2"); static. */
+const char *ws_ogr_gdal_version(void);
+
+/* ---- tables: CSV (',' or ';'), XLSX, ODS, or any OGR layer's attributes ---- */
+
+struct ws_ogr_table;
+
+/* Opens `layer` (NULL: the first layer or sheet) of the table at `path`.  All
+ * fields are read as text.  `warn` (may be NULL) receives GDAL warnings; it is
+ * borrowed until ws_ogr_table_close().  *out is owned; close with
+ * ws_ogr_table_close().  A missing or unreadable file is WS_ENOINPUT; an
+ * unknown layer or a table without columns is WS_EDATA. */
+int ws_ogr_table_open(const char *path, const char *layer, struct ws_warnings *warn,
+                      struct ws_ogr_table **out, struct ws_err *err);
+void ws_ogr_table_close(struct ws_ogr_table *t);
+
+/* Column names: borrowed, valid until close. */
+size_t ws_ogr_table_n_fields(const struct ws_ogr_table *t);
+const char *const *ws_ogr_table_fields(const struct ws_ogr_table *t);
+/* The path as given to open, and the layer's name; borrowed. */
+const char *ws_ogr_table_path(const struct ws_ogr_table *t);
+const char *ws_ogr_table_layer(const struct ws_ogr_table *t);
+
+/* Finds column `name` (exact, else the only case-insensitive match).  When it
+ * is missing: WS_EDATA "column 'X' not found in 'FILE'", where = the header,
+ * and a hint with a did-you-mean and the available columns; `key` (may be
+ * NULL), e.g. "[statistics] code", names the study setting to change. */
+int ws_ogr_table_field_index(const struct ws_ogr_table *t, const char *name, const char *key,
+                             size_t *idx, struct ws_err *err);
+
+/* Reads the next row: returns 1 for a row, 0 at the end, or a negative ws
+ * status (err set) when GDAL fails. */
+int ws_ogr_table_next(struct ws_ogr_table *t, struct ws_err *err);
+/* Starts reading again from the first row. */
+void ws_ogr_table_rewind(struct ws_ogr_table *t);
+/* Field i of the current row, trimmed UTF-8; "" when the field is empty or
+ * null.  Borrowed, valid until the next ws_ogr_table_next/rewind/close. */
+const char *ws_ogr_table_value(struct ws_ogr_table *t, size_t i);
+/* The current row's position: its line (CSV), row (XLSX/ODS) or feature id. */
+size_t ws_ogr_table_line(const struct ws_ogr_table *t);
+/* Appends "FILE:LINE" (or "FILE, feature N") for position `line`, and
+ * ", column 'C'" when column is not NULL. */
+void ws_ogr_table_locate(const struct ws_ogr_table *t, size_t line, const char *column,
+                         struct ws_strbuf *sb);
+/* Fills err->where with the current row's position and column (may be NULL). */
+void ws_ogr_table_where(const struct ws_ogr_table *t, const char *column, struct ws_err *err);
+
+/* ---- polygons ---- */
+
+struct ws_ogr_feature {
+    int64_t fid;         /* OGR feature id, as ogrinfo shows it */
+    char **values;       /* n_fields trimmed UTF-8 strings; NULL when not
+                            requested, null or empty */
+    struct ws_geom geom; /* in the layer's CRS, x = easting/longitude */
+};
+
+struct ws_ogr_polygons {
+    char *layer; /* the layer's name */
+    char *crs;   /* the layer's CRS as WKT2 (for ws_crs_transform_new) */
+    size_t n_fields;
+    struct ws_ogr_feature *features;
+    size_t n;
+    size_t n_repaired; /* features repaired with MakeValid */
+};
+
+void ws_ogr_polygons_init(struct ws_ogr_polygons *p);
+/* Frees everything and re-initialises p. */
+void ws_ogr_polygons_release(struct ws_ogr_polygons *p);
+
+/* Reads every feature of `layer` (NULL: the first) of the polygon source at
+ * `path` into *out (initialised by the caller; filled only on success).
+ * `fields` names n_fields attribute columns to copy (an entry may be NULL: not
+ * wanted); fields[0] labels features in messages.  `keys` (may be NULL, or
+ * hold NULLs) names the study setting of each field for hints.
+ *   - a missing file: WS_ENOINPUT; an unknown layer or column: WS_EDATA with
+ *     a did-you-mean;
+ *   - no CRS, no features, or not (Multi)Polygon geometries: WS_EDATA;
+ *   - a feature without geometry: WS_EDATA naming the feature;
+ *   - an invalid polygon is repaired (OGR_G_MakeValid, polygonal parts kept)
+ *     and warned about in `warn` (may be NULL): "feature N ('CODE'): invalid
+ *     polygon repaired (MakeValid)".
+ * Curved geometries are linearised; Z and M are dropped. */
+int ws_ogr_read_polygons(const char *path, const char *layer, const char *const *fields,
+                         const char *const *keys, size_t n_fields, struct ws_ogr_polygons *out,
+                         struct ws_warnings *warn, struct ws_err *err);
+
+#endif

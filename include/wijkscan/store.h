@@ -1,0 +1,102 @@
+/*
+ * store.h - the private SpatiaLite store wijkscan.sqlite (typed API).
+ *
+ * The store is the project's state between subcommands and the ONLY file that
+ * ever holds raw case counts.  Schema (PRAGMA user_version = 1):
+ *   run(id INTEGER PK, started_utc, tool_version, study_path, title, language,
+ *       seed, crs, srid)                              one row, id = 1
+ *   inputs(role, path, sha256)                        one row per input file
+ *   areas(code PK, name, level 'buurt'|'wijk'|'gemeente', parent, gemeente,
+ *         geom MULTIPOLYGON XY in the working srid, NOT NULL)
+ *         parent: buurt -> wijk code (NULL without wijken), wijk -> gemeente
+ *         code, gemeente -> NULL; gemeente: the gemeente code at every level
+ *   covariates(idx PK, name)                          0-based, study order
+ *   statistics(code, year, population, PK(code, year))   buurten only
+ *   statistic_values(code, year, idx, value, PK(code, year, idx))
+ *         value NULL when missing
+ *   cases(code, year, category, count, PK(code, year, category))
+ *   warnings(id INTEGER PK, stage, message)          stage 'load', ...
+ *   settings(key PK, value)                          study settings as text
+ * Wijk and gemeente rows are built by ws_store_put_dataset() as unions of
+ * their buurten (GEOS through SpatiaLite, see store.c).
+ */
+#ifndef WIJKSCAN_STORE_H
+#define WIJKSCAN_STORE_H
+
+#include "wijkscan/err.h"
+#include "wijkscan/load.h"
+
+#include <stdbool.h>
+#include <stddef.h>
+
+struct ws_store;
+
+/* Creates a new store at path (which must not exist: WS_ECANTCREAT) with the
+ * schema and SpatiaLite metadata for `srid`.  *out owned; close with
+ * ws_store_close().  On failure the file is removed again. */
+int ws_store_create(const char *path, int srid, struct ws_store **out, struct ws_err *err);
+/* Opens an existing store; checks the schema version.  A missing file is
+ * WS_ENOINPUT; a file that is not a version-1 store is WS_EDATA. */
+int ws_store_open(const char *path, bool writable, struct ws_store **out, struct ws_err *err);
+void ws_store_close(struct ws_store *s);
+
+int ws_store_begin(struct ws_store *s, struct ws_err *err);
+int ws_store_commit(struct ws_store *s, struct ws_err *err);
+/* Rolls back an open transaction; harmless without one. */
+void ws_store_rollback(struct ws_store *s);
+
+/* Writes a whole validated dataset: buurten, statistics, cases, inputs,
+ * warnings (stage 'load'), settings and the run record; then builds the wijk
+ * level (one per distinct buurt parent, named by parent_name) and the
+ * gemeente level (one per distinct gemeente code, named by gemeente_name) as
+ * unions of their buurten.  Must be called inside a transaction
+ * (ws_store_begin); on failure roll back.  Duplicate keys are WS_EDATA naming
+ * the row (and FILE:LINE from st when the row has a line). */
+int ws_store_put_dataset(struct ws_store *s, const struct ws_study *st, const struct ws_dataset *ds,
+                         struct ws_err *err);
+
+/* Number of areas at a level. */
+int ws_store_count_areas(struct ws_store *s, enum ws_level level, size_t *n, struct ws_err *err);
+
+/* The connection, for stages that add their own tables (results); borrowed,
+ * valid until ws_store_close().  Do not close it. */
+struct ws_db *ws_store_db(struct ws_store *s);
+/* The working CRS's SRID (from the run record). */
+int ws_store_srid(const struct ws_store *s);
+
+/* Reads every area of a level with its geometry: buurten in load order,
+ * wijken and gemeenten in order of their first buurt.  parent_name and
+ * gemeente_name are filled from the parent and gemeente rows (for a wijk the
+ * parent is its gemeente).  *out is owned (NULL when *n == 0); free with
+ * ws_store_free_areas(*out, *n). */
+int ws_store_read_areas(struct ws_store *s, enum ws_level level, struct ws_area **out, size_t *n,
+                        struct ws_err *err);
+void ws_store_free_areas(struct ws_area *areas, size_t n);
+
+/* The covariate names in study order.  *names is owned; free with
+ * ws_store_free_strings(*names, *n). */
+int ws_store_read_covariates(struct ws_store *s, char ***names, size_t *n, struct ws_err *err);
+void ws_store_free_strings(char **v, size_t n);
+
+/* All statistics rows ordered by code and year; each row's covariates array
+ * has one value per covariate (see ws_store_read_covariates), NAN when
+ * missing; line is 0.  *out is owned; free with ws_store_free_stats(*out, *n). */
+int ws_store_read_stats(struct ws_store *s, struct ws_stat_row **out, size_t *n,
+                        struct ws_err *err);
+void ws_store_free_stats(struct ws_stat_row *rows, size_t n);
+
+/* All case rows ordered by code, year and category; line is 0.  *out is
+ * owned; free with ws_store_free_cases(*out, *n). */
+int ws_store_read_cases(struct ws_store *s, struct ws_case_row **out, size_t *n,
+                        struct ws_err *err);
+void ws_store_free_cases(struct ws_case_row *rows, size_t n);
+
+/* The value of a study setting (settings table) as an owned string (free with
+ * free()), or NULL when the key is absent.  Keys written by
+ * ws_store_put_dataset: title, language, seed, crs, srid, population,
+ * covariates (comma-separated), category, min_count, round_to, safety_range,
+ * weights, permutations, fdr, has_wijken, and for [locations] loc_source,
+ * loc_name, min_group, max_km. */
+int ws_store_get_setting(struct ws_store *s, const char *key, char **value, struct ws_err *err);
+
+#endif

@@ -1,0 +1,39 @@
+/*
+ * strbuf.h - growable strings (git strbuf design).
+ *
+ * Invariants: `buf` is never NULL and always NUL-terminated; `len` is the string
+ * length; `alloc` is 0 while `buf` points at a shared empty string.  A strbuf can
+ * live on the stack: `struct ws_strbuf sb = WS_STRBUF_INIT;`.
+ */
+#ifndef WIJKSCAN_STRBUF_H
+#define WIJKSCAN_STRBUF_H
+
+#include <stdarg.h>
+#include <stddef.h>
+
+#include "wijkscan/err.h"
+
+struct ws_strbuf {
+    char *buf;
+    size_t len;
+    size_t alloc;
+};
+
+extern char ws_strbuf_empty_[1];
+#define WS_STRBUF_INIT {ws_strbuf_empty_, 0, 0}
+
+void ws_strbuf_init(struct ws_strbuf *sb);
+/* Frees the contents and re-initialises; safe on an initialised buffer. */
+void ws_strbuf_release(struct ws_strbuf *sb);
+/* Empties the string, keeping the allocation. */
+void ws_strbuf_reset(struct ws_strbuf *sb);
+void ws_strbuf_grow(struct ws_strbuf *sb, size_t extra);
+void ws_strbuf_add(struct ws_strbuf *sb, const void *data, size_t len);
+void ws_strbuf_adds(struct ws_strbuf *sb, const char *s);
+void ws_strbuf_addch(struct ws_strbuf *sb, char c);
+void ws_strbuf_addf(struct ws_strbuf *sb, const char *fmt, ...) WS_PRINTF(2, 3);
+void ws_strbuf_vaddf(struct ws_strbuf *sb, const char *fmt, va_list ap);
+/* Returns the owned string (free with free()) and re-initialises sb. */
+char *ws_strbuf_detach(struct ws_strbuf *sb);
+
+#endif

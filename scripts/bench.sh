@@ -1,0 +1,83 @@
+#!/bin/sh
+# bench.sh - national-scale benchmark of wijkscan's stages.
+#
+# Loads all Dutch buurten (../shared/data/nl_buurten_2024_approx.geojson.gz,
+# ~14,500 polygons) with their KWB 2024 kerncijfers and synthetic cases for
+# 4 years x 8 categories (~460,000 rows, generated with a fixed seed), and
+# prints wall time and peak memory (max RSS) of each stage against its
+# target.  Timings belong here, never in a unit test: these machines are
+# shared and noisy, so run it more than once before believing a figure.
+#
+#   sh scripts/bench.sh [RUNS]      (default 3 runs; the best is reported)
+set -eu
+cd "$(dirname "$0")/.."
+runs=${1:-3}
+shared=${WS_SHARED:-../shared/data}
+work=${WS_BENCH_DIR:-/tmp/wijkscan-bench}
+bin=build/wijkscan
+
+[ -x "$bin" ] || make --no-print-directory all
+command -v python3 >/dev/null 2>&1 || { echo "bench: needs python3 to generate cases" >&2; exit 1; }
+[ -x /usr/bin/time ] || { sh scripts/install-deps.sh >/dev/null; apt-get install -y -qq time >/dev/null 2>&1 || true; }
+[ -x /usr/bin/time ] || { echo "bench: needs GNU time (apt-get install time)" >&2; exit 1; }
+
+mkdir -p "$work"
+abs_shared=$(cd "$shared" && pwd)
+if [ ! -f "$work/cases.csv" ]; then
+    python3 scripts/gen_synthetic_cases.py \
+        --kerncijfers "$abs_shared/nl_buurten_2024_kerncijfers.csv.gz" \
+        --no-hotspots --seed 20240101 --out "$work/cases.csv" >/dev/null
+fi
+cat >"$work/nl.ini" <<INI
+[study]
+title = Benchmark: alle buurten van Nederland (synthetische casussen)
+
+[boundaries]
+source = /vsigzip/$abs_shared/nl_buurten_2024_approx.geojson.gz
+code = buurtcode
+name = buurtnaam
+parent = wijkcode
+gemeente = gemeentecode
+gemeente_name = gemeentenaam
+
+[statistics]
+source = /vsigzip/$abs_shared/nl_buurten_2024_kerncijfers.csv.gz
+code = buurtcode
+year = jaar
+population = inwoners_0_tot_15
+covariates = gem_woz_waarde_x1000, pct_koopwoningen, bevolkingsdichtheid_per_km2
+
+[cases]
+source = cases.csv
+code = buurtcode
+year = jaar
+category = vraagtype
+count = aantal
+INI
+
+rows=$(($(wc -l <"$work/cases.csv") - 1))
+echo "bench: $(nproc) cores; national buurten; $rows case rows; best of $runs runs"
+
+# stage NAME TARGET_S TARGET_MB ARGS...
+stage() {
+    name=$1 target_s=$2 target_mb=$3
+    shift 3
+    best_s="" best_mb=""
+    i=0
+    while [ $i -lt "$runs" ]; do
+        rm -rf "$work/out"
+        /usr/bin/time -f "%e %M" -o "$work/time.txt" "$bin" --quiet "$@" >/dev/null
+        read -r s kb <"$work/time.txt"
+        mb=$(awk -v kb="$kb" 'BEGIN { printf "%.0f", kb / 1024 }')
+        if [ -z "$best_s" ] || awk -v a="$s" -v b="$best_s" 'BEGIN { exit !(a < b) }'; then
+            best_s=$s
+            best_mb=$mb
+        fi
+        i=$((i + 1))
+    done
+    awk -v n="$name" -v s="$best_s" -v mb="$best_mb" -v ts="$target_s" -v tm="$target_mb" 'BEGIN {
+        printf "bench: %-6s wall %6.2f s (target %s s, ratio %.2f)  peak %5d MB (target %d MB, ratio %.2f)  %s\n",
+            n, s, ts, s / ts, mb, tm, mb / tm, (s <= ts && mb <= tm) ? "ok" : "OVER TARGET" }'
+}
+
+stage load 3 300 load -c "$work/nl.ini" -o "$work/out"

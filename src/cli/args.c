@@ -1,0 +1,92 @@
+/*
+ * args.c - option parsing shared by the stage commands (-c STUDY, -o OUTDIR).
+ */
+#include "wijkscan/cli.h"
+
+#include <getopt.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#ifndef WS_DATADIR
+#define WS_DATADIR "/usr/local/share/wijkscan"
+#endif
+
+const char *ws_cli_default_study(void)
+{
+    static const char local[] = "data/groningen.ini";
+    static const char installed[] = WS_DATADIR "/data/groningen.ini";
+    if (access(local, R_OK) == 0 || access(installed, R_OK) != 0)
+        return local;
+    return installed;
+}
+
+int ws_cli_parse_common(const struct ws_cmd *cmd, int argc, char **argv, bool allow_out,
+                        struct ws_cli_opts *o, bool *help, struct ws_err *err)
+{
+    static const struct option longopts[] = {
+        {"config", required_argument, NULL, 'c'},
+        {"output", required_argument, NULL, 'o'},
+        {"help", no_argument, NULL, 'h'},
+        {NULL, 0, NULL, 0},
+    };
+    int c;
+
+    memset(o, 0, sizeof(*o));
+    *help = false;
+    optind = 1;
+    opterr = 0;
+    while ((c = getopt_long(argc, argv, ":c:o:h", longopts, NULL)) != -1) {
+        switch (c) {
+        case 'c':
+            o->study = optarg;
+            break;
+        case 'o':
+            if (!allow_out) {
+                ws_err_set(err, WS_EUSAGE, "unknown option '-o' for 'wijkscan %s'", cmd->name);
+                ws_err_hint(err, "'wijkscan %s' writes nothing; try 'wijkscan help %s'",
+                            cmd->name, cmd->name);
+                return WS_EUSAGE;
+            }
+            o->out = optarg;
+            break;
+        case 'h':
+            *help = true;
+            return WS_OK;
+        case ':':
+            ws_err_set(err, WS_EUSAGE, "option '%s' needs a value", argv[optind - 1]);
+            ws_err_hint(err, "try 'wijkscan help %s'", cmd->name);
+            return WS_EUSAGE;
+        default:
+            goto bad;
+        }
+    }
+    if (optind < argc) {
+        ws_err_set(err, WS_EUSAGE, "unexpected argument '%s' for 'wijkscan %s'", argv[optind],
+                   cmd->name);
+        ws_err_hint(err, "try 'wijkscan help %s'", cmd->name);
+        return WS_EUSAGE;
+    }
+    return WS_OK;
+bad:
+    ws_err_set(err, WS_EUSAGE, "unknown option '%s' for 'wijkscan %s'", argv[optind - 1],
+               cmd->name);
+    ws_err_hint(err, "try 'wijkscan help %s'", cmd->name);
+    return WS_EUSAGE;
+}
+
+int ws_cli_load_study(const struct ws_cli_opts *o, struct ws_study *st, struct ws_err *err)
+{
+    return ws_study_load(o->study ? o->study : ws_cli_default_study(), st, err);
+}
+
+const char *ws_cli_out_dir(const struct ws_cli_opts *o, const struct ws_study *st)
+{
+    return o->out ? o->out : st->out_dir;
+}
+
+void ws_cli_print_usage(const struct ws_cmd *cmd)
+{
+    for (const char *const *l = cmd->usage; l && *l; l++)
+        printf("%s\n", *l);
+}

@@ -1,0 +1,88 @@
+/*
+ * cmd_load.c - `wijkscan load`: read and validate the inputs, write the store.
+ */
+#include "wijkscan/cli.h"
+#include "wijkscan/load.h"
+#include "wijkscan/log.h"
+#include "wijkscan/store.h"
+
+#include <stdio.h>
+#include <string.h>
+
+static const char *const usage[] = {
+    "usage: wijkscan load [-c STUDY.ini] [-o OUTDIR]",
+    "",
+    "Reads the boundaries, statistics and case counts named by the study file,",
+    "checks them (CONTRACT section 3) and writes the private store",
+    "OUTDIR/wijkscan.sqlite in one transaction.",
+    "",
+    "  -c, --config STUDY.ini   study file (default: data/groningen.ini)",
+    "  -o, --output OUTDIR      output folder (default: the study's [output] dir)",
+    "  -h, --help               show this help",
+    NULL,
+};
+
+const char *const *ws_cmd_load_usage(void)
+{
+    return usage;
+}
+
+int ws_cli_do_load(const struct ws_study *st, const char *out_dir, struct ws_err *err)
+{
+    struct ws_dataset ds;
+    struct ws_store *store = NULL;
+    char path[4096];
+    size_t n_b = 0, n_w = 0, n_g = 0;
+    int rc;
+
+    ws_dataset_init(&ds);
+    ws_log_progress("reading inputs");
+    rc = ws_load_read(st, &ds, err);
+    if (rc)
+        goto out;
+    ws_log_progress("writing store");
+    rc = ws_load_write(st, &ds, out_dir, err);
+    if (rc)
+        goto out;
+    ws_log_progress_done();
+    ws_warnings_print(&ds.warnings, 5);
+
+    snprintf(path, sizeof(path), "%s/wijkscan.sqlite", out_dir);
+    rc = ws_store_open(path, false, &store, err);
+    if (rc)
+        goto out;
+    if ((rc = ws_store_count_areas(store, WS_LEVEL_BUURT, &n_b, err)) ||
+        (rc = ws_store_count_areas(store, WS_LEVEL_WIJK, &n_w, err)) ||
+        (rc = ws_store_count_areas(store, WS_LEVEL_GEMEENTE, &n_g, err)))
+        goto out;
+    if (ws_log_get_level() >= WS_LOG_NORMAL)
+        printf("store %s: %zu buurten, %zu wijken, %zu gemeente%s; %zu statistics rows, "
+               "%zu case rows\n",
+               path, n_b, n_w, n_g, n_g == 1 ? "" : "n", ds.n_stats, ds.n_cases);
+out:
+    ws_log_progress_done();
+    ws_store_close(store);
+    ws_dataset_release(&ds);
+    return rc;
+}
+
+int ws_cmd_load(int argc, char **argv, struct ws_err *err)
+{
+    struct ws_cli_opts o;
+    struct ws_study st;
+    bool help;
+    int rc;
+
+    rc = ws_cli_parse_common(ws_cli_find("load"), argc, argv, true, &o, &help, err);
+    if (rc || help) {
+        if (help)
+            ws_cli_print_usage(ws_cli_find("load"));
+        return rc;
+    }
+    rc = ws_cli_load_study(&o, &st, err);
+    if (rc)
+        return rc;
+    rc = ws_cli_do_load(&st, ws_cli_out_dir(&o, &st), err);
+    ws_study_release(&st);
+    return rc;
+}

@@ -1,0 +1,122 @@
+/*
+ * log.c - log levels, terminal-only progress lines and counted warnings.
+ *
+ * Messages carry codes, counts and file positions only: never a value from a
+ * case table, so nothing personal can reach a log.
+ */
+#include "wijkscan/log.h"
+
+#include "wijkscan/mem.h"
+#include "wijkscan/strbuf.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <unistd.h>
+
+static enum ws_log_level log_level = WS_LOG_NORMAL;
+static bool progress_forced;
+static bool progress_showing;
+
+void ws_log_set_level(enum ws_log_level level)
+{
+    log_level = level;
+}
+
+enum ws_log_level ws_log_get_level(void)
+{
+    return log_level;
+}
+
+void ws_log_force_progress(bool on)
+{
+    progress_forced = on;
+}
+
+static void vline(const char *prefix, const char *fmt, va_list ap)
+{
+    ws_log_progress_done();
+    fputs(prefix, stderr);
+    vfprintf(stderr, fmt, ap);
+    fputc('\n', stderr);
+}
+
+void ws_log_info(const char *fmt, ...)
+{
+    va_list ap;
+    if (log_level < WS_LOG_NORMAL)
+        return;
+    va_start(ap, fmt);
+    vline("wijkscan: ", fmt, ap);
+    va_end(ap);
+}
+
+void ws_log_verbose(const char *fmt, ...)
+{
+    va_list ap;
+    if (log_level < WS_LOG_VERBOSE)
+        return;
+    va_start(ap, fmt);
+    vline("wijkscan: ", fmt, ap);
+    va_end(ap);
+}
+
+void ws_log_progress(const char *fmt, ...)
+{
+    va_list ap;
+    if (log_level < WS_LOG_NORMAL)
+        return;
+    if (!progress_forced && !isatty(STDERR_FILENO))
+        return;
+    va_start(ap, fmt);
+    fputs("\rwijkscan: ", stderr);
+    vfprintf(stderr, fmt, ap);
+    fputs("\033[K", stderr);
+    va_end(ap);
+    fflush(stderr);
+    progress_showing = true;
+}
+
+void ws_log_progress_done(void)
+{
+    if (!progress_showing)
+        return;
+    fputc('\n', stderr);
+    progress_showing = false;
+}
+
+void ws_warnings_add(struct ws_warnings *w, const char *fmt, ...)
+{
+    struct ws_strbuf sb = WS_STRBUF_INIT;
+    va_list ap;
+
+    va_start(ap, fmt);
+    ws_strbuf_vaddf(&sb, fmt, ap);
+    va_end(ap);
+    WS_VEC_GROW(w->msg, w->n + 1, w->cap);
+    w->msg[w->n++] = ws_strbuf_detach(&sb);
+}
+
+void ws_warnings_release(struct ws_warnings *w)
+{
+    if (!w)
+        return;
+    for (size_t i = 0; i < w->n; i++)
+        free(w->msg[i]);
+    free(w->msg);
+    w->msg = NULL;
+    w->n = 0;
+    w->cap = 0;
+}
+
+void ws_warnings_print(const struct ws_warnings *w, size_t max_shown)
+{
+    if (!w || log_level < WS_LOG_NORMAL)
+        return;
+    ws_log_progress_done();
+    for (size_t i = 0; i < w->n && i < max_shown; i++)
+        fprintf(stderr, "wijkscan: warning: %s\n", w->msg[i]);
+    if (w->n > max_shown)
+        fprintf(stderr, "wijkscan: warning: ... and %zu more (see the run record)\n",
+                w->n - max_shown);
+}

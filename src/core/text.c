@@ -1,0 +1,396 @@
+/*
+ * text.c - small text helpers for reading Dutch tables (see text.h).
+ *
+ * Invariants: nothing here depends on the C library's locale other than the
+ * "C" LC_NUMERIC that strtod() sees (nobody calls setlocale), and nothing
+ * allocates except ws_cp1252_to_utf8().  Numbers are normalised into a small
+ * copy ('.' as decimal point, thousands separators removed) and then handed to
+ * strtod() with end-pointer, errno and isfinite() checks.
+ *
+ * Decimal-separator rules of ws_parse_number():
+ *   "12,5"      one ',' and no '.'            -> decimal comma (Dutch Excel)
+ *   "12.5"      one '.' and no ','            -> decimal point
+ *   "1.234,5"   '.' groups, then one ','      -> Dutch thousands
+ *   "1,234.5"   ',' groups, then one '.'      -> English thousands
+ *   "1.234.567" one separator, used twice+    -> thousands (groups of three)
+ * Thousands groups must be well formed: 1-3 leading digits, then groups of
+ * exactly three digits.  Anything else with both separators is invalid.
+ */
+#include "wijkscan/text.h"
+
+#include "wijkscan/mem.h"
+
+#include <errno.h>
+#include <math.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+static bool is_space(unsigned char c)
+{
+    return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v';
+}
+
+static bool is_digit(char c)
+{
+    return c >= '0' && c <= '9';
+}
+
+char *ws_trim(char *s)
+{
+    size_t start = 0;
+    size_t len;
+
+    if (!s)
+        return s;
+    len = strlen(s);
+    if (len >= 3 && (unsigned char)s[0] == 0xEF && (unsigned char)s[1] == 0xBB &&
+        (unsigned char)s[2] == 0xBF)
+        start = 3;
+    while (start < len && is_space((unsigned char)s[start]))
+        start++;
+    while (len > start && is_space((unsigned char)s[len - 1]))
+        len--;
+    if (start > 0)
+        memmove(s, s + start, len - start);
+    s[len - start] = '\0';
+    return s;
+}
+
+/* Length of the well-formed UTF-8 sequence at s (lead byte >= 0x80), or 0:
+ * no overlong forms, no UTF-16 surrogates, nothing above U+10FFFF. */
+static size_t utf8_seq_len(const unsigned char *s)
+{
+    unsigned char c = s[0];
+    uint32_t cp;
+    size_t n;
+
+    if (c >= 0xC2 && c <= 0xDF) {
+        n = 1;
+        cp = c & 0x1F;
+    } else if (c >= 0xE0 && c <= 0xEF) {
+        n = 2;
+        cp = c & 0x0F;
+    } else if (c >= 0xF0 && c <= 0xF4) {
+        n = 3;
+        cp = c & 0x07;
+    } else {
+        return 0; // continuation byte, overlong 2-byte lead, or > U+10FFFF
+    }
+    for (size_t i = 1; i <= n; i++) {
+        if ((s[i] & 0xC0) != 0x80)
+            return 0; // also catches the terminating NUL
+        cp = (cp << 6) | (s[i] & 0x3F);
+    }
+    if ((n == 2 && cp < 0x800) || (n == 3 && (cp < 0x10000 || cp > 0x10FFFF)))
+        return 0; // overlong or out of range
+    if (cp >= 0xD800 && cp <= 0xDFFF)
+        return 0; // UTF-16 surrogate
+    return n + 1;
+}
+
+bool ws_utf8_valid(const char *str)
+{
+    const unsigned char *s = (const unsigned char *)str;
+
+    if (!s)
+        return false;
+    while (*s) {
+        size_t n = *s < 0x80 ? 1 : utf8_seq_len(s);
+        if (n == 0)
+            return false;
+        s += n;
+    }
+    return true;
+}
+
+/* Windows-1252 0x80-0x9F.  The five undefined bytes (0x81, 0x8D, 0x8F, 0x90,
+ * 0x9D) map to the C1 controls of the same value, as the WHATWG encoding
+ * standard does. */
+static const uint16_t cp1252_high[32] = {
+    0x20AC, 0x0081, 0x201A, 0x0192, 0x201E, 0x2026, 0x2020, 0x2021, // 80-87
+    0x02C6, 0x2030, 0x0160, 0x2039, 0x0152, 0x008D, 0x017D, 0x008F, // 88-8F
+    0x0090, 0x2018, 0x2019, 0x201C, 0x201D, 0x2022, 0x2013, 0x2014, // 90-97
+    0x02DC, 0x2122, 0x0161, 0x203A, 0x0153, 0x009D, 0x017E, 0x0178, // 98-9F
+};
+
+char *ws_cp1252_to_utf8(const char *str)
+{
+    const unsigned char *s = (const unsigned char *)str;
+    char *out;
+    size_t o = 0;
+
+    if (!s)
+        return NULL;
+    // every byte becomes at most three UTF-8 bytes
+    out = ws_xmalloc(ws_st_mult(strlen(str), 3) + 1);
+    for (; *s; s++) {
+        uint32_t cp = *s;
+        if (cp >= 0x80 && cp <= 0x9F)
+            cp = cp1252_high[cp - 0x80];
+        if (cp < 0x80) {
+            out[o++] = (char)cp;
+        } else if (cp < 0x800) {
+            out[o++] = (char)(0xC0 | (cp >> 6));
+            out[o++] = (char)(0x80 | (cp & 0x3F));
+        } else {
+            out[o++] = (char)(0xE0 | (cp >> 12));
+            out[o++] = (char)(0x80 | ((cp >> 6) & 0x3F));
+            out[o++] = (char)(0x80 | (cp & 0x3F));
+        }
+    }
+    out[o] = '\0';
+    return out;
+}
+
+/* The bounds [*b, *e) of s without surrounding white space (and BOM). */
+static void trimmed_bounds(const char *s, const char **b, const char **e)
+{
+    const char *p = s;
+    const char *q;
+
+    if ((unsigned char)p[0] == 0xEF && (unsigned char)p[1] == 0xBB && (unsigned char)p[2] == 0xBF)
+        p += 3;
+    while (*p && is_space((unsigned char)*p))
+        p++;
+    q = p + strlen(p);
+    while (q > p && is_space((unsigned char)q[-1]))
+        q--;
+    *b = p;
+    *e = q;
+}
+
+static bool span_equals(const char *b, const char *e, const char *lit)
+{
+    size_t n = strlen(lit);
+    return (size_t)(e - b) == n && memcmp(b, lit, n) == 0;
+}
+
+bool ws_is_nodata(const char *s)
+{
+    const char *b;
+    const char *e;
+
+    if (!s)
+        return true;
+    trimmed_bounds(s, &b, &e);
+    return b == e || span_equals(b, e, ".") || span_equals(b, e, "-99999999") ||
+           span_equals(b, e, "-99999997");
+}
+
+/* True if digits [b, e) interrupted by `sep` form valid thousands groups: 1-3
+ * digits, then groups of exactly three.  A span without `sep` is fine. */
+static bool thousands_ok(const char *b, const char *e, char sep)
+{
+    size_t run = 0;
+    bool first = true;
+
+    for (const char *p = b; p < e; p++) {
+        if (*p == sep) {
+            if ((first && (run < 1 || run > 3)) || (!first && run != 3))
+                return false;
+            first = false;
+            run = 0;
+        } else {
+            run++;
+        }
+    }
+    return first || run == 3;
+}
+
+/* The separators in a mantissa. */
+struct separators {
+    size_t n_dot;
+    size_t n_comma;
+    const char *last_dot;
+    const char *last_comma;
+};
+
+/* Checks the characters of [b, e) and finds where the exponent starts
+ * (*mant_end; e if none).  Digits, '.', ',', signs and 'e' only: no hex, inf,
+ * nan, spaces or currency signs, and no separators in the exponent. */
+static bool number_chars_ok(const char *b, const char *e, const char **mant_end)
+{
+    *mant_end = e;
+    for (const char *p = b; p < e; p++) {
+        char c = *p;
+        if (!(is_digit(c) || c == '.' || c == ',' || c == '+' || c == '-' || c == 'e' || c == 'E'))
+            return false;
+        if ((c == 'e' || c == 'E') && *mant_end == e)
+            *mant_end = p;
+    }
+    for (const char *p = *mant_end; p < e; p++) {
+        if (*p == '.' || *p == ',')
+            return false;
+    }
+    return true;
+}
+
+/* Counts the separators in the unsigned mantissa [b, e); false if it holds
+ * anything but digits and separators. */
+static bool count_separators(const char *b, const char *e, struct separators *sep)
+{
+    memset(sep, 0, sizeof(*sep));
+    for (const char *p = b; p < e; p++) {
+        if (*p == '.') {
+            sep->n_dot++;
+            sep->last_dot = p;
+        } else if (*p == ',') {
+            sep->n_comma++;
+            sep->last_comma = p;
+        } else if (!is_digit(*p)) {
+            return false;
+        }
+    }
+    return true;
+}
+
+/* Decides which separator groups thousands (*thousands, '\0' if none) and
+ * where the decimal separator is (*dec, NULL if none); see the file comment. */
+static bool choose_separators(const struct separators *sep, char *thousands, const char **dec)
+{
+    *thousands = '\0';
+    *dec = NULL;
+    if (sep->n_dot && sep->n_comma) {
+        if (sep->n_comma == 1 && sep->last_comma > sep->last_dot) {
+            *thousands = '.';
+            *dec = sep->last_comma;
+        } else if (sep->n_dot == 1 && sep->last_dot > sep->last_comma) {
+            *thousands = ',';
+            *dec = sep->last_dot;
+        } else {
+            return false;
+        }
+    } else if (sep->n_dot > 1) {
+        *thousands = '.';
+    } else if (sep->n_comma > 1) {
+        *thousands = ',';
+    } else if (sep->n_dot == 1) {
+        *dec = sep->last_dot;
+    } else if (sep->n_comma == 1) {
+        *dec = sep->last_comma;
+    }
+    return true;
+}
+
+/* Copies the number in [b, e) into buf (size cap) with '.' as the decimal
+ * point and without thousands separators.  Returns false if the separators do
+ * not follow the rules in the file comment or the text is too long. */
+static bool normalise_number(const char *b, const char *e, char *buf, size_t cap)
+{
+    const char *mant_end;
+    const char *int_b = b;
+    struct separators sep;
+    char thousands;
+    const char *dec;
+    size_t o = 0;
+
+    if ((size_t)(e - b) + 1 > cap || !number_chars_ok(b, e, &mant_end))
+        return false;
+    if (int_b < mant_end && (*int_b == '+' || *int_b == '-'))
+        int_b++;
+    if (!count_separators(int_b, mant_end, &sep) || !choose_separators(&sep, &thousands, &dec))
+        return false;
+    if (thousands && !thousands_ok(int_b, dec ? dec : mant_end, thousands))
+        return false;
+    if (thousands && dec && !count_separators(dec + 1, mant_end, &sep))
+        return false;
+    if (thousands && dec && (sep.n_dot || sep.n_comma))
+        return false; // no separators after the decimal one
+    for (const char *p = b; p < e; p++) {
+        char c = *p;
+        if (p < mant_end && c == thousands && p != dec)
+            continue;
+        if (p == dec)
+            c = '.';
+        buf[o++] = c;
+    }
+    buf[o] = '\0';
+    return true;
+}
+
+enum ws_num_status ws_parse_number(const char *s, double *out)
+{
+    char buf[128];
+    const char *b;
+    const char *e;
+    char *end = NULL;
+    double v;
+
+    if (ws_is_nodata(s))
+        return WS_NUM_MISSING;
+    trimmed_bounds(s, &b, &e);
+    if (!normalise_number(b, e, buf, sizeof(buf)))
+        return WS_NUM_INVALID;
+    // strtod accepts "1." and ".5"; it also needs at least one digit
+    if (!strpbrk(buf, "0123456789"))
+        return WS_NUM_INVALID;
+    errno = 0;
+    v = strtod(buf, &end);
+    if (end == buf || *end != '\0' || !isfinite(v))
+        return WS_NUM_INVALID;
+    if (errno == ERANGE && fabs(v) > 1.0)
+        return WS_NUM_INVALID; // overflow; underflow to (near) zero is fine
+    *out = v;
+    return WS_NUM_OK;
+}
+
+enum ws_num_status ws_parse_integer(const char *s, long long *out)
+{
+    const char *b;
+    const char *e;
+    const char *p;
+    double v;
+    enum ws_num_status st;
+
+    if (ws_is_nodata(s))
+        return WS_NUM_MISSING;
+    trimmed_bounds(s, &b, &e);
+    p = b;
+    if (p < e && (*p == '+' || *p == '-'))
+        p++;
+    if (p < e) {
+        const char *q = p;
+        while (q < e && is_digit(*q))
+            q++;
+        if (q == e && (size_t)(e - b) < 32) {
+            // plain digits: exact, without a detour through double
+            char buf[32];
+            char *end = NULL;
+            long long n;
+            memcpy(buf, b, (size_t)(e - b));
+            buf[e - b] = '\0';
+            errno = 0;
+            n = strtoll(buf, &end, 10);
+            if (errno == ERANGE || *end != '\0')
+                return WS_NUM_INVALID;
+            *out = n;
+            return WS_NUM_OK;
+        }
+    }
+    st = ws_parse_number(s, &v);
+    if (st != WS_NUM_OK)
+        return st;
+    // 2^53: beyond it a double no longer holds every whole number
+    if (v != floor(v) || fabs(v) > 9007199254740992.0)
+        return WS_NUM_INVALID;
+    *out = (long long)v;
+    return WS_NUM_OK;
+}
+
+int ws_strcasecmp(const char *a, const char *b)
+{
+    const unsigned char *p = (const unsigned char *)a;
+    const unsigned char *q = (const unsigned char *)b;
+
+    for (;; p++, q++) {
+        int x = *p;
+        int y = *q;
+        if (x >= 'A' && x <= 'Z')
+            x += 'a' - 'A';
+        if (y >= 'A' && y <= 'Z')
+            y += 'a' - 'A';
+        if (x != y || x == 0)
+            return x - y;
+    }
+}

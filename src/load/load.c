@@ -1,0 +1,1055 @@
+/*
+ * load.c - the load stage: read, validate, and hand rows to the store (see
+ * load.h and CONTRACT section 3).
+ *
+ * Order of work, each step stopping at the first error:
+ *   1. the study's crs (crs.c): a projected CRS in metres with an EPSG code;
+ *   2. boundaries (ogr_source.c): polygons with a CRS, repaired if invalid,
+ *      reprojected to the study crs; codes present and unique;
+ *   3. statistics: rows for codes outside the boundaries are skipped (a study
+ *      may use the national table); population = the sum of its terms, NAN
+ *      if any term is missing; covariates NAN when missing; one row per
+ *      (code, year); buurten without a row are warned about;
+ *   4. cases: refused first if they look like personal data (pii.c over the
+ *      header and the first PII_SAMPLE_ROWS rows); then every code must be a
+ *      buurt, years and counts whole numbers (counts >= 0), one row per
+ *      (code, year, category); case years without statistics are warned
+ *      about once each (ws_dataset_stat_year() gives the year used);
+ *   5. the SHA-256 of every input, the study file included.
+ * Messages: what (lower-case, subject in quotes), where = "FILE:LINE, column
+ * 'C'" (FILE as the study resolves it), hint = how to fix.  A missing or
+ * unreadable file is WS_ENOINPUT, anything wrong inside one WS_EDATA.
+ * Privacy: a value read from the case table is quoted in a message only when
+ * it is a code (which must be a buurt code) or reads as a number.
+ *
+ * Lookups go through a small open-addressing hash map (FNV-1a), so a
+ * national table (17k statistics rows, 14.5k buurten) costs linear time.
+ */
+#include "wijkscan/load.h"
+
+#include "wijkscan/crs.h"
+#include "wijkscan/mem.h"
+#include "wijkscan/ogr_source.h"
+#include "wijkscan/pii.h"
+#include "wijkscan/sha256.h"
+#include "wijkscan/store.h"
+#include "wijkscan/strbuf.h"
+#include "wijkscan/suggest.h"
+#include "wijkscan/text.h"
+
+#include <errno.h>
+#include <math.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#define PII_SAMPLE_ROWS 200
+#define NO_COLUMN       ((size_t)-1)
+
+/* ---- a string -> size_t hash map (keys copied) ---- */
+
+struct strmap_slot {
+    char *key; /* NULL: empty slot */
+    size_t value;
+};
+
+struct strmap {
+    struct strmap_slot *slots;
+    size_t cap; /* a power of two */
+    size_t n;
+};
+
+static uint64_t hash_str(const char *s)
+{
+    uint64_t h = 14695981039346656037ULL;
+    for (; *s; s++) {
+        h ^= (unsigned char)*s;
+        h *= 1099511628211ULL;
+    }
+    return h;
+}
+
+static void strmap_init(struct strmap *m)
+{
+    m->cap = 64;
+    m->n = 0;
+    m->slots = ws_xcalloc(m->cap, sizeof(*m->slots));
+}
+
+static void strmap_release(struct strmap *m)
+{
+    for (size_t i = 0; m->slots && i < m->cap; i++)
+        free(m->slots[i].key);
+    free(m->slots);
+    m->slots = NULL;
+    m->cap = 0;
+    m->n = 0;
+}
+
+static struct strmap_slot *strmap_slot(const struct strmap *m, const char *key)
+{
+    size_t i = (size_t)hash_str(key) & (m->cap - 1);
+    while (m->slots[i].key && strcmp(m->slots[i].key, key) != 0)
+        i = (i + 1) & (m->cap - 1);
+    return &m->slots[i];
+}
+
+static bool strmap_get(const struct strmap *m, const char *key, size_t *value)
+{
+    struct strmap_slot *s = strmap_slot(m, key);
+    if (!s->key)
+        return false;
+    *value = s->value;
+    return true;
+}
+
+/* Adds key -> value.  If key is present, returns false and sets *existing. */
+static bool strmap_put(struct strmap *m, const char *key, size_t value, size_t *existing)
+{
+    struct strmap_slot *s = strmap_slot(m, key);
+
+    if (s->key) {
+        *existing = s->value;
+        return false;
+    }
+    if (2 * (m->n + 1) > m->cap) {
+        struct strmap old = *m;
+        m->cap *= 2;
+        m->n = 0;
+        m->slots = ws_xcalloc(m->cap, sizeof(*m->slots));
+        for (size_t i = 0; i < old.cap; i++) {
+            if (old.slots[i].key) {
+                struct strmap_slot *t = strmap_slot(m, old.slots[i].key);
+                *t = old.slots[i];
+                m->n++;
+            }
+        }
+        free(old.slots);
+        s = strmap_slot(m, key);
+    }
+    s->key = ws_xstrdup(key);
+    s->value = value;
+    m->n++;
+    return true;
+}
+
+/* ---- dataset ---- */
+
+const char *ws_level_name(enum ws_level level)
+{
+    switch (level) {
+    case WS_LEVEL_BUURT:
+        return "buurt";
+    case WS_LEVEL_WIJK:
+        return "wijk";
+    case WS_LEVEL_GEMEENTE:
+        return "gemeente";
+    }
+    return "?";
+}
+
+void ws_dataset_init(struct ws_dataset *ds)
+{
+    memset(ds, 0, sizeof(*ds));
+}
+
+void ws_dataset_release(struct ws_dataset *ds)
+{
+    if (!ds)
+        return;
+    free(ds->crs);
+    for (size_t i = 0; ds->areas && i < ds->n_areas; i++) {
+        struct ws_area *a = &ds->areas[i];
+        free(a->code);
+        free(a->name);
+        free(a->parent);
+        free(a->parent_name);
+        free(a->gemeente);
+        free(a->gemeente_name);
+        ws_geom_release(&a->geom);
+    }
+    free(ds->areas);
+    for (size_t i = 0; ds->covariate_names && i < ds->n_covariates; i++)
+        free(ds->covariate_names[i]);
+    free(ds->covariate_names);
+    for (size_t i = 0; ds->stats && i < ds->n_stats; i++) {
+        free(ds->stats[i].code);
+        free(ds->stats[i].covariates);
+    }
+    free(ds->stats);
+    for (size_t i = 0; ds->cases && i < ds->n_cases; i++) {
+        free(ds->cases[i].code);
+        free(ds->cases[i].category);
+    }
+    free(ds->cases);
+    for (size_t i = 0; ds->inputs && i < ds->n_inputs; i++) {
+        free(ds->inputs[i].role);
+        free(ds->inputs[i].path);
+    }
+    free(ds->inputs);
+    ws_warnings_release(&ds->warnings);
+    ws_dataset_init(ds);
+}
+
+int ws_dataset_stat_year(const struct ws_dataset *ds, int year)
+{
+    int best = 0;
+    int best_d = 0;
+
+    for (size_t i = 0; i < ds->n_stats; i++) {
+        int y = ds->stats[i].year;
+        int d = abs(y - year);
+        if (y == 0)
+            return 0;
+        if (d == 0)
+            return y;
+        if (best == 0 || d < best_d || (d == best_d && y < best)) {
+            best = y;
+            best_d = d;
+        }
+    }
+    return best;
+}
+
+/* ---- reading ---- */
+
+struct loader {
+    const struct ws_study *st;
+    struct ws_dataset *ds;
+    struct strmap areas; /* buurt code -> index in ds->areas */
+    size_t stat_cap;
+    size_t case_cap;
+    size_t input_cap;
+};
+
+static int add_input(struct loader *L, const char *role, const char *path, struct ws_err *err)
+{
+    struct ws_input_file *f;
+    char hex[WS_SHA256_HEX];
+    int rc;
+
+    rc = ws_sha256_file(path, hex, err);
+    if (rc)
+        return rc;
+    WS_VEC_GROW(L->ds->inputs, L->ds->n_inputs + 1, L->input_cap);
+    f = &L->ds->inputs[L->ds->n_inputs++];
+    f->role = ws_xstrdup(role);
+    f->path = ws_xstrdup(path);
+    memcpy(f->sha256, hex, sizeof(f->sha256));
+    return WS_OK;
+}
+
+/* Moves a string out of an array slot (the slot becomes NULL). */
+static char *take(char **slot)
+{
+    char *s = *slot;
+    *slot = NULL;
+    return s;
+}
+
+/* True if every area code is 'BU' followed by eight digits (CBS buurtcode). */
+static bool all_cbs_codes(const struct ws_dataset *ds)
+{
+    for (size_t i = 0; i < ds->n_areas; i++) {
+        const char *c = ds->areas[i].code;
+        if (strlen(c) != 10 || c[0] != 'B' || c[1] != 'U')
+            return false;
+        for (int k = 2; k < 10; k++) {
+            if (c[k] < '0' || c[k] > '9')
+                return false;
+        }
+    }
+    return true;
+}
+
+static void feature_where(struct ws_err *err, const char *path, const char *layer, int64_t fid,
+                          const char *code)
+{
+    if (code)
+        ws_err_where(err, "%s, layer '%s', feature %lld ('%s')", path, layer, (long long)fid, code);
+    else
+        ws_err_where(err, "%s, layer '%s', feature %lld", path, layer, (long long)fid);
+}
+
+/* Gives every buurt the default gemeente (no [boundaries] gemeente): 'GM' and
+ * the four digits of its CBS code when every code is a CBS buurtcode, else
+ * 'STUDY'; the name is the study title. */
+static void default_gemeente(struct loader *L)
+{
+    struct ws_dataset *ds = L->ds;
+    bool cbs = all_cbs_codes(ds);
+
+    for (size_t i = 0; i < ds->n_areas; i++) {
+        struct ws_area *a = &ds->areas[i];
+        if (cbs) {
+            char gm[7] = {'G', 'M', a->code[2], a->code[3], a->code[4], a->code[5], '\0'};
+            a->gemeente = ws_xstrdup(gm);
+        } else {
+            a->gemeente = ws_xstrdup("STUDY");
+        }
+        free(a->gemeente_name);
+        a->gemeente_name = ws_xstrdup(L->st->title ? L->st->title : a->gemeente);
+    }
+}
+
+/* Validates one boundary feature, reprojects it and moves it into
+ * ds->areas. */
+static int add_area(struct loader *L, const struct ws_ogr_polygons *p, struct ws_ogr_feature *f,
+                    struct ws_crs_transform *tr, struct ws_err *err)
+{
+    const struct ws_study *st = L->st;
+    struct ws_dataset *ds = L->ds;
+    const char *path = st->bnd_source;
+    struct ws_area *a = &ds->areas[ds->n_areas];
+    size_t prev;
+    int rc;
+
+    if (!f->values[0]) {
+        ws_err_set(err, WS_EDATA, "a feature of '%s' has no code in column '%s'", path,
+                   st->bnd_code);
+        feature_where(err, path, p->layer, f->fid, NULL);
+        ws_err_hint(err, "every buurt needs a unique code in the [boundaries] code column");
+        return WS_EDATA;
+    }
+    if (!strmap_put(&L->areas, f->values[0], ds->n_areas, &prev)) {
+        ws_err_set(err, WS_EDATA, "duplicate area code '%s' in '%s'", f->values[0], path);
+        feature_where(err, path, p->layer, f->fid, f->values[0]);
+        ws_err_hint(err,
+                    "features %lld and %lld both have code '%s'; codes must be unique: one "
+                    "feature per buurt (dissolve multi-part buurten first)",
+                    (long long)p->features[prev].fid, (long long)f->fid, f->values[0]);
+        return WS_EDATA;
+    }
+    if (st->bnd_gemeente && !f->values[4]) {
+        ws_err_set(err, WS_EDATA, "buurt '%s' has no gemeente code in column '%s'", f->values[0],
+                   st->bnd_gemeente);
+        feature_where(err, path, p->layer, f->fid, f->values[0]);
+        ws_err_hint(err, "fill in the gemeente code, or remove [boundaries] gemeente to treat "
+                         "the study as one gemeente");
+        return WS_EDATA;
+    }
+    rc = ws_crs_transform_geom(tr, &f->geom, err);
+    if (rc) {
+        feature_where(err, path, p->layer, f->fid, f->values[0]);
+        return rc;
+    }
+    a->code = take(&f->values[0]);
+    a->name = f->values[1] ? take(&f->values[1]) : ws_xstrdup(a->code);
+    a->parent = take(&f->values[2]);
+    a->parent_name = take(&f->values[3]);
+    a->gemeente = take(&f->values[4]);
+    a->gemeente_name = take(&f->values[5]);
+    if (a->gemeente && !a->gemeente_name)
+        a->gemeente_name = ws_xstrdup(a->gemeente);
+    a->geom = f->geom;
+    ws_geom_init(&f->geom);
+    ds->n_areas++;
+    return WS_OK;
+}
+
+static int read_boundaries(struct loader *L, struct ws_err *err)
+{
+    const struct ws_study *st = L->st;
+    struct ws_dataset *ds = L->ds;
+    const char *fields[6] = {st->bnd_code,        st->bnd_name,     st->bnd_parent,
+                             st->bnd_parent_name, st->bnd_gemeente, st->bnd_gemeente_name};
+    static const char *const keys[6] = {
+        "[boundaries] code",        "[boundaries] name",     "[boundaries] parent",
+        "[boundaries] parent_name", "[boundaries] gemeente", "[boundaries] gemeente_name",
+    };
+    struct ws_ogr_polygons p;
+    struct ws_crs_transform *tr = NULL;
+    const char *path = st->bnd_source;
+    int rc;
+
+    ws_ogr_polygons_init(&p);
+    rc = ws_ogr_read_polygons(path, st->bnd_layer, fields, keys, 6, &p, &ds->warnings, err);
+    if (rc) {
+        if (rc == WS_ENOINPUT)
+            ws_study_where(st, "boundaries", "source", err);
+        goto out;
+    }
+    rc = ws_crs_transform_new(p.crs, st->crs, &tr, err);
+    if (rc) {
+        ws_err_where(err, "%s, layer '%s'", path, p.layer);
+        goto out;
+    }
+    ds->areas = ws_xcalloc(p.n, sizeof(*ds->areas));
+    for (size_t i = 0; i < p.n; i++) {
+        if ((rc = add_area(L, &p, &p.features[i], tr, err)))
+            goto out;
+    }
+    if (!st->bnd_gemeente)
+        default_gemeente(L);
+    ws_log_verbose("boundaries: %zu buurten from '%s', layer '%s'%s%s", ds->n_areas, path, p.layer,
+                   ws_crs_transform_is_noop(tr) ? "" : ", reprojected to ",
+                   ws_crs_transform_is_noop(tr) ? "" : st->crs);
+    rc = add_input(L, "boundaries", path, err);
+out:
+    ws_crs_transform_free(tr);
+    ws_ogr_polygons_release(&p);
+    return rc;
+}
+
+/* Finds an optional column (name NULL: none, *idx = NO_COLUMN). */
+static int find_column(struct ws_ogr_table *t, const char *name, const char *key, size_t *idx,
+                       struct ws_err *err)
+{
+    *idx = NO_COLUMN;
+    if (!name)
+        return WS_OK;
+    return ws_ogr_table_field_index(t, name, key, idx, err);
+}
+
+/* True if the text reads as a number (so it may be quoted in a message
+ * about the case table: it cannot be a name or a date). */
+static bool quotable(const char *v)
+{
+    double x;
+    return strlen(v) <= 24 && ws_parse_number(v, &x) == WS_NUM_OK;
+}
+
+/* Parses a year (a whole number 1000-9999) in column col of the current row. */
+static int read_year(struct ws_ogr_table *t, size_t col, const char *colname, bool private_table,
+                     int *year, struct ws_err *err)
+{
+    const char *v = ws_ogr_table_value(t, col);
+    long long y = 0;
+    enum ws_num_status s = ws_parse_integer(v, &y);
+
+    if (s == WS_NUM_OK && y >= 1000 && y <= 9999) {
+        *year = (int)y;
+        return WS_OK;
+    }
+    if (s == WS_NUM_MISSING)
+        ws_err_set(err, WS_EDATA, "year is missing in column '%s'", colname);
+    else if (!private_table || quotable(v))
+        ws_err_set(err, WS_EDATA, "value '%.40s' in column '%s' is not a year", v, colname);
+    else
+        ws_err_set(err, WS_EDATA, "a value in column '%s' is not a year", colname);
+    ws_ogr_table_where(t, colname, err);
+    ws_err_hint(err, "years are whole numbers such as 2024, one per row");
+    return WS_EDATA;
+}
+
+/* Parses a statistics number; NAN for no-data markers. */
+static int read_stat_number(struct ws_ogr_table *t, size_t col, const char *colname,
+                            bool non_negative, double *out, struct ws_err *err)
+{
+    const char *v = ws_ogr_table_value(t, col);
+    double x = NAN;
+
+    switch (ws_parse_number(v, &x)) {
+    case WS_NUM_MISSING:
+        *out = NAN;
+        return WS_OK;
+    case WS_NUM_OK:
+        if (non_negative && x < 0) {
+            ws_err_set(err, WS_EDATA, "value '%.40s' in column '%s' is negative", v, colname);
+            ws_ogr_table_where(t, colname, err);
+            ws_err_hint(err, "a population cannot be negative; CBS no-data markers "
+                             "('.', '-99999999', '-99999997', empty) read as missing");
+            return WS_EDATA;
+        }
+        *out = x;
+        return WS_OK;
+    case WS_NUM_INVALID:
+        break;
+    }
+    ws_err_set(err, WS_EDATA, "value '%.40s' in column '%s' is not a number", v, colname);
+    ws_ogr_table_where(t, colname, err);
+    ws_err_hint(err, "write numbers like 12.5 or 12,5 (decimal comma) without units; thousands "
+                     "separators only as 1.234,5 or 1,234.5; missing values are empty or a CBS "
+                     "no-data marker ('.', '-99999999', '-99999997')");
+    return WS_EDATA;
+}
+
+/* Column indexes of the statistics table. */
+struct stat_columns {
+    size_t code;
+    size_t year; /* NO_COLUMN without [statistics] year */
+    size_t *pop; /* n_pop_terms */
+    size_t *cov; /* n_covariates */
+};
+
+static int find_stat_columns(const struct ws_study *st, struct ws_ogr_table *t,
+                             struct stat_columns *c, struct ws_err *err)
+{
+    int rc;
+
+    c->pop = ws_xcalloc(st->n_pop_terms ? st->n_pop_terms : 1, sizeof(*c->pop));
+    c->cov = ws_xcalloc(st->n_covariates ? st->n_covariates : 1, sizeof(*c->cov));
+    if ((rc = find_column(t, st->stat_code, "[statistics] code", &c->code, err)) ||
+        (rc = find_column(t, st->stat_year, "[statistics] year", &c->year, err)))
+        return rc;
+    for (size_t k = 0; k < st->n_pop_terms; k++) {
+        if ((rc = find_column(t, st->pop_terms[k], "[statistics] population", &c->pop[k], err)))
+            return rc;
+    }
+    for (size_t k = 0; k < st->n_covariates; k++) {
+        if ((rc = find_column(t, st->covariates[k], "[statistics] covariates", &c->cov[k], err)))
+            return rc;
+    }
+    return WS_OK;
+}
+
+/* Errors unless (code, year) is new; seen maps "code\037year" to a line. */
+static int check_stat_duplicate(struct ws_ogr_table *t, const struct ws_study *st,
+                                struct strmap *seen, const struct ws_stat_row *row,
+                                const char *code, struct ws_err *err)
+{
+    struct ws_strbuf key = WS_STRBUF_INIT;
+    struct ws_strbuf first = WS_STRBUF_INIT;
+    size_t prev;
+    bool fresh;
+
+    ws_strbuf_addf(&key, "%s\037%d", code, row->year);
+    fresh = strmap_put(seen, key.buf, row->line, &prev);
+    ws_strbuf_release(&key);
+    if (fresh)
+        return WS_OK;
+    ws_ogr_table_locate(t, prev, NULL, &first);
+    if (st->stat_year)
+        ws_err_set(err, WS_EDATA, "duplicate statistics row for '%s', year %d", code, row->year);
+    else
+        ws_err_set(err, WS_EDATA, "duplicate statistics row for '%s'", code);
+    ws_ogr_table_where(t, st->stat_code, err);
+    ws_err_hint(err, "the first is at %s; statistics need one row per buurt%s", first.buf,
+                st->stat_year ? " and year" : " (or set [statistics] year)");
+    ws_strbuf_release(&first);
+    return WS_EDATA;
+}
+
+/* Reads the current statistics row into *row (row->code stays NULL). */
+static int read_stat_row(struct loader *L, struct ws_ogr_table *t, const struct stat_columns *c,
+                         struct strmap *seen, struct ws_stat_row *row, struct ws_err *err)
+{
+    const struct ws_study *st = L->st;
+    const char *code = ws_ogr_table_value(t, c->code);
+    int rc;
+
+    row->line = ws_ogr_table_line(t);
+    if (c->year != NO_COLUMN && (rc = read_year(t, c->year, st->stat_year, false, &row->year, err)))
+        return rc;
+    for (size_t k = 0; k < st->n_pop_terms; k++) {
+        double x;
+        if ((rc = read_stat_number(t, c->pop[k], st->pop_terms[k], true, &x, err)))
+            return rc;
+        row->population += x; // NAN if any term is missing
+    }
+    if ((rc = check_stat_duplicate(t, st, seen, row, code, err)))
+        return rc;
+    row->covariates = ws_xcalloc(st->n_covariates ? st->n_covariates : 1, sizeof(double));
+    for (size_t k = 0; k < st->n_covariates; k++) {
+        if ((rc = read_stat_number(t, c->cov[k], st->covariates[k], false, &row->covariates[k],
+                                   err))) {
+            free(row->covariates);
+            row->covariates = NULL;
+            return rc;
+        }
+    }
+    return WS_OK;
+}
+
+/* Adds the current row to ds->stats, or sets *skipped when its code is not a
+ * buurt of the boundaries (a study may use the national table). */
+static int add_stat_row(struct loader *L, struct ws_ogr_table *t, const struct stat_columns *c,
+                        struct strmap *seen, bool *has_row, bool *skipped, struct ws_err *err)
+{
+    struct ws_dataset *ds = L->ds;
+    struct ws_stat_row row = {NULL, 0, 0.0, NULL, 0};
+    const char *code = ws_ogr_table_value(t, c->code);
+    size_t ai;
+    int rc;
+
+    if (!strmap_get(&L->areas, code, &ai)) {
+        *skipped = true;
+        return WS_OK;
+    }
+    if ((rc = read_stat_row(L, t, c, seen, &row, err)))
+        return rc;
+    row.code = ws_xstrdup(code);
+    has_row[ai] = true;
+    WS_VEC_GROW(ds->stats, ds->n_stats + 1, L->stat_cap);
+    ds->stats[ds->n_stats++] = row;
+    return WS_OK;
+}
+
+/* Warns for each buurt without a statistics row; returns how many. */
+static size_t warn_without_stats(struct loader *L, const bool *has_row)
+{
+    struct ws_dataset *ds = L->ds;
+    size_t n = 0;
+
+    for (size_t i = 0; i < ds->n_areas; i++) {
+        if (has_row[i])
+            continue;
+        ws_warnings_add(&ds->warnings, "buurt '%s' has no statistics in '%s': no data",
+                        ds->areas[i].code, L->st->stat_source);
+        n++;
+    }
+    return n;
+}
+
+static void copy_covariate_names(const struct ws_study *st, struct ws_dataset *ds)
+{
+    ds->n_covariates = st->n_covariates;
+    ds->covariate_names =
+        ws_xcalloc(st->n_covariates ? st->n_covariates : 1, sizeof(*ds->covariate_names));
+    for (size_t k = 0; k < st->n_covariates; k++)
+        ds->covariate_names[k] = ws_xstrdup(st->covariates[k]);
+}
+
+static int read_statistics(struct loader *L, struct ws_err *err)
+{
+    const struct ws_study *st = L->st;
+    struct ws_dataset *ds = L->ds;
+    const char *path = st->stat_source;
+    struct ws_ogr_table *t = NULL;
+    struct strmap seen; /* "code\037year" -> line */
+    struct stat_columns c = {NO_COLUMN, NO_COLUMN, NULL, NULL};
+    bool *has_row = ws_xcalloc(ds->n_areas ? ds->n_areas : 1, sizeof(*has_row));
+    size_t n_rows = 0;
+    size_t n_skipped = 0;
+    size_t n_without;
+    int r;
+    int rc;
+
+    strmap_init(&seen);
+    rc = ws_ogr_table_open(path, st->stat_layer, &ds->warnings, &t, err);
+    if (rc) {
+        if (rc == WS_ENOINPUT)
+            ws_study_where(st, "statistics", "source", err);
+        goto out;
+    }
+    if ((rc = find_stat_columns(st, t, &c, err)))
+        goto out;
+    copy_covariate_names(st, ds);
+    while ((r = ws_ogr_table_next(t, err)) == 1) {
+        bool skipped = false;
+        if ((rc = add_stat_row(L, t, &c, &seen, has_row, &skipped, err)))
+            goto out;
+        n_rows++;
+        n_skipped += skipped;
+    }
+    if (r < 0) {
+        rc = -r;
+        goto out;
+    }
+    n_without = warn_without_stats(L, has_row);
+    ws_log_verbose("statistics: %zu rows for %zu buurten from '%s'; %zu of %zu rows skipped "
+                   "(code not in the boundaries); %zu buurten without statistics",
+                   ds->n_stats, ds->n_areas - n_without, path, n_skipped, n_rows, n_without);
+    rc = add_input(L, "statistics", path, err);
+out:
+    ws_ogr_table_close(t);
+    strmap_release(&seen);
+    free(c.pop);
+    free(c.cov);
+    free(has_row);
+    return rc;
+}
+
+/* Refuses a case table that looks like personal data, from its header and
+ * its first PII_SAMPLE_ROWS rows.  Never quotes a value. */
+static int refuse_personal_data(struct ws_ogr_table *t, struct ws_err *err)
+{
+    size_t n_cols = ws_ogr_table_n_fields(t);
+    const char *const *names = ws_ogr_table_fields(t);
+    char **vals = ws_xcalloc(ws_st_mult(n_cols, PII_SAMPLE_ROWS), sizeof(*vals));
+    struct ws_pii_result res;
+    size_t n_rows = 0;
+    int r = 0;
+    int rc = WS_OK;
+
+    while (n_rows < PII_SAMPLE_ROWS && (r = ws_ogr_table_next(t, err)) == 1) {
+        for (size_t c = 0; c < n_cols; c++)
+            vals[n_rows * n_cols + c] = ws_xstrdup(ws_ogr_table_value(t, c));
+        n_rows++;
+    }
+    if (r < 0) {
+        rc = -r;
+        goto out;
+    }
+    if (ws_pii_scan(names, n_cols, (const char *const *)vals, n_rows, &res)) {
+        rc = ws_err_set(err, WS_EDATA, "'%s' looks like personal data: column '%s' holds %s",
+                        ws_ogr_table_path(t), names[res.column], ws_pii_kind_desc(res.kind));
+        ws_err_where(err, "%s, column '%s'", ws_ogr_table_path(t), names[res.column]);
+        ws_err_hint(err, "wijkscan accepts only anonymised counts per area, year and category: "
+                         "aggregate first");
+        goto out;
+    }
+    ws_ogr_table_rewind(t);
+out:
+    for (size_t i = 0; i < n_rows * n_cols; i++)
+        free(vals[i]);
+    free(vals);
+    return rc;
+}
+
+/* Parses a case count: a whole number >= 0. */
+static int read_count(struct ws_ogr_table *t, size_t col, const char *colname, long long *out,
+                      struct ws_err *err)
+{
+    const char *v = ws_ogr_table_value(t, col);
+    long long n = 0;
+    double x;
+
+    switch (ws_parse_integer(v, &n)) {
+    case WS_NUM_OK:
+        if (n >= 0) {
+            *out = n;
+            return WS_OK;
+        }
+        ws_err_set(err, WS_EDATA, "count '%.24s' in column '%s' is negative", v, colname);
+        break;
+    case WS_NUM_MISSING:
+        ws_err_set(err, WS_EDATA, "count is missing in column '%s'", colname);
+        break;
+    case WS_NUM_INVALID:
+        if (ws_parse_number(v, &x) == WS_NUM_OK && quotable(v))
+            ws_err_set(err, WS_EDATA, "count '%.24s' in column '%s' is not a whole number", v,
+                       colname);
+        else
+            ws_err_set(err, WS_EDATA, "a value in column '%s' is not a whole number", colname);
+        break;
+    }
+    ws_ogr_table_where(t, colname, err);
+    ws_err_hint(err, "case counts must be whole numbers >= 0 (write 0 for none); CBS no-data "
+                     "markers are not allowed in the case table");
+    return WS_EDATA;
+}
+
+/* Column indexes of the case table. */
+struct case_columns {
+    size_t code;
+    size_t year;
+    size_t cat; /* NO_COLUMN without [cases] category */
+    size_t count;
+};
+
+/* The area index of the current row's code; an unknown code is an error
+ * with the nearest known code. */
+static int case_area(struct loader *L, struct ws_ogr_table *t, const char *code,
+                     const char ***codes, struct ws_err *err)
+{
+    const struct ws_study *st = L->st;
+    const struct ws_dataset *ds = L->ds;
+    const char *near;
+    size_t ai;
+
+    if (!code[0]) {
+        ws_err_set(err, WS_EDATA, "code is missing in column '%s'", st->case_code);
+        ws_ogr_table_where(t, st->case_code, err);
+        ws_err_hint(err, "every row needs the buurt code it counts cases for");
+        return WS_EDATA;
+    }
+    if (strmap_get(&L->areas, code, &ai))
+        return WS_OK;
+    if (!*codes) {
+        *codes = ws_xcalloc(ds->n_areas ? ds->n_areas : 1, sizeof(**codes));
+        for (size_t i = 0; i < ds->n_areas; i++)
+            (*codes)[i] = ds->areas[i].code;
+    }
+    near = ws_suggest(code, *codes, ds->n_areas);
+    ws_err_set(err, WS_EDATA, "code '%.40s' is not a buurt in '%s'", code, st->bnd_source);
+    ws_ogr_table_where(t, st->case_code, err);
+    if (near)
+        ws_err_hint(err,
+                    "did you mean '%s'? case codes must match the boundaries' '%s' column "
+                    "exactly",
+                    near, st->bnd_code);
+    else
+        ws_err_hint(err, "case codes must match the boundaries' '%s' column exactly (e.g. '%s')",
+                    st->bnd_code, ds->n_areas ? ds->areas[0].code : "");
+    return WS_EDATA;
+}
+
+/* The current row's category ("all" without a category column). */
+static int case_category(const struct ws_study *st, struct ws_ogr_table *t, size_t col,
+                         const char **cat, struct ws_err *err)
+{
+    *cat = "all";
+    if (col == NO_COLUMN)
+        return WS_OK;
+    *cat = ws_ogr_table_value(t, col);
+    if (!(*cat)[0]) {
+        ws_err_set(err, WS_EDATA, "category is missing in column '%s'", st->case_category);
+        ws_ogr_table_where(t, st->case_category, err);
+        ws_err_hint(err, "every row needs a category; totals over all categories are computed "
+                         "by wijkscan");
+        return WS_EDATA;
+    }
+    if (strcmp(*cat, "all") == 0) {
+        ws_err_set(err, WS_EDATA, "category 'all' is reserved for the total");
+        ws_ogr_table_where(t, st->case_category, err);
+        ws_err_hint(err, "leave out total rows (wijkscan sums the categories into 'all') or "
+                         "rename the category");
+        return WS_EDATA;
+    }
+    return WS_OK;
+}
+
+/* Errors unless (code, year, category) is new; names both lines. */
+static int check_case_duplicate(const struct ws_study *st, struct ws_ogr_table *t,
+                                struct strmap *seen, const struct ws_case_row *row,
+                                const char *code, const char *cat, struct ws_err *err)
+{
+    struct ws_strbuf key = WS_STRBUF_INIT;
+    struct ws_strbuf first = WS_STRBUF_INIT;
+    size_t prev;
+    bool fresh;
+
+    ws_strbuf_addf(&key, "%s\037%d\037%s", code, row->year, cat);
+    fresh = strmap_put(seen, key.buf, row->line, &prev);
+    ws_strbuf_release(&key);
+    if (fresh)
+        return WS_OK;
+    ws_ogr_table_locate(t, prev, NULL, &first);
+    if (st->case_category)
+        ws_err_set(err, WS_EDATA,
+                   "duplicate case row for '%s', year %d, category '%s' (also at %s)", code,
+                   row->year, cat, first.buf);
+    else
+        ws_err_set(err, WS_EDATA, "duplicate case row for '%s', year %d (also at %s)", code,
+                   row->year, first.buf);
+    ws_ogr_table_where(t, NULL, err);
+    ws_err_hint(err,
+                "the first is at %s; wijkscan does not sum duplicate rows: aggregate them into "
+                "one row per buurt, year%s",
+                first.buf, st->case_category ? " and category" : "");
+    ws_strbuf_release(&first);
+    return WS_EDATA;
+}
+
+/* Reads and checks the current case row into *row (owned strings set only on
+ * success). */
+static int read_case_row(struct loader *L, struct ws_ogr_table *t, const struct case_columns *c,
+                         struct strmap *seen, const char ***codes, struct ws_case_row *row,
+                         struct ws_err *err)
+{
+    const struct ws_study *st = L->st;
+    const char *code = ws_ogr_table_value(t, c->code);
+    const char *cat = NULL;
+    int rc;
+
+    row->line = ws_ogr_table_line(t);
+    if ((rc = case_area(L, t, code, codes, err)) ||
+        (rc = read_year(t, c->year, st->case_year, true, &row->year, err)) ||
+        (rc = case_category(st, t, c->cat, &cat, err)) ||
+        (rc = read_count(t, c->count, st->case_count, &row->count, err)) ||
+        (rc = check_case_duplicate(st, t, seen, row, code, cat, err)))
+        return rc;
+    row->code = ws_xstrdup(code);
+    row->category = ws_xstrdup(cat);
+    return WS_OK;
+}
+
+static int read_cases(struct loader *L, struct ws_err *err)
+{
+    const struct ws_study *st = L->st;
+    struct ws_dataset *ds = L->ds;
+    const char *path = st->case_source;
+    struct ws_ogr_table *t = NULL;
+    struct strmap seen; /* "code\037year\037category" -> line */
+    struct case_columns c = {NO_COLUMN, NO_COLUMN, NO_COLUMN, NO_COLUMN};
+    const char **codes = NULL; /* area codes for suggestions, made on demand */
+    int r;
+    int rc;
+
+    strmap_init(&seen);
+    // no warning list: GDAL warnings may quote values of a private table
+    rc = ws_ogr_table_open(path, st->case_layer, NULL, &t, err);
+    if (rc) {
+        if (rc == WS_ENOINPUT)
+            ws_study_where(st, "cases", "source", err);
+        goto out;
+    }
+    if ((rc = refuse_personal_data(t, err)) ||
+        (rc = find_column(t, st->case_code, "[cases] code", &c.code, err)) ||
+        (rc = find_column(t, st->case_year, "[cases] year", &c.year, err)) ||
+        (rc = find_column(t, st->case_category, "[cases] category", &c.cat, err)) ||
+        (rc = find_column(t, st->case_count, "[cases] count", &c.count, err)))
+        goto out;
+    while ((r = ws_ogr_table_next(t, err)) == 1) {
+        struct ws_case_row row = {NULL, 0, NULL, 0, 0};
+        if ((rc = read_case_row(L, t, &c, &seen, &codes, &row, err)))
+            goto out;
+        WS_VEC_GROW(ds->cases, ds->n_cases + 1, L->case_cap);
+        ds->cases[ds->n_cases++] = row;
+    }
+    if (r < 0) {
+        rc = -r;
+        goto out;
+    }
+    ws_log_verbose("cases: %zu rows from '%s'", ds->n_cases, path);
+    rc = add_input(L, "cases", path, err);
+out:
+    ws_ogr_table_close(t);
+    strmap_release(&seen);
+    free(codes);
+    return rc;
+}
+
+static int cmp_int(const void *a, const void *b)
+{
+    int x = *(const int *)a;
+    int y = *(const int *)b;
+    return (x > y) - (x < y);
+}
+
+/* Warns once for each case year that has no statistics of its own. */
+static void warn_case_years(struct loader *L)
+{
+    struct ws_dataset *ds = L->ds;
+    int *years;
+    size_t n = 0;
+
+    if (!L->st->stat_year || ds->n_cases == 0 || ds->n_stats == 0)
+        return;
+    years = ws_xcalloc(ds->n_cases, sizeof(*years));
+    for (size_t i = 0; i < ds->n_cases; i++)
+        years[n++] = ds->cases[i].year;
+    qsort(years, n, sizeof(*years), cmp_int);
+    for (size_t i = 0; i < n; i++) {
+        int used;
+        if (i > 0 && years[i] == years[i - 1])
+            continue;
+        used = ws_dataset_stat_year(ds, years[i]);
+        if (used != years[i])
+            ws_warnings_add(&ds->warnings,
+                            "cases of %d use the statistics of %d, the nearest year in '%s'",
+                            years[i], used, L->st->stat_source);
+    }
+    free(years);
+}
+
+int ws_load_read(const struct ws_study *st, struct ws_dataset *ds, struct ws_err *err)
+{
+    struct loader L;
+    int rc;
+
+    memset(&L, 0, sizeof(L));
+    L.st = st;
+    L.ds = ds;
+    strmap_init(&L.areas);
+
+    rc = ws_crs_check(st->crs, &ds->srid, err);
+    if (rc) {
+        ws_study_where(st, "boundaries", "crs", err);
+        goto out;
+    }
+    ds->crs = ws_xstrdup(st->crs);
+    if (st->path && (rc = add_input(&L, "study", st->path, err)))
+        goto out;
+    if ((rc = read_boundaries(&L, err)) || (rc = read_statistics(&L, err)) ||
+        (rc = read_cases(&L, err)))
+        goto out;
+    if (st->loc_source) {
+        // read by a later stage; recorded here when it can be read at all
+        struct ws_err ignored = WS_ERR_INIT;
+        (void)add_input(&L, "locations", st->loc_source, &ignored);
+    }
+    warn_case_years(&L);
+out:
+    strmap_release(&L.areas);
+    if (rc)
+        ws_dataset_release(ds);
+    return rc;
+}
+
+/* ---- writing ---- */
+
+/* mkdir -p: creates path and its missing parents. */
+static int make_dirs(const char *path, struct ws_err *err)
+{
+    char *p = ws_xstrdup(path);
+    struct stat sb;
+    int rc = WS_OK;
+
+    for (char *s = p + 1; *s; s++) {
+        if (*s != '/')
+            continue;
+        *s = '\0';
+        if (mkdir(p, 0777) != 0 && errno != EEXIST) {
+            rc = ws_err_set(err, WS_ECANTCREAT, "cannot create folder '%s'", p);
+            ws_err_cause(err, "%s", strerror(errno));
+            goto out;
+        }
+        *s = '/';
+    }
+    if (mkdir(p, 0777) != 0 && errno != EEXIST) {
+        rc = ws_err_set(err, WS_ECANTCREAT, "cannot create folder '%s'", p);
+        ws_err_cause(err, "%s", strerror(errno));
+        goto out;
+    }
+    if (stat(p, &sb) != 0 || !S_ISDIR(sb.st_mode)) {
+        rc = ws_err_set(err, WS_ECANTCREAT, "cannot create folder '%s': a file is in the way", p);
+        goto out;
+    }
+out:
+    if (rc)
+        ws_err_hint(err, "check the path and its permissions, or choose another output folder "
+                         "with -o OUTDIR");
+    free(p);
+    return rc;
+}
+
+/* Removes a temporary store and its SQLite side files. */
+static void remove_store_files(const char *path)
+{
+    static const char *const side[] = {"", "-journal", "-wal", "-shm"};
+    struct ws_strbuf sb = WS_STRBUF_INIT;
+
+    for (size_t i = 0; i < sizeof(side) / sizeof(side[0]); i++) {
+        ws_strbuf_reset(&sb);
+        ws_strbuf_addf(&sb, "%s%s", path, side[i]);
+        (void)unlink(sb.buf);
+    }
+    ws_strbuf_release(&sb);
+}
+
+int ws_load_write(const struct ws_study *st, const struct ws_dataset *ds, const char *out_dir,
+                  struct ws_err *err)
+{
+    struct ws_strbuf tmp = WS_STRBUF_INIT;
+    struct ws_strbuf final = WS_STRBUF_INIT;
+    struct ws_store *s = NULL;
+    int rc;
+
+    rc = make_dirs(out_dir, err);
+    if (rc)
+        goto out;
+    ws_strbuf_addf(&tmp, "%s/.wijkscan.sqlite.tmp-%ld", out_dir, (long)getpid());
+    ws_strbuf_addf(&final, "%s/wijkscan.sqlite", out_dir);
+    remove_store_files(tmp.buf); // a leftover of an earlier run with the same pid
+    if ((rc = ws_store_create(tmp.buf, ds->srid, &s, err)) || (rc = ws_store_begin(s, err)) ||
+        (rc = ws_store_put_dataset(s, st, ds, err)) || (rc = ws_store_commit(s, err)))
+        goto out;
+    ws_store_close(s);
+    s = NULL;
+    if (rename(tmp.buf, final.buf) != 0) {
+        rc = ws_err_set(err, WS_ECANTCREAT, "cannot create '%s'", final.buf);
+        ws_err_cause(err, "%s", strerror(errno));
+        ws_err_hint(err,
+                    "check the permissions of '%s', or choose another output folder with "
+                    "-o OUTDIR",
+                    out_dir);
+        goto out;
+    }
+out:
+    if (rc) {
+        if (s) {
+            ws_store_rollback(s);
+            ws_store_close(s);
+        }
+        if (tmp.len)
+            remove_store_files(tmp.buf);
+    }
+    ws_strbuf_release(&tmp);
+    ws_strbuf_release(&final);
+    return rc;
+}

@@ -1,0 +1,1121 @@
+/*
+ * ogr_source.c - reading tables and polygons: the one wrapper around GDAL/OGR
+ * (see ogr_source.h).
+ *
+ * Error handling: every public function runs between guard_begin() and
+ * guard_end(), which reset GDAL's last error and push a collecting handler
+ * (CPLPushErrorHandlerEx) whose user data is a struct gdal_msgs.  The first
+ * failure text is kept for err->cause; warnings go to the caller's list.
+ * Outside our calls a quiet default handler (set in ws_ogr_global_init) keeps
+ * GDAL off stderr too.
+ *
+ * Tables: CSV is opened with HEADERS=YES and AUTODETECT_TYPE=NO, so every
+ * field is text exactly as written.  GDAL 3.6 has no SEPARATOR open option;
+ * its CSV driver picks ',' ';' or tab from the header line itself (a header
+ * that mixes them falls back to ','), which covers both ',' and ';' files.
+ * XLSX and ODS take their header and typing rules from configuration options
+ * (OGR_XLSX_HEADERS=FORCE, OGR_XLSX_FIELD_TYPES=STRING and the ODS pair), set
+ * thread-locally while the sheet is opened and parsed.  GDAL numbers CSV
+ * records 1, 2, ... skipping blank lines, so the physical line of each record
+ * is found by a separate scan of the file (quote parity, as GDAL's reader).
+ *
+ * Polygons: geometries are copied out as ISO WKB into struct ws_geom before
+ * the feature is destroyed.  Invalid ones are repaired with OGR_G_MakeValid
+ * (GEOS) keeping only polygonal parts.  The layer's CRS is handed on as WKT2;
+ * if the layer stores coordinates in the CRS's own (north, east) order, x and
+ * y are swapped so that x is always easting or longitude.
+ */
+// cpl_vsi.h declares VSIStatBufL as struct stat64, which needs this
+#define _LARGEFILE64_SOURCE 1
+
+#include "wijkscan/ogr_source.h"
+
+#include "wijkscan/mem.h"
+#include "wijkscan/suggest.h"
+#include "wijkscan/text.h"
+
+// GDAL's headers declare enumerators above INT_MAX (wkbPoint25D), which
+// -Wpedantic rejects in C; the warning is about GDAL's code, not ours
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wpedantic"
+#include <cpl_conv.h>
+#include <cpl_error.h>
+#include <cpl_string.h>
+#include <cpl_vsi.h>
+#include <gdal.h>
+#include <ogr_api.h>
+#include <ogr_srs_api.h>
+#pragma GCC diagnostic pop
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* ---- GDAL messages ---- */
+
+#define MAX_GDAL_WARNINGS 5 /* per open table or layer read */
+
+struct gdal_msgs {
+    char failure[WS_ERR_TEXT]; /* first CE_Failure / CE_Fatal text */
+    struct ws_warnings *warn;  /* borrowed; NULL: warnings are dropped */
+    const char *label;         /* file name for warnings */
+    size_t n_warn;
+    bool mute;       /* keep warnings in `muted` instead of the list */
+    char muted[256]; /* the last warning while muted */
+};
+
+static void CPL_STDCALL collect(CPLErr cls, CPLErrorNum num, const char *msg)
+{
+    struct gdal_msgs *m = CPLGetErrorHandlerUserData();
+
+    (void)num;
+    if (!m || !msg)
+        return;
+    if (cls == CE_Failure || cls == CE_Fatal) {
+        if (!m->failure[0])
+            (void)snprintf(m->failure, sizeof(m->failure), "%s", msg);
+    } else if (cls == CE_Warning && m->mute) {
+        (void)snprintf(m->muted, sizeof(m->muted), "%s", msg);
+    } else if (cls == CE_Warning && m->warn && m->n_warn < MAX_GDAL_WARNINGS) {
+        ws_warnings_add(m->warn, "'%s': GDAL: %s", m->label ? m->label : "?", msg);
+        m->n_warn++;
+    }
+}
+
+static void guard_begin(struct gdal_msgs *m)
+{
+    m->failure[0] = '\0';
+    m->mute = false;
+    m->muted[0] = '\0';
+    CPLErrorReset();
+    CPLPushErrorHandlerEx(collect, m);
+}
+
+static void guard_end(void)
+{
+    CPLPopErrorHandler();
+}
+
+/* GDAL's explanation of the last failure, into err->cause. */
+static void gdal_cause(struct ws_err *err, const struct gdal_msgs *m)
+{
+    if (m->failure[0])
+        ws_err_cause(err, "GDAL: %s", m->failure);
+    else if (CPLGetLastErrorType() >= CE_Failure && CPLGetLastErrorMsg()[0])
+        ws_err_cause(err, "GDAL: %s", CPLGetLastErrorMsg());
+}
+
+static bool have_geos;
+
+void ws_ogr_global_init(void)
+{
+    GDALAllRegister();
+    CPLSetErrorHandler(CPLQuietErrorHandler);
+    have_geos = OGRGetGEOSVersion(NULL, NULL, NULL);
+}
+
+void ws_ogr_global_shutdown(void)
+{
+    GDALDestroy();
+}
+
+const char *ws_ogr_gdal_version(void)
+{
+    return GDALVersionInfo("RELEASE_NAME");
+}
+
+/* ---- shared helpers ---- */
+
+/* An owned, trimmed UTF-8 copy of GDAL text (Windows-1252 if not UTF-8). */
+static char *utf8_copy(const char *raw)
+{
+    char *s;
+
+    if (!raw)
+        return ws_xstrdup("");
+    s = ws_utf8_valid(raw) ? ws_xstrdup(raw) : ws_cp1252_to_utf8(raw);
+    ws_trim(s);
+    return s;
+}
+
+static bool has_suffix(const char *path, const char *suffix)
+{
+    size_t n = strlen(path);
+    size_t m = strlen(suffix);
+    return n >= m && ws_strcasecmp(path + n - m, suffix) == 0;
+}
+
+enum table_kind {
+    KIND_OTHER = 0,
+    KIND_CSV,
+    KIND_XLSX,
+    KIND_ODS,
+};
+
+static enum table_kind kind_of(const char *path)
+{
+    if (has_suffix(path, ".csv") || has_suffix(path, ".csv.gz") || has_suffix(path, ".tsv") ||
+        has_suffix(path, ".txt"))
+        return KIND_CSV;
+    if (has_suffix(path, ".xlsx") || has_suffix(path, ".xlsm"))
+        return KIND_XLSX;
+    if (has_suffix(path, ".ods"))
+        return KIND_ODS;
+    return KIND_OTHER;
+}
+
+/* Appends "a, b, c" (at most ~300 characters, then "... (N more)"). */
+static void add_list(struct ws_strbuf *sb, const char *const *items, size_t n)
+{
+    size_t start = sb->len;
+
+    for (size_t i = 0; i < n; i++) {
+        if (sb->len - start > 300) {
+            ws_strbuf_addf(sb, ", ... (%zu more)", n - i);
+            return;
+        }
+        ws_strbuf_addf(sb, "%s%s", i ? ", " : "", items[i]);
+    }
+}
+
+/* Sets the hint for a name not found among cands. */
+static void hint_missing(struct ws_err *err, const char *name, const char *const *cands, size_t n,
+                         const char *plural, const char *key)
+{
+    struct ws_strbuf sb = WS_STRBUF_INIT;
+    const char *s = ws_suggest(name, cands, n);
+
+    if (s)
+        ws_strbuf_addf(&sb, "did you mean '%s'? ", s);
+    if (n == 0) {
+        ws_strbuf_addf(&sb, "there are no %s", plural);
+    } else {
+        ws_strbuf_addf(&sb, "available %s: ", plural);
+        add_list(&sb, cands, n);
+    }
+    if (key)
+        ws_strbuf_addf(&sb, " (set %s in the study file)", key);
+    ws_err_hint(err, "%s", sb.buf);
+    ws_strbuf_release(&sb);
+}
+
+/* The path GDAL opens: "x.csv.gz" is read through /vsigzip/.  Owned. */
+static char *gdal_path(const char *path)
+{
+    if (has_suffix(path, ".gz") && strncmp(path, "/vsi", 4) != 0) {
+        struct ws_strbuf sb = WS_STRBUF_INIT;
+        ws_strbuf_addf(&sb, "/vsigzip/%s", path);
+        return ws_strbuf_detach(&sb);
+    }
+    return ws_xstrdup(path);
+}
+
+/* Opens path for reading vectors.  Missing or unreadable: WS_ENOINPUT. */
+static int open_dataset(const char *path, const char *const *drivers, const char *const *options,
+                        struct gdal_msgs *m, GDALDatasetH *out, struct ws_err *err)
+{
+    VSIStatBufL st;
+    GDALDatasetH ds = NULL;
+    char *gpath = gdal_path(path);
+    int rc = WS_OK;
+
+    *out = NULL;
+    if (VSIStatL(gpath, &st) != 0) {
+        ws_err_set(err, WS_ENOINPUT, "cannot read '%s': no such file", path);
+        ws_err_hint(err, "check the path in the study file; relative paths are relative to the "
+                         "study file's folder");
+        rc = WS_ENOINPUT;
+        goto out;
+    }
+    ds = GDALOpenEx(gpath, GDAL_OF_VECTOR | GDAL_OF_READONLY | GDAL_OF_VERBOSE_ERROR, drivers,
+                    options, NULL);
+    if (!ds) {
+        ws_err_set(err, WS_ENOINPUT, "cannot read '%s'", path);
+        gdal_cause(err, m);
+        ws_err_hint(err,
+                    "check that the file is readable and in a format GDAL/OGR reads "
+                    "(gpkg, shp, geojson, csv, xlsx, ods, ...): try 'ogrinfo %s'",
+                    path);
+        rc = WS_ENOINPUT;
+        goto out;
+    }
+    *out = ds;
+out:
+    free(gpath);
+    return rc;
+}
+
+/* Finds `name` (NULL: the first layer) in ds; the layer is borrowed. */
+static int pick_layer(GDALDatasetH ds, const char *path, const char *name, OGRLayerH *out,
+                      struct ws_err *err)
+{
+    int n = GDALDatasetGetLayerCount(ds);
+    OGRLayerH lyr = NULL;
+    const char **names = NULL;
+    int rc = WS_OK;
+
+    *out = NULL;
+    if (n <= 0) {
+        ws_err_where(err, "%s", path);
+        return ws_err_set(err, WS_EDATA, "'%s' holds no layers", path);
+    }
+    if (!name) {
+        *out = GDALDatasetGetLayer(ds, 0);
+        return WS_OK;
+    }
+    lyr = GDALDatasetGetLayerByName(ds, name);
+    if (lyr) {
+        *out = lyr;
+        return WS_OK;
+    }
+    names = ws_xcalloc((size_t)n, sizeof(*names));
+    for (int i = 0; i < n; i++)
+        names[i] = OGR_L_GetName(GDALDatasetGetLayer(ds, i));
+    rc = ws_err_set(err, WS_EDATA, "layer '%s' not found in '%s'", name, path);
+    ws_err_where(err, "%s", path);
+    hint_missing(err, name, names, (size_t)n, "layers", NULL);
+    free(names);
+    return rc;
+}
+
+/* ---- tables ---- */
+
+enum pos_kind {
+    POS_LINE,    /* CSV: physical line */
+    POS_ROW,     /* XLSX/ODS: spreadsheet row (= OGR FID) */
+    POS_FEATURE, /* anything else: feature id */
+};
+
+struct csv_rec {
+    size_t line;     /* physical line the record starts on */
+    size_t n_fields; /* separators outside quotes + 1 */
+};
+
+struct ws_ogr_table {
+    char *path;
+    char *layer_name;
+    GDALDatasetH ds;
+    OGRLayerH lyr; /* borrowed from ds */
+    OGRFeatureH feat;
+    enum pos_kind pos;
+    struct csv_rec *recs; /* CSV: data record k (0-based); NULL if unknown */
+    size_t n_rec;
+    size_t n_header_fields; /* CSV: fields in the header line; 0: not checked */
+    size_t n_fields;
+    char **names;
+    char **vals; /* current row, converted on demand */
+    size_t line;
+    struct gdal_msgs msgs;
+};
+
+/* State of the CSV record scanner. */
+struct csv_scanner {
+    size_t lineno;  /* current physical line, from 1 */
+    size_t start;   /* line the current record started on */
+    size_t seps;    /* separators in the current record */
+    char sep;       /* the header's separator */
+    bool mixed;     /* the header mixes separators */
+    bool in_quotes; /* inside a quoted value */
+    bool in_record; /* a record has started and not ended */
+    bool header_done;
+    size_t header_fields;
+    struct csv_rec *recs;
+    size_t n;
+    size_t cap;
+};
+
+/* A line break: ends the record unless inside quotes. */
+static void csv_newline(struct csv_scanner *s)
+{
+    s->lineno++;
+    if (s->in_quotes || !s->in_record)
+        return;
+    s->in_record = false;
+    if (!s->header_done) {
+        s->header_done = true;
+        // without a clear separator GDAL guesses; do not second-guess it
+        s->header_fields = s->sep && !s->mixed ? s->seps + 1 : 0;
+        return;
+    }
+    WS_VEC_GROW(s->recs, s->n + 1, s->cap);
+    s->recs[s->n].line = s->start;
+    s->recs[s->n].n_fields = s->seps + 1;
+    s->n++;
+}
+
+/* A separator candidate outside quotes. */
+static void csv_separator(struct csv_scanner *s, int c)
+{
+    if (s->header_done) {
+        s->seps += c == s->sep;
+        return;
+    }
+    if (c != ',' && c != ';' && c != '\t')
+        return;
+    if (!s->sep)
+        s->sep = (char)c;
+    else if (s->sep != c)
+        s->mixed = true;
+    s->seps++;
+}
+
+static void csv_byte(struct csv_scanner *s, int c)
+{
+    if (c == '\n') {
+        csv_newline(s);
+        return;
+    }
+    if (c == '\r' && !s->in_record)
+        return; // an empty "\r\n" line, which GDAL skips
+    if (!s->in_record) {
+        s->in_record = true;
+        s->start = s->lineno;
+        s->seps = 0;
+    }
+    if (c == '"')
+        s->in_quotes = !s->in_quotes;
+    else if (!s->in_quotes)
+        csv_separator(s, c);
+}
+
+/* The start line and field count of every data record of a CSV file,
+ * following GDAL's reader: a record continues while its double quotes are
+ * unbalanced; empty lines are skipped; the first record is the header, whose
+ * first ',' ';' or tab outside quotes is the separator.  Read through GDAL's
+ * VSI layer so /vsigzip/ works too.  Returns NULL if the file cannot be read
+ * (FID + 1 is used then); *header_fields is 0 when the header has no clear
+ * separator (the field counts are not checked then). */
+static struct csv_rec *csv_scan(const char *gdal_path, size_t *n_out, size_t *header_fields)
+{
+    struct csv_scanner s;
+    VSILFILE *fp;
+    unsigned char *buf = NULL;
+    size_t got;
+
+    memset(&s, 0, sizeof(s));
+    s.lineno = 1;
+    *n_out = 0;
+    *header_fields = 0;
+    fp = VSIFOpenL(gdal_path, "rb");
+    if (!fp)
+        return NULL;
+    buf = ws_xmalloc(65536);
+    while ((got = VSIFReadL(buf, 1, 65536, fp)) > 0) {
+        for (size_t i = 0; i < got; i++)
+            csv_byte(&s, buf[i]);
+    }
+    if (s.in_record)
+        csv_byte(&s, '\n'); // a last line without a line break
+    free(buf);
+    VSIFCloseL(fp);
+    *n_out = s.n;
+    *header_fields = s.header_fields;
+    return s.recs;
+}
+
+static void free_values(struct ws_ogr_table *t)
+{
+    if (!t->vals)
+        return;
+    for (size_t i = 0; i < t->n_fields; i++) {
+        free(t->vals[i]);
+        t->vals[i] = NULL;
+    }
+}
+
+/* Sets (or, with values NULL, restores) thread-local config options. */
+static void set_config(const char *const *keys, const char *const *values, char **saved, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        if (values) {
+            const char *old = CPLGetThreadLocalConfigOption(keys[i], NULL);
+            saved[i] = old ? ws_xstrdup(old) : NULL;
+            CPLSetThreadLocalConfigOption(keys[i], values[i]);
+        } else {
+            CPLSetThreadLocalConfigOption(keys[i], saved[i]);
+            free(saved[i]);
+            saved[i] = NULL;
+        }
+    }
+}
+
+int ws_ogr_table_open(const char *path, const char *layer, struct ws_warnings *warn,
+                      struct ws_ogr_table **out, struct ws_err *err)
+{
+    static const char *const csv_drivers[] = {"CSV", NULL};
+    static const char *const csv_options[] = {
+        "HEADERS=YES", "AUTODETECT_TYPE=NO", "EMPTY_STRING_AS_NULL=NO", "KEEP_GEOM_COLUMNS=YES",
+        NULL,
+    };
+    static const char *const xlsx_keys[] = {"OGR_XLSX_HEADERS", "OGR_XLSX_FIELD_TYPES"};
+    static const char *const ods_keys[] = {"OGR_ODS_HEADERS", "OGR_ODS_FIELD_TYPES"};
+    static const char *const sheet_values[] = {"FORCE", "STRING"};
+    struct ws_ogr_table *t = ws_xcalloc(1, sizeof(*t));
+    enum table_kind kind = kind_of(path);
+    const char *const *config_keys = NULL;
+    char *saved[2] = {NULL, NULL};
+    OGRFeatureDefnH defn;
+    int rc = WS_OK;
+
+    *out = NULL;
+    t->path = ws_xstrdup(path);
+    t->msgs.warn = warn;
+    t->msgs.label = t->path;
+    t->pos = kind == KIND_CSV ? POS_LINE : (kind == KIND_OTHER ? POS_FEATURE : POS_ROW);
+    if (kind == KIND_XLSX)
+        config_keys = xlsx_keys;
+    else if (kind == KIND_ODS)
+        config_keys = ods_keys;
+
+    guard_begin(&t->msgs);
+    if (config_keys)
+        set_config(config_keys, sheet_values, saved, 2);
+    rc = open_dataset(path, kind == KIND_CSV ? csv_drivers : NULL,
+                      kind == KIND_CSV ? csv_options : NULL, &t->msgs, &t->ds, err);
+    if (rc)
+        goto out;
+    rc = pick_layer(t->ds, path, layer, &t->lyr, err);
+    if (rc)
+        goto out;
+    // the sheet is parsed here, while the header options are still set
+    defn = OGR_L_GetLayerDefn(t->lyr);
+    t->layer_name = ws_xstrdup(OGR_L_GetName(t->lyr));
+    t->n_fields = defn ? (size_t)OGR_FD_GetFieldCount(defn) : 0;
+    if (t->n_fields == 0) {
+        rc = ws_err_set(err, WS_EDATA, "'%s' has no columns", path);
+        ws_err_where(err, "%s", path);
+        gdal_cause(err, &t->msgs);
+        ws_err_hint(err, "a table needs a header line with column names");
+        goto out;
+    }
+    t->names = ws_xcalloc(t->n_fields, sizeof(*t->names));
+    t->vals = ws_xcalloc(t->n_fields, sizeof(*t->vals));
+    for (size_t i = 0; i < t->n_fields; i++)
+        t->names[i] = utf8_copy(OGR_Fld_GetNameRef(OGR_FD_GetFieldDefn(defn, (int)i)));
+    if (kind == KIND_CSV) {
+        char *gpath = gdal_path(path);
+        t->recs = csv_scan(gpath, &t->n_rec, &t->n_header_fields);
+        free(gpath);
+    }
+    OGR_L_ResetReading(t->lyr);
+out:
+    if (config_keys)
+        set_config(config_keys, NULL, saved, 2);
+    guard_end();
+    if (rc) {
+        ws_ogr_table_close(t);
+        return rc;
+    }
+    *out = t;
+    return WS_OK;
+}
+
+void ws_ogr_table_close(struct ws_ogr_table *t)
+{
+    struct gdal_msgs m;
+
+    memset(&m, 0, sizeof(m));
+    if (!t)
+        return;
+    guard_begin(&m);
+    if (t->feat)
+        OGR_F_Destroy(t->feat);
+    if (t->ds)
+        GDALClose(t->ds);
+    guard_end();
+    free_values(t);
+    free(t->vals);
+    for (size_t i = 0; t->names && i < t->n_fields; i++)
+        free(t->names[i]);
+    free(t->names);
+    free(t->recs);
+    free(t->layer_name);
+    free(t->path);
+    free(t);
+}
+
+size_t ws_ogr_table_n_fields(const struct ws_ogr_table *t)
+{
+    return t->n_fields;
+}
+
+const char *const *ws_ogr_table_fields(const struct ws_ogr_table *t)
+{
+    return (const char *const *)t->names;
+}
+
+const char *ws_ogr_table_path(const struct ws_ogr_table *t)
+{
+    return t->path;
+}
+
+const char *ws_ogr_table_layer(const struct ws_ogr_table *t)
+{
+    return t->layer_name;
+}
+
+int ws_ogr_table_field_index(const struct ws_ogr_table *t, const char *name, const char *key,
+                             size_t *idx, struct ws_err *err)
+{
+    size_t found = t->n_fields;
+    size_t n_ci = 0;
+
+    for (size_t i = 0; i < t->n_fields; i++) {
+        if (strcmp(t->names[i], name) == 0) {
+            *idx = i;
+            return WS_OK;
+        }
+    }
+    for (size_t i = 0; i < t->n_fields; i++) {
+        if (ws_strcasecmp(t->names[i], name) == 0) {
+            found = i;
+            n_ci++;
+        }
+    }
+    if (n_ci == 1) {
+        *idx = found;
+        return WS_OK;
+    }
+    ws_err_set(err, WS_EDATA, "column '%s' not found in '%s'", name, t->path);
+    if (t->pos == POS_FEATURE)
+        ws_err_where(err, "%s, layer '%s'", t->path, t->layer_name);
+    else if (t->pos == POS_ROW)
+        ws_err_where(err, "%s, sheet '%s', header (row 1)", t->path, t->layer_name);
+    else
+        ws_err_where(err, "%s, header (line 1)", t->path);
+    hint_missing(err, name, (const char *const *)t->names, t->n_fields, "columns", key);
+    return WS_EDATA;
+}
+
+int ws_ogr_table_next(struct ws_ogr_table *t, struct ws_err *err)
+{
+    int64_t fid;
+    int rc = 1;
+
+    free_values(t);
+    guard_begin(&t->msgs);
+    if (t->feat) {
+        OGR_F_Destroy(t->feat);
+        t->feat = NULL;
+    }
+    t->feat = OGR_L_GetNextFeature(t->lyr);
+    if (!t->feat) {
+        if (t->msgs.failure[0]) {
+            rc = ws_err_set(err, WS_EDATA, "cannot read '%s'", t->path);
+            ws_err_where(err, "%s", t->path);
+            gdal_cause(err, &t->msgs);
+            ws_err_hint(err, "check the file with 'ogrinfo -al %s'", t->path);
+            rc = -rc;
+        } else {
+            rc = 0;
+        }
+        goto out;
+    }
+    fid = OGR_F_GetFID(t->feat);
+    if (t->pos == POS_LINE) {
+        // GDAL's CSV FIDs count data records from 1
+        const struct csv_rec *rec = NULL;
+        if (t->recs && fid >= 1 && (size_t)fid <= t->n_rec)
+            rec = &t->recs[fid - 1];
+        t->line = rec ? rec->line : (fid >= 0 ? (size_t)fid + 1 : 0);
+        // GDAL drops fields beyond the header's silently: an unquoted decimal
+        // comma in a ','-separated file would shift or lose values
+        if (rec && t->n_header_fields && rec->n_fields > t->n_header_fields) {
+            rc = -ws_err_set(err, WS_EDATA, "line has %zu fields but the header has %zu",
+                             rec->n_fields, t->n_header_fields);
+            ws_ogr_table_where(t, NULL, err);
+            ws_err_hint(err, "a value holds the separator: quote it (\"12,5\"), or save the "
+                             "table from Excel as 'CSV (puntkomma-gescheiden)' with ';'");
+            goto out;
+        }
+    } else {
+        t->line = fid >= 0 ? (size_t)fid : 0;
+    }
+out:
+    guard_end();
+    return rc;
+}
+
+void ws_ogr_table_rewind(struct ws_ogr_table *t)
+{
+    free_values(t);
+    guard_begin(&t->msgs);
+    if (t->feat) {
+        OGR_F_Destroy(t->feat);
+        t->feat = NULL;
+    }
+    OGR_L_ResetReading(t->lyr);
+    guard_end();
+    t->line = 0;
+}
+
+const char *ws_ogr_table_value(struct ws_ogr_table *t, size_t i)
+{
+    if (!t->feat || i >= t->n_fields)
+        return "";
+    if (!t->vals[i]) {
+        const char *raw = NULL;
+        if (OGR_F_IsFieldSetAndNotNull(t->feat, (int)i))
+            raw = OGR_F_GetFieldAsString(t->feat, (int)i);
+        t->vals[i] = utf8_copy(raw);
+    }
+    return t->vals[i];
+}
+
+size_t ws_ogr_table_line(const struct ws_ogr_table *t)
+{
+    return t->line;
+}
+
+void ws_ogr_table_locate(const struct ws_ogr_table *t, size_t line, const char *column,
+                         struct ws_strbuf *sb)
+{
+    if (t->pos == POS_FEATURE)
+        ws_strbuf_addf(sb, "%s, feature %zu", t->path, line);
+    else
+        ws_strbuf_addf(sb, "%s:%zu", t->path, line);
+    if (column)
+        ws_strbuf_addf(sb, ", column '%s'", column);
+}
+
+void ws_ogr_table_where(const struct ws_ogr_table *t, const char *column, struct ws_err *err)
+{
+    struct ws_strbuf sb = WS_STRBUF_INIT;
+    ws_ogr_table_locate(t, t->line, column, &sb);
+    ws_err_where(err, "%s", sb.buf);
+    ws_strbuf_release(&sb);
+}
+
+/* ---- polygons ---- */
+
+void ws_ogr_polygons_init(struct ws_ogr_polygons *p)
+{
+    memset(p, 0, sizeof(*p));
+}
+
+static void feature_release(struct ws_ogr_feature *f, size_t n_fields)
+{
+    for (size_t i = 0; f->values && i < n_fields; i++)
+        free(f->values[i]);
+    free(f->values);
+    ws_geom_release(&f->geom);
+}
+
+void ws_ogr_polygons_release(struct ws_ogr_polygons *p)
+{
+    if (!p)
+        return;
+    for (size_t i = 0; i < p->n; i++)
+        feature_release(&p->features[i], p->n_fields);
+    free(p->features);
+    free(p->layer);
+    free(p->crs);
+    ws_ogr_polygons_init(p);
+}
+
+static bool is_polygonal(OGRwkbGeometryType t)
+{
+    return t == wkbPolygon || t == wkbMultiPolygon || t == wkbCurvePolygon || t == wkbMultiSurface;
+}
+
+/* "points", "lines", ... for a layer or feature that is not polygons. */
+static const char *kind_plural(OGRwkbGeometryType t)
+{
+    switch (t) {
+    case wkbPoint:
+    case wkbMultiPoint:
+        return "points";
+    case wkbLineString:
+    case wkbMultiLineString:
+    case wkbCircularString:
+    case wkbCompoundCurve:
+    case wkbMultiCurve:
+        return "lines";
+    default:
+        return "geometries that are not polygons";
+    }
+}
+
+/* Adds the polygons in g (recursively through collections) to mp. */
+static void add_polygons(OGRGeometryH mp, OGRGeometryH g)
+{
+    OGRwkbGeometryType t = wkbFlatten(OGR_G_GetGeometryType(g));
+
+    if (t == wkbPolygon) {
+        if (!OGR_G_IsEmpty(g))
+            OGR_G_AddGeometry(mp, g);
+    } else if (t == wkbMultiPolygon || t == wkbGeometryCollection) {
+        for (int i = 0; i < OGR_G_GetGeometryCount(g); i++)
+            add_polygons(mp, OGR_G_GetGeometryRef(g, i));
+    }
+}
+
+/* An owned MultiPolygon of the polygonal parts of g, or NULL if none. */
+static OGRGeometryH polygonal_part(OGRGeometryH g)
+{
+    OGRGeometryH mp = OGR_G_CreateGeometry(wkbMultiPolygon);
+
+    add_polygons(mp, g);
+    if (OGR_G_GetGeometryCount(mp) == 0) {
+        OGR_G_DestroyGeometry(mp);
+        return NULL;
+    }
+    return mp;
+}
+
+/* Context for reading one polygon layer. */
+struct poly_reader {
+    const char *path;
+    const char *layer;
+    bool swap_xy;
+    struct ws_warnings *warn;
+    struct gdal_msgs *msgs; /* GEOS explains invalidity in a warning */
+    size_t n_repaired;
+};
+
+/* Appends "feature N ('CODE')" to sb. */
+static void feature_label(struct ws_strbuf *sb, int64_t fid, const char *code)
+{
+    ws_strbuf_addf(sb, "feature %lld", (long long)fid);
+    if (code && code[0])
+        ws_strbuf_addf(sb, " ('%s')", code);
+}
+
+static void set_feature_where(struct ws_err *err, const struct poly_reader *r, int64_t fid,
+                              const char *code)
+{
+    struct ws_strbuf sb = WS_STRBUF_INIT;
+    ws_strbuf_addf(&sb, "%s, layer '%s', ", r->path, r->layer);
+    feature_label(&sb, fid, code);
+    ws_err_where(err, "%s", sb.buf);
+    ws_strbuf_release(&sb);
+}
+
+/* The (Multi)Polygon to copy for geom: *work is geom itself, or an owned
+ * linearised / polygonal-part copy in *owned (destroy it after use). */
+static int polygonal_view(const struct poly_reader *r, OGRGeometryH geom, int64_t fid,
+                          const char *code, OGRGeometryH *work, OGRGeometryH *owned,
+                          struct ws_err *err)
+{
+    OGRwkbGeometryType type;
+
+    *work = NULL;
+    *owned = NULL;
+    if (!geom || OGR_G_IsEmpty(geom)) {
+        ws_err_set(err, WS_EDATA, "a feature of '%s' has no geometry", r->path);
+        set_feature_where(err, r, fid, code);
+        ws_err_hint(err, "every area needs a polygon: remove the feature or give it its shape");
+        return WS_EDATA;
+    }
+    type = wkbFlatten(OGR_G_GetGeometryType(geom));
+    if (type == wkbPolygon || type == wkbMultiPolygon) {
+        *work = geom;
+        return WS_OK;
+    }
+    if (type == wkbCurvePolygon || type == wkbMultiSurface)
+        *owned = OGR_G_GetLinearGeometry(geom, 0.0, NULL);
+    else if (type == wkbGeometryCollection)
+        *owned = polygonal_part(geom);
+    if (*owned) {
+        *work = *owned;
+        return WS_OK;
+    }
+    ws_err_set(err, WS_EDATA, "a feature of '%s' holds %s (%s), not polygons", r->path,
+               kind_plural(type), OGRGeometryTypeToName(type));
+    set_feature_where(err, r, fid, code);
+    ws_err_hint(err, "[boundaries] source must be a polygon layer (buurt shapes)");
+    return WS_EDATA;
+}
+
+/* If work is invalid, *fixed becomes an owned, valid MultiPolygon of its
+ * polygonal parts (OGR_G_MakeValid) and a warning is added; else NULL. */
+static int repair(struct poly_reader *r, OGRGeometryH work, int64_t fid, const char *code,
+                  OGRGeometryH *fixed, struct ws_err *err)
+{
+    struct ws_strbuf sb = WS_STRBUF_INIT;
+    OGRGeometryH made = NULL;
+    bool valid;
+
+    *fixed = NULL;
+    r->msgs->mute = true; // GEOS says why a polygon is invalid in a warning
+    r->msgs->muted[0] = '\0';
+    valid = !have_geos || OGR_G_IsValid(work);
+    if (!valid)
+        made = OGR_G_MakeValid(work);
+    r->msgs->mute = false;
+    if (valid)
+        return WS_OK;
+    *fixed = made ? polygonal_part(made) : NULL;
+    if (made)
+        OGR_G_DestroyGeometry(made);
+    if (!*fixed) {
+        ws_err_set(err, WS_EDATA, "an invalid polygon in '%s' cannot be repaired", r->path);
+        set_feature_where(err, r, fid, code);
+        ws_err_hint(err, "fix the shape in a GIS (e.g. QGIS 'Fix geometries') and try again");
+        return WS_EDATA;
+    }
+    feature_label(&sb, fid, code);
+    ws_strbuf_adds(&sb, ": invalid polygon repaired (MakeValid)");
+    if (r->msgs->muted[0])
+        ws_strbuf_addf(&sb, ": %s", r->msgs->muted);
+    if (r->warn)
+        ws_warnings_add(r->warn, "'%s' %s", r->path, sb.buf);
+    ws_strbuf_release(&sb);
+    r->n_repaired++;
+    return WS_OK;
+}
+
+/* Copies the geometry of one feature into g (repairing it if invalid). */
+static int copy_geometry(struct poly_reader *r, OGRGeometryH geom, int64_t fid, const char *code,
+                         struct ws_geom *g, struct ws_err *err)
+{
+    OGRGeometryH owned = NULL; // linearised curves or polygonal parts
+    OGRGeometryH fixed = NULL; // MakeValid output
+    OGRGeometryH work = NULL;
+    unsigned char *wkb = NULL;
+    size_t size;
+    int rc;
+
+    rc = polygonal_view(r, geom, fid, code, &work, &owned, err);
+    if (rc)
+        goto out;
+    OGR_G_FlattenTo2D(work);
+    rc = repair(r, work, fid, code, &fixed, err);
+    if (rc)
+        goto out;
+    if (fixed)
+        work = fixed;
+    size = OGR_G_WkbSizeEx(work);
+    wkb = ws_xmalloc(size);
+    if (OGR_G_ExportToIsoWkb(work, wkbNDR, wkb) != OGRERR_NONE) {
+        rc = ws_err_set(err, WS_EDATA, "cannot copy a polygon of '%s'", r->path);
+        set_feature_where(err, r, fid, code);
+        goto out;
+    }
+    rc = ws_geom_from_wkb(wkb, size, g, err);
+    if (rc) {
+        set_feature_where(err, r, fid, code);
+        goto out;
+    }
+    for (size_t i = 0; r->swap_xy && i < g->n_points; i++) {
+        double x = g->xy[2 * i];
+        g->xy[2 * i] = g->xy[2 * i + 1];
+        g->xy[2 * i + 1] = x;
+    }
+out:
+    free(wkb);
+    if (owned)
+        OGR_G_DestroyGeometry(owned);
+    if (fixed)
+        OGR_G_DestroyGeometry(fixed);
+    return rc;
+}
+
+/* True if the layer stores (north, east) in its x, y: its first data axis is
+ * a CRS axis pointing north or south. */
+static bool stores_north_first(OGRSpatialReferenceH srs)
+{
+    int n = 0;
+    const int *map = OSRGetDataAxisToSRSAxisMapping(srs, &n);
+    OGRAxisOrientation o = OAO_Other;
+
+    if (!map || n < 1 || map[0] < 1)
+        return false;
+    if (!OSRGetAxis(srs, NULL, map[0] - 1, &o))
+        return false;
+    return o == OAO_North || o == OAO_South;
+}
+
+/* Fills err->where with "FILE, layer 'L'". */
+static void layer_where(struct ws_err *err, const char *path, const char *layer)
+{
+    ws_err_where(err, "%s, layer '%s'", path, layer);
+}
+
+/* Checks that a layer holds polygons; the caller checks each feature of a
+ * layer of unknown type. */
+static int check_geometry_type(OGRLayerH lyr, const char *path, const char *layer,
+                               struct ws_err *err)
+{
+    OGRwkbGeometryType t = wkbFlatten(OGR_L_GetGeomType(lyr));
+
+    if (t == wkbNone) {
+        ws_err_set(err, WS_EDATA, "layer '%s' in '%s' has no geometry", layer, path);
+        layer_where(err, path, layer);
+        ws_err_hint(err, "[boundaries] source must be a polygon layer (buurt shapes), not a "
+                         "table");
+        return WS_EDATA;
+    }
+    if (t == wkbUnknown || t == wkbGeometryCollection || is_polygonal(t))
+        return WS_OK;
+    ws_err_set(err, WS_EDATA, "layer '%s' in '%s' holds %s (%s), not polygons", layer, path,
+               kind_plural(t), OGRGeometryTypeToName(t));
+    layer_where(err, path, layer);
+    ws_err_hint(err, "[boundaries] source must be a polygon layer (buurt shapes); choose "
+                     "another layer with [boundaries] layer");
+    return WS_EDATA;
+}
+
+/* The layer's CRS as WKT2 (*wkt, owned) and its axis order. */
+static int layer_crs(OGRLayerH lyr, const char *path, const char *layer, const struct gdal_msgs *m,
+                     char **wkt, bool *swap_xy, struct ws_err *err)
+{
+    static const char *const wkt2[] = {"FORMAT=WKT2_2019", NULL};
+    OGRSpatialReferenceH srs = OGR_L_GetSpatialRef(lyr);
+    const char *name = srs ? OSRGetName(srs) : NULL;
+    char *text = NULL;
+
+    *wkt = NULL;
+    // GeoPackage srs_id 0 and -1 read as "Undefined geographic/Cartesian SRS"
+    if (!srs || OSRIsLocal(srs) || (name && strncmp(name, "Undefined ", 10) == 0)) {
+        ws_err_set(err, WS_EDATA, "layer '%s' in '%s' has no coordinate reference system", layer,
+                   path);
+        layer_where(err, path, layer);
+        ws_err_hint(err,
+                    "assign the CRS the coordinates are in, e.g. 'ogr2ogr -a_srs "
+                    "EPSG:28992 fixed.gpkg %s' for RD New",
+                    path);
+        return WS_EDATA;
+    }
+    if (OSRExportToWktEx(srs, &text, wkt2) != OGRERR_NONE || !text) {
+        CPLFree(text);
+        ws_err_set(err, WS_EDATA, "cannot read the coordinate reference system of '%s'", path);
+        layer_where(err, path, layer);
+        gdal_cause(err, m);
+        ws_err_hint(err, "assign a known CRS, e.g. 'ogr2ogr -a_srs EPSG:28992 fixed.gpkg %s'",
+                    path);
+        return WS_EDATA;
+    }
+    *wkt = ws_xstrdup(text);
+    CPLFree(text);
+    *swap_xy = stores_north_first(srs);
+    return WS_OK;
+}
+
+/* Field indexes of the wanted columns (-1 where fields[i] is NULL). */
+static int find_fields(OGRLayerH lyr, const char *path, const char *layer,
+                       const char *const *fields, const char *const *keys, size_t n_fields,
+                       int *idx, struct ws_err *err)
+{
+    OGRFeatureDefnH defn = OGR_L_GetLayerDefn(lyr);
+    int nf = OGR_FD_GetFieldCount(defn);
+    const char **names = NULL;
+
+    for (size_t i = 0; i < n_fields; i++) {
+        idx[i] = fields[i] ? OGR_FD_GetFieldIndex(defn, fields[i]) : -1;
+        if (!fields[i] || idx[i] >= 0)
+            continue;
+        names = ws_xcalloc(nf > 0 ? (size_t)nf : 1, sizeof(*names));
+        for (int j = 0; j < nf; j++)
+            names[j] = OGR_Fld_GetNameRef(OGR_FD_GetFieldDefn(defn, j));
+        ws_err_set(err, WS_EDATA, "column '%s' not found in '%s'", fields[i], path);
+        layer_where(err, path, layer);
+        hint_missing(err, fields[i], names, (size_t)nf, "columns", keys ? keys[i] : NULL);
+        free(names);
+        return WS_EDATA;
+    }
+    return WS_OK;
+}
+
+/* Copies the wanted attributes of a feature (NULL for null or empty). */
+static char **copy_values(OGRFeatureH feat, const int *idx, size_t n_fields)
+{
+    char **values = ws_xcalloc(n_fields ? n_fields : 1, sizeof(*values));
+
+    for (size_t i = 0; i < n_fields; i++) {
+        if (idx[i] < 0 || !OGR_F_IsFieldSetAndNotNull(feat, idx[i]))
+            continue;
+        values[i] = utf8_copy(OGR_F_GetFieldAsString(feat, idx[i]));
+        if (!values[i][0]) {
+            free(values[i]);
+            values[i] = NULL;
+        }
+    }
+    return values;
+}
+
+/* Reads every feature of lyr into p. */
+static int read_features(OGRLayerH lyr, struct poly_reader *r, const int *idx,
+                         struct ws_ogr_polygons *p, struct ws_err *err)
+{
+    OGRFeatureH feat;
+    size_t cap = 0;
+    int rc = WS_OK;
+
+    OGR_L_ResetReading(lyr);
+    while ((feat = OGR_L_GetNextFeature(lyr)) != NULL) {
+        struct ws_ogr_feature *f;
+        WS_VEC_GROW(p->features, p->n + 1, cap);
+        f = &p->features[p->n++];
+        memset(f, 0, sizeof(*f));
+        ws_geom_init(&f->geom);
+        f->fid = OGR_F_GetFID(feat);
+        f->values = copy_values(feat, idx, p->n_fields);
+        rc = copy_geometry(r, OGR_F_GetGeometryRef(feat), f->fid, p->n_fields ? f->values[0] : NULL,
+                           &f->geom, err);
+        OGR_F_Destroy(feat);
+        if (rc)
+            return rc;
+    }
+    if (r->msgs->failure[0]) {
+        ws_err_set(err, WS_EDATA, "cannot read '%s'", r->path);
+        layer_where(err, r->path, r->layer);
+        gdal_cause(err, r->msgs);
+        ws_err_hint(err, "check the file with 'ogrinfo -al %s'", r->path);
+        return WS_EDATA;
+    }
+    return WS_OK;
+}
+
+int ws_ogr_read_polygons(const char *path, const char *layer, const char *const *fields,
+                         const char *const *keys, size_t n_fields, struct ws_ogr_polygons *out,
+                         struct ws_warnings *warn, struct ws_err *err)
+{
+    struct gdal_msgs m;
+    struct ws_ogr_polygons p;
+    struct poly_reader r = {path, NULL, false, warn, &m, 0};
+    GDALDatasetH ds = NULL;
+    OGRLayerH lyr = NULL;
+    int *idx = ws_xcalloc(n_fields ? n_fields : 1, sizeof(*idx));
+    int rc;
+
+    ws_ogr_polygons_init(&p);
+    memset(&m, 0, sizeof(m));
+    m.warn = warn;
+    m.label = path;
+    guard_begin(&m);
+    rc = open_dataset(path, NULL, NULL, &m, &ds, err);
+    if (rc)
+        goto out;
+    rc = pick_layer(ds, path, layer, &lyr, err);
+    if (rc)
+        goto out;
+    p.layer = ws_xstrdup(OGR_L_GetName(lyr));
+    p.n_fields = n_fields;
+    r.layer = p.layer;
+    if ((rc = check_geometry_type(lyr, path, p.layer, err)) ||
+        (rc = layer_crs(lyr, path, p.layer, &m, &p.crs, &r.swap_xy, err)))
+        goto out;
+    if (OGR_L_GetFeatureCount(lyr, TRUE) == 0) {
+        rc = ws_err_set(err, WS_EDATA, "layer '%s' in '%s' has no features", p.layer, path);
+        layer_where(err, path, p.layer);
+        ws_err_hint(err, "[boundaries] source must hold the buurt polygons; check the file and "
+                         "the layer name");
+        goto out;
+    }
+    if ((rc = find_fields(lyr, path, p.layer, fields, keys, n_fields, idx, err)) ||
+        (rc = read_features(lyr, &r, idx, &p, err)))
+        goto out;
+    p.n_repaired = r.n_repaired;
+out:
+    if (ds)
+        GDALClose(ds);
+    guard_end();
+    free(idx);
+    if (rc) {
+        ws_ogr_polygons_release(&p);
+        return rc;
+    }
+    *out = p;
+    return WS_OK;
+}

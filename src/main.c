@@ -1,0 +1,177 @@
+/*
+ * main.c - global options, the command table, and the error -> exit code
+ * mapping.  The only place that prints errors.
+ */
+#include "wijkscan/canvas.h"
+#include "wijkscan/cli.h"
+#include "wijkscan/crs.h"
+#include "wijkscan/db.h"
+#include "wijkscan/err.h"
+#include "wijkscan/log.h"
+#include "wijkscan/numerics.h"
+#include "wijkscan/ogr_source.h"
+#include "wijkscan/suggest.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#ifndef WS_VERSION
+#define WS_VERSION "0.0.0"
+#endif
+
+static const char *const overview[] = {
+    "usage: wijkscan [--quiet | --verbose] COMMAND [OPTIONS]",
+    "",
+    "wijkscan combines anonymised youth-care case counts per neighbourhood with",
+    "CBS neighbourhood statistics into wijkanalyses and maps.",
+    "",
+    "commands:",
+    "  run      the whole job: load, and every later stage",
+    "  check    validate the study file and its inputs; write nothing",
+    "  load     read and validate the inputs into OUTDIR/wijkscan.sqlite",
+    "  help     show help for a command",
+    "",
+    "global options:",
+    "  -q, --quiet      print errors only",
+    "  -v, --verbose    print more about each stage",
+    "  -h, --help       show this help",
+    "  -V, --version    print the wijkscan and library versions",
+    "",
+    "Without -c, the embedded Groningen study data/groningen.ini is used.",
+    "Exit status: 0 ok, 64 usage, 65 bad input data, 66 input missing or",
+    "unreadable, 70 internal error, 73 cannot create output.",
+    "See 'wijkscan help COMMAND' for the options of one command.",
+    NULL,
+};
+
+static const struct ws_cmd commands[] = {
+    {"", NULL, "", overview},
+    {"run", ws_cmd_run, "the whole job", NULL},
+    {"check", ws_cmd_check, "validate; write nothing", NULL},
+    {"load", ws_cmd_load, "inputs into the store", NULL},
+    {"help", ws_cmd_help, "show help", NULL},
+    {NULL, NULL, NULL, NULL},
+};
+
+static struct ws_cmd table[sizeof(commands) / sizeof(commands[0])];
+
+const struct ws_cmd *ws_cli_commands(void)
+{
+    return table;
+}
+
+const struct ws_cmd *ws_cli_find(const char *name)
+{
+    for (const struct ws_cmd *c = table; c->name; c++)
+        if (!strcmp(c->name, name))
+            return c;
+    return NULL;
+}
+
+static void fill_table(void)
+{
+    memcpy(table, commands, sizeof(commands));
+    for (struct ws_cmd *c = table; c->name; c++) {
+        if (!strcmp(c->name, "run"))
+            c->usage = ws_cmd_run_usage();
+        else if (!strcmp(c->name, "check"))
+            c->usage = ws_cmd_check_usage();
+        else if (!strcmp(c->name, "load"))
+            c->usage = ws_cmd_load_usage();
+        else if (!strcmp(c->name, "help"))
+            c->usage = ws_cmd_help_usage();
+    }
+}
+
+static void print_version(void)
+{
+    printf("wijkscan %s\n", WS_VERSION);
+    printf("GDAL %s\n", ws_ogr_gdal_version());
+    printf("PROJ %s\n", ws_crs_proj_version());
+    printf("SQLite %s\n", ws_db_sqlite_version());
+    printf("SpatiaLite %s\n", ws_db_spatialite_version());
+    printf("cairo %s\n", ws_canvas_cairo_version());
+    printf("pango %s\n", ws_canvas_pango_version());
+    printf("GSL %s\n", ws_numerics_gsl_version());
+}
+
+static void print_error(const struct ws_err *err)
+{
+    fprintf(stderr, "wijkscan: error: %s\n", err->what[0] ? err->what : ws_status_desc(err->code));
+    if (err->where[0])
+        fprintf(stderr, "  where: %s\n", err->where);
+    if (err->cause[0])
+        fprintf(stderr, "  cause: %s\n", err->cause);
+    if (err->hint[0])
+        fprintf(stderr, "  hint: %s\n", err->hint);
+}
+
+int main(int argc, char **argv)
+{
+    struct ws_err err = WS_ERR_INIT;
+    const struct ws_cmd *cmd;
+    int i = 1;
+    int rc = WS_OK;
+
+    fill_table();
+    for (; i < argc && argv[i][0] == '-'; i++) {
+        const char *a = argv[i];
+        if (!strcmp(a, "-q") || !strcmp(a, "--quiet")) {
+            ws_log_set_level(WS_LOG_QUIET);
+        } else if (!strcmp(a, "-v") || !strcmp(a, "--verbose")) {
+            ws_log_set_level(WS_LOG_VERBOSE);
+        } else if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
+            ws_cli_print_usage(ws_cli_find(""));
+            return 0;
+        } else if (!strcmp(a, "-V") || !strcmp(a, "--version")) {
+            print_version();
+            return 0;
+        } else {
+            ws_err_set(&err, WS_EUSAGE, "unknown option '%s'", a);
+            ws_err_hint(&err, "see 'wijkscan --help'");
+            print_error(&err);
+            return ws_status_exit_code(err.code);
+        }
+    }
+    if (i >= argc) {
+        ws_err_set(&err, WS_EUSAGE, "no command given");
+        ws_err_hint(&err, "try 'wijkscan run' for the default study, or 'wijkscan --help'");
+        print_error(&err);
+        return ws_status_exit_code(err.code);
+    }
+    cmd = ws_cli_find(argv[i]);
+    if (!cmd || !cmd->fn) {
+        const char *names[16];
+        size_t n = 0;
+        for (const struct ws_cmd *c = table; c->name; c++)
+            if (c->fn && n < 16)
+                names[n++] = c->name;
+        const char *s = ws_suggest(argv[i], names, n);
+        ws_err_set(&err, WS_EUSAGE, "unknown command '%s'", argv[i]);
+        if (s)
+            ws_err_hint(&err, "did you mean '%s'? see 'wijkscan --help'", s);
+        else
+            ws_err_hint(&err, "see 'wijkscan --help' for the commands");
+        print_error(&err);
+        return ws_status_exit_code(err.code);
+    }
+
+    ws_ogr_global_init();
+    ws_db_global_init();
+    rc = cmd->fn(argc - i, argv + i, &err);
+    ws_db_global_shutdown();
+    ws_crs_global_shutdown();
+    ws_ogr_global_shutdown();
+
+    if (rc != WS_OK) {
+        if (err.code == WS_OK)
+            ws_err_set(&err, (enum ws_status)rc, "%s", ws_status_desc(rc));
+        print_error(&err);
+        return ws_status_exit_code(err.code);
+    }
+    if (fflush(stdout) != 0) {
+        fprintf(stderr, "wijkscan: error: cannot write to standard output\n");
+        return 74;
+    }
+    return 0;
+}
