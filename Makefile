@@ -111,7 +111,7 @@ check-includes:
 	@sh scripts/check-includes.sh
 
 tidy:
-	@sh scripts/run-tidy.sh "$(WS_CFLAGS) $(PKG_CFLAGS)"
+	@sh scripts/run-tidy.sh
 
 bench: all
 	@sh scripts/bench.sh

@@ -85,35 +85,35 @@ static void fill_table(void)
 
 static void print_version(void)
 {
-    printf("wijkscan %s\n", WS_VERSION);
-    printf("GDAL %s\n", ws_ogr_gdal_version());
-    printf("PROJ %s\n", ws_crs_proj_version());
-    printf("SQLite %s\n", ws_db_sqlite_version());
-    printf("SpatiaLite %s\n", ws_db_spatialite_version());
-    printf("cairo %s\n", ws_canvas_cairo_version());
-    printf("pango %s\n", ws_canvas_pango_version());
-    printf("GSL %s\n", ws_numerics_gsl_version());
+    (void)printf("wijkscan %s\n", WS_VERSION);
+    (void)printf("GDAL %s\n", ws_ogr_gdal_version());
+    (void)printf("PROJ %s\n", ws_crs_proj_version());
+    (void)printf("SQLite %s\n", ws_db_sqlite_version());
+    (void)printf("SpatiaLite %s\n", ws_db_spatialite_version());
+    (void)printf("cairo %s\n", ws_canvas_cairo_version());
+    (void)printf("pango %s\n", ws_canvas_pango_version());
+    (void)printf("GSL %s\n", ws_numerics_gsl_version());
 }
 
 static void print_error(const struct ws_err *err)
 {
-    fprintf(stderr, "wijkscan: error: %s\n", err->what[0] ? err->what : ws_status_desc(err->code));
+    (void)fprintf(stderr, "wijkscan: error: %s\n",
+                  err->what[0] ? err->what : ws_status_desc(err->code));
     if (err->where[0])
-        fprintf(stderr, "  where: %s\n", err->where);
+        (void)fprintf(stderr, "  where: %s\n", err->where);
     if (err->cause[0])
-        fprintf(stderr, "  cause: %s\n", err->cause);
+        (void)fprintf(stderr, "  cause: %s\n", err->cause);
     if (err->hint[0])
-        fprintf(stderr, "  hint: %s\n", err->hint);
+        (void)fprintf(stderr, "  hint: %s\n", err->hint);
 }
 
-int main(int argc, char **argv)
+/* Parses the global options before the command.  Returns -1 to go on with the
+ * command at argv[*next], or an exit code (0 after --help/--version). */
+static int global_options(int argc, char **argv, int *next)
 {
     struct ws_err err = WS_ERR_INIT;
-    const struct ws_cmd *cmd;
     int i = 1;
-    int rc = WS_OK;
 
-    fill_table();
     for (; i < argc && argv[i][0] == '-'; i++) {
         const char *a = argv[i];
         if (!strcmp(a, "-q") || !strcmp(a, "--quiet")) {
@@ -139,22 +139,43 @@ int main(int argc, char **argv)
         print_error(&err);
         return ws_status_exit_code(err.code);
     }
+    *next = i;
+    return -1;
+}
+
+static int unknown_command(const char *name)
+{
+    struct ws_err err = WS_ERR_INIT;
+    const char *names[16];
+    size_t n = 0;
+
+    for (const struct ws_cmd *c = table; c->name; c++)
+        if (c->fn && n < 16)
+            names[n++] = c->name;
+    const char *s = ws_suggest(name, names, n);
+    ws_err_set(&err, WS_EUSAGE, "unknown command '%s'", name);
+    if (s)
+        ws_err_hint(&err, "did you mean '%s'? see 'wijkscan --help'", s);
+    else
+        ws_err_hint(&err, "see 'wijkscan --help' for the commands");
+    print_error(&err);
+    return ws_status_exit_code(err.code);
+}
+
+int main(int argc, char **argv)
+{
+    struct ws_err err = WS_ERR_INIT;
+    const struct ws_cmd *cmd;
+    int i = 1;
+    int rc;
+
+    fill_table();
+    rc = global_options(argc, argv, &i);
+    if (rc >= 0)
+        return rc;
     cmd = ws_cli_find(argv[i]);
-    if (!cmd || !cmd->fn) {
-        const char *names[16];
-        size_t n = 0;
-        for (const struct ws_cmd *c = table; c->name; c++)
-            if (c->fn && n < 16)
-                names[n++] = c->name;
-        const char *s = ws_suggest(argv[i], names, n);
-        ws_err_set(&err, WS_EUSAGE, "unknown command '%s'", argv[i]);
-        if (s)
-            ws_err_hint(&err, "did you mean '%s'? see 'wijkscan --help'", s);
-        else
-            ws_err_hint(&err, "see 'wijkscan --help' for the commands");
-        print_error(&err);
-        return ws_status_exit_code(err.code);
-    }
+    if (!cmd || !cmd->fn)
+        return unknown_command(argv[i]);
 
     ws_ogr_global_init();
     ws_db_global_init();
@@ -170,7 +191,7 @@ int main(int argc, char **argv)
         return ws_status_exit_code(err.code);
     }
     if (fflush(stdout) != 0) {
-        fprintf(stderr, "wijkscan: error: cannot write to standard output\n");
+        (void)fprintf(stderr, "wijkscan: error: cannot write to standard output\n");
         return 74;
     }
     return 0;

@@ -8,10 +8,10 @@
 #ifndef WIJKSCAN_CLI_H
 #define WIJKSCAN_CLI_H
 
-#include <stdbool.h>
-
 #include "wijkscan/conf.h"
 #include "wijkscan/err.h"
+
+#include <stdbool.h>
 
 typedef int (*ws_cmd_fn)(int argc, char **argv, struct ws_err *err);
 

@@ -10,10 +10,10 @@
 #ifndef WIJKSCAN_CONF_H
 #define WIJKSCAN_CONF_H
 
+#include "wijkscan/err.h"
+
 #include <stdbool.h>
 #include <stddef.h>
-
-#include "wijkscan/err.h"
 
 struct ws_study {
     char *path; /* the study file as given */
@@ -39,9 +39,9 @@ struct ws_study {
     char *stat_source;
     char *stat_layer;
     char *stat_code;
-    char *stat_year;     /* NULL: one year, used for every case year */
-    char *population;    /* a column or a sum "a + b" (as written) */
-    char **pop_terms;    /* the population expression split on '+' */
+    char *stat_year;  /* NULL: one year, used for every case year */
+    char *population; /* a column or a sum "a + b" (as written) */
+    char **pop_terms; /* the population expression split on '+' */
     size_t n_pop_terms;
     char **covariates;
     size_t n_covariates;
@@ -84,7 +84,7 @@ struct ws_study {
         char *key;
         int line;
         char *text; /* the line as written */
-    } *lines;
+    } * lines;
     size_t n_lines;
 };
 

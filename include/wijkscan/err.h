@@ -40,7 +40,10 @@ struct ws_err {
     char hint[WS_ERR_TEXT];  /* how to fix it */
 };
 
-#define WS_ERR_INIT {WS_OK, "", "", "", ""}
+#define WS_ERR_INIT                                                                                \
+    {                                                                                              \
+        WS_OK, "", "", "", ""                                                                      \
+    }
 
 #if defined(__GNUC__)
 #define WS_PRINTF(a, b) __attribute__((format(printf, a, b)))

@@ -10,13 +10,13 @@
 #ifndef WIJKSCAN_LOAD_H
 #define WIJKSCAN_LOAD_H
 
-#include <stdbool.h>
-#include <stddef.h>
-
 #include "wijkscan/conf.h"
 #include "wijkscan/err.h"
 #include "wijkscan/geom.h"
 #include "wijkscan/log.h"
+
+#include <stdbool.h>
+#include <stddef.h>
 
 enum ws_level {
     WS_LEVEL_BUURT = 0,
@@ -42,10 +42,10 @@ struct ws_area {
  * [statistics] population expression. */
 struct ws_stat_row {
     char *code;
-    int year;            /* 0 when the table has no year column */
-    double population;   /* NAN when missing */
-    double *covariates;  /* n_covariates values, NAN when missing */
-    size_t line;         /* line or feature in the source, for messages */
+    int year;           /* 0 when the table has no year column */
+    double population;  /* NAN when missing */
+    double *covariates; /* n_covariates values, NAN when missing */
+    size_t line;        /* line or feature in the source, for messages */
 };
 
 struct ws_case_row {

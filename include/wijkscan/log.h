@@ -8,10 +8,10 @@
 #ifndef WIJKSCAN_LOG_H
 #define WIJKSCAN_LOG_H
 
+#include "wijkscan/err.h"
+
 #include <stdbool.h>
 #include <stddef.h>
-
-#include "wijkscan/err.h"
 
 enum ws_log_level {
     WS_LOG_QUIET = 0,   /* errors only */
@@ -39,7 +39,10 @@ struct ws_warnings {
     size_t n;
     size_t cap;
 };
-#define WS_WARNINGS_INIT {NULL, 0, 0}
+#define WS_WARNINGS_INIT                                                                           \
+    {                                                                                              \
+        NULL, 0, 0                                                                                 \
+    }
 
 void ws_warnings_add(struct ws_warnings *w, const char *fmt, ...) WS_PRINTF(2, 3);
 void ws_warnings_release(struct ws_warnings *w);

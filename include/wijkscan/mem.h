@@ -25,7 +25,7 @@ size_t ws_st_mult(size_t a, size_t b);
 #define WS_VEC_GROW(ptr, n, cap)                                                                   \
     do {                                                                                           \
         if ((n) > (cap)) {                                                                         \
-            size_t ws_newcap_ = (cap) ? (cap) * 2 : 16;                                            \
+            size_t ws_newcap_ = (cap) ? (cap)*2 : 16;                                              \
             while (ws_newcap_ < (n))                                                               \
                 ws_newcap_ *= 2;                                                                   \
             (ptr) = ws_xrealloc((ptr), ws_st_mult(ws_newcap_, sizeof(*(ptr))));                    \

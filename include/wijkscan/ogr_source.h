@@ -119,4 +119,35 @@ int ws_ogr_read_polygons(const char *path, const char *layer, const char *const 
                          const char *const *keys, size_t n_fields, struct ws_ogr_polygons *out,
                          struct ws_warnings *warn, struct ws_err *err);
 
+/* ---- points ([locations]) ---- */
+
+struct ws_ogr_point {
+    int64_t fid; /* feature id (CSV: data row, from 1) */
+    size_t line; /* CSV line, XLSX/ODS row, or the feature id */
+    char *name;  /* trimmed UTF-8; the feature id as text without a name column */
+    double x, y; /* in the layer's CRS, x = easting/longitude */
+};
+
+struct ws_ogr_points {
+    char *layer; /* the layer's name */
+    char *crs;   /* WKT2 of the layer's CRS, or "EPSG:4326" for lon/lat columns */
+    struct ws_ogr_point *points;
+    size_t n;
+};
+
+void ws_ogr_points_init(struct ws_ogr_points *p);
+/* Frees everything and re-initialises p. */
+void ws_ogr_points_release(struct ws_ogr_points *p);
+
+/* Reads point locations into *out (initialised by the caller; filled only on
+ * success).  A table (CSV, XLSX, ODS) needs a longitude and a latitude column
+ * (lon/lng/longitude and lat/latitude, any case; WGS 84), parsed like every
+ * number here (decimal comma allowed); any other source needs Point
+ * geometries and a CRS.  `name_field` (may be NULL) is the name column, `key`
+ * (may be NULL) the study setting named in hints.  Missing file: WS_ENOINPUT;
+ * no coordinates, a bad coordinate, no CRS, geometries that are not points or
+ * no points at all: WS_EDATA at FILE:LINE. */
+int ws_ogr_read_points(const char *path, const char *layer, const char *name_field, const char *key,
+                       struct ws_ogr_points *out, struct ws_err *err);
+
 #endif

@@ -24,6 +24,7 @@
 #define WIJKSCAN_STORE_H
 
 #include "wijkscan/err.h"
+#include "wijkscan/indicators.h"
 #include "wijkscan/load.h"
 
 #include <stdbool.h>
@@ -98,5 +99,30 @@ void ws_store_free_cases(struct ws_case_row *rows, size_t n);
  * weights, permutations, fdr, has_wijken, and for [locations] loc_source,
  * loc_name, min_group, max_km. */
 int ws_store_get_setting(struct ws_store *s, const char *key, char **value, struct ws_err *err);
+
+
+/* --- results (analyse and protect stages) -------------------------------
+ * Two tables hold indicator rows (struct ws_indicator): WS_SET_RAW, the exact
+ * results of the analysis (private, like everything in the store), and
+ * WS_SET_PUBLISHED, the protected rows that every publishing stage (tables,
+ * maps, reports) reads.  Nothing else may feed a published file. */
+enum ws_indicator_table {
+    WS_SET_RAW = 0,
+    WS_SET_PUBLISHED = 1,
+};
+
+/* Replaces every row of the table with `set`.  Call inside a transaction. */
+int ws_store_put_indicators(struct ws_store *s, enum ws_indicator_table table,
+                            const struct ws_indicator_set *set, struct ws_err *err);
+/* Reads every row of the table, ordered by level, code, year, category, into
+ * `set` (zeroed or released first); release with ws_indicator_set_release(). */
+int ws_store_read_indicators(struct ws_store *s, enum ws_indicator_table table,
+                             struct ws_indicator_set *set, struct ws_err *err);
+/* Named text results, e.g. key "statistics.json" (replaces an existing key). */
+int ws_store_put_result(struct ws_store *s, const char *key, const char *text,
+                        struct ws_err *err);
+/* *text is owned (free with free()); WS_ENOINPUT with a hint to run the stage
+ * that makes it when the key is absent. */
+int ws_store_get_result(struct ws_store *s, const char *key, char **text, struct ws_err *err);
 
 #endif

@@ -8,10 +8,10 @@
 #ifndef WIJKSCAN_STRBUF_H
 #define WIJKSCAN_STRBUF_H
 
+#include "wijkscan/err.h"
+
 #include <stdarg.h>
 #include <stddef.h>
-
-#include "wijkscan/err.h"
 
 struct ws_strbuf {
     char *buf;
@@ -20,7 +20,10 @@ struct ws_strbuf {
 };
 
 extern char ws_strbuf_empty_[1];
-#define WS_STRBUF_INIT {ws_strbuf_empty_, 0, 0}
+#define WS_STRBUF_INIT                                                                             \
+    {                                                                                              \
+        ws_strbuf_empty_, 0, 0                                                                     \
+    }
 
 void ws_strbuf_init(struct ws_strbuf *sb);
 /* Frees the contents and re-initialises; safe on an initialised buffer. */

@@ -44,8 +44,8 @@ int ws_cli_parse_common(const struct ws_cmd *cmd, int argc, char **argv, bool al
         case 'o':
             if (!allow_out) {
                 ws_err_set(err, WS_EUSAGE, "unknown option '-o' for 'wijkscan %s'", cmd->name);
-                ws_err_hint(err, "'wijkscan %s' writes nothing; try 'wijkscan help %s'",
-                            cmd->name, cmd->name);
+                ws_err_hint(err, "'wijkscan %s' writes nothing; try 'wijkscan help %s'", cmd->name,
+                            cmd->name);
                 return WS_EUSAGE;
             }
             o->out = optarg;
@@ -88,5 +88,5 @@ const char *ws_cli_out_dir(const struct ws_cli_opts *o, const struct ws_study *s
 void ws_cli_print_usage(const struct ws_cmd *cmd)
 {
     for (const char *const *l = cmd->usage; l && *l; l++)
-        printf("%s\n", *l);
+        (void)printf("%s\n", *l);
 }

@@ -27,8 +27,7 @@ int ws_cmd_help(int argc, char **argv, struct ws_err *err)
         return WS_OK;
     }
     if (argc > 2) {
-        ws_err_set(err, WS_EUSAGE, "'wijkscan help' takes one command, got %d arguments",
-                   argc - 1);
+        ws_err_set(err, WS_EUSAGE, "'wijkscan help' takes one command, got %d arguments", argc - 1);
         ws_err_hint(err, "try 'wijkscan help run'");
         return WS_EUSAGE;
     }

@@ -32,7 +32,9 @@ int ws_cli_do_load(const struct ws_study *st, const char *out_dir, struct ws_err
     struct ws_dataset ds;
     struct ws_store *store = NULL;
     char path[4096];
-    size_t n_b = 0, n_w = 0, n_g = 0;
+    size_t n_b = 0;
+    size_t n_w = 0;
+    size_t n_g = 0;
     int rc;
 
     ws_dataset_init(&ds);
@@ -47,7 +49,7 @@ int ws_cli_do_load(const struct ws_study *st, const char *out_dir, struct ws_err
     ws_log_progress_done();
     ws_warnings_print(&ds.warnings, 5);
 
-    snprintf(path, sizeof(path), "%s/wijkscan.sqlite", out_dir);
+    (void)snprintf(path, sizeof(path), "%s/wijkscan.sqlite", out_dir);
     rc = ws_store_open(path, false, &store, err);
     if (rc)
         goto out;
@@ -56,9 +58,9 @@ int ws_cli_do_load(const struct ws_study *st, const char *out_dir, struct ws_err
         (rc = ws_store_count_areas(store, WS_LEVEL_GEMEENTE, &n_g, err)))
         goto out;
     if (ws_log_get_level() >= WS_LOG_NORMAL)
-        printf("store %s: %zu buurten, %zu wijken, %zu gemeente%s; %zu statistics rows, "
-               "%zu case rows\n",
-               path, n_b, n_w, n_g, n_g == 1 ? "" : "n", ds.n_stats, ds.n_cases);
+        (void)printf("store %s: %zu buurten, %zu wijken, %zu gemeente%s; %zu statistics rows, "
+                     "%zu case rows\n",
+                     path, n_b, n_w, n_g, n_g == 1 ? "" : "n", ds.n_stats, ds.n_cases);
 out:
     ws_log_progress_done();
     ws_store_close(store);

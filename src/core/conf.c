@@ -40,60 +40,73 @@ struct key_def {
     const char *key;
     enum key_type type;
     bool required;
-    const char *def; /* default as text, NULL: none */
-    double min, max; /* K_INT, K_REAL */
+    const char *def;     /* default as text, NULL: none */
+    double min, max;     /* K_INT, K_REAL */
     const char *choices; /* K_ENUM: "a|b" */
     size_t offset;       /* into struct ws_study */
     const char *help;
 };
 
 #define OFF(field) offsetof(struct ws_study, field)
-#define NOLIM 0, 0
+#define NOLIM      0, 0
 
 static const struct key_def keys[] = {
-    {"study", "title", K_STR, false, "Wijkanalyse", NOLIM, NULL, OFF(title), "title on maps and reports"},
+    {"study", "title", K_STR, false, "Wijkanalyse", NOLIM, NULL, OFF(title),
+     "title on maps and reports"},
     {"study", "language", K_ENUM, false, "nl", NOLIM, "nl|en", OFF(language), "report language"},
-    {"study", "seed", K_INT, false, "20240101", 0, 4294967295.0, NULL, OFF(seed), "seed for every random step"},
-    {"boundaries", "source", K_PATH, true, NULL, NOLIM, NULL, OFF(bnd_source), "polygon source GDAL reads"},
+    {"study", "seed", K_INT, false, "20240101", 0, 4294967295.0, NULL, OFF(seed),
+     "seed for every random step"},
+    {"boundaries", "source", K_PATH, true, NULL, NOLIM, NULL, OFF(bnd_source),
+     "polygon source GDAL reads"},
     {"boundaries", "layer", K_NAME, false, NULL, NOLIM, NULL, OFF(bnd_layer), "layer name"},
     {"boundaries", "code", K_NAME, true, NULL, NOLIM, NULL, OFF(bnd_code), "area code column"},
     {"boundaries", "name", K_NAME, false, NULL, NOLIM, NULL, OFF(bnd_name), "area name column"},
     {"boundaries", "parent", K_NAME, false, NULL, NOLIM, NULL, OFF(bnd_parent), "wijk code column"},
-    {"boundaries", "parent_name", K_NAME, false, NULL, NOLIM, NULL, OFF(bnd_parent_name), "wijk name column"},
-    {"boundaries", "gemeente", K_NAME, false, NULL, NOLIM, NULL, OFF(bnd_gemeente), "gemeente code column"},
-    {"boundaries", "gemeente_name", K_NAME, false, NULL, NOLIM, NULL, OFF(bnd_gemeente_name), "gemeente name column"},
+    {"boundaries", "parent_name", K_NAME, false, NULL, NOLIM, NULL, OFF(bnd_parent_name),
+     "wijk name column"},
+    {"boundaries", "gemeente", K_NAME, false, NULL, NOLIM, NULL, OFF(bnd_gemeente),
+     "gemeente code column"},
+    {"boundaries", "gemeente_name", K_NAME, false, NULL, NOLIM, NULL, OFF(bnd_gemeente_name),
+     "gemeente name column"},
     {"boundaries", "crs", K_NAME, false, "EPSG:28992", NOLIM, NULL, OFF(crs), "working CRS"},
     {"statistics", "source", K_PATH, true, NULL, NOLIM, NULL, OFF(stat_source), "statistics table"},
     {"statistics", "layer", K_NAME, false, NULL, NOLIM, NULL, OFF(stat_layer), "layer or sheet"},
     {"statistics", "code", K_NAME, true, NULL, NOLIM, NULL, OFF(stat_code), "area code column"},
     {"statistics", "year", K_NAME, false, NULL, NOLIM, NULL, OFF(stat_year), "year column"},
-    {"statistics", "population", K_SUM, true, NULL, NOLIM, NULL, OFF(population), "population at risk"},
-    {"statistics", "covariates", K_LIST, false, "", NOLIM, NULL, OFF(covariates), "profile columns"},
+    {"statistics", "population", K_SUM, true, NULL, NOLIM, NULL, OFF(population),
+     "population at risk"},
+    {"statistics", "covariates", K_LIST, false, "", NOLIM, NULL, OFF(covariates),
+     "profile columns"},
     {"cases", "source", K_PATH, true, NULL, NOLIM, NULL, OFF(case_source), "case count table"},
     {"cases", "layer", K_NAME, false, NULL, NOLIM, NULL, OFF(case_layer), "layer or sheet"},
     {"cases", "code", K_NAME, true, NULL, NOLIM, NULL, OFF(case_code), "area code column"},
     {"cases", "year", K_NAME, true, NULL, NOLIM, NULL, OFF(case_year), "year column"},
     {"cases", "category", K_NAME, false, NULL, NOLIM, NULL, OFF(case_category), "category column"},
     {"cases", "count", K_NAME, true, NULL, NOLIM, NULL, OFF(case_count), "count column"},
-    {"privacy", "min_count", K_INT, false, "10", 1, 1000000, NULL, OFF(min_count), "smallest publishable count"},
+    {"privacy", "min_count", K_INT, false, "10", 1, 1000000, NULL, OFF(min_count),
+     "smallest publishable count"},
     {"privacy", "round_to", K_INT, false, "5", 1, 1000, NULL, OFF(round_to), "rounding base"},
-    {"privacy", "safety_range", K_INT, false, "5", 0, 1000000, NULL, OFF(safety_range), "narrowest allowed range"},
-    {"analysis", "weights", K_ENUM, false, "queen", NOLIM, "queen|rook", OFF(weights), "contiguity"},
-    {"analysis", "permutations", K_INT, false, "9999", 99, 999999, NULL, OFF(permutations), "LISA permutations"},
+    {"privacy", "safety_range", K_INT, false, "5", 0, 1000000, NULL, OFF(safety_range),
+     "narrowest allowed range"},
+    {"analysis", "weights", K_ENUM, false, "queen", NOLIM, "queen|rook", OFF(weights),
+     "contiguity"},
+    {"analysis", "permutations", K_INT, false, "9999", 99, 999999, NULL, OFF(permutations),
+     "LISA permutations"},
     {"analysis", "fdr", K_REAL, false, "0.05", 1e-6, 0.5, NULL, OFF(fdr), "false discovery rate"},
     {"locations", "source", K_PATH, false, NULL, NOLIM, NULL, OFF(loc_source), "service locations"},
     {"locations", "layer", K_NAME, false, NULL, NOLIM, NULL, OFF(loc_layer), "layer name"},
     {"locations", "name", K_NAME, false, NULL, NOLIM, NULL, OFF(loc_name), "location name column"},
-    {"locations", "min_group", K_INT, false, "8", 2, 1000, NULL, OFF(min_group), "participants per group"},
-    {"locations", "max_km", K_REAL, false, "3", 0.1, 100, NULL, OFF(max_km), "catchment radius in km"},
+    {"locations", "min_group", K_INT, false, "8", 2, 1000, NULL, OFF(min_group),
+     "participants per group"},
+    {"locations", "max_km", K_REAL, false, "3", 0.1, 100, NULL, OFF(max_km),
+     "catchment radius in km"},
     {"maps", "files", K_PATHS, false, NULL, NOLIM, NULL, OFF(map_files), "map definitions"},
     {"output", "dir", K_PATH, false, NULL, NOLIM, NULL, OFF(out_dir), "output folder"},
 };
 #define N_KEYS (sizeof(keys) / sizeof(keys[0]))
 
-static const char *const sections[] = {"study",     "boundaries", "statistics", "cases",
-                                       "privacy",   "analysis",   "locations",  "maps",
-                                       "output"};
+static const char *const sections[] = {"study",    "boundaries", "statistics", "cases", "privacy",
+                                       "analysis", "locations",  "maps",       "output"};
 #define N_SECTIONS (sizeof(sections) / sizeof(sections[0]))
 
 /* Parse state shared by the reader and the handler. */
@@ -101,12 +114,12 @@ struct parse {
     struct ws_study *st;
     struct ws_err *err;
     FILE *fp;
-    int line;           /* line number of the line inih is handling */
-    char **texts;       /* every line read, trimmed, for quoting */
+    int line;     /* line number of the line inih is handling */
+    char **texts; /* every line read, trimmed, for quoting */
     size_t n_texts, cap_texts;
-    char **values;      /* raw value per key table entry (NULL: not given) */
-    size_t cap_lines;   /* capacity of st->lines */
-    int section_line;   /* line of the last '[section]' header */
+    char **values;    /* raw value per key table entry (NULL: not given) */
+    size_t cap_lines; /* capacity of st->lines */
+    int section_line; /* line of the last '[section]' header */
 };
 
 static char *reader(char *str, int num, void *stream)
@@ -148,7 +161,7 @@ static void keys_of(const char *section, struct ws_strbuf *sb, const char **cand
 {
     *n = 0;
     for (size_t i = 0; i < N_KEYS; i++) {
-        if (strcmp(keys[i].section, section))
+        if (strcmp(keys[i].section, section) != 0)
             continue;
         if (sb->len)
             ws_strbuf_adds(sb, ", ");
@@ -240,21 +253,20 @@ static char **split(const char *s, char sep, size_t *n)
     char **v = NULL;
     size_t cap = 0;
     const char *start = s;
+    const char *end;
 
     *n = 0;
-    for (const char *c = s;; c++) {
-        if (*c == sep || *c == '\0') {
-            char *item = ws_xstrndup(start, (size_t)(c - start));
-            char *t = ws_trim(item);
-            if (t != item)
-                memmove(item, t, strlen(t) + 1);
-            WS_VEC_GROW(v, *n + 1, cap);
-            v[(*n)++] = item;
-            if (*c == '\0')
-                break;
-            start = c + 1;
-        }
-    }
+    do {
+        end = strchr(start, sep);
+        if (!end)
+            end = start + strlen(start);
+        char *item = ws_xstrndup(start, (size_t)(end - start));
+        char *t = ws_trim(item);
+        memmove(item, t, strlen(t) + 1);
+        WS_VEC_GROW(v, *n + 1, cap);
+        v[(*n)++] = item;
+        start = end + 1;
+    } while (*end);
     return v;
 }
 
@@ -268,129 +280,150 @@ static void free_list(char **v, size_t n)
 static int bad_value(struct parse *p, const struct key_def *d, const char *what, const char *hint)
 {
     int line = ws_study_key_line(p->st, d->section, d->key);
-    ws_err_set(p->err, WS_EDATA, "bad value for '%s' in section [%s]: %s: '%s'", d->key,
-               d->section, what, line_text(p, line));
+    ws_err_set(p->err, WS_EDATA, "bad value for '%s' in section [%s]: %s: '%s'", d->key, d->section,
+               what, line_text(p, line));
     where_line(p, line);
     ws_err_hint(p->err, "%s", hint);
     return WS_EDATA;
 }
 
+static int set_paths(struct parse *p, const struct key_def *d, const char *raw)
+{
+    size_t n;
+    char **v = split(raw, ',', &n);
+
+    for (size_t i = 0; i < n; i++) {
+        if (!v[i][0]) {
+            free_list(v, n);
+            return bad_value(p, d, "empty item in list", "separate file paths with commas");
+        }
+        char *r = ws_path_resolve(p->st->dir, v[i]);
+        free(v[i]);
+        v[i] = r;
+    }
+    p->st->map_files = v;
+    p->st->n_map_files = n;
+    return WS_OK;
+}
+
+static int set_list(struct parse *p, const struct key_def *d, const char *raw)
+{
+    char buf[256];
+    size_t n;
+    char **v;
+
+    if (!raw[0])
+        return WS_OK;
+    v = split(raw, ',', &n);
+    for (size_t i = 0; i < n; i++) {
+        if (!v[i][0]) {
+            free_list(v, n);
+            return bad_value(p, d, "empty item in list",
+                             "separate column names with commas: a, b, c");
+        }
+        for (size_t j = 0; j < i; j++) {
+            if (strcmp(v[i], v[j]) != 0)
+                continue;
+            (void)snprintf(buf, sizeof(buf), "'%s' is listed twice", v[i]);
+            free_list(v, n);
+            return bad_value(p, d, buf, "list each column once");
+        }
+    }
+    p->st->covariates = v;
+    p->st->n_covariates = n;
+    return WS_OK;
+}
+
+static int set_sum(struct parse *p, const struct key_def *d, const char *raw)
+{
+    size_t n;
+    char **v = split(raw, '+', &n);
+
+    for (size_t i = 0; i < n; i++) {
+        if (!v[i][0]) {
+            free_list(v, n);
+            return bad_value(p, d, "empty term", "write a column name or a sum of columns: a + b");
+        }
+    }
+    p->st->population = ws_xstrdup(raw);
+    p->st->pop_terms = v;
+    p->st->n_pop_terms = n;
+    return WS_OK;
+}
+
+static int set_int(struct parse *p, const struct key_def *d, const char *raw, char *field)
+{
+    char buf[256];
+    char *end;
+    long long v;
+
+    errno = 0;
+    v = strtoll(raw, &end, 10);
+    if (!raw[0] || *end || errno || v < (long long)d->min || v > (long long)d->max) {
+        (void)snprintf(buf, sizeof(buf), "must be a whole number from %.0f to %.0f", d->min,
+                       d->max);
+        return bad_value(p, d, buf, "write a whole number, e.g. the default");
+    }
+    if (d->offset == OFF(seed))
+        p->st->seed = (unsigned long)v;
+    else
+        *(long *)(void *)field = (long)v;
+    return WS_OK;
+}
+
+static int set_enum(struct parse *p, const struct key_def *d, const char *raw, char *field)
+{
+    char buf[256];
+    size_t n;
+    char **v = split(d->choices, '|', &n);
+    bool ok = false;
+
+    for (size_t i = 0; i < n; i++)
+        ok = ok || !strcmp(v[i], raw);
+    free_list(v, n);
+    if (!ok) {
+        (void)snprintf(buf, sizeof(buf), "must be one of %s", d->choices);
+        return bad_value(p, d, buf, "choose one of the listed values");
+    }
+    *(char **)(void *)field = ws_xstrdup(raw);
+    return WS_OK;
+}
+
 static int set_value(struct parse *p, const struct key_def *d, const char *raw)
 {
-    struct ws_study *st = p->st;
-    char *field = (char *)st + d->offset;
+    char *field = (char *)p->st + d->offset;
     char buf[256];
+    double v;
 
     switch (d->type) {
     case K_STR:
-    case K_NAME: {
-        char *v = ws_xstrdup(raw);
-        if (d->type == K_NAME && !v[0]) {
-            free(v);
+    case K_NAME:
+        if (d->type == K_NAME && !raw[0])
             return bad_value(p, d, "empty", "give a name, or remove the line to use the default");
-        }
-        *(char **)field = v;
+        *(char **)(void *)field = ws_xstrdup(raw);
         return WS_OK;
-    }
     case K_PATH:
         if (!raw[0])
             return bad_value(p, d, "empty path", "give a file path relative to the study file");
-        *(char **)field = ws_path_resolve(st->dir, raw);
+        *(char **)(void *)field = ws_path_resolve(p->st->dir, raw);
         return WS_OK;
-    case K_PATHS: {
-        size_t n;
-        char **v = split(raw, ',', &n);
-        for (size_t i = 0; i < n; i++) {
-            if (!v[i][0]) {
-                free_list(v, n);
-                return bad_value(p, d, "empty item in list", "separate file paths with commas");
-            }
-            char *r = ws_path_resolve(st->dir, v[i]);
-            free(v[i]);
-            v[i] = r;
-        }
-        st->map_files = v;
-        st->n_map_files = n;
-        return WS_OK;
-    }
-    case K_LIST: {
-        size_t n;
-        char **v;
-        if (!raw[0]) {
-            *(char ***)field = NULL;
-            st->n_covariates = 0;
-            return WS_OK;
-        }
-        v = split(raw, ',', &n);
-        for (size_t i = 0; i < n; i++) {
-            for (size_t j = 0; j < i; j++)
-                if (!strcmp(v[i], v[j])) {
-                    snprintf(buf, sizeof(buf), "'%s' is listed twice", v[i]);
-                    free_list(v, n);
-                    return bad_value(p, d, buf, "list each column once");
-                }
-            if (!v[i][0]) {
-                free_list(v, n);
-                return bad_value(p, d, "empty item in list",
-                                 "separate column names with commas: a, b, c");
-            }
-        }
-        *(char ***)field = v;
-        st->n_covariates = n;
-        return WS_OK;
-    }
-    case K_SUM: {
-        size_t n;
-        char **v = split(raw, '+', &n);
-        for (size_t i = 0; i < n; i++)
-            if (!v[i][0]) {
-                free_list(v, n);
-                return bad_value(p, d, "empty term",
-                                 "write a column name or a sum of columns: a + b");
-            }
-        *(char **)field = ws_xstrdup(raw);
-        st->pop_terms = v;
-        st->n_pop_terms = n;
-        return WS_OK;
-    }
-    case K_INT: {
-        char *end;
-        errno = 0;
-        long long v = strtoll(raw, &end, 10);
-        if (!raw[0] || *end || errno || v < (long long)d->min || v > (long long)d->max) {
-            snprintf(buf, sizeof(buf), "must be a whole number from %.0f to %.0f", d->min,
-                     d->max);
-            return bad_value(p, d, buf, "write a whole number, e.g. the default");
-        }
-        if (d->offset == OFF(seed))
-            st->seed = (unsigned long)v;
-        else
-            *(long *)field = (long)v;
-        return WS_OK;
-    }
-    case K_REAL: {
-        double v;
+    case K_PATHS:
+        return set_paths(p, d, raw);
+    case K_LIST:
+        return set_list(p, d, raw);
+    case K_SUM:
+        return set_sum(p, d, raw);
+    case K_INT:
+        return set_int(p, d, raw, field);
+    case K_REAL:
         if (ws_parse_number(raw, &v) != WS_NUM_OK || v < d->min || v > d->max) {
-            snprintf(buf, sizeof(buf), "must be a number from %g to %g", d->min, d->max);
+            (void)snprintf(buf, sizeof(buf), "must be a number from %g to %g", d->min, d->max);
             return bad_value(p, d, buf, "write a number such as the default");
         }
-        *(double *)field = v;
+        *(double *)(void *)field = v;
         return WS_OK;
-    }
-    case K_ENUM: {
-        size_t n;
-        char **v = split(d->choices, '|', &n);
-        bool ok = false;
-        for (size_t i = 0; i < n; i++)
-            ok = ok || !strcmp(v[i], raw);
-        free_list(v, n);
-        if (!ok) {
-            snprintf(buf, sizeof(buf), "must be one of %s", d->choices);
-            return bad_value(p, d, buf, "choose one of the listed values");
-        }
-        *(char **)field = ws_xstrdup(raw);
-        return WS_OK;
-    }
+    case K_ENUM:
+        return set_enum(p, d, raw, field);
     }
     return WS_OK;
 }
@@ -413,12 +446,44 @@ void ws_study_where(const struct ws_study *st, const char *section, const char *
         ws_err_where(err, "%s", st->path);
 }
 
+/* Checks required keys and converts every value (or default) by type. */
+static int apply_keys(struct parse *p)
+{
+    bool loc_section = false;
+
+    for (size_t i = 0; i < N_KEYS; i++)
+        if (!strcmp(keys[i].section, "locations") && p->values[i])
+            loc_section = true;
+    for (size_t i = 0; i < N_KEYS; i++) {
+        const struct key_def *d = &keys[i];
+        const char *raw = p->values[i];
+        bool required = d->required || (loc_section && !strcmp(d->section, "locations") &&
+                                        !strcmp(d->key, "source"));
+        int rc;
+
+        if (!raw && required) {
+            ws_err_set(p->err, WS_EDATA, "missing required key '%s' in section [%s]", d->key,
+                       d->section);
+            ws_err_where(p->err, "%s", p->st->path);
+            ws_err_hint(p->err, "add '%s = ...' under [%s] (%s)", d->key, d->section, d->help);
+            return WS_EDATA;
+        }
+        if (!raw)
+            raw = d->def;
+        if (!raw)
+            continue;
+        rc = set_value(p, d, raw);
+        if (rc)
+            return rc;
+    }
+    return WS_OK;
+}
+
 int ws_study_load(const char *path, struct ws_study *st, struct ws_err *err)
 {
     struct parse p;
     int rc = WS_OK;
     int ini_rc;
-    bool loc_section = false;
 
     memset(st, 0, sizeof(*st));
     memset(&p, 0, sizeof(p));
@@ -430,8 +495,7 @@ int ws_study_load(const char *path, struct ws_study *st, struct ws_err *err)
 
     p.fp = fopen(path, "r");
     if (!p.fp) {
-        rc = ws_err_set(err, WS_ENOINPUT, "cannot read study file '%s': %s", path,
-                        strerror(errno));
+        rc = ws_err_set(err, WS_ENOINPUT, "cannot read study file '%s': %s", path, strerror(errno));
         ws_err_where(err, "%s", path);
         ws_err_hint(err, "check the path given with -c, or leave -c out to use the embedded "
                          "Groningen study");
@@ -454,43 +518,15 @@ int ws_study_load(const char *path, struct ws_study *st, struct ws_err *err)
         goto out;
     }
 
-    for (size_t i = 0; i < N_KEYS; i++)
-        if (!strcmp(keys[i].section, "locations") && p.values[i])
-            loc_section = true;
-
-    for (size_t i = 0; i < N_KEYS; i++) {
-        const struct key_def *d = &keys[i];
-        const char *raw = p.values[i];
-        bool required = d->required;
-        if (!strcmp(d->section, "locations") && loc_section &&
-            (!strcmp(d->key, "source")))
-            required = true;
-        if (!raw && required) {
-            struct ws_strbuf sb = WS_STRBUF_INIT;
-            const char *cands[N_KEYS];
-            size_t n;
-            keys_of(d->section, &sb, cands, &n);
-            rc = ws_err_set(err, WS_EDATA, "missing required key '%s' in section [%s]", d->key,
-                            d->section);
-            ws_err_where(err, "%s", path);
-            ws_err_hint(err, "add '%s = ...' under [%s] (%s)", d->key, d->section, d->help);
-            ws_strbuf_release(&sb);
-            goto out;
-        }
-        if (!raw)
-            raw = d->def;
-        if (!raw)
-            continue;
-        rc = set_value(&p, d, raw);
-        if (rc)
-            goto out;
-    }
+    rc = apply_keys(&p);
+    if (rc)
+        goto out;
     if (!st->out_dir)
         st->out_dir = ws_xstrdup("out");
 
 out:
     if (p.fp)
-        fclose(p.fp);
+        (void)fclose(p.fp);
     free_list(p.values, N_KEYS);
     free_list(p.texts, p.n_texts);
     if (rc)
@@ -554,7 +590,7 @@ static void normalize(char *p)
     for (char *t = strtok_r(copy, "/", &save); t && n < 256; t = strtok_r(NULL, "/", &save)) {
         if (!strcmp(t, "."))
             continue;
-        if (!strcmp(t, "..") && n > 0 && strcmp(seg[n - 1], ".."))
+        if (!strcmp(t, "..") && n > 0 && strcmp(seg[n - 1], "..") != 0)
             n--;
         else
             seg[n++] = t;

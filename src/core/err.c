@@ -93,6 +93,6 @@ int ws_status_exit_code(int code)
 
 void ws_bug_(const char *file, int line, const char *msg)
 {
-    fprintf(stderr, "wijkscan: BUG: %s:%d: %s\n", file, line, msg);
+    (void)fprintf(stderr, "wijkscan: BUG: %s:%d: %s\n", file, line, msg);
     abort();
 }

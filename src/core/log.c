@@ -36,9 +36,9 @@ void ws_log_force_progress(bool on)
 static void vline(const char *prefix, const char *fmt, va_list ap)
 {
     ws_log_progress_done();
-    fputs(prefix, stderr);
-    vfprintf(stderr, fmt, ap);
-    fputc('\n', stderr);
+    (void)fputs(prefix, stderr);
+    (void)vfprintf(stderr, fmt, ap);
+    (void)fputc('\n', stderr);
 }
 
 void ws_log_info(const char *fmt, ...)
@@ -69,11 +69,11 @@ void ws_log_progress(const char *fmt, ...)
     if (!progress_forced && !isatty(STDERR_FILENO))
         return;
     va_start(ap, fmt);
-    fputs("\rwijkscan: ", stderr);
-    vfprintf(stderr, fmt, ap);
-    fputs("\033[K", stderr);
+    (void)fputs("\rwijkscan: ", stderr);
+    (void)vfprintf(stderr, fmt, ap);
+    (void)fputs("\033[K", stderr);
     va_end(ap);
-    fflush(stderr);
+    (void)fflush(stderr);
     progress_showing = true;
 }
 
@@ -81,7 +81,7 @@ void ws_log_progress_done(void)
 {
     if (!progress_showing)
         return;
-    fputc('\n', stderr);
+    (void)fputc('\n', stderr);
     progress_showing = false;
 }
 
@@ -115,8 +115,8 @@ void ws_warnings_print(const struct ws_warnings *w, size_t max_shown)
         return;
     ws_log_progress_done();
     for (size_t i = 0; i < w->n && i < max_shown; i++)
-        fprintf(stderr, "wijkscan: warning: %s\n", w->msg[i]);
+        (void)fprintf(stderr, "wijkscan: warning: %s\n", w->msg[i]);
     if (w->n > max_shown)
-        fprintf(stderr, "wijkscan: warning: ... and %zu more (see the run record)\n",
+        (void)fprintf(stderr, "wijkscan: warning: ... and %zu more (see the run record)\n",
                 w->n - max_shown);
 }

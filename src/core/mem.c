@@ -10,7 +10,7 @@
 
 static _Noreturn void oom(size_t size)
 {
-    fprintf(stderr, "wijkscan: fatal: out of memory (%zu bytes)\n", size);
+    (void)fprintf(stderr, "wijkscan: fatal: out of memory (%zu bytes)\n", size);
     exit(70);
 }
 
@@ -63,7 +63,7 @@ char *ws_xstrndup(const char *s, size_t n)
 size_t ws_st_mult(size_t a, size_t b)
 {
     if (a && b > SIZE_MAX / a) {
-        fprintf(stderr, "wijkscan: fatal: size overflow (%zu * %zu)\n", a, b);
+        (void)fprintf(stderr, "wijkscan: fatal: size overflow (%zu * %zu)\n", a, b);
         exit(70);
     }
     return a * b;

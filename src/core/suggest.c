@@ -19,7 +19,8 @@ static unsigned char lower(char c)
 
 size_t ws_edit_distance(const char *a, const char *b)
 {
-    size_t la = strlen(a), lb = strlen(b);
+    size_t la = strlen(a);
+    size_t lb = strlen(b);
     size_t *prev = ws_xcalloc(lb + 1, sizeof(*prev));
     size_t *cur = ws_xcalloc(lb + 1, sizeof(*cur));
     size_t d;

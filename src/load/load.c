@@ -49,27 +49,40 @@
 #define PII_SAMPLE_ROWS 200
 #define NO_COLUMN       ((size_t)-1)
 
-/* ---- a string -> size_t hash map (keys copied) ---- */
+/* ---- hash maps: string -> size_t (keys copied), u64 -> size_t ---- */
 
 struct strmap_slot {
     char *key; /* NULL: empty slot */
+    uint64_t hash;
     size_t value;
 };
 
 struct strmap {
     struct strmap_slot *slots;
-    size_t cap; /* a power of two */
+    size_t cap; /* a power of two, at most half full */
     size_t n;
 };
 
+/* splitmix64's finaliser: every input bit reaches the low bits used as the
+ * slot index. */
+static uint64_t mix64(uint64_t h)
+{
+    h ^= h >> 30;
+    h *= 0xbf58476d1ce4e5b9ULL;
+    h ^= h >> 27;
+    h *= 0x94d049bb133111ebULL;
+    h ^= h >> 31;
+    return h;
+}
+
 static uint64_t hash_str(const char *s)
 {
-    uint64_t h = 14695981039346656037ULL;
+    uint64_t h = 14695981039346656037ULL; // FNV-1a
     for (; *s; s++) {
         h ^= (unsigned char)*s;
         h *= 1099511628211ULL;
     }
-    return h;
+    return mix64(h);
 }
 
 static void strmap_init(struct strmap *m)
@@ -89,51 +102,125 @@ static void strmap_release(struct strmap *m)
     m->n = 0;
 }
 
-static struct strmap_slot *strmap_slot(const struct strmap *m, const char *key)
+static struct strmap_slot *strmap_slot(const struct strmap *m, const char *key, uint64_t hash)
 {
-    size_t i = (size_t)hash_str(key) & (m->cap - 1);
-    while (m->slots[i].key && strcmp(m->slots[i].key, key) != 0)
+    size_t i = (size_t)hash & (m->cap - 1);
+    while (m->slots[i].key && (m->slots[i].hash != hash || strcmp(m->slots[i].key, key) != 0))
         i = (i + 1) & (m->cap - 1);
     return &m->slots[i];
 }
 
 static bool strmap_get(const struct strmap *m, const char *key, size_t *value)
 {
-    struct strmap_slot *s = strmap_slot(m, key);
+    struct strmap_slot *s = strmap_slot(m, key, hash_str(key));
     if (!s->key)
         return false;
     *value = s->value;
     return true;
 }
 
+static void strmap_grow(struct strmap *m)
+{
+    struct strmap old = *m;
+
+    m->cap *= 2;
+    m->slots = ws_xcalloc(m->cap, sizeof(*m->slots));
+    for (size_t i = 0; i < old.cap; i++) {
+        if (old.slots[i].key)
+            *strmap_slot(m, old.slots[i].key, old.slots[i].hash) = old.slots[i];
+    }
+    free(old.slots);
+}
+
 /* Adds key -> value.  If key is present, returns false and sets *existing. */
 static bool strmap_put(struct strmap *m, const char *key, size_t value, size_t *existing)
 {
-    struct strmap_slot *s = strmap_slot(m, key);
+    uint64_t hash = hash_str(key);
+    struct strmap_slot *s = strmap_slot(m, key, hash);
 
     if (s->key) {
         *existing = s->value;
         return false;
     }
     if (2 * (m->n + 1) > m->cap) {
-        struct strmap old = *m;
-        m->cap *= 2;
-        m->n = 0;
-        m->slots = ws_xcalloc(m->cap, sizeof(*m->slots));
-        for (size_t i = 0; i < old.cap; i++) {
-            if (old.slots[i].key) {
-                struct strmap_slot *t = strmap_slot(m, old.slots[i].key);
-                *t = old.slots[i];
-                m->n++;
-            }
-        }
-        free(old.slots);
-        s = strmap_slot(m, key);
+        strmap_grow(m);
+        s = strmap_slot(m, key, hash);
     }
     s->key = ws_xstrdup(key);
+    s->hash = hash;
     s->value = value;
     m->n++;
     return true;
+}
+
+/* Integer keys (packed area, year and category indexes) for the duplicate
+ * checks: no string is built or copied per row. */
+struct u64map {
+    uint64_t *keys; /* key + 1; 0: empty slot */
+    size_t *values;
+    size_t cap; /* a power of two, at most half full */
+    size_t n;
+};
+
+static void u64map_init(struct u64map *m)
+{
+    m->cap = 1024;
+    m->n = 0;
+    m->keys = ws_xcalloc(m->cap, sizeof(*m->keys));
+    m->values = ws_xcalloc(m->cap, sizeof(*m->values));
+}
+
+static void u64map_release(struct u64map *m)
+{
+    free(m->keys);
+    free(m->values);
+    memset(m, 0, sizeof(*m));
+}
+
+static size_t u64map_slot(const struct u64map *m, uint64_t stored)
+{
+    size_t i = (size_t)mix64(stored) & (m->cap - 1);
+    while (m->keys[i] && m->keys[i] != stored)
+        i = (i + 1) & (m->cap - 1);
+    return i;
+}
+
+/* Adds key -> value.  If key is present, returns false and sets *existing. */
+static bool u64map_put(struct u64map *m, uint64_t key, size_t value, size_t *existing)
+{
+    uint64_t stored = key + 1;
+    size_t i = u64map_slot(m, stored);
+
+    if (m->keys[i]) {
+        *existing = m->values[i];
+        return false;
+    }
+    if (2 * (m->n + 1) > m->cap) {
+        struct u64map old = *m;
+        m->cap *= 2;
+        m->keys = ws_xcalloc(m->cap, sizeof(*m->keys));
+        m->values = ws_xcalloc(m->cap, sizeof(*m->values));
+        for (size_t k = 0; k < old.cap; k++) {
+            if (old.keys[k]) {
+                size_t j = u64map_slot(m, old.keys[k]);
+                m->keys[j] = old.keys[k];
+                m->values[j] = old.values[k];
+            }
+        }
+        free(old.keys);
+        free(old.values);
+        i = u64map_slot(m, stored);
+    }
+    m->keys[i] = stored;
+    m->values[i] = value;
+    m->n++;
+    return true;
+}
+
+/* The duplicate-check key of (area, year, category): 24 + 16 + 24 bits. */
+static uint64_t row_key(size_t area, int year, size_t category)
+{
+    return ((uint64_t)area << 40) | ((uint64_t)(year & 0xFFFF) << 24) | (uint64_t)category;
 }
 
 /* ---- dataset ---- */
@@ -219,7 +306,8 @@ int ws_dataset_stat_year(const struct ws_dataset *ds, int year)
 struct loader {
     const struct ws_study *st;
     struct ws_dataset *ds;
-    struct strmap areas; /* buurt code -> index in ds->areas */
+    struct strmap areas;      /* buurt code -> index in ds->areas */
+    struct strmap categories; /* case category -> small index, for row_key() */
     size_t stat_cap;
     size_t case_cap;
     size_t input_cap;
@@ -496,20 +584,15 @@ static int find_stat_columns(const struct ws_study *st, struct ws_ogr_table *t,
     return WS_OK;
 }
 
-/* Errors unless (code, year) is new; seen maps "code\037year" to a line. */
+/* Errors unless (code, year) is new; seen maps row_key() to a line. */
 static int check_stat_duplicate(struct ws_ogr_table *t, const struct ws_study *st,
-                                struct strmap *seen, const struct ws_stat_row *row,
+                                struct u64map *seen, const struct ws_stat_row *row, size_t area,
                                 const char *code, struct ws_err *err)
 {
-    struct ws_strbuf key = WS_STRBUF_INIT;
     struct ws_strbuf first = WS_STRBUF_INIT;
     size_t prev;
-    bool fresh;
 
-    ws_strbuf_addf(&key, "%s\037%d", code, row->year);
-    fresh = strmap_put(seen, key.buf, row->line, &prev);
-    ws_strbuf_release(&key);
-    if (fresh)
+    if (u64map_put(seen, row_key(area, row->year, 0), row->line, &prev))
         return WS_OK;
     ws_ogr_table_locate(t, prev, NULL, &first);
     if (st->stat_year)
@@ -525,7 +608,8 @@ static int check_stat_duplicate(struct ws_ogr_table *t, const struct ws_study *s
 
 /* Reads the current statistics row into *row (row->code stays NULL). */
 static int read_stat_row(struct loader *L, struct ws_ogr_table *t, const struct stat_columns *c,
-                         struct strmap *seen, struct ws_stat_row *row, struct ws_err *err)
+                         struct u64map *seen, size_t area, struct ws_stat_row *row,
+                         struct ws_err *err)
 {
     const struct ws_study *st = L->st;
     const char *code = ws_ogr_table_value(t, c->code);
@@ -540,7 +624,7 @@ static int read_stat_row(struct loader *L, struct ws_ogr_table *t, const struct 
             return rc;
         row->population += x; // NAN if any term is missing
     }
-    if ((rc = check_stat_duplicate(t, st, seen, row, code, err)))
+    if ((rc = check_stat_duplicate(t, st, seen, row, area, code, err)))
         return rc;
     row->covariates = ws_xcalloc(st->n_covariates ? st->n_covariates : 1, sizeof(double));
     for (size_t k = 0; k < st->n_covariates; k++) {
@@ -557,7 +641,7 @@ static int read_stat_row(struct loader *L, struct ws_ogr_table *t, const struct 
 /* Adds the current row to ds->stats, or sets *skipped when its code is not a
  * buurt of the boundaries (a study may use the national table). */
 static int add_stat_row(struct loader *L, struct ws_ogr_table *t, const struct stat_columns *c,
-                        struct strmap *seen, bool *has_row, bool *skipped, struct ws_err *err)
+                        struct u64map *seen, bool *has_row, bool *skipped, struct ws_err *err)
 {
     struct ws_dataset *ds = L->ds;
     struct ws_stat_row row = {NULL, 0, 0.0, NULL, 0};
@@ -569,7 +653,7 @@ static int add_stat_row(struct loader *L, struct ws_ogr_table *t, const struct s
         *skipped = true;
         return WS_OK;
     }
-    if ((rc = read_stat_row(L, t, c, seen, &row, err)))
+    if ((rc = read_stat_row(L, t, c, seen, ai, &row, err)))
         return rc;
     row.code = ws_xstrdup(code);
     has_row[ai] = true;
@@ -609,7 +693,7 @@ static int read_statistics(struct loader *L, struct ws_err *err)
     struct ws_dataset *ds = L->ds;
     const char *path = st->stat_source;
     struct ws_ogr_table *t = NULL;
-    struct strmap seen; /* "code\037year" -> line */
+    struct u64map seen; /* row_key(area, year, 0) -> line */
     struct stat_columns c = {NO_COLUMN, NO_COLUMN, NULL, NULL};
     bool *has_row = ws_xcalloc(ds->n_areas ? ds->n_areas : 1, sizeof(*has_row));
     size_t n_rows = 0;
@@ -618,7 +702,7 @@ static int read_statistics(struct loader *L, struct ws_err *err)
     int r;
     int rc;
 
-    strmap_init(&seen);
+    u64map_init(&seen);
     rc = ws_ogr_table_open(path, st->stat_layer, &ds->warnings, &t, err);
     if (rc) {
         if (rc == WS_ENOINPUT)
@@ -646,7 +730,7 @@ static int read_statistics(struct loader *L, struct ws_err *err)
     rc = add_input(L, "statistics", path, err);
 out:
     ws_ogr_table_close(t);
-    strmap_release(&seen);
+    u64map_release(&seen);
     free(c.pop);
     free(c.cov);
     free(has_row);
@@ -734,12 +818,11 @@ struct case_columns {
 /* The area index of the current row's code; an unknown code is an error
  * with the nearest known code. */
 static int case_area(struct loader *L, struct ws_ogr_table *t, const char *code,
-                     const char ***codes, struct ws_err *err)
+                     const char ***codes, size_t *ai, struct ws_err *err)
 {
     const struct ws_study *st = L->st;
     const struct ws_dataset *ds = L->ds;
     const char *near;
-    size_t ai;
 
     if (!code[0]) {
         ws_err_set(err, WS_EDATA, "code is missing in column '%s'", st->case_code);
@@ -747,7 +830,7 @@ static int case_area(struct loader *L, struct ws_ogr_table *t, const char *code,
         ws_err_hint(err, "every row needs the buurt code it counts cases for");
         return WS_EDATA;
     }
-    if (strmap_get(&L->areas, code, &ai))
+    if (strmap_get(&L->areas, code, ai))
         return WS_OK;
     if (!*codes) {
         *codes = ws_xcalloc(ds->n_areas ? ds->n_areas : 1, sizeof(**codes));
@@ -794,19 +877,18 @@ static int case_category(const struct ws_study *st, struct ws_ogr_table *t, size
 }
 
 /* Errors unless (code, year, category) is new; names both lines. */
-static int check_case_duplicate(const struct ws_study *st, struct ws_ogr_table *t,
-                                struct strmap *seen, const struct ws_case_row *row,
-                                const char *code, const char *cat, struct ws_err *err)
+static int check_case_duplicate(struct loader *L, struct ws_ogr_table *t, struct u64map *seen,
+                                const struct ws_case_row *row, size_t area, const char *code,
+                                const char *cat, struct ws_err *err)
 {
-    struct ws_strbuf key = WS_STRBUF_INIT;
+    const struct ws_study *st = L->st;
     struct ws_strbuf first = WS_STRBUF_INIT;
+    size_t cat_idx = L->categories.n;
     size_t prev;
-    bool fresh;
 
-    ws_strbuf_addf(&key, "%s\037%d\037%s", code, row->year, cat);
-    fresh = strmap_put(seen, key.buf, row->line, &prev);
-    ws_strbuf_release(&key);
-    if (fresh)
+    if (!strmap_put(&L->categories, cat, cat_idx, &prev))
+        cat_idx = prev;
+    if (u64map_put(seen, row_key(area, row->year, cat_idx), row->line, &prev))
         return WS_OK;
     ws_ogr_table_locate(t, prev, NULL, &first);
     if (st->case_category)
@@ -828,20 +910,21 @@ static int check_case_duplicate(const struct ws_study *st, struct ws_ogr_table *
 /* Reads and checks the current case row into *row (owned strings set only on
  * success). */
 static int read_case_row(struct loader *L, struct ws_ogr_table *t, const struct case_columns *c,
-                         struct strmap *seen, const char ***codes, struct ws_case_row *row,
+                         struct u64map *seen, const char ***codes, struct ws_case_row *row,
                          struct ws_err *err)
 {
     const struct ws_study *st = L->st;
     const char *code = ws_ogr_table_value(t, c->code);
     const char *cat = NULL;
+    size_t area = 0;
     int rc;
 
     row->line = ws_ogr_table_line(t);
-    if ((rc = case_area(L, t, code, codes, err)) ||
+    if ((rc = case_area(L, t, code, codes, &area, err)) ||
         (rc = read_year(t, c->year, st->case_year, true, &row->year, err)) ||
         (rc = case_category(st, t, c->cat, &cat, err)) ||
         (rc = read_count(t, c->count, st->case_count, &row->count, err)) ||
-        (rc = check_case_duplicate(st, t, seen, row, code, cat, err)))
+        (rc = check_case_duplicate(L, t, seen, row, area, code, cat, err)))
         return rc;
     row->code = ws_xstrdup(code);
     row->category = ws_xstrdup(cat);
@@ -854,13 +937,13 @@ static int read_cases(struct loader *L, struct ws_err *err)
     struct ws_dataset *ds = L->ds;
     const char *path = st->case_source;
     struct ws_ogr_table *t = NULL;
-    struct strmap seen; /* "code\037year\037category" -> line */
+    struct u64map seen; /* row_key(area, year, category) -> line */
     struct case_columns c = {NO_COLUMN, NO_COLUMN, NO_COLUMN, NO_COLUMN};
     const char **codes = NULL; /* area codes for suggestions, made on demand */
     int r;
     int rc;
 
-    strmap_init(&seen);
+    u64map_init(&seen);
     // no warning list: GDAL warnings may quote values of a private table
     rc = ws_ogr_table_open(path, st->case_layer, NULL, &t, err);
     if (rc) {
@@ -889,7 +972,7 @@ static int read_cases(struct loader *L, struct ws_err *err)
     rc = add_input(L, "cases", path, err);
 out:
     ws_ogr_table_close(t);
-    strmap_release(&seen);
+    u64map_release(&seen);
     free(codes);
     return rc;
 }
@@ -936,6 +1019,7 @@ int ws_load_read(const struct ws_study *st, struct ws_dataset *ds, struct ws_err
     L.st = st;
     L.ds = ds;
     strmap_init(&L.areas);
+    strmap_init(&L.categories);
 
     rc = ws_crs_check(st->crs, &ds->srid, err);
     if (rc) {
@@ -956,6 +1040,7 @@ int ws_load_read(const struct ws_study *st, struct ws_dataset *ds, struct ws_err
     warn_case_years(&L);
 out:
     strmap_release(&L.areas);
+    strmap_release(&L.categories);
     if (rc)
         ws_dataset_release(ds);
     return rc;

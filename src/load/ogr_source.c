@@ -303,7 +303,8 @@ struct ws_ogr_table {
     size_t n_header_fields; /* CSV: fields in the header line; 0: not checked */
     size_t n_fields;
     char **names;
-    char **vals; /* current row, converted on demand */
+    struct ws_strbuf *vals; /* current row, converted on demand; buffers reused */
+    bool *have;             /* vals[i] holds the current row's field i */
     size_t line;
     struct gdal_msgs msgs;
 };
@@ -413,14 +414,11 @@ static struct csv_rec *csv_scan(const char *gdal_path, size_t *n_out, size_t *he
     return s.recs;
 }
 
+/* Forgets the current row's values (the buffers are kept for the next). */
 static void free_values(struct ws_ogr_table *t)
 {
-    if (!t->vals)
-        return;
-    for (size_t i = 0; i < t->n_fields; i++) {
-        free(t->vals[i]);
-        t->vals[i] = NULL;
-    }
+    if (t->have)
+        memset(t->have, 0, t->n_fields * sizeof(*t->have));
 }
 
 /* Sets (or, with values NULL, restores) thread-local config options. */
@@ -490,6 +488,9 @@ int ws_ogr_table_open(const char *path, const char *layer, struct ws_warnings *w
     }
     t->names = ws_xcalloc(t->n_fields, sizeof(*t->names));
     t->vals = ws_xcalloc(t->n_fields, sizeof(*t->vals));
+    t->have = ws_xcalloc(t->n_fields, sizeof(*t->have));
+    for (size_t i = 0; i < t->n_fields; i++)
+        ws_strbuf_init(&t->vals[i]);
     for (size_t i = 0; i < t->n_fields; i++)
         t->names[i] = utf8_copy(OGR_Fld_GetNameRef(OGR_FD_GetFieldDefn(defn, (int)i)));
     if (kind == KIND_CSV) {
@@ -523,8 +524,10 @@ void ws_ogr_table_close(struct ws_ogr_table *t)
     if (t->ds)
         GDALClose(t->ds);
     guard_end();
-    free_values(t);
+    for (size_t i = 0; t->vals && i < t->n_fields; i++)
+        ws_strbuf_release(&t->vals[i]);
     free(t->vals);
+    free(t->have);
     for (size_t i = 0; t->names && i < t->n_fields; i++)
         free(t->names[i]);
     free(t->names);
@@ -651,15 +654,28 @@ void ws_ogr_table_rewind(struct ws_ogr_table *t)
 
 const char *ws_ogr_table_value(struct ws_ogr_table *t, size_t i)
 {
+    struct ws_strbuf *sb;
+    const char *raw = "";
+
     if (!t->feat || i >= t->n_fields)
         return "";
-    if (!t->vals[i]) {
-        const char *raw = NULL;
-        if (OGR_F_IsFieldSetAndNotNull(t->feat, (int)i))
-            raw = OGR_F_GetFieldAsString(t->feat, (int)i);
-        t->vals[i] = utf8_copy(raw);
+    sb = &t->vals[i];
+    if (t->have[i])
+        return sb->buf;
+    if (OGR_F_IsFieldSetAndNotNull(t->feat, (int)i))
+        raw = OGR_F_GetFieldAsString(t->feat, (int)i);
+    ws_strbuf_reset(sb);
+    if (ws_utf8_valid(raw)) {
+        ws_strbuf_adds(sb, raw);
+    } else {
+        char *u = ws_cp1252_to_utf8(raw);
+        ws_strbuf_adds(sb, u);
+        free(u);
     }
-    return t->vals[i];
+    ws_trim(sb->buf);
+    sb->len = strlen(sb->buf);
+    t->have[i] = true;
+    return sb->buf;
 }
 
 size_t ws_ogr_table_line(const struct ws_ogr_table *t)
@@ -1114,6 +1130,239 @@ out:
     free(idx);
     if (rc) {
         ws_ogr_polygons_release(&p);
+        return rc;
+    }
+    *out = p;
+    return WS_OK;
+}
+
+/* ---- points ---- */
+
+void ws_ogr_points_init(struct ws_ogr_points *p)
+{
+    memset(p, 0, sizeof(*p));
+}
+
+void ws_ogr_points_release(struct ws_ogr_points *p)
+{
+    if (!p)
+        return;
+    for (size_t i = 0; i < p->n; i++)
+        free(p->points[i].name);
+    free(p->points);
+    free(p->layer);
+    free(p->crs);
+    ws_ogr_points_init(p);
+}
+
+/* Index of the first column named like one of names (any case). */
+static bool find_named(const struct ws_ogr_table *t, const char *const *names, size_t *idx)
+{
+    for (size_t k = 0; names[k]; k++) {
+        for (size_t i = 0; i < t->n_fields; i++) {
+            if (ws_strcasecmp(t->names[i], names[k]) == 0) {
+                *idx = i;
+                return true;
+            }
+        }
+    }
+    return false;
+}
+
+/* Parses a WGS 84 coordinate in [lo, hi] degrees from column col. */
+static int parse_degrees(struct ws_ogr_table *t, size_t col, double lo, double hi, double *out,
+                         struct ws_err *err)
+{
+    const char *v = ws_ogr_table_value(t, col);
+    const char *name = t->names[col];
+
+    switch (ws_parse_number(v, out)) {
+    case WS_NUM_OK:
+        if (*out >= lo && *out <= hi)
+            return WS_OK;
+        ws_err_set(err, WS_EDATA, "value '%.40s' in column '%s' is not in degrees (%g to %g)", v,
+                   name, lo, hi);
+        break;
+    case WS_NUM_MISSING:
+        ws_err_set(err, WS_EDATA, "coordinate is missing in column '%s'", name);
+        break;
+    case WS_NUM_INVALID:
+        ws_err_set(err, WS_EDATA, "value '%.40s' in column '%s' is not a number", v, name);
+        break;
+    }
+    ws_ogr_table_where(t, name, err);
+    ws_err_hint(err, "longitude and latitude are WGS 84 degrees, e.g. 6.5665 and 53.2194 "
+                     "(a decimal comma is fine)");
+    return WS_EDATA;
+}
+
+/* Adds the current table row as a point. */
+static int add_table_point(struct ws_ogr_table *t, size_t i_lon, size_t i_lat, size_t i_name,
+                           struct ws_ogr_points *p, size_t *cap, struct ws_err *err)
+{
+    struct ws_ogr_point pt = {(int64_t)p->n + 1, t->line, NULL, 0.0, 0.0};
+    int rc;
+
+    if ((rc = parse_degrees(t, i_lon, -180.0, 180.0, &pt.x, err)) ||
+        (rc = parse_degrees(t, i_lat, -90.0, 90.0, &pt.y, err)))
+        return rc;
+    if (i_name != (size_t)-1) {
+        pt.name = ws_xstrdup(ws_ogr_table_value(t, i_name));
+    } else {
+        struct ws_strbuf sb = WS_STRBUF_INIT;
+        ws_strbuf_addf(&sb, "%lld", (long long)pt.fid);
+        pt.name = ws_strbuf_detach(&sb);
+    }
+    WS_VEC_GROW(p->points, p->n + 1, *cap);
+    p->points[p->n++] = pt;
+    return WS_OK;
+}
+
+/* Points from a table with longitude and latitude columns. */
+static int read_points_table(const char *path, const char *layer, const char *name_field,
+                             const char *key, struct ws_ogr_points *p, struct ws_err *err)
+{
+    static const char *const lon_names[] = {"lon", "lng", "long", "longitude", "lengtegraad", NULL};
+    static const char *const lat_names[] = {"lat", "latitude", "breedtegraad", NULL};
+    struct ws_ogr_table *t = NULL;
+    size_t i_lon = 0;
+    size_t i_lat = 0;
+    size_t i_name = (size_t)-1;
+    size_t cap = 0;
+    int r = 0;
+    int rc;
+
+    rc = ws_ogr_table_open(path, layer, NULL, &t, err);
+    if (rc)
+        goto out;
+    p->layer = ws_xstrdup(t->layer_name);
+    p->crs = ws_xstrdup("EPSG:4326");
+    if (!find_named(t, lon_names, &i_lon) || !find_named(t, lat_names, &i_lat)) {
+        rc = ws_err_set(err, WS_EDATA, "'%s' has no longitude and latitude columns", path);
+        ws_err_where(err, "%s, header", path);
+        ws_err_hint(err, "name the columns 'lon' and 'lat' (WGS 84 degrees), or use a source "
+                         "with point geometries and a CRS (gpkg, geojson)");
+        goto out;
+    }
+    if (name_field && (rc = ws_ogr_table_field_index(t, name_field, key, &i_name, err)))
+        goto out;
+    while ((r = ws_ogr_table_next(t, err)) == 1) {
+        if ((rc = add_table_point(t, i_lon, i_lat, i_name, p, &cap, err)))
+            goto out;
+    }
+    rc = r < 0 ? -r : WS_OK;
+out:
+    ws_ogr_table_close(t);
+    return rc;
+}
+
+/* The (x, y) of a Point, or of a MultiPoint holding one point. */
+static bool point_xy(OGRGeometryH g, double *x, double *y)
+{
+    OGRwkbGeometryType type;
+
+    if (!g || OGR_G_IsEmpty(g))
+        return false;
+    type = wkbFlatten(OGR_G_GetGeometryType(g));
+    if (type == wkbMultiPoint && OGR_G_GetGeometryCount(g) == 1)
+        g = OGR_G_GetGeometryRef(g, 0);
+    else if (type != wkbPoint)
+        return false;
+    *x = OGR_G_GetX(g, 0);
+    *y = OGR_G_GetY(g, 0);
+    return true;
+}
+
+/* Adds one feature of a point layer. */
+static int add_feature_point(const struct poly_reader *r, OGRFeatureH feat, int name_idx,
+                             struct ws_ogr_points *p, size_t *cap, struct ws_err *err)
+{
+    struct ws_ogr_point pt = {OGR_F_GetFID(feat), 0, NULL, 0.0, 0.0};
+    OGRGeometryH g = OGR_F_GetGeometryRef(feat);
+
+    pt.line = pt.fid >= 0 ? (size_t)pt.fid : 0;
+    if (name_idx >= 0 && OGR_F_IsFieldSetAndNotNull(feat, name_idx))
+        pt.name = utf8_copy(OGR_F_GetFieldAsString(feat, name_idx));
+    if (!point_xy(g, &pt.x, &pt.y)) {
+        OGRwkbGeometryType type = g ? wkbFlatten(OGR_G_GetGeometryType(g)) : wkbNone;
+        ws_err_set(err, WS_EDATA, "a feature of '%s' is not a point (%s)", r->path,
+                   g ? OGRGeometryTypeToName(type) : "no geometry");
+        set_feature_where(err, r, pt.fid, pt.name);
+        ws_err_hint(err, "[locations] source must hold one point per location");
+        free(pt.name);
+        return WS_EDATA;
+    }
+    if (!pt.name) {
+        struct ws_strbuf sb = WS_STRBUF_INIT;
+        ws_strbuf_addf(&sb, "%lld", (long long)pt.fid);
+        pt.name = ws_strbuf_detach(&sb);
+    }
+    if (r->swap_xy) {
+        double x = pt.x;
+        pt.x = pt.y;
+        pt.y = x;
+    }
+    WS_VEC_GROW(p->points, p->n + 1, *cap);
+    p->points[p->n++] = pt;
+    return WS_OK;
+}
+
+/* Points from a layer with Point geometries. */
+static int read_points_layer(const char *path, const char *layer, const char *name_field,
+                             const char *key, struct ws_ogr_points *p, struct ws_err *err)
+{
+    struct gdal_msgs m;
+    struct poly_reader r = {path, NULL, false, NULL, &m, 0};
+    GDALDatasetH ds = NULL;
+    OGRLayerH lyr = NULL;
+    OGRFeatureH feat;
+    int name_idx = -1;
+    size_t cap = 0;
+    int rc;
+
+    memset(&m, 0, sizeof(m));
+    m.label = path;
+    guard_begin(&m);
+    if ((rc = open_dataset(path, NULL, NULL, &m, &ds, err)) ||
+        (rc = pick_layer(ds, path, layer, &lyr, err)))
+        goto out;
+    p->layer = ws_xstrdup(OGR_L_GetName(lyr));
+    r.layer = p->layer;
+    if ((rc = layer_crs(lyr, path, p->layer, &m, &p->crs, &r.swap_xy, err)) ||
+        (rc = find_fields(lyr, path, p->layer, &name_field, &key, 1, &name_idx, err)))
+        goto out;
+    OGR_L_ResetReading(lyr);
+    while ((feat = OGR_L_GetNextFeature(lyr)) != NULL) {
+        rc = add_feature_point(&r, feat, name_idx, p, &cap, err);
+        OGR_F_Destroy(feat);
+        if (rc)
+            goto out;
+    }
+out:
+    if (ds)
+        GDALClose(ds);
+    guard_end();
+    return rc;
+}
+
+int ws_ogr_read_points(const char *path, const char *layer, const char *name_field, const char *key,
+                       struct ws_ogr_points *out, struct ws_err *err)
+{
+    struct ws_ogr_points p;
+    int rc;
+
+    ws_ogr_points_init(&p);
+    if (kind_of(path) != KIND_OTHER)
+        rc = read_points_table(path, layer, name_field, key, &p, err);
+    else
+        rc = read_points_layer(path, layer, name_field, key, &p, err);
+    if (!rc && p.n == 0) {
+        rc = ws_err_set(err, WS_EDATA, "'%s' holds no locations", path);
+        ws_err_where(err, "%s", path);
+        ws_err_hint(err, "[locations] source needs at least one point");
+    }
+    if (rc) {
+        ws_ogr_points_release(&p);
         return rc;
     }
     *out = p;

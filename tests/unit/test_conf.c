@@ -2,16 +2,17 @@
  * test_conf.c - the study file: key table, defaults, and every kind of error
  * at FILE:LINE with the quoted line and a suggestion.
  */
+#include "helpers.h"
+
+#include "wijkscan/conf.h"
+#include "wijkscan/suggest.h"
+
+#include <cmocka.h>
+
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
-
-#include <cmocka.h>
-
-#include "helpers.h"
-#include "wijkscan/conf.h"
-#include "wijkscan/suggest.h"
 
 static const char *minimal = "[boundaries]\n"
                              "source = b.gpkg\n"
@@ -139,7 +140,8 @@ static void test_bad(void **state)
     static const struct bad_case cases[] = {
         {"populaton = x\n", "unknown key 'populaton' in section [cases]: 'populaton = x'", 13,
          "valid keys in [cases]"},
-        {"[statistics]\npopulaton = x\n", "unknown key 'populaton'", 14, "did you mean 'population'?"},
+        {"[statistics]\npopulaton = x\n", "unknown key 'populaton'", 14,
+         "did you mean 'population'?"},
         {"[statistic]\nx = 1\n", "unknown section [statistic]", 13, "did you mean [statistics]?"},
         {"count = n\n", "duplicate key 'count' in section [cases]: 'count = n'", 13,
          "already set on line 12"},
@@ -251,9 +253,9 @@ static void test_suggest(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_defaults),         cmocka_unit_test(test_full),
-        cmocka_unit_test(test_bad),              cmocka_unit_test(test_missing_required),
-        cmocka_unit_test(test_missing_file),     cmocka_unit_test(test_paths),
+        cmocka_unit_test(test_defaults),     cmocka_unit_test(test_full),
+        cmocka_unit_test(test_bad),          cmocka_unit_test(test_missing_required),
+        cmocka_unit_test(test_missing_file), cmocka_unit_test(test_paths),
         cmocka_unit_test(test_suggest),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

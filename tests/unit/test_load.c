@@ -212,6 +212,12 @@ static const struct ws_stat_row *stat_of(const struct ws_dataset *ds, const char
     return NULL;
 }
 
+static bool exists(const char *path)
+{
+    struct stat sb;
+    return stat(path, &sb) == 0;
+}
+
 /* ---- SHA-256 ---- */
 
 static void test_sha256_vectors(void **state)
@@ -560,6 +566,22 @@ static void test_load_gemeente_default_study(void **state)
     free(geo);
 }
 
+static void test_load_cases_from_spreadsheets(void **state)
+{
+    struct fx *f = *state;
+    const char *files[] = {FIXTURES "/cases_text.xlsx", FIXTURES "/cases_text.ods"};
+
+    for (size_t k = 0; k < 2; k++) {
+        set_field(&f->st.case_source, files[k]);
+        set_field(&f->st.case_layer, "casussen");
+        expect_read_ok(f);
+        assert_int_equal(f->ds.n_cases, 2);
+        assert_int_equal(f->ds.cases[0].count, 12);
+        assert_int_equal(f->ds.cases[1].line, 3);
+        ws_dataset_release(&f->ds);
+    }
+}
+
 static void test_load_reprojects(void **state)
 {
     struct fx *f = *state;
@@ -896,13 +918,79 @@ static void test_cases_personal_data(void **state)
     assert_lacks(f->err.hint, "111222333");
 }
 
-/* ---- ws_load_write ---- */
+/* ---- points ---- */
 
-static bool exists(const char *path)
+static void test_points(void **state)
 {
-    struct stat sb;
-    return stat(path, &sb) == 0;
+    struct fx *f = *state;
+    struct ws_ogr_points p;
+    char *semi = ws_test_path(f->dir, "loc.csv");
+    char *xy = ws_test_path(f->dir, "xy.csv");
+    char *geo = ws_test_path(f->dir, "loc.geojson");
+
+    ws_ogr_points_init(&p);
+    // Dutch Excel: ';' and decimal commas; no name column: the row number
+    write_file(f->dir, "loc.csv", "Naam;LAT;Lon\r\nWijkpost;53,22068;6,53128\r\n;53,2;6,5\r\n");
+    assert_int_equal(ws_ogr_read_points(semi, NULL, "naam", NULL, &p, &f->err), WS_OK);
+    assert_int_equal(p.n, 2);
+    assert_string_equal(p.crs, "EPSG:4326");
+    assert_string_equal(p.points[0].name, "Wijkpost");
+    assert_double_close(p.points[0].x, 6.53128, 1e-12, 0.0);
+    assert_double_close(p.points[0].y, 53.22068, 1e-12, 0.0);
+    assert_int_equal(p.points[1].line, 3);
+    ws_ogr_points_release(&p);
+    assert_int_equal(ws_ogr_read_points(semi, NULL, NULL, NULL, &p, &f->err), WS_OK);
+    assert_string_equal(p.points[1].name, "2");
+    ws_ogr_points_release(&p);
+
+    // a bad coordinate, and coordinates that are not lon/lat
+    write_file(f->dir, "loc.csv", "naam,lon,lat\nA,6.5,53.2\nB,abc,53.2\n");
+    assert_int_equal(ws_ogr_read_points(semi, NULL, "naam", NULL, &p, &f->err), WS_EDATA);
+    assert_contains(f->err.what, "value 'abc' in column 'lon' is not a number");
+    assert_contains(f->err.where, "loc.csv:3, column 'lon'");
+    ws_err_clear(&f->err);
+    write_file(f->dir, "loc.csv", "naam,lon,lat\nA,233890,582067\n");
+    assert_int_equal(ws_ogr_read_points(semi, NULL, "naam", NULL, &p, &f->err), WS_EDATA);
+    assert_contains(f->err.what, "is not in degrees");
+    ws_err_clear(&f->err);
+    write_file(f->dir, "xy.csv", "naam,x,y\nA,233890,582067\n");
+    assert_int_equal(ws_ogr_read_points(xy, NULL, "naam", NULL, &p, &f->err), WS_EDATA);
+    assert_contains(f->err.what, "has no longitude and latitude columns");
+    ws_err_clear(&f->err);
+
+    // point geometries with a CRS
+    write_file(f->dir, "loc.geojson",
+               "{\"type\":\"FeatureCollection\",\"features\":[{\"type\":\"Feature\","
+               "\"properties\":{\"naam\":\"Wijkpost\"},\"geometry\":{\"type\":\"Point\","
+               "\"coordinates\":[6.53128,53.22068]}}]}");
+    assert_int_equal(ws_ogr_read_points(geo, NULL, "naam", "[locations] name", &p, &f->err), WS_OK);
+    assert_int_equal(p.n, 1);
+    assert_string_equal(p.points[0].name, "Wijkpost");
+    assert_double_close(p.points[0].x, 6.53128, 1e-12, 0.0); // lon first despite EPSG:4326
+    assert_non_null(strstr(p.crs, "4326"));
+    ws_ogr_points_release(&p);
+    assert_int_equal(ws_ogr_read_points(geo, NULL, "name", "[locations] name", &p, &f->err),
+                     WS_EDATA);
+    assert_contains(f->err.hint, "did you mean 'naam'?");
+    ws_err_clear(&f->err);
+    assert_int_equal(ws_ogr_read_points(f->st.bnd_source, NULL, NULL, NULL, &p, &f->err), WS_EDATA);
+    assert_contains(f->err.what, "is not a point (Polygon)");
+
+    // the demo locations
+    if (exists("data/groningen/locaties.csv")) {
+        assert_int_equal(
+            ws_ogr_read_points("data/groningen/locaties.csv", NULL, "naam", NULL, &p, &f->err),
+            WS_OK);
+        assert_true(p.n >= 1);
+        assert_true(p.points[0].x > 6.0 && p.points[0].x < 7.0);
+        ws_ogr_points_release(&p);
+    }
+    free(semi);
+    free(xy);
+    free(geo);
 }
+
+/* ---- ws_load_write ---- */
 
 static void test_load_write(void **state)
 {
@@ -991,6 +1079,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_load_no_category_and_gemeente_column, fx_setup,
                                         fx_teardown),
         cmocka_unit_test_setup_teardown(test_load_gemeente_default_study, fx_setup, fx_teardown),
+        cmocka_unit_test_setup_teardown(test_load_cases_from_spreadsheets, fx_setup, fx_teardown),
         cmocka_unit_test_setup_teardown(test_load_reprojects, fx_setup, fx_teardown),
         cmocka_unit_test_setup_teardown(test_load_bowtie_repaired, fx_setup, fx_teardown),
         cmocka_unit_test_setup_teardown(test_boundaries_points, fx_setup, fx_teardown),
@@ -1011,6 +1100,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_cases_unquoted_decimal_comma, fx_setup, fx_teardown),
         cmocka_unit_test_setup_teardown(test_cases_bad_year, fx_setup, fx_teardown),
         cmocka_unit_test_setup_teardown(test_cases_personal_data, fx_setup, fx_teardown),
+        cmocka_unit_test_setup_teardown(test_points, fx_setup, fx_teardown),
         cmocka_unit_test_setup_teardown(test_load_write, fx_setup, fx_teardown),
         cmocka_unit_test(test_level_names),
         cmocka_unit_test_setup_teardown(test_groningen, fx_setup, fx_teardown),
