@@ -120,7 +120,9 @@ install: $(BIN)
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/wijkscan/maps \
 		$(DESTDIR)$(PREFIX)/share/wijkscan/data/groningen
 	install -m 755 $(BIN) $(DESTDIR)$(PREFIX)/bin/wijkscan
-	install -m 644 data/groningen.ini $(DESTDIR)$(PREFIX)/share/wijkscan/data/
+	# the installed study writes to out/ in the working folder, not into share/
+	sed '/^\[output\]/,$$d' data/groningen.ini >$(DESTDIR)$(PREFIX)/share/wijkscan/data/groningen.ini
+	chmod 644 $(DESTDIR)$(PREFIX)/share/wijkscan/data/groningen.ini
 	install -m 644 data/groningen/* $(DESTDIR)$(PREFIX)/share/wijkscan/data/groningen/
 	if ls maps/*.ini >/dev/null 2>&1; then install -m 644 maps/*.ini $(DESTDIR)$(PREFIX)/share/wijkscan/maps/; fi
 

@@ -26,6 +26,7 @@ abs_shared=$(cd "$shared" && pwd)
 if [ ! -f "$work/cases.csv" ]; then
     python3 scripts/gen_synthetic_cases.py \
         --kerncijfers "$abs_shared/nl_buurten_2024_kerncijfers.csv.gz" \
+        --geojson "$abs_shared/nl_buurten_2024_approx.geojson.gz" \
         --no-hotspots --seed 20240101 --out "$work/cases.csv" >/dev/null
 fi
 cat >"$work/nl.ini" <<INI

@@ -204,7 +204,8 @@ def main(argv=None):
     ap.add_argument("--kerncijfers", required=True,
                     help="CBS kerncijfers CSV (.csv or .csv.gz) with buurtcode, %s, covariates" % POPULATION)
     ap.add_argument("--geojson",
-                    help="buurt polygons (.geojson or .geojson.gz, lon/lat) for hot-spot distances")
+                    help="buurt polygons (.geojson or .geojson.gz, lon/lat) for hot-spot distances; "
+                         "when given, only buurten with a polygon get cases")
     ap.add_argument("--out", default="-", help="output CSV (default: stdout)")
     ap.add_argument("--seed", type=int, default=20240101, help="random seed (default 20240101)")
     ap.add_argument("--years", type=parse_years, default=parse_years("2021-2024"),
@@ -232,6 +233,10 @@ def main(argv=None):
         p = parse_num(d.get(POPULATION))
         if p is not None and p > 0:
             pop[code] = p
+    if args.geojson:
+        # only buurten that have a polygon: a case code outside the boundaries is an error
+        known = read_centroids(args.geojson)
+        pop = {c: p for c, p in pop.items() if c in known}
     codes = sorted(pop)
     if not codes:
         sys.exit("gen_synthetic_cases: no buurt with %s > 0" % POPULATION)

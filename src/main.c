@@ -34,6 +34,7 @@ static const char *const overview[] = {
     "global options:",
     "  -q, --quiet      print errors only",
     "  -v, --verbose    print more about each stage",
+    "      --progress   show progress lines even when stderr is not a terminal",
     "  -h, --help       show this help",
     "  -V, --version    print the wijkscan and library versions",
     "",
@@ -120,6 +121,8 @@ static int global_options(int argc, char **argv, int *next)
             ws_log_set_level(WS_LOG_QUIET);
         } else if (!strcmp(a, "-v") || !strcmp(a, "--verbose")) {
             ws_log_set_level(WS_LOG_VERBOSE);
+        } else if (!strcmp(a, "--progress")) {
+            ws_log_force_progress(true);
         } else if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
             ws_cli_print_usage(ws_cli_find(""));
             return 0;

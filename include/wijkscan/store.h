@@ -17,6 +17,8 @@
  *   cases(code, year, category, count, PK(code, year, category))
  *   warnings(id INTEGER PK, stage, message)          stage 'load', ...
  *   settings(key PK, value)                          study settings as text
+ *   indicators_raw, indicators_published             results, see below
+ *   results(key PK, text)                            named texts (statistics.json)
  * Wijk and gemeente rows are built by ws_store_put_dataset() as unions of
  * their buurten (GEOS through SpatiaLite, see store.c).
  */
@@ -100,25 +102,39 @@ void ws_store_free_cases(struct ws_case_row *rows, size_t n);
  * loc_name, min_group, max_km. */
 int ws_store_get_setting(struct ws_store *s, const char *key, char **value, struct ws_err *err);
 
-
 /* --- results (analyse and protect stages) -------------------------------
  * Two tables hold indicator rows (struct ws_indicator): WS_SET_RAW, the exact
  * results of the analysis (private, like everything in the store), and
  * WS_SET_PUBLISHED, the protected rows that every publishing stage (tables,
- * maps, reports) reads.  Nothing else may feed a published file. */
+ * maps, reports) reads.  Nothing else may feed a published file.
+ *
+ * Tables indicators_raw and indicators_published have the same columns:
+ * every field of CONTRACT section 4 by its name, plus level_no (0 buurt,
+ * 1 wijk, 2 gemeente) and suppressed_reason ('primary' | 'secondary' | NULL;
+ * suppressed itself is 0 or 1); key (level_no, code, year, category).  NULL
+ * in the store is NAN, "" (lisa_cluster) or 0 (priority_rank) in the struct,
+ * so a set reads back exactly as it was written.  The tables are created
+ * with the store, and by the writers below if a store lacks them. */
 enum ws_indicator_table {
     WS_SET_RAW = 0,
     WS_SET_PUBLISHED = 1,
 };
 
-/* Replaces every row of the table with `set`.  Call inside a transaction. */
+/* Replaces every row of the table with `set` (borrowed).  Call inside a
+ * transaction.  Rows must have code, category and a valid level; a repeated
+ * (level, code, year, category) is WS_EINTERNAL naming the row.  Rows are
+ * cheapest to write in the reading order below (then they are appended). */
 int ws_store_put_indicators(struct ws_store *s, enum ws_indicator_table table,
                             const struct ws_indicator_set *set, struct ws_err *err);
-/* Reads every row of the table, ordered by level, code, year, category, into
- * `set` (zeroed or released first); release with ws_indicator_set_release(). */
+/* Reads every row of the table, ordered by level (buurt, wijk, gemeente),
+ * code, year, category (byte order), into `set`, which must be zeroed or hold
+ * a set (it is released first); release with ws_indicator_set_release().  A
+ * store without the table yet is WS_ENOINPUT with a hint to run the analysis;
+ * an empty table gives an empty set. */
 int ws_store_read_indicators(struct ws_store *s, enum ws_indicator_table table,
                              struct ws_indicator_set *set, struct ws_err *err);
-/* Named text results, e.g. key "statistics.json" (replaces an existing key). */
+/* Named text results, e.g. key "statistics.json" (replaces an existing key).
+ * key and text are borrowed. */
 int ws_store_put_result(struct ws_store *s, const char *key, const char *text,
                         struct ws_err *err);
 /* *text is owned (free with free()); WS_ENOINPUT with a hint to run the stage

@@ -12,13 +12,42 @@
 #define WS_DATADIR "/usr/local/share/wijkscan"
 #endif
 
+/* The study installed beside the binary: BINDIR/../share/wijkscan/data/...,
+ * found through /proc/self/exe so that any PREFIX works. */
+static const char *beside_binary(void)
+{
+    static char path[4096];
+    char exe[4096];
+    ssize_t n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
+    char *slash;
+
+    if (n <= 0)
+        return NULL;
+    exe[n] = '\0';
+    slash = strrchr(exe, '/');
+    if (!slash)
+        return NULL;
+    *slash = '\0';
+    if (snprintf(path, sizeof(path), "%s/../share/wijkscan/data/groningen.ini", exe) >=
+        (int)sizeof(path))
+        return NULL;
+    return path;
+}
+
 const char *ws_cli_default_study(void)
 {
     static const char local[] = "data/groningen.ini";
     static const char installed[] = WS_DATADIR "/data/groningen.ini";
-    if (access(local, R_OK) == 0 || access(installed, R_OK) != 0)
+    const char *beside;
+
+    if (access(local, R_OK) == 0)
         return local;
-    return installed;
+    beside = beside_binary();
+    if (beside && access(beside, R_OK) == 0)
+        return beside;
+    if (access(installed, R_OK) == 0)
+        return installed;
+    return local;
 }
 
 int ws_cli_parse_common(const struct ws_cmd *cmd, int argc, char **argv, bool allow_out,

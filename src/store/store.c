@@ -76,6 +76,25 @@ static const char *level_sql(enum ws_level level)
 /* ------------------------------------------------------------------------ */
 /* Create, open, close, transactions                                        */
 
+/* Columns of indicators_raw and indicators_published: CONTRACT section 4
+ * plus level_no (0 buurt, 1 wijk, 2 gemeente: the row order) and
+ * suppressed_reason ('primary' | 'secondary' | NULL).  NULL is NAN, '' or 0
+ * in struct ws_indicator (see indicators.h).  The key is the reading order,
+ * so that rows written in that order are appended and read back by a plain
+ * scan. */
+#define INDICATOR_COLUMNS_SQL                                                                      \
+    "level_no INTEGER NOT NULL CHECK(level_no IN (0, 1, 2)),"                                      \
+    " level TEXT NOT NULL CHECK(level IN ('buurt', 'wijk', 'gemeente')),"                          \
+    " code TEXT NOT NULL, name TEXT, parent TEXT, year INTEGER NOT NULL,"                          \
+    " category TEXT NOT NULL, population REAL, cases REAL,"                                        \
+    " rate_per_1000 REAL, rate_ci_low REAL, rate_ci_high REAL, ratio_avg REAL, poisson_p REAL,"    \
+    " expected REAL, oe_ratio REAL, oe_ci_low REAL, oe_ci_high REAL, eb_rate REAL,"                \
+    " seb_rate REAL, lisa_i REAL, lisa_z REAL, lisa_p REAL, lisa_cluster TEXT,"                    \
+    " trend_rr REAL, trend_p REAL, priority_rank INTEGER,"                                         \
+    " suppressed INTEGER NOT NULL CHECK(suppressed IN (0, 1)),"                                    \
+    " suppressed_reason TEXT CHECK(suppressed_reason IN ('primary', 'secondary')),"               \
+    " PRIMARY KEY(level_no, code, year, category)"
+
 static const char schema_sql[] =
     "CREATE TABLE run(id INTEGER PRIMARY KEY, started_utc TEXT, tool_version TEXT,"
     " study_path TEXT, title TEXT, language TEXT, seed INTEGER, crs TEXT, srid INTEGER);"
@@ -93,6 +112,14 @@ static const char schema_sql[] =
     " count INTEGER NOT NULL, PRIMARY KEY(code, year, category)) WITHOUT ROWID;"
     "CREATE TABLE warnings(id INTEGER PRIMARY KEY, stage TEXT NOT NULL, message TEXT NOT NULL);"
     "CREATE TABLE settings(key TEXT PRIMARY KEY, value TEXT);";
+
+/* The result tables (analyse and protect stages).  IF NOT EXISTS: also run
+ * by the writers, so that a store made before these tables existed takes
+ * results too. */
+static const char results_schema_sql[] =
+    "CREATE TABLE IF NOT EXISTS indicators_raw(" INDICATOR_COLUMNS_SQL ") WITHOUT ROWID;"
+    "CREATE TABLE IF NOT EXISTS indicators_published(" INDICATOR_COLUMNS_SQL ") WITHOUT ROWID;"
+    "CREATE TABLE IF NOT EXISTS results(key TEXT PRIMARY KEY, text TEXT NOT NULL);";
 
 /* Runs a statement with at most one integer parameter (bound when
  * `bind`) and reads the first column of its first row into *v (0 without a
@@ -147,6 +174,8 @@ static int create_schema(struct ws_db *db, int srid, struct ws_err *err)
     }
     if (!rc)
         rc = ws_db_exec(db, schema_sql, err);
+    if (!rc)
+        rc = ws_db_exec(db, results_schema_sql, err);
     if (!rc) {
         rc =
             query_int_p(db, "SELECT AddGeometryColumn('areas', 'geom', ?, 'MULTIPOLYGON', 'XY', 1)",
@@ -1422,5 +1451,274 @@ int ws_store_get_setting(struct ws_store *s, const char *key, char **value, stru
         rc = rc < 0 ? -rc : WS_OK;
     }
     ws_stmt_finalize(q);
+    return rc;
+}
+
+/* ------------------------------------------------------------------------ */
+/* Results: indicator rows and named texts                                   */
+
+#define INDICATOR_INSERT_COLUMNS                                                                   \
+    "level_no, level, code, name, parent, year, category, population, cases, rate_per_1000,"      \
+    " rate_ci_low, rate_ci_high, ratio_avg, poisson_p, expected, oe_ratio, oe_ci_low,"             \
+    " oe_ci_high, eb_rate, seb_rate, lisa_i, lisa_z, lisa_p, lisa_cluster, trend_rr, trend_p,"     \
+    " priority_rank, suppressed, suppressed_reason"
+#define INDICATOR_N_COLUMNS 29
+
+static const char *indicator_table(enum ws_indicator_table table)
+{
+    return table == WS_SET_PUBLISHED ? "indicators_published" : "indicators_raw";
+}
+
+/* True when table `name` exists (a store made before the result tables
+ * were added has none until a writer creates them). */
+static int table_exists(struct ws_db *db, const char *name, bool *exists, struct ws_err *err)
+{
+    struct ws_stmt *q = NULL;
+    int rc;
+
+    *exists = false;
+    rc = ws_db_prepare(db, "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?", &q,
+                       err);
+    if (!rc)
+        rc = ws_stmt_bind_text(q, 1, name, err);
+    if (!rc) {
+        rc = ws_stmt_step(q, err);
+        *exists = rc == 1;
+        rc = rc < 0 ? -rc : WS_OK;
+    }
+    ws_stmt_finalize(q);
+    return rc;
+}
+
+/* The doubles of a row in column order: v = population .. lisa_p (columns
+ * 8 .. 23 of INDICATOR_INSERT_COLUMNS), t = trend_rr, trend_p (25, 26). */
+static void indicator_doubles(const struct ws_indicator *r, double v[16], double t[2])
+{
+    v[0] = r->population;
+    v[1] = r->cases;
+    v[2] = r->rate_per_1000;
+    v[3] = r->rate_ci_low;
+    v[4] = r->rate_ci_high;
+    v[5] = r->ratio_avg;
+    v[6] = r->poisson_p;
+    v[7] = r->expected;
+    v[8] = r->oe_ratio;
+    v[9] = r->oe_ci_low;
+    v[10] = r->oe_ci_high;
+    v[11] = r->eb_rate;
+    v[12] = r->seb_rate;
+    v[13] = r->lisa_i;
+    v[14] = r->lisa_z;
+    v[15] = r->lisa_p;
+    t[0] = r->trend_rr;
+    t[1] = r->trend_p;
+}
+
+static int bind_indicator(struct ws_stmt *q, const struct ws_indicator *r, struct ws_err *err)
+{
+    double v[16];
+    double t[2];
+    int rc;
+    int k;
+
+    indicator_doubles(r, v, t);
+    if ((rc = ws_stmt_bind_int(q, 1, (int64_t)r->level, err)) ||
+        (rc = ws_stmt_bind_text_nocopy(q, 2, level_sql(r->level), err)) ||
+        (rc = ws_stmt_bind_text_nocopy(q, 3, r->code, err)) ||
+        (rc = ws_stmt_bind_text_nocopy(q, 4, r->name, err)) ||
+        (rc = ws_stmt_bind_text_nocopy(q, 5, r->parent, err)) ||
+        (rc = ws_stmt_bind_int(q, 6, r->year, err)) ||
+        (rc = ws_stmt_bind_text_nocopy(q, 7, r->category, err)))
+        return rc;
+    for (k = 0; k < 16; k++)
+        if ((rc = ws_stmt_bind_double(q, 8 + k, v[k], err)))
+            return rc;
+    if ((rc = ws_stmt_bind_text_nocopy(q, 24, r->lisa_cluster[0] ? r->lisa_cluster : NULL, err)) ||
+        (rc = ws_stmt_bind_double(q, 25, t[0], err)) ||
+        (rc = ws_stmt_bind_double(q, 26, t[1], err)))
+        return rc;
+    if (r->priority_rank > 0)
+        rc = ws_stmt_bind_int(q, 27, r->priority_rank, err);
+    else
+        rc = ws_stmt_bind_null(q, 27, err);
+    if (!rc)
+        rc = ws_stmt_bind_int(q, 28, r->suppressed != WS_SUPP_NONE, err);
+    if (!rc)
+        rc = ws_stmt_bind_text_nocopy(q, 29,
+                                      r->suppressed == WS_SUPP_PRIMARY     ? "primary"
+                                      : r->suppressed == WS_SUPP_SECONDARY ? "secondary"
+                                                                           : NULL,
+                                      err);
+    return rc;
+}
+
+int ws_store_put_indicators(struct ws_store *s, enum ws_indicator_table table,
+                            const struct ws_indicator_set *set, struct ws_err *err)
+{
+    struct ws_strbuf sql = WS_STRBUF_INIT;
+    struct ws_stmt *q = NULL;
+    const char *tab = indicator_table(table);
+    bool constraint;
+    size_t i;
+    int rc;
+
+    rc = ws_db_exec(s->db, results_schema_sql, err);
+    if (!rc) {
+        ws_strbuf_addf(&sql, "DELETE FROM %s", tab);
+        rc = ws_db_exec(s->db, sql.buf, err);
+    }
+    if (!rc) {
+        ws_strbuf_reset(&sql);
+        ws_strbuf_addf(&sql, "INSERT INTO %s(" INDICATOR_INSERT_COLUMNS ") VALUES (?", tab);
+        for (i = 1; i < INDICATOR_N_COLUMNS; i++)
+            ws_strbuf_adds(&sql, ", ?");
+        ws_strbuf_addch(&sql, ')');
+        rc = ws_db_prepare(s->db, sql.buf, &q, err);
+    }
+    for (i = 0; !rc && set && i < set->n; i++) {
+        const struct ws_indicator *r = &set->rows[i];
+        if (!r->code || !r->category || (unsigned)r->level > WS_LEVEL_GEMEENTE) {
+            rc = ws_err_set(err, WS_EINTERNAL, "indicator row %zu has no code, category or level",
+                            i);
+            break;
+        }
+        rc = bind_indicator(q, r, err);
+        if (!rc)
+            rc = step_write(s, q, &constraint, err);
+        else
+            ws_stmt_reset(q);
+        if (rc && constraint)
+            rc = ws_err_set(err, WS_EINTERNAL,
+                            "indicator row for %s '%s', year %d, category '%s' occurs twice",
+                            level_sql(r->level), r->code, r->year, r->category);
+    }
+    ws_stmt_finalize(q);
+    ws_strbuf_release(&sql);
+    if (rc)
+        ws_err_where(err, "%s, table %s", s->path, tab);
+    return rc;
+}
+
+/* Copies the current row of a SELECT INDICATOR_INSERT_COLUMNS into r. */
+static void read_indicator(struct ws_stmt *q, struct ws_indicator *r)
+{
+    double *v[16] = {&r->population, &r->cases,     &r->rate_per_1000, &r->rate_ci_low,
+                     &r->rate_ci_high, &r->ratio_avg, &r->poisson_p,    &r->expected,
+                     &r->oe_ratio,   &r->oe_ci_low, &r->oe_ci_high,    &r->eb_rate,
+                     &r->seb_rate,   &r->lisa_i,    &r->lisa_z,        &r->lisa_p};
+    const char *cl;
+    const char *why;
+    int64_t lv = ws_stmt_column_int(q, 0);
+    int k;
+
+    r->level = lv == 1 ? WS_LEVEL_WIJK : lv == 2 ? WS_LEVEL_GEMEENTE : WS_LEVEL_BUURT;
+    r->code = ws_xstrdup(ws_stmt_column_text(q, 2));
+    r->name = ws_xstrdup(ws_stmt_column_text(q, 3));
+    r->parent = ws_xstrdup(ws_stmt_column_text(q, 4));
+    r->year = (int)ws_stmt_column_int(q, 5);
+    r->category = ws_xstrdup(ws_stmt_column_text(q, 6));
+    for (k = 0; k < 16; k++)
+        *v[k] = ws_stmt_column_double(q, 7 + k);
+    cl = ws_stmt_column_text(q, 23);
+    if (cl)
+        (void)snprintf(r->lisa_cluster, sizeof(r->lisa_cluster), "%s", cl);
+    r->trend_rr = ws_stmt_column_double(q, 24);
+    r->trend_p = ws_stmt_column_double(q, 25);
+    r->priority_rank = (long)ws_stmt_column_int(q, 26);
+    why = ws_stmt_column_text(q, 28);
+    if (ws_stmt_column_int(q, 27) == 0)
+        r->suppressed = WS_SUPP_NONE;
+    else if (why && strcmp(why, "secondary") == 0)
+        r->suppressed = WS_SUPP_SECONDARY;
+    else
+        r->suppressed = WS_SUPP_PRIMARY;
+}
+
+int ws_store_read_indicators(struct ws_store *s, enum ws_indicator_table table,
+                             struct ws_indicator_set *set, struct ws_err *err)
+{
+    struct ws_strbuf sql = WS_STRBUF_INIT;
+    struct ws_stmt *q = NULL;
+    const char *tab = indicator_table(table);
+    bool exists = false;
+    int rc;
+
+    ws_indicator_set_release(set);
+    rc = table_exists(s->db, tab, &exists, err);
+    if (!rc && !exists) {
+        rc = ws_err_set(err, WS_ENOINPUT, "the store '%s' holds no %s indicators yet", s->path,
+                        table == WS_SET_PUBLISHED ? "published" : "analysed");
+        ws_err_hint(err, "run 'wijkscan analyse' (or 'wijkscan run') first");
+    }
+    if (!rc) {
+        ws_strbuf_addf(&sql,
+                       "SELECT " INDICATOR_INSERT_COLUMNS
+                       " FROM %s ORDER BY level_no, code, year, category",
+                       tab);
+        rc = ws_db_prepare(s->db, sql.buf, &q, err);
+    }
+    while (!rc) {
+        rc = ws_stmt_step(q, err);
+        if (rc <= 0) {
+            rc = -rc;
+            break;
+        }
+        read_indicator(q, ws_indicator_set_add(set));
+        rc = WS_OK;
+    }
+    ws_stmt_finalize(q);
+    ws_strbuf_release(&sql);
+    if (rc)
+        ws_indicator_set_release(set);
+    return rc;
+}
+
+int ws_store_put_result(struct ws_store *s, const char *key, const char *text,
+                        struct ws_err *err)
+{
+    struct ws_stmt *q = NULL;
+    int rc;
+
+    if (!key || !text)
+        return ws_err_set(err, WS_EINTERNAL, "ws_store_put_result: NULL key or text");
+    rc = ws_db_exec(s->db, results_schema_sql, err);
+    if (!rc)
+        rc = ws_db_prepare(s->db, "INSERT OR REPLACE INTO results(key, text) VALUES (?, ?)", &q,
+                           err);
+    if (!rc && !(rc = ws_stmt_bind_text_nocopy(q, 1, key, err)) &&
+        !(rc = ws_stmt_bind_text_nocopy(q, 2, text, err))) {
+        rc = ws_stmt_step(q, err);
+        rc = rc < 0 ? -rc : WS_OK;
+    }
+    ws_stmt_finalize(q);
+    if (rc)
+        ws_err_where(err, "%s, result '%s'", s->path, key);
+    return rc;
+}
+
+int ws_store_get_result(struct ws_store *s, const char *key, char **text, struct ws_err *err)
+{
+    struct ws_stmt *q = NULL;
+    bool exists = false;
+    int rc;
+
+    *text = NULL;
+    rc = table_exists(s->db, "results", &exists, err);
+    if (!rc && exists) {
+        rc = ws_db_prepare(s->db, "SELECT text FROM results WHERE key = ?", &q, err);
+        if (!rc)
+            rc = ws_stmt_bind_text(q, 1, key, err);
+        if (!rc) {
+            rc = ws_stmt_step(q, err);
+            if (rc == 1)
+                *text = ws_xstrdup(ws_stmt_column_text(q, 0));
+            rc = rc < 0 ? -rc : WS_OK;
+        }
+    }
+    ws_stmt_finalize(q);
+    if (!rc && !*text) {
+        rc = ws_err_set(err, WS_ENOINPUT, "the store '%s' holds no result '%s' yet", s->path, key);
+        ws_err_hint(err, "run 'wijkscan analyse' (or 'wijkscan run') first to make it");
+    }
     return rc;
 }
