@@ -50,8 +50,8 @@ int ws_cmd_check(int argc, char **argv, struct ws_err *err)
         ws_warnings_print(&ds.warnings, 5);
         if (ws_log_get_level() >= WS_LOG_NORMAL)
             (void)printf("%s: ok: %zu buurten, %zu statistics rows, %zu case rows, %zu warning%s\n",
-                   st.path, ds.n_areas, ds.n_stats, ds.n_cases, ds.warnings.n,
-                   ds.warnings.n == 1 ? "" : "s");
+                         st.path, ds.n_areas, ds.n_stats, ds.n_cases, ds.warnings.n,
+                         ds.warnings.n == 1 ? "" : "s");
     }
     ws_dataset_release(&ds);
     ws_study_release(&st);

@@ -118,5 +118,5 @@ void ws_warnings_print(const struct ws_warnings *w, size_t max_shown)
         (void)fprintf(stderr, "wijkscan: warning: %s\n", w->msg[i]);
     if (w->n > max_shown)
         (void)fprintf(stderr, "wijkscan: warning: ... and %zu more (see the run record)\n",
-                w->n - max_shown);
+                      w->n - max_shown);
 }
