@@ -110,4 +110,13 @@ char *ws_path_resolve(const char *dir, const char *path);
 /* The folder part of path ("." if none); owned, free with free(). */
 char *ws_path_dirname(const char *path);
 
+/* Generic INI reading for other declarative files (map definitions): calls
+ * fn for every "key = value" with the 1-based line number and the trimmed
+ * line as written.  fn returns WS_OK to go on, or a status (with err filled
+ * by fn) to stop; that status is returned.  A line that is neither a section
+ * nor a key is WS_EDATA at FILE:LINE; a missing file is WS_ENOINPUT. */
+typedef int (*ws_ini_fn)(void *user, const char *section, const char *key, const char *value,
+                         int line, const char *line_text);
+int ws_ini_parse_file(const char *path, ws_ini_fn fn, void *user, struct ws_err *err);
+
 #endif

@@ -636,3 +636,70 @@ char *ws_path_resolve(const char *dir, const char *path)
     sb.len = strlen(sb.buf);
     return ws_strbuf_detach(&sb);
 }
+
+/* --- generic INI reading for other declarative files (map definitions) --- */
+
+struct ini_generic {
+    FILE *fp;
+    int line;
+    char *text; /* the current line, trimmed */
+    ws_ini_fn fn;
+    void *user;
+    int rc;
+};
+
+static char *generic_reader(char *str, int num, void *stream)
+{
+    struct ini_generic *g = stream;
+    char *r = fgets(str, num, g->fp);
+    if (!r)
+        return NULL;
+    g->line++;
+    free(g->text);
+    g->text = ws_xstrdup(str);
+    (void)ws_trim(g->text);
+    return r;
+}
+
+static int generic_handler(void *user, const char *section, const char *name, const char *value)
+{
+    struct ini_generic *g = user;
+    if (g->rc != WS_OK)
+        return 0;
+    g->rc = g->fn(g->user, section, name, value, g->line, g->text ? g->text : "");
+    return g->rc == WS_OK;
+}
+
+int ws_ini_parse_file(const char *path, ws_ini_fn fn, void *user, struct ws_err *err)
+{
+    struct ini_generic g;
+    int ini_rc;
+
+    memset(&g, 0, sizeof(g));
+    g.fn = fn;
+    g.user = user;
+    g.fp = fopen(path, "r");
+    if (!g.fp) {
+        ws_err_set(err, WS_ENOINPUT, "cannot read '%s': %s", path, strerror(errno));
+        ws_err_where(err, "%s", path);
+        ws_err_hint(err, "check the path in the study file");
+        return WS_ENOINPUT;
+    }
+    ini_allow_multiline = false;
+    ini_use_stack = false;
+    ini_allow_realloc = true;
+    ini_max_line = 65536;
+    ini_rc = ini_parse_stream(generic_reader, &g, generic_handler, &g);
+    (void)fclose(g.fp);
+    free(g.text);
+    if (g.rc != WS_OK)
+        return g.rc;
+    if (ini_rc != 0) {
+        ws_err_set(err, WS_EDATA, "line %d of '%s' is neither '[section]' nor 'key = value'",
+                   ini_rc, path);
+        ws_err_where(err, "%s:%d", path, ini_rc);
+        ws_err_hint(err, "fix the line, or start it with ';' to make it a comment");
+        return WS_EDATA;
+    }
+    return WS_OK;
+}
