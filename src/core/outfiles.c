@@ -1,0 +1,137 @@
+/*
+ * outfiles.c - all-or-nothing output files (see outfiles.h).
+ */
+#include "wijkscan/outfiles.h"
+
+#include "wijkscan/mem.h"
+#include "wijkscan/strbuf.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+void ws_outfiles_init(struct ws_outfiles *o, const char *dir)
+{
+    memset(o, 0, sizeof(*o));
+    o->dir = ws_xstrdup(dir);
+}
+
+int ws_mkdir_p(const char *path, struct ws_outfiles *o, struct ws_err *err)
+{
+    char *p = ws_xstrdup(path);
+    int rc = WS_OK;
+    struct stat sb;
+
+    for (char *c = p + 1;; c++) {
+        if (*c != '/' && *c != '\0')
+            continue;
+        char saved = *c;
+        *c = '\0';
+        if (stat(p, &sb) != 0) {
+            if (mkdir(p, 0777) != 0 && errno != EEXIST) {
+                rc = ws_err_set(err, WS_ECANTCREAT, "cannot create folder '%s': %s", p,
+                                strerror(errno));
+                ws_err_where(err, "%s", path);
+                ws_err_hint(err, "choose another output folder with -o, or fix its permissions");
+                break;
+            }
+            if (o) {
+                WS_VEC_GROW(o->made_dirs, o->n_dirs + 1, o->cap_dirs);
+                o->made_dirs[o->n_dirs++] = ws_xstrdup(p);
+            }
+        } else if (!S_ISDIR(sb.st_mode)) {
+            rc = ws_err_set(err, WS_ECANTCREAT,
+                            "cannot create folder '%s': a file of that name "
+                            "is in the way",
+                            p);
+            ws_err_where(err, "%s", path);
+            ws_err_hint(err, "choose another output folder with -o");
+            break;
+        }
+        *c = saved;
+        if (saved == '\0')
+            break;
+    }
+    free(p);
+    return rc;
+}
+
+int ws_outfiles_add(struct ws_outfiles *o, const char *rel, const char **tmp_path,
+                    struct ws_err *err)
+{
+    struct ws_strbuf final = WS_STRBUF_INIT;
+    struct ws_strbuf tmp = WS_STRBUF_INIT;
+    const char *slash;
+    int rc;
+
+    ws_strbuf_addf(&final, "%s/%s", o->dir, rel);
+    for (size_t i = 0; i < o->n; i++) {
+        if (!strcmp(o->files[i].final, final.buf)) {
+            *tmp_path = o->files[i].tmp;
+            ws_strbuf_release(&final);
+            return WS_OK;
+        }
+    }
+    slash = strrchr(final.buf, '/');
+    ws_strbuf_add(&tmp, final.buf, (size_t)(slash - final.buf));
+    rc = ws_mkdir_p(tmp.buf, o, err);
+    if (rc) {
+        ws_strbuf_release(&final);
+        ws_strbuf_release(&tmp);
+        return rc;
+    }
+    ws_strbuf_addf(&tmp, "/.%s.tmp-%ld", slash + 1, (long)getpid());
+    WS_VEC_GROW(o->files, o->n + 1, o->cap);
+    o->files[o->n].final = ws_strbuf_detach(&final);
+    o->files[o->n].tmp = ws_strbuf_detach(&tmp);
+    *tmp_path = o->files[o->n].tmp;
+    o->n++;
+    return WS_OK;
+}
+
+int ws_outfiles_commit(struct ws_outfiles *o, struct ws_err *err)
+{
+    for (size_t i = 0; i < o->n; i++) {
+        if (rename(o->files[i].tmp, o->files[i].final) != 0) {
+            ws_err_set(err, WS_ECANTCREAT, "cannot rename '%s' to '%s': %s", o->files[i].tmp,
+                       o->files[i].final, strerror(errno));
+            ws_err_where(err, "%s", o->files[i].final);
+            ws_err_hint(err, "check the permissions of the output folder");
+            return WS_ECANTCREAT;
+        }
+    }
+    for (size_t i = 0; i < o->n_dirs; i++)
+        free(o->made_dirs[i]);
+    o->n_dirs = 0; /* committed: the folders stay */
+    return WS_OK;
+}
+
+void ws_outfiles_abort(struct ws_outfiles *o)
+{
+    for (size_t i = 0; i < o->n; i++)
+        (void)unlink(o->files[i].tmp);
+    for (size_t i = o->n_dirs; i-- > 0;) {
+        (void)rmdir(o->made_dirs[i]);
+        free(o->made_dirs[i]);
+    }
+    o->n_dirs = 0;
+}
+
+void ws_outfiles_release(struct ws_outfiles *o)
+{
+    if (!o)
+        return;
+    for (size_t i = 0; i < o->n; i++) {
+        free(o->files[i].tmp);
+        free(o->files[i].final);
+    }
+    for (size_t i = 0; i < o->n_dirs; i++)
+        free(o->made_dirs[i]);
+    free(o->files);
+    free(o->made_dirs);
+    free(o->dir);
+    memset(o, 0, sizeof(*o));
+}
