@@ -64,12 +64,20 @@ struct ws_study {
     long permutations;
     double fdr;
 
-    /* [locations]: loc_source NULL when the section is absent */
+    /* [locations]: loc_source NULL: catchments are the wijken */
     char *loc_source;
     char *loc_layer;
-    char *loc_name;
+    char *loc_name; /* NULL: locations are named "Locatie N" */
     long min_group;
     double max_km;
+    long pool_years; /* 1 or 2: years pooled for group offers */
+
+    /* [priority]: weights of the prevention priority score */
+    double prio_need;    /* expected per 1000 (need by profile) */
+    double prio_demand;  /* eb_rate (smoothed demand) */
+    double prio_trend;   /* rising trend */
+    double prio_cluster; /* member of a high-high cluster */
+    long prio_top;       /* buurten listed with reasons */
 
     /* [maps]: NULL/0 means the map definitions shipped in maps/ */
     char **map_files;

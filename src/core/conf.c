@@ -100,13 +100,25 @@ static const struct key_def keys[] = {
      "participants per group"},
     {"locations", "max_km", K_REAL, false, "3", 0.1, 100, NULL, OFF(max_km),
      "catchment radius in km"},
+    {"locations", "pool_years", K_INT, false, "1", 1, 2, NULL, OFF(pool_years),
+     "years pooled for group offers"},
+    {"priority", "need", K_REAL, false, "1", 0, 100, NULL, OFF(prio_need),
+     "weight of expected per 1000"},
+    {"priority", "demand", K_REAL, false, "1", 0, 100, NULL, OFF(prio_demand),
+     "weight of the smoothed rate"},
+    {"priority", "trend", K_REAL, false, "0.5", 0, 100, NULL, OFF(prio_trend),
+     "weight of a rising trend"},
+    {"priority", "cluster", K_REAL, false, "0.5", 0, 100, NULL, OFF(prio_cluster),
+     "weight of HH cluster membership"},
+    {"priority", "top", K_INT, false, "10", 1, 1000, NULL, OFF(prio_top),
+     "buurten listed with reasons"},
     {"maps", "files", K_PATHS, false, NULL, NOLIM, NULL, OFF(map_files), "map definitions"},
     {"output", "dir", K_PATH, false, NULL, NOLIM, NULL, OFF(out_dir), "output folder"},
 };
 #define N_KEYS (sizeof(keys) / sizeof(keys[0]))
 
 static const char *const sections[] = {"study",    "boundaries", "statistics", "cases", "privacy",
-                                       "analysis", "locations",  "maps",       "output"};
+                                       "analysis", "locations",  "priority",   "maps",  "output"};
 #define N_SECTIONS (sizeof(sections) / sizeof(sections[0]))
 
 /* Parse state shared by the reader and the handler. */
@@ -207,7 +219,7 @@ static int handle_kv(void *user, const char *section, const char *name, const ch
             ws_err_hint(p->err, "did you mean [%s]?", s);
         else
             ws_err_hint(p->err, "valid sections: study, boundaries, statistics, cases, privacy, "
-                                "analysis, locations, maps, output");
+                                "analysis, locations, priority, maps, output");
         return 0;
     }
     k = find_key(section, name);
@@ -449,16 +461,10 @@ void ws_study_where(const struct ws_study *st, const char *section, const char *
 /* Checks required keys and converts every value (or default) by type. */
 static int apply_keys(struct parse *p)
 {
-    bool loc_section = false;
-
-    for (size_t i = 0; i < N_KEYS; i++)
-        if (!strcmp(keys[i].section, "locations") && p->values[i])
-            loc_section = true;
     for (size_t i = 0; i < N_KEYS; i++) {
         const struct key_def *d = &keys[i];
         const char *raw = p->values[i];
-        bool required = d->required || (loc_section && !strcmp(d->section, "locations") &&
-                                        !strcmp(d->key, "source"));
+        bool required = d->required;
         int rc;
 
         if (!raw && required) {
