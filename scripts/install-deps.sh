@@ -19,12 +19,12 @@ have_cmd make || need make
 if have_cmd pkg-config; then
     for pair in gdal:libgdal-dev proj:libproj-dev sqlite3:libsqlite3-dev \
         spatialite:libspatialite-dev cairo:libcairo2-dev pangocairo:libpango1.0-dev \
-        gsl:libgsl-dev inih:libinih-dev cmocka:libcmocka-dev; do
+        fontconfig:libfontconfig-dev gsl:libgsl-dev inih:libinih-dev cmocka:libcmocka-dev; do
         pkg-config --exists "${pair%%:*}" || need "${pair#*:}"
     done
 else
     need "pkg-config libgdal-dev libproj-dev libsqlite3-dev libspatialite-dev libcairo2-dev"
-    need "libpango1.0-dev libgsl-dev libinih-dev libcmocka-dev"
+    need "libpango1.0-dev libfontconfig-dev libgsl-dev libinih-dev libcmocka-dev"
 fi
 [ -f /usr/include/glpk.h ] || need libglpk-dev
 [ -d /usr/share/proj ] && [ -f /usr/share/proj/proj.db ] || need proj-data

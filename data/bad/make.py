@@ -138,6 +138,18 @@ def study(case, what, expect, changes=None, real=False):
     write_text(case + ".ini", "\n".join(out) + "\n")
 
 
+def elfproef_numbers(start, n):
+    """The first n nine-digit numbers from start that pass the 11-test."""
+    out = []
+    v = start
+    while len(out) < n:
+        d = [int(c) for c in "%09d" % v]
+        if (sum((9 - i) * d[i] for i in range(8)) - d[8]) % 11 == 0:
+            out.append("%09d" % v)
+        v += 1
+    return out
+
+
 # ---- the base files: the 8 buurten of wijk Centrum ----
 
 def make_base():
@@ -208,6 +220,60 @@ buurtcode|jaar|vraagtype|aantal
 BU00140000|2024|opvoeding|4
 BU00140001|2024|opvoeding|7
 """, "'|' as separator: no ',' ';' or tab in the header", "refused (see README)", real=False)
+
+    write_bytes("cases_empty.csv", b"")
+    study("cases_empty", "the case file is empty (0 bytes)", "65: 'cases_empty.csv' is empty",
+          {"cases.source": "cases_empty.csv"})
+
+    case_file("cases_missing_field", "cases_missing_field.csv", CASES_HEADER + """\
+BU00140000,2024,opvoeding,4
+BU00140001,2024,7
+BU00140005,2024,school,12
+""", "line 3 has three fields under a four-column header (the category is left out)",
+              "65 at cases_missing_field.csv:3: line has 3 fields but the header has 4",
+              real=False)
+
+    case_file("cases_duplicate_column", "cases_duplicate_column.csv", """\
+buurtcode,jaar,vraagtype,aantal,aantal
+BU00140000,2024,opvoeding,4,5
+BU00140001,2024,opvoeding,7,7
+""", "the header names column 'aantal' twice", "65 naming column 'aantal' (columns 4 and 5)",
+              real=False)
+
+    # Dutch Excel ends rows with empty fields when a column to the right was
+    # ever used, and writes an empty row as separators only
+    case_file("cases_trailing_separator", "cases_trailing_separator.csv", """\
+buurtcode;jaar;vraagtype;aantal
+BU00140000;2024;opvoeding;4;
+BU00140001;2024;opvoeding;7;;
+BU00140002;2024;gedrag;3; 
+;;;;
+BU00140005;2024;school;12;
+""", "nothing: Excel's empty fields after the last column (';' at the end of a line) and an "
+              "empty row ';;;;'", "accepted, 4 case rows", real=False, newline="\r\n")
+
+    # numbers: the separator decides (src/core/text.h)
+    case_file("cases_thousands", "cases_thousands.csv", """\
+buurtcode;jaar;vraagtype;aantal
+BU00140000;2024;opvoeding;1.250
+BU00140001;2024;opvoeding;12
+BU00140005;2024;school;2.000
+""", "nothing: Dutch Excel thousands separators in a ';' file (1.250 is one thousand two "
+              "hundred and fifty)", "accepted: counts 1250, 12, 2000", real=False)
+
+    case_file("cases_comma_thousands", "cases_comma_thousands.csv", CASES_HEADER + """\
+BU00140000,2024,opvoeding,4
+BU00140001,2024,opvoeding,"1,250"
+""", "count \"1,250\" (quoted) in a ',' file: a thousands separator or a decimal comma?",
+              "65 at cases_comma_thousands.csv:3, column 'aantal': not the number format of a "
+              "','-separated file", real=False)
+
+    case_file("cases_semicolon_point", "cases_semicolon_point.csv", """\
+buurtcode;jaar;vraagtype;aantal
+BU00140000;2024;opvoeding;4.0
+""", "count 4.0 in a ';' file, where '.' only groups thousands",
+              "65 at cases_semicolon_point.csv:2, column 'aantal': not the number format of a "
+              "';'-separated file", real=False)
 
     case_file("cases_crlf_lines", "cases_crlf_lines.csv", CASES_HEADER + """\
 BU00140000,2024,opvoeding,4
@@ -313,6 +379,18 @@ BU00140000,2024,gedrag,1,999990044
 BU00140001,2024,opvoeding,1,999990081
 BU00140002,2024,school,1,999990123
 """, "column 'dossier' holds 11-proof BSN-shaped numbers (test range 99999xxxx)",
+              "65 naming column 'dossier' and 'BSN numbers', quoting no value")
+
+    # the BSNs start on row 201: a scan of the first 200 rows would miss them
+    with open(os.path.join(GRONINGEN, "casussen_synthetisch.csv"), encoding="utf-8") as f:
+        real_rows = list(csv.reader(f))[1:231]
+    bsns = elfproef_numbers(999990000, len(real_rows) - 200)
+    text = "buurtcode,jaar,vraagtype,aantal,dossier\n"
+    for i, r in enumerate(real_rows):
+        text += ",".join(r + ["" if i < 200 else bsns[i - 200]]) + "\n"
+    case_file("cases_bsn_late", "cases_bsn_late.csv", text,
+              "column 'dossier' is empty on the first 200 rows, then holds 11-proof BSN-shaped "
+              "numbers (test range 99999xxxx)",
               "65 naming column 'dossier' and 'BSN numbers', quoting no value")
 
     case_file("cases_geboortedatum", "cases_geboortedatum.csv", """\

@@ -23,6 +23,7 @@
 #include "wijkscan/geom.h"
 #include "wijkscan/log.h"
 #include "wijkscan/strbuf.h"
+#include "wijkscan/text.h"
 
 #include <stdbool.h>
 #include <stddef.h>
@@ -43,8 +44,11 @@ struct ws_ogr_table;
 /* Opens `layer` (NULL: the first layer or sheet) of the table at `path`.  All
  * fields are read as text.  `warn` (may be NULL) receives GDAL warnings; it is
  * borrowed until ws_ogr_table_close().  *out is owned; close with
- * ws_ogr_table_close().  A missing or unreadable file is WS_ENOINPUT; an
- * unknown layer or a table without columns is WS_EDATA. */
+ * ws_ogr_table_close().  A missing or unreadable file is WS_ENOINPUT.
+ * WS_EDATA: an unknown layer, a table without columns, a column name used
+ * twice, and for CSV (.csv, .csv.gz, .tsv, .txt, also under /vsigzip/), at
+ * FILE:LINE: an empty file, a header line without a ',' ';' or tab
+ * separator, and a quote that is never closed (at the line it opens). */
 int ws_ogr_table_open(const char *path, const char *layer, struct ws_warnings *warn,
                       struct ws_ogr_table **out, struct ws_err *err);
 void ws_ogr_table_close(struct ws_ogr_table *t);
@@ -64,13 +68,25 @@ int ws_ogr_table_field_index(const struct ws_ogr_table *t, const char *name, con
                              size_t *idx, struct ws_err *err);
 
 /* Reads the next row: returns 1 for a row, 0 at the end, or a negative ws
- * status (err set) when GDAL fails. */
+ * status (err set) when GDAL fails or, for CSV, when the row has fewer fields
+ * than the header names or more fields than the header with something in
+ * them (WS_EDATA at FILE:LINE).  Empty fields after the last column (Excel's
+ * "a;b;c;") are ignored, and a line of only separators and white space is
+ * skipped like an empty line. */
 int ws_ogr_table_next(struct ws_ogr_table *t, struct ws_err *err);
 /* Starts reading again from the first row. */
 void ws_ogr_table_rewind(struct ws_ogr_table *t);
 /* Field i of the current row, trimmed UTF-8; "" when the field is empty or
  * null.  Borrowed, valid until the next ws_ogr_table_next/rewind/close. */
 const char *ws_ogr_table_value(struct ws_ogr_table *t, size_t i);
+/* How the table writes numbers (see text.h): WS_NUM_COMMA for a
+ * ';'-separated CSV, WS_NUM_EITHER for a tab-separated one, WS_NUM_POINT for
+ * a ','-separated CSV, XLSX, ODS and any other layer. */
+enum ws_num_conv ws_ogr_table_num_conv(const struct ws_ogr_table *t);
+/* The table's kind, for messages about its numbers: "a ';'-separated file",
+ * "a ','-separated file", "a tab-separated file", "a spreadsheet" or "a GIS
+ * table".  Static. */
+const char *ws_ogr_table_kind_desc(const struct ws_ogr_table *t);
 /* The current row's position: its line (CSV), row (XLSX/ODS) or feature id. */
 size_t ws_ogr_table_line(const struct ws_ogr_table *t);
 /* Appends "FILE:LINE" (or "FILE, feature N") for position `line`, and
@@ -141,8 +157,8 @@ void ws_ogr_points_release(struct ws_ogr_points *p);
 
 /* Reads point locations into *out (initialised by the caller; filled only on
  * success).  A table (CSV, XLSX, ODS) needs a longitude and a latitude column
- * (lon/lng/longitude and lat/latitude, any case; WGS 84), parsed like every
- * number here (decimal comma allowed); any other source needs Point
+ * (lon/lng/longitude and lat/latitude, any case; WGS 84), parsed in the
+ * table's number convention (text.h); any other source needs Point
  * geometries and a CRS.  `name_field` (may be NULL) is the name column, `key`
  * (may be NULL) the study setting named in hints.  Missing file: WS_ENOINPUT;
  * no coordinates, a bad coordinate, no CRS, geometries that are not points or

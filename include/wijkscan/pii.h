@@ -2,11 +2,15 @@
  * pii.h - refuse case tables that look like personal data (CONTRACT section 3).
  *
  * wijkscan accepts only anonymised counts per area, year and category.  This
- * detector looks at a table's column names and at a sample of its values
- * (the caller reads, say, the first 200 rows) and reports the first column
- * that looks personal, and what kind of data it seems to hold.  It never
- * reports, copies or logs a value.  Pure C: no I/O, no allocation that
- * outlives a call.
+ * detector looks at a table's column names and at its values and reports the
+ * first column that looks personal, and what kind of data it seems to hold.
+ * It never reports, copies or logs a value.  Pure C: no I/O, no allocation.
+ *
+ * Two ways in: ws_pii_scan() over a table held in memory, or, for a table
+ * read row by row (the loader scans every row of a case table, so personal
+ * data after thousands of empty rows is still found), ws_pii_scan_names()
+ * before reading, ws_pii_tally_add() for each value, and
+ * ws_pii_scan_tallies() at the end.  Both give the same verdict.
  *
  * Rules (column names are compared case-insensitively, split on '_', '-',
  * '.', space and camelCase):
@@ -46,6 +50,38 @@ struct ws_pii_result {
     size_t column;         /* index of the offending column */
     bool by_name;          /* decided from the column name (else from values) */
 };
+
+/* Counts of the value shapes of one column; start from all zeros
+ * (WS_PII_TALLY_INIT) and add every value with ws_pii_tally_add(). */
+struct ws_pii_tally {
+    size_t n;           /* non-empty values (CBS no-data markers count as empty) */
+    size_t bsn_pass;    /* nine digits passing the 11-test */
+    size_t bsn_fail;    /* nine digits failing it */
+    size_t dates;       /* full calendar dates */
+    size_t dates_inner; /* ... that are not the first or last day of a month */
+    size_t pc6;         /* six-character postcodes */
+    size_t pc6_house;   /* postcodes with a house number */
+    size_t streets;     /* "Straatnaam 12" */
+};
+
+#define WS_PII_TALLY_INIT                                                                          \
+    {                                                                                              \
+        0, 0, 0, 0, 0, 0, 0, 0                                                                     \
+    }
+
+/* Adds one value (borrowed; NULL reads as empty) to a column's tally. */
+void ws_pii_tally_add(struct ws_pii_tally *tally, const char *value);
+
+/* Judges the column names alone (no values): fills *res and returns true if
+ * a name looks personal, or a postcode column sits next to a house-number
+ * column. */
+bool ws_pii_scan_names(const char *const *names, size_t n_cols, struct ws_pii_result *res);
+
+/* Judges names and values: `tallies` holds one tally per column (may be NULL:
+ * names only).  Fills *res and returns true if the table looks personal; the
+ * verdict is the one ws_pii_scan() gives for the same values. */
+bool ws_pii_scan_tallies(const char *const *names, size_t n_cols,
+                         const struct ws_pii_tally *tallies, struct ws_pii_result *res);
 
 /* Scans a table.  `names` holds n_cols column names; `values` holds n_rows
  * rows of n_cols values each, row-major (values[r * n_cols + c]); any name or

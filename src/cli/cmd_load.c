@@ -58,9 +58,11 @@ int ws_cli_do_load(const struct ws_study *st, const char *out_dir, struct ws_err
         (rc = ws_store_count_areas(store, WS_LEVEL_GEMEENTE, &n_g, err)))
         goto out;
     if (ws_log_get_level() >= WS_LOG_NORMAL)
-        (void)printf("store %s: %zu buurten, %zu wijken, %zu gemeente%s; %zu statistics rows, "
-                     "%zu case rows\n",
-                     path, n_b, n_w, n_g, n_g == 1 ? "" : "n", ds.n_stats, ds.n_cases);
+        (void)printf("store %s: %zu buurt%s, %zu wijk%s, %zu gemeente%s; %zu statistics "
+                     "row%s, %zu case row%s\n",
+                     path, n_b, n_b == 1 ? "" : "en", n_w, n_w == 1 ? "" : "en", n_g,
+                     n_g == 1 ? "" : "n", ds.n_stats, ds.n_stats == 1 ? "" : "s", ds.n_cases,
+                     ds.n_cases == 1 ? "" : "s");
 out:
     ws_log_progress_done();
     ws_store_close(store);

@@ -7,14 +7,18 @@
  * copy ('.' as decimal point, thousands separators removed) and then handed to
  * strtod() with end-pointer, errno and isfinite() checks.
  *
- * Decimal-separator rules of ws_parse_number():
- *   "12,5"      one ',' and no '.'            -> decimal comma (Dutch Excel)
- *   "12.5"      one '.' and no ','            -> decimal point
- *   "1.234,5"   '.' groups, then one ','      -> Dutch thousands
- *   "1,234.5"   ',' groups, then one '.'      -> English thousands
- *   "1.234.567" one separator, used twice+    -> thousands (groups of three)
+ * Decimal-separator rules (the table in text.h gives examples):
+ *   GUESS   "12,5" / "12.5" one separator    -> the decimal separator
+ *           "1.234,5" / "1,234.5"            -> thousands, then decimals
+ *           "1.234.567" one kind, used twice -> thousands (groups of three)
+ *   EITHER  as GUESS, but a lone separator after 1-3 digits (not starting
+ *           with 0) and before exactly three is ambiguous: refused
+ *   COMMA   at most one ',' (decimal); '.' only in d{1,3}(.ddd)+ before it
+ *   POINT   at most one '.' (decimal), or one ',' that is not ambiguous
  * Thousands groups must be well formed: 1-3 leading digits, then groups of
- * exactly three digits.  Anything else with both separators is invalid.
+ * exactly three.  A value refused by its convention but read by GUESS is
+ * WS_NUM_CONVENTION (it is a number, written for another file), else
+ * WS_NUM_INVALID.
  */
 #include "wijkscan/text.h"
 
@@ -198,6 +202,21 @@ static bool thousands_ok(const char *b, const char *e, char sep)
     return first || run == 3;
 }
 
+/* True if [b, e) is exactly d{1,3}(<sep>ddd)+ with a first digit other than
+ * '0': the only shape a thousands separator may have in COMMA files. */
+static bool strict_thousands(const char *b, const char *e, char sep)
+{
+    return e > b && *b != '0' && memchr(b, sep, (size_t)(e - b)) && thousands_ok(b, e, sep);
+}
+
+/* True if [b, e) (digits only around one separator at `sep`) could mean a
+ * decimal separator as well as a thousands one: 1-3 digits, the first not
+ * '0', then exactly three ("1.000", "12,663"). */
+static bool ambiguous_single(const char *b, const char *sep, const char *e)
+{
+    return sep - b >= 1 && sep - b <= 3 && *b != '0' && e - sep == 4;
+}
+
 /* The separators in a mantissa. */
 struct separators {
     size_t n_dot;
@@ -245,12 +264,10 @@ static bool count_separators(const char *b, const char *e, struct separators *se
     return true;
 }
 
-/* Decides which separator groups thousands (*thousands, '\0' if none) and
- * where the decimal separator is (*dec, NULL if none); see the file comment. */
-static bool choose_separators(const struct separators *sep, char *thousands, const char **dec)
+/* The GUESS rules: decides which separator groups thousands (*thousands, '\0'
+ * if none) and where the decimal separator is (*dec, NULL if none). */
+static bool choose_guess(const struct separators *sep, char *thousands, const char **dec)
 {
-    *thousands = '\0';
-    *dec = NULL;
     if (sep->n_dot && sep->n_comma) {
         if (sep->n_comma == 1 && sep->last_comma > sep->last_dot) {
             *thousands = '.';
@@ -273,10 +290,69 @@ static bool choose_separators(const struct separators *sep, char *thousands, con
     return true;
 }
 
+/* The COMMA rules: at most one ',' (the decimal comma); '.' only as strict
+ * thousands groups before it. */
+static bool choose_comma(const struct separators *sep, const char *b, const char *mant_end,
+                         char *thousands, const char **dec)
+{
+    const char *int_e = sep->n_comma ? sep->last_comma : mant_end;
+
+    if (sep->n_comma > 1 || (sep->n_dot && sep->last_dot > int_e))
+        return false;
+    *dec = sep->n_comma ? sep->last_comma : NULL;
+    if (sep->n_dot) {
+        if (!strict_thousands(b, int_e, '.'))
+            return false;
+        *thousands = '.';
+    }
+    return true;
+}
+
+/* The POINT rules: at most one '.' (the decimal point), or one ',' read as a
+ * decimal comma when it cannot be a thousands separator. */
+static bool choose_point(const struct separators *sep, const char *b, const char *mant_end,
+                         const char **dec)
+{
+    if (sep->n_dot + sep->n_comma > 1)
+        return false;
+    if (sep->n_comma && ambiguous_single(b, sep->last_comma, mant_end))
+        return false;
+    *dec = sep->n_dot ? sep->last_dot : sep->last_comma;
+    return true;
+}
+
+/* Decides, for convention conv, which separator groups thousands
+ * (*thousands, '\0' if none) and where the decimal separator is (*dec, NULL
+ * if none), for the unsigned mantissa [b, mant_end).  False if the
+ * separators break the convention's rules (see text.h). */
+static bool choose_separators(enum ws_num_conv conv, const struct separators *sep, const char *b,
+                              const char *mant_end, char *thousands, const char **dec)
+{
+    const char *single;
+
+    *thousands = '\0';
+    *dec = NULL;
+    switch (conv) {
+    case WS_NUM_COMMA:
+        return choose_comma(sep, b, mant_end, thousands, dec);
+    case WS_NUM_POINT:
+        return choose_point(sep, b, mant_end, dec);
+    case WS_NUM_EITHER:
+        single = sep->n_dot ? sep->last_dot : sep->last_comma;
+        if (sep->n_dot + sep->n_comma == 1 && ambiguous_single(b, single, mant_end))
+            return false;
+        return choose_guess(sep, thousands, dec);
+    case WS_NUM_GUESS:
+        break;
+    }
+    return choose_guess(sep, thousands, dec);
+}
+
 /* Copies the number in [b, e) into buf (size cap) with '.' as the decimal
  * point and without thousands separators.  Returns false if the separators do
- * not follow the rules in the file comment or the text is too long. */
-static bool normalise_number(const char *b, const char *e, char *buf, size_t cap)
+ * not follow the rules of conv or the text is too long. */
+static bool normalise_number(const char *b, const char *e, enum ws_num_conv conv, char *buf,
+                             size_t cap)
 {
     const char *mant_end;
     const char *int_b = b;
@@ -289,7 +365,8 @@ static bool normalise_number(const char *b, const char *e, char *buf, size_t cap
         return false;
     if (int_b < mant_end && (*int_b == '+' || *int_b == '-'))
         int_b++;
-    if (!count_separators(int_b, mant_end, &sep) || !choose_separators(&sep, &thousands, &dec))
+    if (!count_separators(int_b, mant_end, &sep) ||
+        !choose_separators(conv, &sep, int_b, mant_end, &thousands, &dec))
         return false;
     if (thousands && !thousands_ok(int_b, dec ? dec : mant_end, thousands))
         return false;
@@ -309,73 +386,129 @@ static bool normalise_number(const char *b, const char *e, char *buf, size_t cap
     return true;
 }
 
-enum ws_num_status ws_parse_number(const char *s, double *out)
+/* strtod() over a normalised number. */
+static enum ws_num_status convert(const char *buf, double *out)
 {
-    char buf[128];
-    const char *b;
-    const char *e;
     char *end = NULL;
     double v;
 
-    if (ws_is_nodata(s))
-        return WS_NUM_MISSING;
-    trimmed_bounds(s, &b, &e);
-    if (!normalise_number(b, e, buf, sizeof(buf)))
-        return WS_NUM_INVALID;
     // strtod accepts "1." and ".5"; it also needs at least one digit
     if (!strpbrk(buf, "0123456789"))
         return WS_NUM_INVALID;
     errno = 0;
     v = strtod(buf, &end);
-    if (end == buf || *end != '\0' || !isfinite(v))
+    if (end == buf || *end != '\0')
         return WS_NUM_INVALID;
-    if (errno == ERANGE && fabs(v) > 1.0)
-        return WS_NUM_INVALID; // overflow; underflow to (near) zero is fine
+    if (!isfinite(v) || (errno == ERANGE && fabs(v) > 1.0))
+        return WS_NUM_TOO_LARGE; // overflow; underflow to (near) zero is fine
     *out = v;
     return WS_NUM_OK;
 }
 
-enum ws_num_status ws_parse_integer(const char *s, long long *out)
+enum ws_num_status ws_parse_number_conv(const char *s, enum ws_num_conv conv, double *out)
 {
+    char buf[128];
     const char *b;
     const char *e;
-    const char *p;
     double v;
     enum ws_num_status st;
 
     if (ws_is_nodata(s))
         return WS_NUM_MISSING;
     trimmed_bounds(s, &b, &e);
-    p = b;
+    if (normalise_number(b, e, conv, buf, sizeof(buf)))
+        return convert(buf, out);
+    // a number in the GUESS rules is one written in another convention
+    if (conv == WS_NUM_GUESS || !normalise_number(b, e, WS_NUM_GUESS, buf, sizeof(buf)))
+        return WS_NUM_INVALID;
+    st = convert(buf, &v);
+    return st == WS_NUM_OK ? WS_NUM_CONVENTION : st;
+}
+
+enum ws_num_status ws_parse_number(const char *s, double *out)
+{
+    return ws_parse_number_conv(s, WS_NUM_GUESS, out);
+}
+
+/* True if [b, e) holds only a sign and digits, at least one digit. */
+static bool plain_digits(const char *b, const char *e)
+{
+    const char *p = b;
+
     if (p < e && (*p == '+' || *p == '-'))
         p++;
-    if (p < e) {
-        const char *q = p;
-        while (q < e && is_digit(*q))
-            q++;
-        if (q == e && (size_t)(e - b) < 32) {
-            // plain digits: exact, without a detour through double
-            char buf[32];
-            char *end = NULL;
-            long long n;
-            memcpy(buf, b, (size_t)(e - b));
-            buf[e - b] = '\0';
-            errno = 0;
-            n = strtoll(buf, &end, 10);
-            if (errno == ERANGE || *end != '\0')
-                return WS_NUM_INVALID;
-            *out = n;
-            return WS_NUM_OK;
-        }
+    if (p == e)
+        return false;
+    for (; p < e; p++) {
+        if (!is_digit(*p))
+            return false;
     }
-    st = ws_parse_number(s, &v);
+    return true;
+}
+
+enum ws_num_status ws_parse_integer_conv(const char *s, enum ws_num_conv conv, long long *out)
+{
+    const char *b;
+    const char *e;
+    double v;
+    enum ws_num_status st;
+
+    if (ws_is_nodata(s))
+        return WS_NUM_MISSING;
+    trimmed_bounds(s, &b, &e);
+    if (plain_digits(b, e) && (size_t)(e - b) < 32) {
+        // exact, without a detour through double
+        char buf[32];
+        char *end = NULL;
+        long long n;
+        memcpy(buf, b, (size_t)(e - b));
+        buf[e - b] = '\0';
+        errno = 0;
+        n = strtoll(buf, &end, 10);
+        if (errno == ERANGE)
+            return WS_NUM_TOO_LARGE;
+        if (*end != '\0')
+            return WS_NUM_INVALID;
+        *out = n;
+        return WS_NUM_OK;
+    }
+    if (memchr(b, 'e', (size_t)(e - b)) || memchr(b, 'E', (size_t)(e - b))) {
+        st = ws_parse_number(s, &v);
+        return st == WS_NUM_OK || st == WS_NUM_TOO_LARGE ? WS_NUM_EXPONENT : WS_NUM_INVALID;
+    }
+    st = ws_parse_number_conv(s, conv, &v);
     if (st != WS_NUM_OK)
         return st;
-    // 2^53: beyond it a double no longer holds every whole number
-    if (v != floor(v) || fabs(v) > 9007199254740992.0)
-        return WS_NUM_INVALID;
+    if (v != floor(v))
+        return WS_NUM_NOT_WHOLE;
+    // 2^53: from there on a double no longer holds every whole number, so
+    // the text may have been rounded
+    if (fabs(v) >= 9007199254740992.0)
+        return WS_NUM_TOO_LARGE;
     *out = (long long)v;
     return WS_NUM_OK;
+}
+
+enum ws_num_status ws_parse_integer(const char *s, long long *out)
+{
+    return ws_parse_integer_conv(s, WS_NUM_GUESS, out);
+}
+
+const char *ws_num_conv_rule(enum ws_num_conv conv)
+{
+    switch (conv) {
+    case WS_NUM_COMMA:
+        return "',' is the decimal comma and '.' only groups thousands in threes (1.234,5 or "
+               "1234,5)";
+    case WS_NUM_POINT:
+        return "'.' is the decimal point and thousands are not separated (1234.5)";
+    case WS_NUM_EITHER:
+        return "one '.' or ',' before exactly three digits is ambiguous (is 1.000 one or a "
+               "thousand?): write 1000, or 1.0 or 1,0";
+    case WS_NUM_GUESS:
+        break;
+    }
+    return "write 12.5 or 12,5 (decimal comma); thousands as 1.234,5 or 1,234.5";
 }
 
 int ws_strcasecmp(const char *a, const char *b)

@@ -10,15 +10,22 @@
  *      may use the national table); population = the sum of its terms, NAN
  *      if any term is missing; covariates NAN when missing; one row per
  *      (code, year); buurten without a row are warned about;
- *   4. cases: refused first if they look like personal data (pii.c over the
- *      header and the first PII_SAMPLE_ROWS rows); then every code must be a
- *      buurt, years and counts whole numbers (counts >= 0), one row per
- *      (code, year, category); case years without statistics are warned
- *      about once each (ws_dataset_stat_year() gives the year used);
+ *   4. cases: refused if they look like personal data (pii.c: the header
+ *      before any row is read, then the values of every row, tallied while
+ *      the rows are checked); every code must be a buurt, years and counts
+ *      whole numbers written with digits (counts >= 0), one row per (code,
+ *      year, category); case years without statistics are warned about once
+ *      each (ws_dataset_stat_year() gives the year used).  After the first
+ *      bad row the remaining rows are still scanned for personal data, which
+ *      is reported before the bad row: it decides whether the table may be
+ *      read at all;
  *   5. the SHA-256 of every input, the study file included.
  * Messages: what (lower-case, subject in quotes), where = "FILE:LINE, column
  * 'C'" (FILE as the study resolves it), hint = how to fix.  A missing or
  * unreadable file is WS_ENOINPUT, anything wrong inside one WS_EDATA.
+ * Numbers are read in the convention of their table (ws_ogr_table_num_conv:
+ * in a ';'-separated file "1.000" is a thousand, see text.h); a value that
+ * is a number in another convention only is refused with the table's rule.
  * Privacy: a value read from the case table is quoted in a message only when
  * it is a code (which must be a buurt code) or reads as a number.
  *
@@ -46,8 +53,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#define PII_SAMPLE_ROWS 200
-#define NO_COLUMN       ((size_t)-1)
+#define NO_COLUMN ((size_t)-1)
 
 /* ---- hash maps: string -> size_t (keys copied), u64 -> size_t ---- */
 
@@ -506,7 +512,7 @@ static int read_year(struct ws_ogr_table *t, size_t col, const char *colname, bo
 {
     const char *v = ws_ogr_table_value(t, col);
     long long y = 0;
-    enum ws_num_status s = ws_parse_integer(v, &y);
+    enum ws_num_status s = ws_parse_integer_conv(v, ws_ogr_table_num_conv(t), &y);
 
     if (s == WS_NUM_OK && y >= 1000 && y <= 9999) {
         *year = (int)y;
@@ -523,14 +529,29 @@ static int read_year(struct ws_ogr_table *t, size_t col, const char *colname, bo
     return WS_EDATA;
 }
 
+/* The hint for a number written in another convention than its table's
+ * (WS_NUM_CONVENTION), with how to fix it; `also` (may be "") is appended. */
+static void hint_convention(const struct ws_ogr_table *t, const char *also, struct ws_err *err)
+{
+    enum ws_num_conv conv = ws_ogr_table_num_conv(t);
+    const char *fix = "";
+
+    if (conv == WS_NUM_COMMA)
+        fix = ": a table with decimal points needs ',' as separator";
+    else if (conv == WS_NUM_POINT)
+        fix = ": write 1000, not 1,000 or 1.000,0";
+    ws_err_hint(err, "in %s %s%s%s", ws_ogr_table_kind_desc(t), ws_num_conv_rule(conv), fix, also);
+}
+
 /* Parses a statistics number; NAN for no-data markers. */
 static int read_stat_number(struct ws_ogr_table *t, size_t col, const char *colname,
                             bool non_negative, double *out, struct ws_err *err)
 {
     const char *v = ws_ogr_table_value(t, col);
+    enum ws_num_conv conv = ws_ogr_table_num_conv(t);
     double x = NAN;
 
-    switch (ws_parse_number(v, &x)) {
+    switch (ws_parse_number_conv(v, conv, &x)) {
     case WS_NUM_MISSING:
         *out = NAN;
         return WS_OK;
@@ -544,14 +565,25 @@ static int read_stat_number(struct ws_ogr_table *t, size_t col, const char *coln
         }
         *out = x;
         return WS_OK;
-    case WS_NUM_INVALID:
+    case WS_NUM_CONVENTION:
+        ws_err_set(err, WS_EDATA,
+                   "value '%.40s' in column '%s' does not follow the number format of %s", v,
+                   colname, ws_ogr_table_kind_desc(t));
+        ws_ogr_table_where(t, colname, err);
+        hint_convention(t, "", err);
+        return WS_EDATA;
+    case WS_NUM_TOO_LARGE:
+        ws_err_set(err, WS_EDATA, "value '%.40s' in column '%s' is too large", v, colname);
+        break;
+    default:
+        ws_err_set(err, WS_EDATA, "value '%.40s' in column '%s' is not a number", v, colname);
         break;
     }
-    ws_err_set(err, WS_EDATA, "value '%.40s' in column '%s' is not a number", v, colname);
     ws_ogr_table_where(t, colname, err);
-    ws_err_hint(err, "write numbers like 12.5 or 12,5 (decimal comma) without units; thousands "
-                     "separators only as 1.234,5 or 1,234.5; missing values are empty or a CBS "
-                     "no-data marker ('.', '-99999999', '-99999997')");
+    ws_err_hint(err,
+                "write numbers without units; in %s %s; missing values are empty or a CBS "
+                "no-data marker ('.', '-99999999', '-99999997')",
+                ws_ogr_table_kind_desc(t), ws_num_conv_rule(conv));
     return WS_EDATA;
 }
 
@@ -737,52 +769,37 @@ out:
     return rc;
 }
 
-/* Refuses a case table that looks like personal data, from its header and
- * its first PII_SAMPLE_ROWS rows.  Never quotes a value. */
-static int refuse_personal_data(struct ws_ogr_table *t, struct ws_err *err)
+/* Refuses a case table whose column names (or, with tallies, values) look
+ * like personal data.  Never quotes a value. */
+static int refuse_personal_data(struct ws_ogr_table *t, const struct ws_pii_tally *tallies,
+                                struct ws_err *err)
 {
-    size_t n_cols = ws_ogr_table_n_fields(t);
     const char *const *names = ws_ogr_table_fields(t);
-    char **vals = ws_xcalloc(ws_st_mult(n_cols, PII_SAMPLE_ROWS), sizeof(*vals));
     struct ws_pii_result res;
-    size_t n_rows = 0;
-    int r = 0;
-    int rc = WS_OK;
 
-    while (n_rows < PII_SAMPLE_ROWS && (r = ws_ogr_table_next(t, err)) == 1) {
-        for (size_t c = 0; c < n_cols; c++)
-            vals[n_rows * n_cols + c] = ws_xstrdup(ws_ogr_table_value(t, c));
-        n_rows++;
-    }
-    if (r < 0) {
-        rc = -r;
-        goto out;
-    }
-    if (ws_pii_scan(names, n_cols, (const char *const *)vals, n_rows, &res)) {
-        rc = ws_err_set(err, WS_EDATA, "'%s' looks like personal data: column '%s' holds %s",
-                        ws_ogr_table_path(t), names[res.column], ws_pii_kind_desc(res.kind));
-        ws_err_where(err, "%s, column '%s'", ws_ogr_table_path(t), names[res.column]);
-        ws_err_hint(err, "wijkscan accepts only anonymised counts per area, year and category: "
-                         "aggregate first");
-        goto out;
-    }
-    ws_ogr_table_rewind(t);
-out:
-    for (size_t i = 0; i < n_rows * n_cols; i++)
-        free(vals[i]);
-    free(vals);
-    return rc;
+    if (!ws_pii_scan_tallies(names, ws_ogr_table_n_fields(t), tallies, &res))
+        return WS_OK;
+    ws_err_set(err, WS_EDATA, "'%s' looks like personal data: column '%s' holds %s",
+               ws_ogr_table_path(t), names[res.column], ws_pii_kind_desc(res.kind));
+    ws_err_where(err, "%s, column '%s'", ws_ogr_table_path(t), names[res.column]);
+    ws_err_hint(err, "wijkscan accepts only anonymised counts per area, year and category: "
+                     "aggregate first");
+    return WS_EDATA;
 }
 
-/* Parses a case count: a whole number >= 0. */
+#define COUNT_HINT                                                                                 \
+    "case counts must be whole numbers >= 0 (write 0 for none); CBS no-data markers are not "      \
+    "allowed in the case table"
+
+/* Parses a case count: a whole number >= 0 written with digits.  The value
+ * is quoted only if it reads as a number (quotable). */
 static int read_count(struct ws_ogr_table *t, size_t col, const char *colname, long long *out,
                       struct ws_err *err)
 {
     const char *v = ws_ogr_table_value(t, col);
     long long n = 0;
-    double x;
 
-    switch (ws_parse_integer(v, &n)) {
+    switch (ws_parse_integer_conv(v, ws_ogr_table_num_conv(t), &n)) {
     case WS_NUM_OK:
         if (n >= 0) {
             *out = n;
@@ -793,8 +810,34 @@ static int read_count(struct ws_ogr_table *t, size_t col, const char *colname, l
     case WS_NUM_MISSING:
         ws_err_set(err, WS_EDATA, "count is missing in column '%s'", colname);
         break;
+    case WS_NUM_TOO_LARGE:
+        if (quotable(v))
+            ws_err_set(err, WS_EDATA, "count '%.24s' in column '%s' is too large", v, colname);
+        else
+            ws_err_set(err, WS_EDATA, "a count in column '%s' is too large", colname);
+        break;
+    case WS_NUM_EXPONENT:
+        if (quotable(v))
+            ws_err_set(err, WS_EDATA,
+                       "count '%.24s' in column '%s' must be a whole number written with digits", v,
+                       colname);
+        else
+            ws_err_set(err, WS_EDATA,
+                       "a value in column '%s' must be a whole number written with digits",
+                       colname);
+        ws_ogr_table_where(t, colname, err);
+        ws_err_hint(err, "write counts in full (50, not 5e1); " COUNT_HINT);
+        return WS_EDATA;
+    case WS_NUM_CONVENTION:
+        ws_err_set(err, WS_EDATA,
+                   "count '%.24s' in column '%s' does not follow the number format of %s", v,
+                   colname, ws_ogr_table_kind_desc(t));
+        ws_ogr_table_where(t, colname, err);
+        hint_convention(t, "; " COUNT_HINT, err);
+        return WS_EDATA;
+    case WS_NUM_NOT_WHOLE:
     case WS_NUM_INVALID:
-        if (ws_parse_number(v, &x) == WS_NUM_OK && quotable(v))
+        if (quotable(v))
             ws_err_set(err, WS_EDATA, "count '%.24s' in column '%s' is not a whole number", v,
                        colname);
         else
@@ -802,8 +845,7 @@ static int read_count(struct ws_ogr_table *t, size_t col, const char *colname, l
         break;
     }
     ws_ogr_table_where(t, colname, err);
-    ws_err_hint(err, "case counts must be whole numbers >= 0 (write 0 for none); CBS no-data "
-                     "markers are not allowed in the case table");
+    ws_err_hint(err, COUNT_HINT);
     return WS_EDATA;
 }
 
@@ -931,19 +973,61 @@ static int read_case_row(struct loader *L, struct ws_ogr_table *t, const struct 
     return WS_OK;
 }
 
+/* Finds the case table's columns. */
+static int find_case_columns(const struct ws_study *st, struct ws_ogr_table *t,
+                             struct case_columns *c, struct ws_err *err)
+{
+    int rc;
+
+    if ((rc = find_column(t, st->case_code, "[cases] code", &c->code, err)) ||
+        (rc = find_column(t, st->case_year, "[cases] year", &c->year, err)) ||
+        (rc = find_column(t, st->case_category, "[cases] category", &c->cat, err)) ||
+        (rc = find_column(t, st->case_count, "[cases] count", &c->count, err)))
+        return rc;
+    return WS_OK;
+}
+
+/* Reads every case row.  Every value of every row is tallied for the
+ * personal-data check, also after the first bad row (rows are then no longer
+ * checked or kept); *bad holds that first error. */
+static int read_case_rows(struct loader *L, struct ws_ogr_table *t, const struct case_columns *c,
+                          struct ws_pii_tally *tallies, int bad_rc, struct ws_err *bad)
+{
+    struct ws_dataset *ds = L->ds;
+    size_t n_cols = ws_ogr_table_n_fields(t);
+    struct u64map seen;        /* row_key(area, year, category) -> line */
+    const char **codes = NULL; /* area codes for suggestions, made on demand */
+    int r;
+
+    u64map_init(&seen);
+    while ((r = ws_ogr_table_next(t, bad)) == 1) {
+        struct ws_case_row row = {NULL, 0, NULL, 0, 0};
+        for (size_t k = 0; k < n_cols; k++)
+            ws_pii_tally_add(&tallies[k], ws_ogr_table_value(t, k));
+        if (bad_rc || (bad_rc = read_case_row(L, t, c, &seen, &codes, &row, bad)))
+            continue;
+        WS_VEC_GROW(ds->cases, ds->n_cases + 1, L->case_cap);
+        ds->cases[ds->n_cases++] = row;
+    }
+    if (r < 0 && !bad_rc)
+        bad_rc = -r;
+    u64map_release(&seen);
+    free(codes);
+    return bad_rc;
+}
+
 static int read_cases(struct loader *L, struct ws_err *err)
 {
     const struct ws_study *st = L->st;
     struct ws_dataset *ds = L->ds;
     const char *path = st->case_source;
     struct ws_ogr_table *t = NULL;
-    struct u64map seen; /* row_key(area, year, category) -> line */
     struct case_columns c = {NO_COLUMN, NO_COLUMN, NO_COLUMN, NO_COLUMN};
-    const char **codes = NULL; /* area codes for suggestions, made on demand */
-    int r;
+    struct ws_pii_tally *tallies = NULL;
+    struct ws_err bad = WS_ERR_INIT; /* the first error after the header check */
+    int bad_rc;
     int rc;
 
-    u64map_init(&seen);
     // no warning list: GDAL warnings may quote values of a private table
     rc = ws_ogr_table_open(path, st->case_layer, NULL, &t, err);
     if (rc) {
@@ -951,29 +1035,25 @@ static int read_cases(struct loader *L, struct ws_err *err)
             ws_study_where(st, "cases", "source", err);
         goto out;
     }
-    if ((rc = refuse_personal_data(t, err)) ||
-        (rc = find_column(t, st->case_code, "[cases] code", &c.code, err)) ||
-        (rc = find_column(t, st->case_year, "[cases] year", &c.year, err)) ||
-        (rc = find_column(t, st->case_category, "[cases] category", &c.cat, err)) ||
-        (rc = find_column(t, st->case_count, "[cases] count", &c.count, err)))
+    // names first: a table with a 'bsn' column is not read any further
+    if ((rc = refuse_personal_data(t, NULL, err)))
         goto out;
-    while ((r = ws_ogr_table_next(t, err)) == 1) {
-        struct ws_case_row row = {NULL, 0, NULL, 0, 0};
-        if ((rc = read_case_row(L, t, &c, &seen, &codes, &row, err)))
-            goto out;
-        WS_VEC_GROW(ds->cases, ds->n_cases + 1, L->case_cap);
-        ds->cases[ds->n_cases++] = row;
-    }
-    if (r < 0) {
-        rc = -r;
+    tallies = ws_xcalloc(ws_ogr_table_n_fields(t), sizeof(*tallies));
+    bad_rc = find_case_columns(st, t, &c, &bad);
+    bad_rc = read_case_rows(L, t, &c, tallies, bad_rc, &bad);
+    // personal data anywhere in the table wins over a bad row
+    if ((rc = refuse_personal_data(t, tallies, err)))
+        goto out;
+    if (bad_rc) {
+        rc = bad_rc;
+        *err = bad;
         goto out;
     }
     ws_log_verbose("cases: %zu rows from '%s'", ds->n_cases, path);
     rc = add_input(L, "cases", path, err);
 out:
     ws_ogr_table_close(t);
-    u64map_release(&seen);
-    free(codes);
+    free(tallies);
     return rc;
 }
 

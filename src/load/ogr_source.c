@@ -17,7 +17,12 @@
  * (OGR_XLSX_HEADERS=FORCE, OGR_XLSX_FIELD_TYPES=STRING and the ODS pair), set
  * thread-locally while the sheet is opened and parsed.  GDAL numbers CSV
  * records 1, 2, ... skipping blank lines, so the physical line of each record
- * is found by a separate scan of the file (quote parity, as GDAL's reader).
+ * is found by a separate scan of the file (quote parity, as GDAL's reader),
+ * done before GDAL opens it.  The scan also finds what GDAL handles badly: an
+ * empty file or a header without separator (GDAL: "not recognized"), a quote
+ * never closed (GDAL: the rest of the file is one value), and rows with too
+ * many or too few fields (GDAL drops or leaves them empty silently).  The
+ * separator fixes how the table writes numbers (enum ws_num_conv, text.h).
  *
  * Polygons: geometries are copied out as ISO WKB into struct ws_geom before
  * the feature is destroyed.  Invalid ones are repaired with OGR_G_MakeValid
@@ -287,8 +292,10 @@ enum pos_kind {
 };
 
 struct csv_rec {
-    size_t line;     /* physical line the record starts on */
-    size_t n_fields; /* separators outside quotes + 1 */
+    size_t line;        /* physical line the record starts on */
+    size_t n_fields;    /* separators outside quotes + 1 */
+    bool blank;         /* nothing but white space, separators and quotes */
+    bool extra_content; /* a field beyond the header's holds more than white space */
 };
 
 struct ws_ogr_table {
@@ -298,9 +305,13 @@ struct ws_ogr_table {
     OGRLayerH lyr; /* borrowed from ds */
     OGRFeatureH feat;
     enum pos_kind pos;
+    enum table_kind kind;
+    char sep;             /* CSV: the header's separator; '\0' if unknown */
+    enum ws_num_conv num; /* how the table writes numbers */
     struct csv_rec *recs; /* CSV: data record k (0-based); NULL if unknown */
     size_t n_rec;
     size_t n_header_fields; /* CSV: fields in the header line; 0: not checked */
+    size_t n_header_named;  /* CSV: fields up to the last one with a name */
     size_t n_fields;
     char **names;
     struct ws_strbuf *vals; /* current row, converted on demand; buffers reused */
@@ -309,55 +320,93 @@ struct ws_ogr_table {
     struct gdal_msgs msgs;
 };
 
+/* What the scan of a CSV file found. */
+struct csv_info {
+    bool read;            /* the file could be read (else nothing below is known) */
+    bool empty;           /* nothing but white space (and a BOM) */
+    size_t header_line;   /* the line of the header (the first non-empty line) */
+    char sep;             /* the header's first separator; '\0': none */
+    bool mixed;           /* the header mixes separators (GDAL then uses ',') */
+    size_t header_fields; /* fields in the header; 0 without a clear separator */
+    size_t header_named;  /* fields up to the last one with a name */
+    bool open_quote;      /* a quote is still open at the end of the file */
+    size_t quote_line;    /* the line where that quote opened */
+    struct csv_rec *recs; /* the data records; owned */
+    size_t n;
+};
+
 /* State of the CSV record scanner. */
 struct csv_scanner {
-    size_t lineno;  /* current physical line, from 1 */
-    size_t start;   /* line the current record started on */
-    size_t seps;    /* separators in the current record */
-    char sep;       /* the header's separator */
-    bool mixed;     /* the header mixes separators */
-    bool in_quotes; /* inside a quoted value */
-    bool in_record; /* a record has started and not ended */
-    bool header_done;
-    size_t header_fields;
-    struct csv_rec *recs;
-    size_t n;
+    size_t lineno;      /* current physical line, from 1 */
+    size_t start;       /* line the current record started on */
+    size_t seps;        /* separators in the current record */
+    size_t quote_line;  /* line of the last opening quote */
+    bool in_quotes;     /* inside a quoted value */
+    bool in_record;     /* a record has started and not ended */
+    bool header_done;   /* the header has ended */
+    bool field_content; /* the current field holds more than white space */
+    bool content;       /* the current record does */
+    bool extra_content; /* ... in a field beyond the header's */
+    bool any_content;   /* the file does */
+    struct csv_info *info;
     size_t cap;
 };
+
+static bool csv_blank(int c)
+{
+    return c == ' ' || c == '\t' || c == '\r' || c == '\f' || c == '\v';
+}
 
 /* A line break: ends the record unless inside quotes. */
 static void csv_newline(struct csv_scanner *s)
 {
+    struct csv_info *in = s->info;
+
     s->lineno++;
     if (s->in_quotes || !s->in_record)
         return;
     s->in_record = false;
     if (!s->header_done) {
         s->header_done = true;
+        in->header_line = s->start;
+        if (s->field_content)
+            in->header_named = s->seps + 1;
         // without a clear separator GDAL guesses; do not second-guess it
-        s->header_fields = s->sep && !s->mixed ? s->seps + 1 : 0;
+        in->header_fields = in->sep && !in->mixed ? s->seps + 1 : 0;
+        if (!in->header_fields)
+            in->header_named = 0;
         return;
     }
-    WS_VEC_GROW(s->recs, s->n + 1, s->cap);
-    s->recs[s->n].line = s->start;
-    s->recs[s->n].n_fields = s->seps + 1;
-    s->n++;
+    WS_VEC_GROW(in->recs, in->n + 1, s->cap);
+    in->recs[in->n].line = s->start;
+    in->recs[in->n].n_fields = s->seps + 1;
+    in->recs[in->n].blank = !s->content;
+    in->recs[in->n].extra_content = s->extra_content;
+    in->n++;
 }
 
-/* A separator candidate outside quotes. */
-static void csv_separator(struct csv_scanner *s, int c)
+/* A byte outside quotes that may separate fields: true if it did. */
+static bool csv_separator(struct csv_scanner *s, int c)
 {
+    struct csv_info *in = s->info;
+
     if (s->header_done) {
-        s->seps += c == s->sep;
-        return;
+        if (c != in->sep)
+            return false;
+        s->seps++;
+        return true;
     }
     if (c != ',' && c != ';' && c != '\t')
-        return;
-    if (!s->sep)
-        s->sep = (char)c;
-    else if (s->sep != c)
-        s->mixed = true;
+        return false;
+    if (!in->sep)
+        in->sep = (char)c;
+    else if (in->sep != c)
+        in->mixed = true;
+    if (s->field_content)
+        in->header_named = s->seps + 1;
+    s->field_content = false;
     s->seps++;
+    return true;
 }
 
 static void csv_byte(struct csv_scanner *s, int c)
@@ -372,46 +421,115 @@ static void csv_byte(struct csv_scanner *s, int c)
         s->in_record = true;
         s->start = s->lineno;
         s->seps = 0;
+        s->field_content = false;
+        s->content = false;
+        s->extra_content = false;
     }
-    if (c == '"')
+    if (c == '"') {
         s->in_quotes = !s->in_quotes;
-    else if (!s->in_quotes)
-        csv_separator(s, c);
+        if (s->in_quotes)
+            s->quote_line = s->lineno;
+        return;
+    }
+    if (!s->in_quotes && csv_separator(s, c))
+        return;
+    if (csv_blank(c))
+        return;
+    s->field_content = true;
+    s->content = true;
+    s->any_content = true;
+    if (s->header_done && s->info->header_fields && s->seps >= s->info->header_fields)
+        s->extra_content = true;
 }
 
-/* The start line and field count of every data record of a CSV file,
- * following GDAL's reader: a record continues while its double quotes are
- * unbalanced; empty lines are skipped; the first record is the header, whose
- * first ',' ';' or tab outside quotes is the separator.  Read through GDAL's
- * VSI layer so /vsigzip/ works too.  Returns NULL if the file cannot be read
- * (FID + 1 is used then); *header_fields is 0 when the header has no clear
- * separator (the field counts are not checked then). */
-static struct csv_rec *csv_scan(const char *gdal_path, size_t *n_out, size_t *header_fields)
+/* Scans a CSV file the way GDAL's reader splits it: a record continues while
+ * its double quotes are unbalanced; empty lines are skipped; the first record
+ * is the header, whose first ',' ';' or tab outside quotes is the separator.
+ * Finds the start line and field count of every data record, and what GDAL
+ * would not say: an empty file, a header without a separator, a quote left
+ * open.  Read through GDAL's VSI layer so /vsigzip/ works too.  info->read is
+ * false if the path is not a readable file (GDAL reports that then). */
+static void csv_scan(const char *gdal_path, struct csv_info *info)
 {
     struct csv_scanner s;
+    VSIStatBufL st;
     VSILFILE *fp;
     unsigned char *buf = NULL;
     size_t got;
+    bool first = true;
 
+    memset(info, 0, sizeof(*info));
     memset(&s, 0, sizeof(s));
     s.lineno = 1;
-    *n_out = 0;
-    *header_fields = 0;
+    s.info = info;
+    if (VSIStatL(gdal_path, &st) != 0 || VSI_ISDIR(st.st_mode))
+        return;
     fp = VSIFOpenL(gdal_path, "rb");
     if (!fp)
-        return NULL;
+        return;
     buf = ws_xmalloc(65536);
     while ((got = VSIFReadL(buf, 1, 65536, fp)) > 0) {
-        for (size_t i = 0; i < got; i++)
+        size_t i = 0;
+        if (first && got >= 3 && buf[0] == 0xEF && buf[1] == 0xBB && buf[2] == 0xBF)
+            i = 3; // a UTF-8 BOM, which GDAL drops
+        first = false;
+        for (; i < got; i++)
             csv_byte(&s, buf[i]);
     }
-    if (s.in_record)
+    if (s.in_record && !s.in_quotes)
         csv_byte(&s, '\n'); // a last line without a line break
     free(buf);
     VSIFCloseL(fp);
-    *n_out = s.n;
-    *header_fields = s.header_fields;
-    return s.recs;
+    info->read = true;
+    info->empty = !s.any_content;
+    info->open_quote = s.in_quotes;
+    info->quote_line = s.quote_line;
+    if (!s.header_done)
+        info->header_line = s.in_record ? s.start : 1;
+}
+
+/* Refuses what GDAL would misread or not open, from the scan: an empty file,
+ * a header without a separator, a quote that is never closed. */
+static int csv_check(const char *path, const struct csv_info *in, struct ws_err *err)
+{
+    if (!in->read)
+        return WS_OK;
+    if (in->empty) {
+        ws_err_set(err, WS_EDATA, "'%s' is empty", path);
+        ws_err_where(err, "%s:1", path);
+        ws_err_hint(err, "a table needs a header line with the column names and a line per "
+                         "row: save it as CSV with ',' or ';' between the columns");
+        return WS_EDATA;
+    }
+    if (!in->sep) {
+        ws_err_set(err, WS_EDATA, "'%s' has no ',' ';' or tab separator in its header line", path);
+        ws_err_where(err, "%s:%zu", path, in->header_line ? in->header_line : 1);
+        ws_err_hint(err, "save the table as CSV with ',' or ';' between the columns (Excel: "
+                         "'CSV (puntkomma-gescheiden)'); other separators such as '|' are not "
+                         "read");
+        return WS_EDATA;
+    }
+    if (in->open_quote) {
+        ws_err_set(err, WS_EDATA, "unterminated quote in '%s'", path);
+        ws_err_where(err, "%s:%zu", path, in->quote_line);
+        ws_err_hint(err,
+                    "the '\"' opened on line %zu is never closed, so the rest of the file would "
+                    "read as one value: add the closing '\"' or remove this one",
+                    in->quote_line);
+        return WS_EDATA;
+    }
+    return WS_OK;
+}
+
+/* The number convention of a CSV file (see text.h): GDAL splits a header
+ * that mixes separators on ','. */
+static enum ws_num_conv csv_conv(const struct csv_info *in)
+{
+    if (!in->read || !in->sep)
+        return WS_NUM_EITHER;
+    if (in->mixed || in->sep == ',')
+        return WS_NUM_POINT;
+    return in->sep == ';' ? WS_NUM_COMMA : WS_NUM_EITHER;
 }
 
 /* Forgets the current row's values (the buffers are kept for the next). */
@@ -437,6 +555,38 @@ static void set_config(const char *const *keys, const char *const *values, char 
     }
 }
 
+/* Sets err->where to the table's header. */
+static void header_where(const struct ws_ogr_table *t, struct ws_err *err)
+{
+    if (t->pos == POS_FEATURE)
+        ws_err_where(err, "%s, layer '%s'", t->path, t->layer_name);
+    else if (t->pos == POS_ROW)
+        ws_err_where(err, "%s, sheet '%s', header (row 1)", t->path, t->layer_name);
+    else
+        ws_err_where(err, "%s, header (line 1)", t->path);
+}
+
+/* Refuses a header that names a column twice: a lookup by name would take
+ * the first silently. */
+static int check_unique_names(const struct ws_ogr_table *t, struct ws_err *err)
+{
+    for (size_t i = 1; i < t->n_fields; i++) {
+        for (size_t j = 0; j < i; j++) {
+            if (strcmp(t->names[i], t->names[j]) != 0)
+                continue;
+            ws_err_set(err, WS_EDATA, "column '%s' appears twice in the header of '%s'",
+                       t->names[i], t->path);
+            header_where(t, err);
+            ws_err_hint(err,
+                        "columns %zu and %zu are both named '%s': rename or remove one, so "
+                        "that every column name is unique",
+                        j + 1, i + 1, t->names[i]);
+            return WS_EDATA;
+        }
+    }
+    return WS_OK;
+}
+
 int ws_ogr_table_open(const char *path, const char *layer, struct ws_warnings *warn,
                       struct ws_ogr_table **out, struct ws_err *err)
 {
@@ -452,13 +602,17 @@ int ws_ogr_table_open(const char *path, const char *layer, struct ws_warnings *w
     enum table_kind kind = kind_of(path);
     const char *const *config_keys = NULL;
     char *saved[2] = {NULL, NULL};
+    struct csv_info csv;
     OGRFeatureDefnH defn;
     int rc = WS_OK;
 
     *out = NULL;
+    memset(&csv, 0, sizeof(csv));
     t->path = ws_xstrdup(path);
     t->msgs.warn = warn;
     t->msgs.label = t->path;
+    t->kind = kind;
+    t->num = WS_NUM_POINT; // XLSX, ODS and GIS layers: GDAL writes "12.5"
     t->pos = kind == KIND_CSV ? POS_LINE : (kind == KIND_OTHER ? POS_FEATURE : POS_ROW);
     if (kind == KIND_XLSX)
         config_keys = xlsx_keys;
@@ -466,6 +620,22 @@ int ws_ogr_table_open(const char *path, const char *layer, struct ws_warnings *w
         config_keys = ods_keys;
 
     guard_begin(&t->msgs);
+    if (kind == KIND_CSV) {
+        // before GDAL: it opens neither an empty file nor one without a
+        // separator, and reads an open quote to the end of the file
+        char *gpath = gdal_path(path);
+        csv_scan(gpath, &csv);
+        free(gpath);
+        if ((rc = csv_check(path, &csv, err)))
+            goto out;
+        t->recs = csv.recs;
+        csv.recs = NULL;
+        t->n_rec = csv.n;
+        t->n_header_fields = csv.header_fields;
+        t->n_header_named = csv.header_named;
+        t->sep = csv.read && !csv.mixed ? csv.sep : '\0';
+        t->num = csv_conv(&csv);
+    }
     if (config_keys)
         set_config(config_keys, sheet_values, saved, 2);
     rc = open_dataset(path, kind == KIND_CSV ? csv_drivers : NULL,
@@ -493,16 +663,14 @@ int ws_ogr_table_open(const char *path, const char *layer, struct ws_warnings *w
         ws_strbuf_init(&t->vals[i]);
     for (size_t i = 0; i < t->n_fields; i++)
         t->names[i] = utf8_copy(OGR_Fld_GetNameRef(OGR_FD_GetFieldDefn(defn, (int)i)));
-    if (kind == KIND_CSV) {
-        char *gpath = gdal_path(path);
-        t->recs = csv_scan(gpath, &t->n_rec, &t->n_header_fields);
-        free(gpath);
-    }
+    if ((rc = check_unique_names(t, err)))
+        goto out;
     OGR_L_ResetReading(t->lyr);
 out:
     if (config_keys)
         set_config(config_keys, NULL, saved, 2);
     guard_end();
+    free(csv.recs);
     if (rc) {
         ws_ogr_table_close(t);
         return rc;
@@ -580,57 +748,95 @@ int ws_ogr_table_field_index(const struct ws_ogr_table *t, const char *name, con
         return WS_OK;
     }
     ws_err_set(err, WS_EDATA, "column '%s' not found in '%s'", name, t->path);
-    if (t->pos == POS_FEATURE)
-        ws_err_where(err, "%s, layer '%s'", t->path, t->layer_name);
-    else if (t->pos == POS_ROW)
-        ws_err_where(err, "%s, sheet '%s', header (row 1)", t->path, t->layer_name);
-    else
-        ws_err_where(err, "%s, header (line 1)", t->path);
+    header_where(t, err);
     hint_missing(err, name, (const char *const *)t->names, t->n_fields, "columns", key);
     return WS_EDATA;
 }
 
+/* The hint for a CSV line with more fields than the header, for the file's
+ * separator. */
+static void hint_extra_fields(const struct ws_ogr_table *t, struct ws_err *err)
+{
+    if (t->sep == ';')
+        ws_err_hint(err, "a value holds a ';': quote it (\"a;b\") or remove the extra ';' (empty "
+                         "fields after the last column are ignored)");
+    else if (t->sep == '\t')
+        ws_err_hint(err, "a value holds a tab: quote it or remove the extra tab (empty fields "
+                         "after the last column are ignored)");
+    else
+        ws_err_hint(err, "a value holds the separator: quote it (\"12,5\"), or save the table "
+                         "from Excel as 'CSV (puntkomma-gescheiden)' with ';'");
+}
+
+/* Checks a CSV record's field count against the header: GDAL silently
+ * drops fields beyond the header's (an unquoted decimal comma in a
+ * ','-separated file would shift or lose values) and leaves missing ones
+ * empty.  Extra fields that are empty are what Excel writes: fine. */
+static int check_field_count(const struct ws_ogr_table *t, const struct csv_rec *rec,
+                             struct ws_err *err)
+{
+    size_t want = t->n_header_named;
+
+    if (!t->n_header_fields)
+        return WS_OK;
+    if (rec->n_fields > t->n_header_fields && rec->extra_content) {
+        ws_err_set(err, WS_EDATA, "line has %zu fields but the header has %zu", rec->n_fields,
+                   t->n_header_fields);
+        ws_ogr_table_where(t, NULL, err);
+        hint_extra_fields(t, err);
+        return WS_EDATA;
+    }
+    if (rec->n_fields < want) {
+        ws_err_set(err, WS_EDATA, "line has %zu field%s but the header has %zu", rec->n_fields,
+                   rec->n_fields == 1 ? "" : "s", want);
+        ws_ogr_table_where(t, NULL, err);
+        ws_err_hint(err,
+                    "every line needs a field for each column (an empty field is fine): add "
+                    "the missing '%s', or join a line that was broken in two",
+                    t->sep == '\t' ? "tab" : (t->sep == ';' ? ";" : ","));
+        return WS_EDATA;
+    }
+    return WS_OK;
+}
+
 int ws_ogr_table_next(struct ws_ogr_table *t, struct ws_err *err)
 {
+    const struct csv_rec *rec;
     int64_t fid;
     int rc = 1;
 
     free_values(t);
     guard_begin(&t->msgs);
-    if (t->feat) {
-        OGR_F_Destroy(t->feat);
-        t->feat = NULL;
-    }
-    t->feat = OGR_L_GetNextFeature(t->lyr);
-    if (!t->feat) {
-        if (t->msgs.failure[0]) {
-            rc = ws_err_set(err, WS_EDATA, "cannot read '%s'", t->path);
-            ws_err_where(err, "%s", t->path);
-            gdal_cause(err, &t->msgs);
-            ws_err_hint(err, "check the file with 'ogrinfo -al %s'", t->path);
-            rc = -rc;
-        } else {
-            rc = 0;
+    do {
+        if (t->feat) {
+            OGR_F_Destroy(t->feat);
+            t->feat = NULL;
         }
-        goto out;
-    }
-    fid = OGR_F_GetFID(t->feat);
-    if (t->pos == POS_LINE) {
-        // GDAL's CSV FIDs count data records from 1
-        const struct csv_rec *rec = NULL;
-        if (t->recs && fid >= 1 && (size_t)fid <= t->n_rec)
-            rec = &t->recs[fid - 1];
-        t->line = rec ? rec->line : (fid >= 0 ? (size_t)fid + 1 : 0);
-        // GDAL drops fields beyond the header's silently: an unquoted decimal
-        // comma in a ','-separated file would shift or lose values
-        if (rec && t->n_header_fields && rec->n_fields > t->n_header_fields) {
-            rc = -ws_err_set(err, WS_EDATA, "line has %zu fields but the header has %zu",
-                             rec->n_fields, t->n_header_fields);
-            ws_ogr_table_where(t, NULL, err);
-            ws_err_hint(err, "a value holds the separator: quote it (\"12,5\"), or save the "
-                             "table from Excel as 'CSV (puntkomma-gescheiden)' with ';'");
+        t->feat = OGR_L_GetNextFeature(t->lyr);
+        if (!t->feat) {
+            if (t->msgs.failure[0]) {
+                rc = ws_err_set(err, WS_EDATA, "cannot read '%s'", t->path);
+                ws_err_where(err, "%s", t->path);
+                gdal_cause(err, &t->msgs);
+                ws_err_hint(err, "check the file with 'ogrinfo -al %s'", t->path);
+                rc = -rc;
+            } else {
+                rc = 0;
+            }
             goto out;
         }
+        fid = OGR_F_GetFID(t->feat);
+        rec = NULL;
+        // GDAL's CSV FIDs count data records from 1
+        if (t->pos == POS_LINE && t->recs && fid >= 1 && (size_t)fid <= t->n_rec)
+            rec = &t->recs[fid - 1];
+        // a line of only separators and white space (an empty Excel row) is
+        // no row, like an empty line
+    } while (rec && rec->blank);
+    if (t->pos == POS_LINE) {
+        t->line = rec ? rec->line : (fid >= 0 ? (size_t)fid + 1 : 0);
+        if (rec && check_field_count(t, rec, err))
+            rc = -WS_EDATA;
     } else {
         t->line = fid >= 0 ? (size_t)fid : 0;
     }
@@ -676,6 +882,29 @@ const char *ws_ogr_table_value(struct ws_ogr_table *t, size_t i)
     sb->len = strlen(sb->buf);
     t->have[i] = true;
     return sb->buf;
+}
+
+enum ws_num_conv ws_ogr_table_num_conv(const struct ws_ogr_table *t)
+{
+    return t->num;
+}
+
+const char *ws_ogr_table_kind_desc(const struct ws_ogr_table *t)
+{
+    switch (t->kind) {
+    case KIND_CSV:
+        if (t->num == WS_NUM_COMMA)
+            return "a ';'-separated file";
+        if (t->num == WS_NUM_POINT)
+            return "a ','-separated file";
+        return t->sep == '\t' ? "a tab-separated file" : "a CSV file";
+    case KIND_XLSX:
+    case KIND_ODS:
+        return "a spreadsheet";
+    case KIND_OTHER:
+        break;
+    }
+    return "a GIS table";
 }
 
 size_t ws_ogr_table_line(const struct ws_ogr_table *t)
@@ -1176,7 +1405,7 @@ static int parse_degrees(struct ws_ogr_table *t, size_t col, double lo, double h
     const char *v = ws_ogr_table_value(t, col);
     const char *name = t->names[col];
 
-    switch (ws_parse_number(v, out)) {
+    switch (ws_parse_number_conv(v, t->num, out)) {
     case WS_NUM_OK:
         if (*out >= lo && *out <= hi)
             return WS_OK;
@@ -1186,13 +1415,19 @@ static int parse_degrees(struct ws_ogr_table *t, size_t col, double lo, double h
     case WS_NUM_MISSING:
         ws_err_set(err, WS_EDATA, "coordinate is missing in column '%s'", name);
         break;
-    case WS_NUM_INVALID:
+    case WS_NUM_CONVENTION:
+        ws_err_set(err, WS_EDATA, "value '%.40s' in column '%s' is not a number as %s writes it", v,
+                   name, ws_ogr_table_kind_desc(t));
+        ws_ogr_table_where(t, name, err);
+        ws_err_hint(err, "in %s %s", ws_ogr_table_kind_desc(t), ws_num_conv_rule(t->num));
+        return WS_EDATA;
+    default:
         ws_err_set(err, WS_EDATA, "value '%.40s' in column '%s' is not a number", v, name);
         break;
     }
     ws_ogr_table_where(t, name, err);
     ws_err_hint(err, "longitude and latitude are WGS 84 degrees, e.g. 6.5665 and 53.2194 "
-                     "(a decimal comma is fine)");
+                     "(6,5665 in a ';'-separated file)");
     return WS_EDATA;
 }
 

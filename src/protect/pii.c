@@ -14,6 +14,11 @@
  * must pass the 11-test for at least 80% of its nine-digit values: random
  * nine-digit numbers pass it about one time in eleven.
  *
+ * A column's value evidence is a tally of shapes (struct ws_pii_tally), so a
+ * table can be judged in one pass however many rows it has; a value costs a
+ * few character tests (most values of a case table start with a letter or
+ * are short numbers and are settled by the first).
+ *
  * Invariants: no allocation, no I/O, and no value is ever copied out: the
  * result names a column index and a kind only.
  */
@@ -490,70 +495,75 @@ static bool street_shape(const char *v)
     return false;
 }
 
-static enum ws_pii_kind kind_by_values(const char *const *values, size_t n_cols, size_t n_rows,
-                                       size_t col)
+void ws_pii_tally_add(struct ws_pii_tally *tally, const char *value)
 {
-    size_t n = 0;
-    size_t bsn_pass = 0;
-    size_t bsn_fail = 0;
-    size_t dates = 0;
-    size_t dates_inner = 0;
-    size_t pc6 = 0;
-    size_t pc6_house = 0;
-    size_t streets = 0;
+    char v[256];
+    bool boundary = false;
 
-    for (size_t r = 0; r < n_rows; r++) {
-        char v[256];
-        bool boundary = false;
-        // no-data markers ("", ".", -99999999) say nothing about a column
-        if (!trimmed(values[r * n_cols + col], v, sizeof(v)) || ws_is_nodata(v))
-            continue;
-        n++;
+    // no-data markers ("", ".", -99999999) say nothing about a column
+    if (!value || !value[0] || !trimmed(value, v, sizeof(v)) || ws_is_nodata(v))
+        return;
+    tally->n++;
+    // every shape but an address starts with a digit; an address has a space
+    if (is_digit(v[0])) {
         switch (bsn_shape(v)) {
         case 1:
-            bsn_pass++;
+            tally->bsn_pass++;
             break;
         case 2:
-            bsn_fail++;
+            tally->bsn_fail++;
             break;
         default:
             break;
         }
         if (date_shape(v, &boundary)) {
-            dates++;
-            dates_inner += !boundary;
+            tally->dates++;
+            tally->dates_inner += !boundary;
         }
-        pc6 += pc6_shape(v);
-        pc6_house += pc6_house_shape(v);
-        streets += street_shape(v);
+        tally->pc6 += pc6_shape(v);
+        tally->pc6_house += pc6_house_shape(v);
     }
+    if (strchr(v, ' '))
+        tally->streets += street_shape(v);
+}
+
+/* The verdict on a column's values; thresholds are shares of its non-empty
+ * values. */
+static enum ws_pii_kind kind_by_tally(const struct ws_pii_tally *t)
+{
+    size_t n = t->n;
+    size_t nine = t->bsn_pass + t->bsn_fail;
+
     if (n == 0)
         return WS_PII_NONE;
-    if (bsn_pass > 0 && 2 * (bsn_pass + bsn_fail) >= n && 5 * bsn_pass >= 4 * (bsn_pass + bsn_fail))
+    if (t->bsn_pass > 0 && 2 * nine >= n && 5 * t->bsn_pass >= 4 * nine)
         return WS_PII_BSN;
-    if (2 * dates >= n && dates_inner > 0)
+    if (2 * t->dates >= n && t->dates_inner > 0)
         return WS_PII_BIRTH_DATE;
-    if (2 * pc6_house >= n)
+    if (2 * t->pc6_house >= n)
         return WS_PII_POSTCODE_HOUSE;
-    if (2 * pc6 >= n)
+    if (2 * t->pc6 >= n)
         return WS_PII_POSTCODE6;
-    if (2 * streets >= n)
+    if (2 * t->streets >= n)
         return WS_PII_ADDRESS;
     return WS_PII_NONE;
 }
 
-bool ws_pii_scan(const char *const *names, size_t n_cols, const char *const *values, size_t n_rows,
-                 struct ws_pii_result *res)
+static void set_result(struct ws_pii_result *res, enum ws_pii_kind kind, size_t column,
+                       bool by_name)
+{
+    res->kind = kind;
+    res->column = column;
+    res->by_name = by_name;
+}
+
+/* A postcode column next to a house-number column: postcode + house number. */
+static bool postcode_with_house(const char *const *names, size_t n_cols, struct ws_pii_result *res)
 {
     struct colname cn;
     size_t postcode_col = n_cols;
     bool has_house = false;
 
-    res->kind = WS_PII_NONE;
-    res->column = 0;
-    res->by_name = false;
-
-    // a postcode column next to a house-number column: postcode + house number
     for (size_t c = 0; c < n_cols; c++) {
         split_name(names[c], &cn);
         if (is_postcode_name(&cn) && postcode_col == n_cols)
@@ -562,30 +572,63 @@ bool ws_pii_scan(const char *const *names, size_t n_cols, const char *const *val
             has_house = true;
     }
     if (postcode_col < n_cols && has_house) {
-        res->kind = WS_PII_POSTCODE_HOUSE;
-        res->column = postcode_col;
-        res->by_name = true;
+        set_result(res, WS_PII_POSTCODE_HOUSE, postcode_col, true);
         return true;
     }
+    return false;
+}
 
+/* The column's verdict by name, then by values (tally may be NULL). */
+static bool judge_column(const char *name, size_t c, const struct ws_pii_tally *tally,
+                         struct ws_pii_result *res)
+{
+    struct colname cn;
+    enum ws_pii_kind k;
+
+    split_name(name, &cn);
+    k = kind_by_name(&cn);
+    if (k != WS_PII_NONE) {
+        set_result(res, k, c, true);
+        return true;
+    }
+    k = tally ? kind_by_tally(tally) : WS_PII_NONE;
+    if (k != WS_PII_NONE) {
+        set_result(res, k, c, false);
+        return true;
+    }
+    return false;
+}
+
+bool ws_pii_scan_tallies(const char *const *names, size_t n_cols,
+                         const struct ws_pii_tally *tallies, struct ws_pii_result *res)
+{
+    set_result(res, WS_PII_NONE, 0, false);
+    if (postcode_with_house(names, n_cols, res))
+        return true;
     for (size_t c = 0; c < n_cols; c++) {
-        enum ws_pii_kind k;
-        split_name(names[c], &cn);
-        k = kind_by_name(&cn);
-        if (k != WS_PII_NONE) {
-            res->kind = k;
-            res->column = c;
-            res->by_name = true;
+        if (judge_column(names[c], c, tallies ? &tallies[c] : NULL, res))
             return true;
-        }
-        if (values && n_rows > 0) {
-            k = kind_by_values(values, n_cols, n_rows, c);
-            if (k != WS_PII_NONE) {
-                res->kind = k;
-                res->column = c;
-                return true;
-            }
-        }
+    }
+    return false;
+}
+
+bool ws_pii_scan_names(const char *const *names, size_t n_cols, struct ws_pii_result *res)
+{
+    return ws_pii_scan_tallies(names, n_cols, NULL, res);
+}
+
+bool ws_pii_scan(const char *const *names, size_t n_cols, const char *const *values, size_t n_rows,
+                 struct ws_pii_result *res)
+{
+    set_result(res, WS_PII_NONE, 0, false);
+    if (postcode_with_house(names, n_cols, res))
+        return true;
+    for (size_t c = 0; c < n_cols; c++) {
+        struct ws_pii_tally tally = WS_PII_TALLY_INIT;
+        for (size_t r = 0; values && r < n_rows; r++)
+            ws_pii_tally_add(&tally, values[r * n_cols + c]);
+        if (judge_column(names[c], c, &tally, res))
+            return true;
     }
     return false;
 }

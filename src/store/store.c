@@ -77,24 +77,24 @@ static const char *level_sql(enum ws_level level)
 /* Create, open, close, transactions                                        */
 
 /* Columns of indicators_raw and indicators_published: CONTRACT section 4
- * plus level_no (0 buurt, 1 wijk, 2 gemeente: the row order) and
- * suppressed_reason ('primary' | 'secondary' | NULL).  NULL is NAN, '' or 0
- * in struct ws_indicator (see indicators.h).  The key is the reading order,
- * so that rows written in that order are appended and read back by a plain
- * scan.  (No CHECK(x IN (...)): SQLite builds a temporary index for every
- * such test, which tripled the cost of an insert.) */
+ * plus level_no (0 buurt, 1 wijk, 2 gemeente) and suppressed_reason
+ * ('primary' | 'secondary' | NULL).  NULL is NAN, '' or 0 in struct
+ * ws_indicator (see indicators.h).
+ *
+ * The tables are plain rowid tables without an index: the writer puts the
+ * rows in key order (level_no, code, year, category), refusing duplicate
+ * keys, so reading in rowid order gives that order without a sort.  On the
+ * national data (576k rows) this takes 0.9 s to write, where a WITHOUT ROWID
+ * table keyed on those columns took 1.5 s and CHECK(x IN (...)) constraints
+ * (SQLite builds a temporary index to evaluate each) took it to 3.3 s. */
 #define INDICATOR_COLUMNS_SQL                                                                      \
-    "level_no INTEGER NOT NULL CHECK(level_no BETWEEN 0 AND 2),"                                   \
-    " level TEXT NOT NULL,"                                                                        \
-    " code TEXT NOT NULL, name TEXT, parent TEXT, year INTEGER NOT NULL,"                          \
-    " category TEXT NOT NULL, population REAL, cases REAL,"                                        \
+    "level_no INTEGER NOT NULL, level TEXT NOT NULL, code TEXT NOT NULL, name TEXT, parent TEXT,"  \
+    " year INTEGER NOT NULL, category TEXT NOT NULL, population REAL, cases REAL,"                 \
     " rate_per_1000 REAL, rate_ci_low REAL, rate_ci_high REAL, ratio_avg REAL, poisson_p REAL,"    \
     " expected REAL, oe_ratio REAL, oe_ci_low REAL, oe_ci_high REAL, eb_rate REAL,"                \
     " seb_rate REAL, lisa_i REAL, lisa_z REAL, lisa_p REAL, lisa_cluster TEXT,"                    \
-    " trend_rr REAL, trend_p REAL, priority_rank INTEGER,"                                         \
-    " suppressed INTEGER NOT NULL CHECK(suppressed BETWEEN 0 AND 1),"                              \
-    " suppressed_reason TEXT,"                                                                     \
-    " PRIMARY KEY(level_no, code, year, category)"
+    " trend_rr REAL, trend_p REAL, priority_rank INTEGER, suppressed INTEGER NOT NULL,"            \
+    " suppressed_reason TEXT"
 
 static const char schema_sql[] =
     "CREATE TABLE run(id INTEGER PRIMARY KEY, started_utc TEXT, tool_version TEXT,"
@@ -118,8 +118,8 @@ static const char schema_sql[] =
  * by the writers, so that a store made before these tables existed takes
  * results too. */
 static const char results_schema_sql[] =
-    "CREATE TABLE IF NOT EXISTS indicators_raw(" INDICATOR_COLUMNS_SQL ") WITHOUT ROWID;"
-    "CREATE TABLE IF NOT EXISTS indicators_published(" INDICATOR_COLUMNS_SQL ") WITHOUT ROWID;"
+    "CREATE TABLE IF NOT EXISTS indicators_raw(" INDICATOR_COLUMNS_SQL ");"
+    "CREATE TABLE IF NOT EXISTS indicators_published(" INDICATOR_COLUMNS_SQL ");"
     "CREATE TABLE IF NOT EXISTS results(key TEXT PRIMARY KEY, text TEXT NOT NULL);";
 
 /* Runs a statement with at most one integer parameter (bound when
@@ -1459,7 +1459,7 @@ int ws_store_get_setting(struct ws_store *s, const char *key, char **value, stru
 /* Results: indicator rows and named texts                                   */
 
 #define INDICATOR_INSERT_COLUMNS                                                                   \
-    "level_no, level, code, name, parent, year, category, population, cases, rate_per_1000,"      \
+    "level_no, level, code, name, parent, year, category, population, cases, rate_per_1000,"       \
     " rate_ci_low, rate_ci_high, ratio_avg, poisson_p, expected, oe_ratio, oe_ci_low,"             \
     " oe_ci_high, eb_rate, seb_rate, lisa_i, lisa_z, lisa_p, lisa_cluster, trend_rr, trend_p,"     \
     " priority_rank, suppressed, suppressed_reason"
@@ -1478,8 +1478,8 @@ static int table_exists(struct ws_db *db, const char *name, bool *exists, struct
     int rc;
 
     *exists = false;
-    rc = ws_db_prepare(db, "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?", &q,
-                       err);
+    rc =
+        ws_db_prepare(db, "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?", &q, err);
     if (!rc)
         rc = ws_stmt_bind_text(q, 1, name, err);
     if (!rc) {
@@ -1515,7 +1515,9 @@ static void indicator_doubles(const struct ws_indicator *r, double v[16], double
     t[1] = r->trend_p;
 }
 
-static int bind_indicator(struct ws_stmt *q, const struct ws_indicator *r, struct ws_err *err)
+/* Binds row r to the parameters base + 1 .. base + INDICATOR_N_COLUMNS. */
+static int bind_indicator(struct ws_stmt *q, int base, const struct ws_indicator *r,
+                          struct ws_err *err)
 {
     double v[16];
     double t[2];
@@ -1523,29 +1525,30 @@ static int bind_indicator(struct ws_stmt *q, const struct ws_indicator *r, struc
     int k;
 
     indicator_doubles(r, v, t);
-    if ((rc = ws_stmt_bind_int(q, 1, (int64_t)r->level, err)) ||
-        (rc = ws_stmt_bind_text_nocopy(q, 2, level_sql(r->level), err)) ||
-        (rc = ws_stmt_bind_text_nocopy(q, 3, r->code, err)) ||
-        (rc = ws_stmt_bind_text_nocopy(q, 4, r->name, err)) ||
-        (rc = ws_stmt_bind_text_nocopy(q, 5, r->parent, err)) ||
-        (rc = ws_stmt_bind_int(q, 6, r->year, err)) ||
-        (rc = ws_stmt_bind_text_nocopy(q, 7, r->category, err)))
+    if ((rc = ws_stmt_bind_int(q, base + 1, (int64_t)r->level, err)) ||
+        (rc = ws_stmt_bind_text_nocopy(q, base + 2, level_sql(r->level), err)) ||
+        (rc = ws_stmt_bind_text_nocopy(q, base + 3, r->code, err)) ||
+        (rc = ws_stmt_bind_text_nocopy(q, base + 4, r->name, err)) ||
+        (rc = ws_stmt_bind_text_nocopy(q, base + 5, r->parent, err)) ||
+        (rc = ws_stmt_bind_int(q, base + 6, r->year, err)) ||
+        (rc = ws_stmt_bind_text_nocopy(q, base + 7, r->category, err)))
         return rc;
     for (k = 0; k < 16; k++)
-        if ((rc = ws_stmt_bind_double(q, 8 + k, v[k], err)))
+        if ((rc = ws_stmt_bind_double(q, base + 8 + k, v[k], err)))
             return rc;
-    if ((rc = ws_stmt_bind_text_nocopy(q, 24, r->lisa_cluster[0] ? r->lisa_cluster : NULL, err)) ||
-        (rc = ws_stmt_bind_double(q, 25, t[0], err)) ||
-        (rc = ws_stmt_bind_double(q, 26, t[1], err)))
+    if ((rc = ws_stmt_bind_text_nocopy(q, base + 24, r->lisa_cluster[0] ? r->lisa_cluster : NULL,
+                                       err)) ||
+        (rc = ws_stmt_bind_double(q, base + 25, t[0], err)) ||
+        (rc = ws_stmt_bind_double(q, base + 26, t[1], err)))
         return rc;
     if (r->priority_rank > 0)
-        rc = ws_stmt_bind_int(q, 27, r->priority_rank, err);
+        rc = ws_stmt_bind_int(q, base + 27, r->priority_rank, err);
     else
-        rc = ws_stmt_bind_null(q, 27, err);
+        rc = ws_stmt_bind_null(q, base + 27, err);
     if (!rc)
-        rc = ws_stmt_bind_int(q, 28, r->suppressed != WS_SUPP_NONE, err);
+        rc = ws_stmt_bind_int(q, base + 28, r->suppressed != WS_SUPP_NONE, err);
     if (!rc)
-        rc = ws_stmt_bind_text_nocopy(q, 29,
+        rc = ws_stmt_bind_text_nocopy(q, base + 29,
                                       r->suppressed == WS_SUPP_PRIMARY     ? "primary"
                                       : r->suppressed == WS_SUPP_SECONDARY ? "secondary"
                                                                            : NULL,
@@ -1553,60 +1556,213 @@ static int bind_indicator(struct ws_stmt *q, const struct ws_indicator *r, struc
     return rc;
 }
 
-int ws_store_put_indicators(struct ws_store *s, enum ws_indicator_table table,
-                            const struct ws_indicator_set *set, struct ws_err *err)
+/* Key order of indicator rows: level, code, year, category (byte order,
+ * as SQLite's BINARY collation). */
+static int cmp_indicator_key(const struct ws_indicator *a, const struct ws_indicator *b)
+{
+    int c;
+
+    if (a->level != b->level)
+        return a->level < b->level ? -1 : 1;
+    if ((c = strcmp(a->code, b->code)) != 0)
+        return c;
+    if (a->year != b->year)
+        return a->year < b->year ? -1 : 1;
+    return strcmp(a->category, b->category);
+}
+
+static int cmp_indicator_ptr(const void *a, const void *b)
+{
+    const struct ws_indicator *const *x = a;
+    const struct ws_indicator *const *y = b;
+
+    return cmp_indicator_key(*x, *y);
+}
+
+/* Rows per INSERT of the writer: one statement for many rows saves most of
+ * SQLite's per-statement work (national rows: 0.95 s -> 0.6 s). */
+#define INDICATOR_BATCH 16
+
+struct ws_indicator_writer {
+    struct ws_store *s;
+    const char *table;
+    struct ws_stmt *q;        /* INSERT of one row */
+    struct ws_stmt *qb;       /* INSERT of INDICATOR_BATCH rows */
+    struct ws_indicator last; /* key of the last row written; code and category
+                               * point into the two buffers below */
+    struct ws_strbuf last_code, last_category;
+    bool any;
+};
+
+int ws_store_indicator_writer_begin(struct ws_store *s, enum ws_indicator_table table,
+                                    struct ws_indicator_writer **out, struct ws_err *err)
 {
     struct ws_strbuf sql = WS_STRBUF_INIT;
-    struct ws_stmt *q = NULL;
-    const char *tab = indicator_table(table);
-    bool constraint;
+    struct ws_indicator_writer *w = NULL;
     size_t i;
+    size_t j;
+    int k;
     int rc;
 
+    *out = NULL;
+    w = ws_xcalloc(1, sizeof(*w));
+    ws_strbuf_init(&w->last_code);
+    ws_strbuf_init(&w->last_category);
+    w->s = s;
+    w->table = indicator_table(table);
     rc = ws_db_exec(s->db, results_schema_sql, err);
     if (!rc) {
-        ws_strbuf_addf(&sql, "DELETE FROM %s", tab);
+        ws_strbuf_addf(&sql, "DELETE FROM %s", w->table);
         rc = ws_db_exec(s->db, sql.buf, err);
     }
-    if (!rc) {
+    for (k = 0; !rc && k < 2; k++) {
+        size_t rows = k == 0 ? 1 : INDICATOR_BATCH;
         ws_strbuf_reset(&sql);
-        ws_strbuf_addf(&sql, "INSERT INTO %s(" INDICATOR_INSERT_COLUMNS ") VALUES (?", tab);
-        for (i = 1; i < INDICATOR_N_COLUMNS; i++)
-            ws_strbuf_adds(&sql, ", ?");
-        ws_strbuf_addch(&sql, ')');
-        rc = ws_db_prepare(s->db, sql.buf, &q, err);
-    }
-    for (i = 0; !rc && set && i < set->n; i++) {
-        const struct ws_indicator *r = &set->rows[i];
-        if (!r->code || !r->category || (unsigned)r->level > WS_LEVEL_GEMEENTE) {
-            rc = ws_err_set(err, WS_EINTERNAL, "indicator row %zu has no code, category or level",
-                            i);
-            break;
+        ws_strbuf_addf(&sql, "INSERT INTO %s(" INDICATOR_INSERT_COLUMNS ") VALUES ", w->table);
+        for (j = 0; j < rows; j++) {
+            ws_strbuf_adds(&sql, j ? ", (?" : "(?");
+            for (i = 1; i < INDICATOR_N_COLUMNS; i++)
+                ws_strbuf_adds(&sql, ", ?");
+            ws_strbuf_addch(&sql, ')');
         }
-        rc = bind_indicator(q, r, err);
+        rc = ws_db_prepare(s->db, sql.buf, k == 0 ? &w->q : &w->qb, err);
+    }
+    ws_strbuf_release(&sql);
+    if (rc) {
+        ws_err_where(err, "%s, table %s", s->path, w->table);
+        ws_store_indicator_writer_end(w);
+        w = NULL;
+    }
+    *out = w;
+    return rc;
+}
+
+void ws_store_indicator_writer_end(struct ws_indicator_writer *w)
+{
+    if (!w)
+        return;
+    ws_stmt_finalize(w->q);
+    ws_stmt_finalize(w->qb);
+    ws_strbuf_release(&w->last_code);
+    ws_strbuf_release(&w->last_category);
+    free(w);
+}
+
+static int check_indicator_row(const struct ws_indicator *r, struct ws_err *err)
+{
+    if (!r->code || !r->category || (unsigned)r->level > WS_LEVEL_GEMEENTE)
+        return ws_err_set(err, WS_EINTERNAL, "an indicator row has no code, category or level");
+    return WS_OK;
+}
+
+static int duplicate_indicator(const struct ws_indicator *r, struct ws_err *err)
+{
+    return ws_err_set(err, WS_EINTERNAL,
+                      "indicator row for %s '%s', year %d, category '%s' occurs twice",
+                      level_sql(r->level), r->code, r->year, r->category);
+}
+
+/* Checks that r continues the key order and remembers its key. */
+static int writer_follow(struct ws_indicator_writer *w, const struct ws_indicator *r,
+                         struct ws_err *err)
+{
+    int c;
+    int rc = check_indicator_row(r, err);
+
+    if (rc)
+        return rc;
+    c = w->any ? cmp_indicator_key(&w->last, r) : -1;
+    if (c == 0)
+        return duplicate_indicator(r, err);
+    if (c > 0)
+        return ws_err_set(err, WS_EINTERNAL,
+                          "indicator row for %s '%s', year %d, category '%s' is out of order",
+                          level_sql(r->level), r->code, r->year, r->category);
+    // remember the key (the buffers keep their allocation)
+    ws_strbuf_reset(&w->last_code);
+    ws_strbuf_adds(&w->last_code, r->code);
+    ws_strbuf_reset(&w->last_category);
+    ws_strbuf_adds(&w->last_category, r->category);
+    w->last.code = w->last_code.buf;
+    w->last.category = w->last_category.buf;
+    w->last.level = r->level;
+    w->last.year = r->year;
+    w->any = true;
+    return WS_OK;
+}
+
+int ws_store_indicator_writer_add(struct ws_indicator_writer *w, const struct ws_indicator *rows,
+                                  size_t n, struct ws_err *err)
+{
+    bool constraint = false;
+    size_t i = 0;
+    int rc = WS_OK;
+
+    while (!rc && i < n) {
+        size_t k = n - i >= INDICATOR_BATCH ? INDICATOR_BATCH : 1;
+        struct ws_stmt *q = k > 1 ? w->qb : w->q;
+        size_t j;
+
+        for (j = 0; !rc && j < k; j++) {
+            rc = writer_follow(w, &rows[i + j], err);
+            if (!rc)
+                rc = bind_indicator(q, (int)(j * INDICATOR_N_COLUMNS), &rows[i + j], err);
+        }
         if (!rc)
-            rc = step_write(s, q, &constraint, err);
+            rc = step_write(w->s, q, &constraint, err);
         else
             ws_stmt_reset(q);
         if (rc && constraint)
-            rc = ws_err_set(err, WS_EINTERNAL,
-                            "indicator row for %s '%s', year %d, category '%s' occurs twice",
-                            level_sql(r->level), r->code, r->year, r->category);
+            rc = ws_err_set(err, WS_EINTERNAL, "indicator rows for %s '%s' cannot be stored",
+                            level_sql(rows[i].level), rows[i].code);
+        i += k;
     }
-    ws_stmt_finalize(q);
-    ws_strbuf_release(&sql);
     if (rc)
-        ws_err_where(err, "%s, table %s", s->path, tab);
+        ws_err_where(err, "%s, table %s", w->s->path, w->table);
+    return rc;
+}
+
+int ws_store_put_indicators(struct ws_store *s, enum ws_indicator_table table,
+                            const struct ws_indicator_set *set, struct ws_err *err)
+{
+    struct ws_indicator_writer *w = NULL;
+    const struct ws_indicator **v = NULL;
+    size_t n = set ? set->n : 0;
+    bool sorted = true;
+    size_t i;
+    int rc = WS_OK;
+
+    for (i = 0; !rc && i < n; i++) {
+        rc = check_indicator_row(&set->rows[i], err);
+        if (!rc && i > 0 && sorted && cmp_indicator_key(&set->rows[i - 1], &set->rows[i]) >= 0)
+            sorted = false;
+    }
+    if (!rc)
+        rc = ws_store_indicator_writer_begin(s, table, &w, err);
+    if (!rc && sorted) {
+        rc = ws_store_indicator_writer_add(w, set ? set->rows : NULL, n, err);
+    } else if (!rc) {
+        // rows out of key order: write them sorted (a repeated key is
+        // then caught as a duplicate by the writer)
+        v = ws_xmalloc(ws_st_mult(n, sizeof(const struct ws_indicator *)));
+        for (i = 0; i < n; i++)
+            v[i] = &set->rows[i];
+        qsort(v, n, sizeof(const struct ws_indicator *), cmp_indicator_ptr);
+        for (i = 0; !rc && i < n; i++)
+            rc = ws_store_indicator_writer_add(w, v[i], 1, err);
+    }
+    ws_store_indicator_writer_end(w);
+    free(v);
     return rc;
 }
 
 /* Copies the current row of a SELECT INDICATOR_INSERT_COLUMNS into r. */
 static void read_indicator(struct ws_stmt *q, struct ws_indicator *r)
 {
-    double *v[16] = {&r->population, &r->cases,     &r->rate_per_1000, &r->rate_ci_low,
-                     &r->rate_ci_high, &r->ratio_avg, &r->poisson_p,    &r->expected,
-                     &r->oe_ratio,   &r->oe_ci_low, &r->oe_ci_high,    &r->eb_rate,
-                     &r->seb_rate,   &r->lisa_i,    &r->lisa_z,        &r->lisa_p};
+    double *v[16] = {&r->population,   &r->cases,     &r->rate_per_1000, &r->rate_ci_low,
+                     &r->rate_ci_high, &r->ratio_avg, &r->poisson_p,     &r->expected,
+                     &r->oe_ratio,     &r->oe_ci_low, &r->oe_ci_high,    &r->eb_rate,
+                     &r->seb_rate,     &r->lisa_i,    &r->lisa_z,        &r->lisa_p};
     const char *cl;
     const char *why;
     int64_t lv = ws_stmt_column_int(q, 0);
@@ -1652,12 +1808,10 @@ int ws_store_read_indicators(struct ws_store *s, enum ws_indicator_table table,
         ws_err_hint(err, "run 'wijkscan analyse' (or 'wijkscan run') first");
     }
     if (!rc) {
-        ws_strbuf_addf(&sql,
-                       "SELECT " INDICATOR_INSERT_COLUMNS
-                       " FROM %s ORDER BY level_no, code, year, category",
-                       tab);
+        ws_strbuf_addf(&sql, "SELECT " INDICATOR_INSERT_COLUMNS " FROM %s ORDER BY rowid", tab);
         rc = ws_db_prepare(s->db, sql.buf, &q, err);
     }
+    // rows were written in key order (ws_store_put_indicators)
     while (!rc) {
         rc = ws_stmt_step(q, err);
         if (rc <= 0) {
@@ -1674,8 +1828,7 @@ int ws_store_read_indicators(struct ws_store *s, enum ws_indicator_table table,
     return rc;
 }
 
-int ws_store_put_result(struct ws_store *s, const char *key, const char *text,
-                        struct ws_err *err)
+int ws_store_put_result(struct ws_store *s, const char *key, const char *text, struct ws_err *err)
 {
     struct ws_stmt *q = NULL;
     int rc;

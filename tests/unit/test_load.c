@@ -85,6 +85,16 @@ static void write_file(const char *dir, const char *name, const char *text)
     free(path);
 }
 
+static void write_bytes(const char *dir, const char *name, const void *data, size_t len)
+{
+    char *path = ws_test_path(dir, name);
+    FILE *fp = fopen(path, "wb");
+    assert_non_null(fp);
+    assert_int_equal(fwrite(data, 1, len, fp), len);
+    assert_int_equal(fclose(fp), 0);
+    free(path);
+}
+
 static char **str_list(size_t n, ...)
 {
     va_list ap;
@@ -407,6 +417,216 @@ static void test_table_errors(void **state)
     free(path);
     free(missing);
     free(junk);
+}
+
+/* Opens `name` in the fixture folder and expects WS_EDATA with these parts
+ * (where_suffix: the end of err.where). */
+static void expect_open_error(struct fx *f, const char *name, const char *what,
+                              const char *where_suffix, const char *hint)
+{
+    struct ws_ogr_table *t = NULL;
+    char *path = ws_test_path(f->dir, name);
+    size_t n;
+
+    ws_err_clear(&f->err);
+    if (ws_ogr_table_open(path, NULL, NULL, &t, &f->err) != WS_EDATA)
+        fail_msg("%s: expected WS_EDATA, got '%s'", name, f->err.what);
+    assert_null(t);
+    assert_contains(f->err.what, what);
+    n = strlen(f->err.where);
+    if (n < strlen(where_suffix) || strcmp(f->err.where + n - strlen(where_suffix), where_suffix))
+        fail_msg("%s: where '%s' does not end in '%s'", name, f->err.where, where_suffix);
+    assert_contains(f->err.hint, hint);
+    assert_string_equal(f->err.cause, ""); // not GDAL's "not recognized"
+    free(path);
+}
+
+/* What GDAL would not open, or would misread, is refused at FILE:LINE. */
+static void test_table_csv_structure(void **state)
+{
+    struct fx *f = *state;
+    // gzip of "" and of "buurtcode|jaar|aantal\nBU00010001|2024|3\n" (python gzip, mtime 0)
+    static const unsigned char gz_empty[] = "\x1F\x8B\x08\x00\x00\x00\x00\x00\x02\xFF\x03\x00\x00"
+                                            "\x00\x00\x00\x00\x00\x00\x00";
+    static const unsigned char gz_pipe[] =
+        "\x1F\x8B\x08\x00\x00\x00\x00\x00\x02\xFF\x4B\x2A\x2D\x2D\x2A\x49\xCE\x4F\x49\xAD\xC9"
+        "\x4A\x4C\x2C\xAA\x49\x4C\xCC\x2B\x49\xCC\xE1\x72\x0A\x35\x30\x30\x30\x04\xE1\x1A\x23"
+        "\x03\x23\x93\x1A\x63\x2E\x00\xC5\x76\xAC\x69\x28\x00\x00\x00";
+
+    // an empty file: 0 bytes, only a BOM, only blank lines
+    write_file(f->dir, "leeg.csv", "");
+    expect_open_error(f, "leeg.csv", "leeg.csv' is empty", "leeg.csv:1", "',' or ';'");
+    write_file(f->dir, "bom.csv", "\xEF\xBB\xBF");
+    expect_open_error(f, "bom.csv", "bom.csv' is empty", "bom.csv:1", "',' or ';'");
+    write_file(f->dir, "blank.txt", "\r\n\n  \n");
+    expect_open_error(f, "blank.txt", "blank.txt' is empty", "blank.txt:1", "',' or ';'");
+    write_bytes(f->dir, "leeg.csv.gz", gz_empty, sizeof(gz_empty) - 1);
+    expect_open_error(f, "leeg.csv.gz", "leeg.csv.gz' is empty", "leeg.csv.gz:1", "',' or ';'");
+
+    // a header without ',' ';' or tab: '|', or one column
+    write_file(f->dir, "pipe.csv", "buurtcode|jaar|aantal\nBU00010001|2024|3\n");
+    expect_open_error(f, "pipe.csv", "pipe.csv' has no ',' ';' or tab separator in its header line",
+                      "pipe.csv:1", "save the table as CSV with ',' or ';'");
+    write_file(f->dir, "een.csv", "\n\"buurtcode,jaar\"\nBU1\n"); // the ',' is quoted
+    expect_open_error(f, "een.csv", "has no ',' ';' or tab separator", "een.csv:2", "'|'");
+    write_bytes(f->dir, "pipe.csv.gz", gz_pipe, sizeof(gz_pipe) - 1);
+    expect_open_error(f, "pipe.csv.gz", "pipe.csv.gz' has no ',' ';' or tab separator",
+                      "pipe.csv.gz:1", "',' or ';'");
+    {
+        // also when the study names the /vsigzip/ path itself
+        struct ws_ogr_table *t = NULL;
+        char *gz = ws_test_path(f->dir, "pipe.csv.gz");
+        struct ws_strbuf vsi = WS_STRBUF_INIT;
+        ws_strbuf_addf(&vsi, "/vsigzip/%s", gz);
+        ws_err_clear(&f->err);
+        assert_int_equal(ws_ogr_table_open(vsi.buf, NULL, NULL, &t, &f->err), WS_EDATA);
+        assert_contains(f->err.what, "has no ',' ';' or tab separator");
+        assert_contains(f->err.where, "/vsigzip/");
+        ws_strbuf_release(&vsi);
+        free(gz);
+    }
+
+    // a quote that is never closed: at the line it opens, not where GDAL stops
+    write_file(f->dir, "quote.csv",
+               "code,cat,n\nBU1,a,1\nBU2,\"b\nc\",2\nBU3,\"open,3\nBU4,d,4\nBU5,e,5\n");
+    expect_open_error(f, "quote.csv", "unterminated quote in '", "quote.csv:5",
+                      "opened on line 5 is never closed");
+
+    // a column name used twice (after trimming) in any table
+    write_file(f->dir, "dubbel.csv", "code;aantal;jaar; aantal\nBU1;1;2024;2\n");
+    expect_open_error(f, "dubbel.csv", "column 'aantal' appears twice in the header of '",
+                      "dubbel.csv, header (line 1)", "columns 2 and 4 are both named 'aantal'");
+
+    // a missing file is still WS_ENOINPUT, with GDAL's cause
+    {
+        struct ws_ogr_table *t = NULL;
+        char *missing = ws_test_path(f->dir, "weg.csv.gz");
+        ws_err_clear(&f->err);
+        assert_int_equal(ws_ogr_table_open(missing, NULL, NULL, &t, &f->err), WS_ENOINPUT);
+        assert_contains(f->err.what, "no such file");
+        free(missing);
+    }
+}
+
+/* Rows with too many or too few fields; Excel's empty trailing fields and
+ * empty rows are fine. */
+static void test_table_field_counts(void **state)
+{
+    struct fx *f = *state;
+    struct ws_ogr_table *t = NULL;
+    char *semi = ws_test_path(f->dir, "excel.csv");
+    char *comma = ws_test_path(f->dir, "komma.csv");
+    char *tab = ws_test_path(f->dir, "tab.tsv");
+
+    // empty fields after the last column, whitespace too; an empty row ';;;;'
+    // and a line of blanks are skipped like empty lines
+    write_file(f->dir, "excel.csv",
+               "code;jaar;cat;n\r\n"
+               "BU1;2024;a;4;\r\n"
+               "BU2;2024;b;5;; \r\n"
+               ";;;;\r\n"
+               "   \r\n"
+               "BU3;2024;\"\";6;\"\"\r\n"
+               "BU4;2024;d;7;x\r\n");
+    assert_int_equal(ws_ogr_table_open(semi, NULL, NULL, &t, &f->err), WS_OK);
+    assert_int_equal(ws_ogr_table_n_fields(t), 4);
+    assert_int_equal(ws_ogr_table_next(t, &f->err), 1);
+    assert_string_equal(ws_ogr_table_value(t, 3), "4");
+    assert_int_equal(ws_ogr_table_next(t, &f->err), 1);
+    assert_int_equal(ws_ogr_table_line(t), 3);
+    assert_string_equal(ws_ogr_table_value(t, 3), "5");
+    assert_int_equal(ws_ogr_table_next(t, &f->err), 1);
+    assert_int_equal(ws_ogr_table_line(t), 6); // lines 4 and 5 skipped
+    assert_string_equal(ws_ogr_table_value(t, 0), "BU3");
+    assert_string_equal(ws_ogr_table_value(t, 2), "");
+    // something after the last column: an error with a hint for ';'
+    assert_int_equal(ws_ogr_table_next(t, &f->err), -WS_EDATA);
+    assert_string_equal(f->err.what, "line has 5 fields but the header has 4");
+    assert_contains(f->err.where, "excel.csv:7");
+    assert_contains(f->err.hint, "a value holds a ';'");
+    assert_lacks(f->err.hint, "12,5");
+    ws_ogr_table_close(t);
+    ws_err_clear(&f->err);
+
+    // too few fields, in a ',' file
+    write_file(f->dir, "komma.csv", "code,jaar,cat,n\nBU1,2024,a,4\nBU2,2024,5\n");
+    assert_int_equal(ws_ogr_table_open(comma, NULL, NULL, &t, &f->err), WS_OK);
+    assert_int_equal(ws_ogr_table_next(t, &f->err), 1);
+    assert_int_equal(ws_ogr_table_next(t, &f->err), -WS_EDATA);
+    assert_string_equal(f->err.what, "line has 3 fields but the header has 4");
+    assert_contains(f->err.where, "komma.csv:3");
+    assert_contains(f->err.hint, "add the missing ','");
+    ws_err_clear(&f->err);
+    ws_ogr_table_close(t);
+
+    // one field; an unnamed trailing header column may be left out
+    write_file(f->dir, "komma.csv", "code,jaar,cat,n,\nBU1,2024,a,4\nBU2\n");
+    assert_int_equal(ws_ogr_table_open(comma, NULL, NULL, &t, &f->err), WS_OK);
+    assert_int_equal(ws_ogr_table_next(t, &f->err), 1);
+    assert_string_equal(ws_ogr_table_value(t, 3), "4");
+    assert_int_equal(ws_ogr_table_next(t, &f->err), -WS_EDATA);
+    assert_string_equal(f->err.what, "line has 1 field but the header has 4");
+    ws_err_clear(&f->err);
+    ws_ogr_table_close(t);
+
+    // an unquoted decimal comma in a ',' file: the hint says to quote it
+    write_file(f->dir, "komma.csv", "code,n\nBU1,2,5\n");
+    assert_int_equal(ws_ogr_table_open(comma, NULL, NULL, &t, &f->err), WS_OK);
+    assert_int_equal(ws_ogr_table_next(t, &f->err), -WS_EDATA);
+    assert_string_equal(f->err.what, "line has 3 fields but the header has 2");
+    assert_contains(f->err.hint, "quote it (\"12,5\")");
+    ws_err_clear(&f->err);
+    ws_ogr_table_close(t);
+
+    // tab-separated
+    write_file(f->dir, "tab.tsv", "code\tn\nBU1\t1\t\nBU2\t2\tx\n");
+    assert_int_equal(ws_ogr_table_open(tab, NULL, NULL, &t, &f->err), WS_OK);
+    assert_int_equal(ws_ogr_table_next(t, &f->err), 1);
+    assert_int_equal(ws_ogr_table_next(t, &f->err), -WS_EDATA);
+    assert_contains(f->err.hint, "a value holds a tab");
+    ws_err_clear(&f->err);
+    ws_ogr_table_close(t);
+    free(semi);
+    free(comma);
+    free(tab);
+}
+
+/* The number convention follows the separator (text.h). */
+static void test_table_number_conventions(void **state)
+{
+    struct fx *f = *state;
+    struct {
+        const char *name;
+        const char *text;
+        enum ws_num_conv conv;
+        const char *desc;
+    } cases[] = {
+        {"semi.csv", "a;b\n1;2\n", WS_NUM_COMMA, "a ';'-separated file"},
+        {"comma.csv", "a,b\n1,2\n", WS_NUM_POINT, "a ','-separated file"},
+        {"tab.tsv", "a\tb\n1\t2\n", WS_NUM_EITHER, "a tab-separated file"},
+        {"mixed.csv", "a;b,c\n1;2,3\n", WS_NUM_POINT, "a ','-separated file"}, // GDAL: ','
+    };
+    const char *sheets[] = {FIXTURES "/cases_text.xlsx", FIXTURES "/cases_text.ods"};
+
+    for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+        struct ws_ogr_table *t = NULL;
+        char *path = ws_test_path(f->dir, cases[i].name);
+        write_file(f->dir, cases[i].name, cases[i].text);
+        assert_int_equal(ws_ogr_table_open(path, NULL, NULL, &t, &f->err), WS_OK);
+        if (ws_ogr_table_num_conv(t) != cases[i].conv)
+            fail_msg("%s: convention %d, expected %d", cases[i].name, (int)ws_ogr_table_num_conv(t),
+                     (int)cases[i].conv);
+        assert_string_equal(ws_ogr_table_kind_desc(t), cases[i].desc);
+        ws_ogr_table_close(t);
+        free(path);
+    }
+    for (size_t k = 0; k < 2; k++) {
+        struct ws_ogr_table *t = NULL;
+        assert_int_equal(ws_ogr_table_open(sheets[k], NULL, NULL, &t, &f->err), WS_OK);
+        assert_int_equal(ws_ogr_table_num_conv(t), WS_NUM_POINT);
+        assert_string_equal(ws_ogr_table_kind_desc(t), "a spreadsheet");
+        ws_ogr_table_close(t);
+    }
 }
 
 /* ---- CRS ---- */
@@ -835,6 +1055,21 @@ static void test_cases_bad_counts(void **state)
         {"Jansen", "a value in column 'aantal' is not a whole number", false},
         {"", "count is missing in column 'aantal'", false},
         {".", "count is missing in column 'aantal'", false},
+        {"99999999999999999999", "count '99999999999999999999' in column 'aantal' is too large",
+         true},
+        {"123456789012345678901234567890", "a count in column 'aantal' is too large", false},
+        {"5e1", "count '5e1' in column 'aantal' must be a whole number written with digits", true},
+        {"1E2", "count '1E2' in column 'aantal' must be a whole number written with digits", true},
+        // ',' file: '.' is the decimal point, "1.000" is one; "1,000" is ambiguous
+        {"1.000", "", true},
+        {"\"1,000\"",
+         "count '1,000' in column 'aantal' does not follow the number format of a "
+         "','-separated file",
+         true},
+        {"1.234.567",
+         "count '1.234.567' in column 'aantal' does not follow the number format of a "
+         "','-separated file",
+         true},
     };
 
     for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
@@ -844,6 +1079,13 @@ static void test_cases_bad_counts(void **state)
                  cases[i].count);
         write_file(f->dir, "cases.csv", text);
         ws_err_clear(&f->err);
+        if (!cases[i].what[0]) {
+            // "1.000" in a ',' file is one: fine
+            expect_read_ok(f);
+            assert_int_equal(f->ds.cases[1].count, 1);
+            ws_dataset_release(&f->ds);
+            continue;
+        }
         expect_read_error(f, WS_EDATA);
         assert_contains(f->err.what, cases[i].what);
         assert_contains(f->err.where, "cases.csv:3, column 'aantal'");
@@ -872,10 +1114,100 @@ static void test_cases_unquoted_decimal_comma(void **state)
     assert_contains(f->err.hint, "quote it");
     ws_err_clear(&f->err);
 
-    // fewer fields than the header are empty values (here: a missing count)
+    // fewer fields than the header: an error too, not an empty count
     write_file(f->dir, "cases.csv", "buurtcode,jaar,vraagtype,aantal\nBU00010001,2024,a\n");
     expect_read_error(f, WS_EDATA);
-    assert_contains(f->err.what, "count is missing");
+    assert_string_equal(f->err.what, "line has 3 fields but the header has 4");
+    assert_contains(f->err.where, "cases.csv:2");
+    ws_err_clear(&f->err);
+
+    // Excel's ';' at the end of each line (and an empty row) is fine
+    write_file(f->dir, "cases.csv",
+               "buurtcode;jaar;vraagtype;aantal\r\n"
+               "BU00010001;2024;a;1;\r\n"
+               ";;;;\r\n"
+               "BU00010002;2024;a;2;\r\n");
+    expect_read_ok(f);
+    assert_int_equal(f->ds.n_cases, 2);
+    assert_int_equal(f->ds.cases[1].line, 4);
+}
+
+/* Thousands separators and decimal points, per file (text.h). */
+static void test_numbers_follow_the_separator(void **state)
+{
+    struct fx *f = *state;
+    const struct ws_stat_row *s;
+
+    // ';' (Dutch Excel): 1.000 is a thousand, 12.663 too, 1.234,5 as well
+    write_file(f->dir, "stats.csv",
+               "buurtcode;jaar;inwoners_0_tot_15;inwoners_15_tot_25;gem_inkomen;pct_koop\n"
+               "BU00010001;2024;1.000;10;12.663;12,5\n"
+               "BU00010002;2024;2.500;1.234.567;1.234,5;0,5\n");
+    write_file(f->dir, "cases.csv",
+               "buurtcode;jaar;vraagtype;aantal\n"
+               "BU00010001;2024;a;1.000\n"
+               "BU00010002;2.024;a;12\n" // even a year
+               "BU00010003;2024;a;7,0\n");
+    expect_read_ok(f);
+    s = stat_of(&f->ds, "BU00010001");
+    assert_double_close(s->population, 1010.0, 0.0, 0.0);
+    assert_double_close(s->covariates[0], 12663.0, 0.0, 0.0);
+    assert_double_close(s->covariates[1], 12.5, 1e-12, 0.0);
+    s = stat_of(&f->ds, "BU00010002");
+    assert_double_close(s->population, 1237067.0, 0.0, 0.0);
+    assert_double_close(s->covariates[0], 1234.5, 1e-12, 0.0);
+    assert_int_equal(f->ds.cases[0].count, 1000);
+    assert_int_equal(f->ds.cases[1].year, 2024);
+    assert_int_equal(f->ds.cases[2].count, 7);
+    ws_dataset_release(&f->ds);
+
+    // ',' : '.' is the decimal point, 12.663 is twelve and a bit
+    write_file(f->dir, "stats.csv",
+               "buurtcode,jaar,inwoners_0_tot_15,inwoners_15_tot_25,gem_inkomen,pct_koop\n"
+               "BU00010001,2024,100,10,12.663,\"12,5\"\n");
+    write_file(f->dir, "cases.csv", "buurtcode,jaar,vraagtype,aantal\nBU00010001,2024,a,1\n");
+    expect_read_ok(f);
+    s = stat_of(&f->ds, "BU00010001");
+    assert_double_close(s->covariates[0], 12.663, 1e-12, 0.0);
+    assert_double_close(s->covariates[1], 12.5, 1e-12, 0.0);
+    ws_dataset_release(&f->ds);
+
+    // ';' with a decimal point: refused, naming the value and the rule
+    write_file(f->dir, "stats.csv",
+               "buurtcode;jaar;inwoners_0_tot_15;inwoners_15_tot_25;gem_inkomen;pct_koop\n"
+               "BU00010001;2024;100;10;25.5;1\n");
+    expect_read_error(f, WS_EDATA);
+    assert_string_equal(f->err.what, "value '25.5' in column 'gem_inkomen' does not follow the "
+                                     "number format of a ';'-separated file");
+    assert_contains(f->err.where, "stats.csv:2, column 'gem_inkomen'");
+    assert_contains(f->err.hint, "',' is the decimal comma and '.' only groups thousands");
+    ws_err_clear(&f->err);
+
+    // ';' count 1.0: not a thousands group, not a decimal point
+    write_file(f->dir, "stats.csv", stats_csv);
+    write_file(f->dir, "cases.csv", "buurtcode;jaar;vraagtype;aantal\nBU00010001;2024;a;1.0\n");
+    expect_read_error(f, WS_EDATA);
+    assert_string_equal(f->err.what, "count '1.0' in column 'aantal' does not follow the number "
+                                     "format of a ';'-separated file");
+    assert_contains(f->err.hint, "whole numbers >= 0");
+    ws_err_clear(&f->err);
+
+    // ',' with a quoted thousands separator: ambiguous
+    write_file(f->dir, "stats.csv",
+               "buurtcode,jaar,inwoners_0_tot_15,inwoners_15_tot_25,gem_inkomen,pct_koop\n"
+               "BU00010001,2024,\"1,000\",10,1,1\n");
+    expect_read_error(f, WS_EDATA);
+    assert_string_equal(f->err.what, "value '1,000' in column 'inwoners_0_tot_15' does not follow "
+                                     "the number format of a ','-separated file");
+    assert_contains(f->err.hint, "'.' is the decimal point and thousands are not separated");
+    ws_err_clear(&f->err);
+
+    // a number too large for a double
+    write_file(f->dir, "stats.csv",
+               "buurtcode,jaar,inwoners_0_tot_15,inwoners_15_tot_25,gem_inkomen,pct_koop\n"
+               "BU00010001,2024,1,1,1e400,1\n");
+    expect_read_error(f, WS_EDATA);
+    assert_string_equal(f->err.what, "value '1e400' in column 'gem_inkomen' is too large");
 }
 
 static void test_cases_bad_year(void **state)
@@ -916,6 +1248,62 @@ static void test_cases_personal_data(void **state)
     assert_lacks(f->err.what, "111222333");
     assert_lacks(f->err.where, "111222333");
     assert_lacks(f->err.hint, "111222333");
+}
+
+/* Writes a case table of n rows (3 buurten x years from 1900) with a column
+ * 'dossier' that is empty before row `from` and holds 11-proof nine-digit
+ * numbers from there on; row `bad` (0: none) has the count 'veel'. */
+static void write_late_bsn_cases(struct fx *f, size_t n, size_t from, size_t bad)
+{
+    static const char *const bsn[] = {"111222333", "123456782", "999990019", "999990044"};
+    struct ws_strbuf sb = WS_STRBUF_INIT;
+
+    ws_strbuf_adds(&sb, "buurtcode,jaar,vraagtype,aantal,dossier\n");
+    for (size_t r = 1; r <= n; r++)
+        ws_strbuf_addf(&sb, "BU0001000%zu,%zu,a,%s,%s\n", 1 + r % 3, 1900 + r / 3,
+                       r == bad ? "veel" : "1", r >= from ? bsn[r % 4] : "");
+    write_file(f->dir, "cases.csv", sb.buf);
+    ws_strbuf_release(&sb);
+}
+
+/* Every row is scanned for personal data, not a sample. */
+static void test_cases_personal_data_late(void **state)
+{
+    struct fx *f = *state;
+
+    // empty for 400 rows, BSNs on the last 20: found
+    write_late_bsn_cases(f, 420, 401, 0);
+    expect_read_error(f, WS_EDATA);
+    assert_contains(f->err.what, "looks like personal data: column 'dossier' holds BSN");
+    assert_contains(f->err.where, "cases.csv, column 'dossier'");
+    assert_lacks(f->err.what, "99999");
+    assert_lacks(f->err.hint, "99999");
+    ws_err_clear(&f->err);
+
+    // a bad row before them: the personal data is reported, not the row
+    write_late_bsn_cases(f, 420, 401, 5);
+    expect_read_error(f, WS_EDATA);
+    assert_contains(f->err.what, "column 'dossier' holds BSN");
+    ws_err_clear(&f->err);
+
+    // the same for a missing column
+    set_field(&f->st.case_count, "aantl");
+    expect_read_error(f, WS_EDATA);
+    assert_contains(f->err.what, "column 'dossier' holds BSN");
+    ws_err_clear(&f->err);
+    set_field(&f->st.case_count, "aantal");
+
+    // without the BSNs the bad row is reported
+    write_late_bsn_cases(f, 420, 421, 5);
+    expect_read_error(f, WS_EDATA);
+    assert_string_equal(f->err.what, "a value in column 'aantal' is not a whole number");
+    assert_contains(f->err.where, "cases.csv:6, column 'aantal'");
+    ws_err_clear(&f->err);
+
+    // and a table without any is read in full
+    write_late_bsn_cases(f, 420, 421, 0);
+    expect_read_ok(f);
+    assert_int_equal(f->ds.n_cases, 420);
 }
 
 /* ---- points ---- */
@@ -1073,6 +1461,9 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_table_bom_and_lines, fx_setup, fx_teardown),
         cmocka_unit_test_setup_teardown(test_table_spreadsheets, fx_setup, fx_teardown),
         cmocka_unit_test_setup_teardown(test_table_errors, fx_setup, fx_teardown),
+        cmocka_unit_test_setup_teardown(test_table_csv_structure, fx_setup, fx_teardown),
+        cmocka_unit_test_setup_teardown(test_table_field_counts, fx_setup, fx_teardown),
+        cmocka_unit_test_setup_teardown(test_table_number_conventions, fx_setup, fx_teardown),
         cmocka_unit_test_setup_teardown(test_crs_check, fx_setup, fx_teardown),
         cmocka_unit_test_setup_teardown(test_crs_transform, fx_setup, fx_teardown),
         cmocka_unit_test_setup_teardown(test_load_ok, fx_setup, fx_teardown),
@@ -1100,6 +1491,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_cases_unquoted_decimal_comma, fx_setup, fx_teardown),
         cmocka_unit_test_setup_teardown(test_cases_bad_year, fx_setup, fx_teardown),
         cmocka_unit_test_setup_teardown(test_cases_personal_data, fx_setup, fx_teardown),
+        cmocka_unit_test_setup_teardown(test_cases_personal_data_late, fx_setup, fx_teardown),
+        cmocka_unit_test_setup_teardown(test_numbers_follow_the_separator, fx_setup, fx_teardown),
         cmocka_unit_test_setup_teardown(test_points, fx_setup, fx_teardown),
         cmocka_unit_test_setup_teardown(test_load_write, fx_setup, fx_teardown),
         cmocka_unit_test(test_level_names),
