@@ -1,0 +1,1659 @@
+/*
+ * analyse.c - the analyse stage: from the store's inputs to indicator rows
+ * and statistics.json (see analyse.h for what is computed and why).
+ *
+ * Layout.  The inputs become dense arrays indexed [year][category][area]
+ * (O) and [year][area] (P), one set per level; wijk and gemeente arrays are
+ * sums over their buurten.  Each level's figures are computed one (year,
+ * category) cell at a time into dense result arrays (16 doubles and a cluster
+ * byte per area x year x category: 67 MB for the 14,566 Dutch buurten x 4
+ * years x 9 categories), and then written to the store as rows in key order
+ * (level, code, year, category), 8,192 at a time, so that the row structs
+ * (about 340 bytes each with their strings) never all exist at once: the
+ * national stage peaks at 160 MB, where 576k row structs alone take about
+ * 220 MB.
+ *
+ * Invariants:
+ *   - areas are processed in the store's order (load order), so every sum
+ *     over buurten is formed in the same order for the same store; rows are
+ *     written in code order;
+ *   - categories are sorted in byte order with "all" among them, which is the
+ *     store's row order;
+ *   - all randomness is in moran.c, seeded by ws_analyse_seed(), and this
+ *     file runs in one thread: the output does not depend on n_threads.
+ * No statistic is computed here: the numbers come from rates.c, glm.c,
+ * ebayes.c, weights.c, moran.c and trend.c (each checked against R); the one
+ * shortcut, the Garwood interval by count (garwood_cache below), scales the
+ * intervals of rates.c exactly as rates.c does.
+ *
+ * Timing (national data, 2 cores, --verbose prints the same split): reading
+ * the store 0.3 s, weights 0.1 s, rates, GLM, EB and trend 0.6 s, writing
+ * 658k rows 1.0-1.3 s, and Moran/LISA: 1.0 s for one 14,566-buurt analysis
+ * with 9,999 permutations (global 0.3 s, local 0.7 s), 0.15 s for all
+ * analyses without permutations.
+ */
+#include "wijkscan/analyse.h"
+
+#include "wijkscan/ebayes.h"
+#include "wijkscan/glm.h"
+#include "wijkscan/mem.h"
+#include "wijkscan/moran.h"
+#include "wijkscan/rates.h"
+#include "wijkscan/strbuf.h"
+#include "wijkscan/trend.h"
+#include "wijkscan/weights.h"
+
+#include <errno.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#define ROW_CHUNK      8192 /* indicator rows per write */
+#define WARN_MAX_CODES 10   /* codes listed in one warning */
+#define NO_INDEX       SIZE_MAX
+#define ALL_CATEGORY   "all"
+
+/* ------------------------------------------------------------------------ */
+/* Settings                                                                  */
+
+/* Wall time per phase, for --verbose. */
+struct timing {
+    double read, levels, rates, expected, eb, moran, trend, write;
+};
+
+static double now_s(void)
+{
+    struct timespec t;
+
+    if (clock_gettime(CLOCK_MONOTONIC, &t) != 0)
+        return 0.0;
+    return (double)t.tv_sec + 1e-9 * (double)t.tv_nsec;
+}
+
+struct cfg {
+    uint64_t seed;
+    bool queen;
+    const char *weights; /* "queen" | "rook" */
+    size_t nsim_main;    /* buurt level, latest year, "all" */
+    size_t nsim_other;
+    double fdr;
+    unsigned n_threads;
+};
+
+/* A numeric setting of the store (the seed as a whole number: it may
+ * exceed 2^53). */
+static int parse_setting_num(struct ws_store *s, const char *key, double *v, uint64_t *u,
+                             struct ws_err *err)
+{
+    char *text = NULL;
+    char *end = NULL;
+    int rc = ws_store_get_setting(s, key, &text, err);
+
+    if (rc)
+        return rc;
+    if (!text) {
+        rc = ws_err_set(err, WS_EDATA, "the store has no setting '%s'", key);
+        ws_err_hint(err, "re-run 'wijkscan load' to make the store with this version of wijkscan");
+        return rc;
+    }
+    errno = 0;
+    if (u) {
+        *u = strtoull(text, &end, 10);
+        *v = 0;
+    } else {
+        *v = strtod(text, &end);
+    }
+    if (errno || end == text || *end != '\0' || !isfinite(*v)) {
+        rc = ws_err_set(err, WS_EDATA, "the store's setting '%s' must be a number (got '%s')", key,
+                        text);
+        ws_err_hint(err, "re-run 'wijkscan load' to make the store again");
+    }
+    free(text);
+    return rc;
+}
+
+/* Settings from the study, or (st NULL) from the store's settings table. */
+static int read_cfg(struct ws_store *s, const struct ws_study *st,
+                    const struct ws_analyse_opts *opts, struct cfg *cfg, struct ws_err *err)
+{
+    double unused = 0;
+    double perms = 0;
+    double fdr = 0;
+    char *weights = NULL;
+    int rc = WS_OK;
+
+    memset(cfg, 0, sizeof(*cfg));
+    if (st) {
+        cfg->seed = st->seed;
+        cfg->queen = !st->weights || strcmp(st->weights, "rook") != 0;
+        perms = (double)st->permutations;
+        fdr = st->fdr;
+    } else {
+        if ((rc = parse_setting_num(s, "seed", &unused, &cfg->seed, err)) ||
+            (rc = parse_setting_num(s, "permutations", &perms, NULL, err)) ||
+            (rc = parse_setting_num(s, "fdr", &fdr, NULL, err)) ||
+            (rc = ws_store_get_setting(s, "weights", &weights, err)))
+            goto out;
+        cfg->queen = !weights || strcmp(weights, "rook") != 0;
+    }
+    cfg->weights = cfg->queen ? "queen" : "rook";
+    if (opts->permutations >= 0)
+        perms = (double)opts->permutations;
+    if (!(perms >= 0 && perms < 1e9)) {
+        rc = ws_err_set(err, WS_EUSAGE, "permutations must be between 0 and 999999999 (got %g)",
+                        perms);
+        goto out;
+    }
+    if (!(fdr > 0 && fdr <= 1)) {
+        rc = ws_err_set(err, WS_EUSAGE, "fdr must be above 0 and at most 1 (got %g)", fdr);
+        goto out;
+    }
+    cfg->nsim_main = (size_t)perms;
+    cfg->nsim_other =
+        opts->permutations_other >= 0 ? (size_t)opts->permutations_other : cfg->nsim_main;
+    cfg->fdr = fdr;
+    cfg->n_threads = opts->n_threads >= 1 ? opts->n_threads : 1;
+out:
+    free(weights);
+    return rc;
+}
+
+uint64_t ws_analyse_seed(uint64_t seed, enum ws_level level, int year, const char *category)
+{
+    char key[64];
+    uint64_t h = UINT64_C(0xcbf29ce484222325); // FNV-1a offset basis
+    const char *p;
+    uint64_t z;
+
+    (void)snprintf(key, sizeof(key), "%s/%d/", ws_level_name(level), year);
+    for (p = key; *p; p++)
+        h = (h ^ (unsigned char)*p) * UINT64_C(0x100000001b3);
+    for (p = category ? category : ""; *p; p++)
+        h = (h ^ (unsigned char)*p) * UINT64_C(0x100000001b3);
+    // splitmix64 finaliser of the combination
+    z = seed ^ h;
+    z += UINT64_C(0x9e3779b97f4a7c15);
+    z = (z ^ (z >> 30)) * UINT64_C(0xbf58476d1ce4e5b9);
+    z = (z ^ (z >> 27)) * UINT64_C(0x94d049bb133111eb);
+    return z ^ (z >> 31);
+}
+
+/* ------------------------------------------------------------------------ */
+/* Code lookup                                                               */
+
+struct code_ix {
+    const char *code;
+    size_t idx;
+};
+
+static int cmp_code_ix(const void *a, const void *b)
+{
+    const struct code_ix *x = a;
+    const struct code_ix *y = b;
+
+    return strcmp(x->code, y->code);
+}
+
+/* Sorted index of the codes of n areas; owned (free with free()). */
+static struct code_ix *index_areas(const struct ws_area *areas, size_t n)
+{
+    struct code_ix *ix = ws_xmalloc(ws_st_mult(n + 1, sizeof(*ix)));
+    size_t i;
+
+    for (i = 0; i < n; i++) {
+        ix[i].code = areas[i].code ? areas[i].code : "";
+        ix[i].idx = i;
+    }
+    qsort(ix, n, sizeof(*ix), cmp_code_ix);
+    return ix;
+}
+
+static size_t find_code(const struct code_ix *ix, size_t n, const char *code)
+{
+    struct code_ix key = {code ? code : "", 0};
+    const struct code_ix *hit = n ? bsearch(&key, ix, n, sizeof(*ix), cmp_code_ix) : NULL;
+
+    return hit ? hit->idx : NO_INDEX;
+}
+
+static int cmp_int(const void *a, const void *b)
+{
+    int x = *(const int *)a;
+    int y = *(const int *)b;
+
+    return x < y ? -1 : x > y;
+}
+
+static int cmp_str(const void *a, const void *b)
+{
+    return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+/* ------------------------------------------------------------------------ */
+/* Garwood intervals by count                                                */
+
+/* The exact Poisson interval of a count depends on the count alone, and
+ * counts repeat: 650,000 cells of the national data hold a few hundred
+ * distinct counts.  ws_rates_crude() and ws_rates_oe() invert the chi-square
+ * distribution twice per area (1.3 us each; 0.9 s in all), so this stage
+ * takes the interval of each distinct count once from ws_rates_poisson_ci()
+ * and scales it exactly as those two functions do (lo * 1000 / P and
+ * lo / expected), giving bit-identical results (test_analyse.c checks). */
+struct garwood_cache {
+    size_t n;   /* counts 0 .. n - 1 */
+    double *lo; /* per count */
+    double *hi;
+};
+
+#define GARWOOD_CACHE_MAX 1000000 /* larger counts are computed when met */
+
+/* The intervals of the counts 0 .. max (at most GARWOOD_CACHE_MAX). */
+static int garwood_cache_build(struct garwood_cache *gc, double max, struct ws_err *err)
+{
+    size_t i;
+    int rc = WS_OK;
+
+    gc->n = max < 0 ? 0 : max >= GARWOOD_CACHE_MAX ? GARWOOD_CACHE_MAX : (size_t)max + 1;
+    gc->lo = ws_xmalloc(ws_st_mult(gc->n + 1, sizeof(double)));
+    gc->hi = ws_xmalloc(ws_st_mult(gc->n + 1, sizeof(double)));
+    for (i = 0; !rc && i < gc->n; i++)
+        rc = ws_rates_poisson_ci((double)i, WS_RATES_CONF, &gc->lo[i], &gc->hi[i], err);
+    return rc;
+}
+
+static void garwood_cache_release(struct garwood_cache *gc)
+{
+    free(gc->lo);
+    free(gc->hi);
+    memset(gc, 0, sizeof(*gc));
+}
+
+static int garwood_get(const struct garwood_cache *gc, double O, double *lo, double *hi,
+                       struct ws_err *err)
+{
+    if (O >= 0 && O < (double)gc->n) {
+        *lo = gc->lo[(size_t)O];
+        *hi = gc->hi[(size_t)O];
+        return WS_OK;
+    }
+    return ws_rates_poisson_ci(O, WS_RATES_CONF, lo, hi, err);
+}
+
+/* ws_rates_crude() with its intervals from the cache. */
+static int rates_crude(const struct garwood_cache *gc, const double *O, const double *P, size_t n,
+                       double *rate, double *ci_low, double *ci_high, struct ws_err *err)
+{
+    double lo;
+    double hi;
+    size_t i;
+    int rc = ws_rates_crude(O, P, n, rate, NULL, NULL, err);
+
+    for (i = 0; !rc && i < n; i++) {
+        if (isnan(rate[i])) { // not usable: NULL, as ws_rates_crude
+            ci_low[i] = ci_high[i] = NAN;
+            continue;
+        }
+        rc = garwood_get(gc, O[i], &lo, &hi, err);
+        ci_low[i] = lo * WS_RATES_PER / P[i];
+        ci_high[i] = hi * WS_RATES_PER / P[i];
+    }
+    return rc;
+}
+
+/* ws_rates_oe() with its intervals from the cache. */
+static int rates_oe(const struct garwood_cache *gc, const double *O, const double *E, size_t n,
+                    double *oe, double *ci_low, double *ci_high, struct ws_err *err)
+{
+    double lo;
+    double hi;
+    size_t i;
+    int rc = ws_rates_oe(O, E, n, oe, NULL, NULL, err);
+
+    for (i = 0; !rc && i < n; i++) {
+        if (isnan(oe[i])) {
+            ci_low[i] = ci_high[i] = NAN;
+            continue;
+        }
+        rc = garwood_get(gc, O[i], &lo, &hi, err);
+        ci_low[i] = lo / E[i];
+        ci_high[i] = hi / E[i];
+    }
+    return rc;
+}
+
+/* ------------------------------------------------------------------------ */
+/* Inputs: dense buurt arrays                                                */
+
+struct input {
+    size_t nb;       /* buurten */
+    size_t ny;       /* years with cases */
+    int *years;      /* ascending */
+    int *stat_years; /* statistics year used for each year (0: the one table) */
+    size_t nc;       /* categories including "all", byte order */
+    char **cats;     /* owned */
+    size_t all_c;    /* index of "all" in cats */
+    size_t ncov;
+    char **cov_names; /* owned (store strings) */
+    double *P;        /* [ny][nb] */
+    double *X;        /* [ny][ncov][nb] */
+    double *O;        /* [ny][nc][nb] */
+    size_t *filled;   /* [ny]: cells without a case row, of buurten with P > 0 */
+    struct garwood_cache gc;
+};
+
+static void input_release(struct input *in)
+{
+    size_t c;
+
+    free(in->years);
+    free(in->stat_years);
+    for (c = 0; c < in->nc; c++)
+        free(in->cats[c]);
+    free(in->cats);
+    ws_store_free_strings(in->cov_names, in->ncov);
+    free(in->P);
+    free(in->X);
+    free(in->O);
+    free(in->filled);
+    garwood_cache_release(&in->gc);
+    memset(in, 0, sizeof(*in));
+}
+
+static size_t find_year(const struct input *in, int year)
+{
+    const int *hit = bsearch(&year, in->years, in->ny, sizeof(int), cmp_int);
+
+    return hit ? (size_t)(hit - in->years) : NO_INDEX;
+}
+
+static size_t find_cat(const struct input *in, const char *cat)
+{
+    const char *const *hit = bsearch(&cat, in->cats, in->nc, sizeof(char *), cmp_str);
+
+    return hit ? (size_t)(hit - (const char *const *)in->cats) : NO_INDEX;
+}
+
+/* The study's covariates must be the store's (the values are stored by
+ * index). */
+static int check_covariates(const struct ws_study *st, char **names, size_t n, struct ws_err *err)
+{
+    size_t k;
+    bool same = st->n_covariates == n;
+
+    for (k = 0; same && k < n; k++)
+        same = strcmp(st->covariates[k], names[k]) == 0;
+    if (same)
+        return WS_OK;
+    ws_err_set(err, WS_EDATA, "the store was loaded with other covariates than the study names");
+    ws_study_where(st, "statistics", "covariates", err);
+    ws_err_hint(err, "re-run 'wijkscan load' (or 'wijkscan run') after changing [statistics] "
+                     "covariates");
+    return WS_EDATA;
+}
+
+/* Years and categories present in the cases. */
+static int collect_keys(const struct ws_case_row *cases, size_t n_cases, struct input *in,
+                        struct ws_err *err)
+{
+    const char **cats = ws_xmalloc(ws_st_mult(n_cases + 1, sizeof(*cats)));
+    size_t n_cat = 0;
+    size_t i;
+    bool has_all = false;
+    int rc = WS_OK;
+
+    in->years = ws_xmalloc(ws_st_mult(n_cases + 1, sizeof(int)));
+    for (i = 0; i < n_cases; i++) {
+        in->years[i] = cases[i].year;
+        cats[i] = cases[i].category ? cases[i].category : ALL_CATEGORY;
+    }
+    qsort(in->years, n_cases, sizeof(int), cmp_int);
+    for (i = 0; i < n_cases; i++)
+        if (in->ny == 0 || in->years[in->ny - 1] != in->years[i])
+            in->years[in->ny++] = in->years[i];
+    qsort(cats, n_cases, sizeof(*cats), cmp_str);
+    for (i = 0; i < n_cases; i++) {
+        if (n_cat > 0 && strcmp(cats[n_cat - 1], cats[i]) == 0)
+            continue;
+        cats[n_cat++] = cats[i];
+        has_all = has_all || strcmp(cats[i], ALL_CATEGORY) == 0;
+    }
+    if (has_all && n_cat > 1) {
+        rc = ws_err_set(err, WS_EDATA,
+                        "the case table has a category named '" ALL_CATEGORY
+                        "' beside other categories");
+        ws_err_hint(err, "'" ALL_CATEGORY "' is the total over the categories that wijkscan "
+                         "computes itself; rename that category in the case table");
+        goto out;
+    }
+    // the categories plus "all", in byte order
+    in->cats = ws_xcalloc(n_cat + 1, sizeof(char *));
+    for (i = 0; i < n_cat; i++)
+        in->cats[in->nc++] = ws_xstrdup(cats[i]);
+    if (!has_all)
+        in->cats[in->nc++] = ws_xstrdup(ALL_CATEGORY);
+    qsort(in->cats, in->nc, sizeof(char *), cmp_str);
+    in->all_c = find_cat(in, ALL_CATEGORY);
+out:
+    free(cats);
+    return rc;
+}
+
+/* P and X from the statistics rows of the year each case year uses. */
+static int fill_statistics(const struct ws_stat_row *stats, size_t n_stats,
+                           const struct ws_area *buurten, const struct code_ix *bix,
+                           struct input *in, struct ws_err *err)
+{
+    struct ws_dataset tmp;
+    size_t i;
+    size_t y;
+    size_t k;
+
+    memset(&tmp, 0, sizeof(tmp));
+    tmp.stats = (struct ws_stat_row *)stats; // read only: ws_dataset_stat_year looks at years
+    tmp.n_stats = n_stats;
+    in->stat_years = ws_xcalloc(in->ny + 1, sizeof(int));
+    for (y = 0; y < in->ny; y++)
+        in->stat_years[y] = ws_dataset_stat_year(&tmp, in->years[y]);
+    in->P = ws_xmalloc(ws_st_mult(ws_st_mult(in->ny, in->nb) + 1, sizeof(double)));
+    in->X = ws_xmalloc(
+        ws_st_mult(ws_st_mult(ws_st_mult(in->ny, in->ncov), in->nb) + 1, sizeof(double)));
+    for (i = 0; i < in->ny * in->nb; i++)
+        in->P[i] = NAN;
+    for (i = 0; i < in->ny * in->ncov * in->nb; i++)
+        in->X[i] = NAN;
+    for (i = 0; i < n_stats; i++) {
+        const struct ws_stat_row *r = &stats[i];
+        size_t b = find_code(bix, in->nb, r->code);
+        double pop = r->population;
+        if (b == NO_INDEX)
+            continue;
+        if (!isnan(pop) && !(isfinite(pop) && pop >= 0)) {
+            ws_err_set(err, WS_EDATA, "the population of buurt '%s' in %d is %g", buurten[b].code,
+                       r->year, pop);
+            ws_err_hint(err, "a population must be a number >= 0 or missing; fix the statistics "
+                             "table and re-run 'wijkscan load'");
+            return WS_EDATA;
+        }
+        for (y = 0; y < in->ny; y++) {
+            if (in->stat_years[y] != r->year)
+                continue;
+            in->P[y * in->nb + b] = pop;
+            for (k = 0; k < in->ncov; k++)
+                in->X[(y * in->ncov + k) * in->nb + b] = r->covariates ? r->covariates[k] : NAN;
+        }
+    }
+    return WS_OK;
+}
+
+/* A case row the load stage would have refused: only a store changed by
+ * hand has one. */
+static int bad_case_row(const struct ws_case_row *r, bool known_code, struct ws_err *err)
+{
+    const char *code = r->code ? r->code : "";
+
+    if (!known_code)
+        ws_err_set(err, WS_EDATA, "the store holds cases for '%s', which is not a buurt", code);
+    else
+        ws_err_set(err, WS_EDATA, "the store holds a bad case row for '%s' (%d, %lld)", code,
+                   r->year, r->count);
+    ws_err_hint(err, "re-run 'wijkscan load' to make the store again");
+    return WS_EDATA;
+}
+
+/* Counts, per year, the cells without a row among buurten with a
+ * population: with categories those of every category but "all", else
+ * those of "all". */
+static void count_filled(struct input *in, const unsigned char *seen)
+{
+    size_t y;
+    size_t b;
+    size_t c;
+
+    in->filled = ws_xcalloc(in->ny + 1, sizeof(size_t));
+    for (y = 0; y < in->ny; y++) {
+        for (b = 0; b < in->nb; b++) {
+            if (!(in->P[y * in->nb + b] > 0))
+                continue;
+            for (c = 0; c < in->nc; c++) {
+                bool counted = c != in->all_c || in->nc == 1;
+                in->filled[y] += counted && !seen[(y * in->nc + c) * in->nb + b];
+            }
+        }
+    }
+}
+
+/* O from the case rows; missing cells are 0 (counted in filled). */
+static int fill_cases(const struct ws_case_row *cases, size_t n_cases, const struct code_ix *bix,
+                      struct input *in, struct ws_err *err)
+{
+    size_t cells = ws_st_mult(ws_st_mult(in->ny, in->nc), in->nb);
+    unsigned char *seen = ws_xcalloc(cells + 1, 1);
+    const char *last_code = "";
+    size_t b = NO_INDEX;
+    size_t i;
+    int rc = WS_OK;
+
+    in->O = ws_xcalloc(cells + 1, sizeof(double));
+    for (i = 0; i < n_cases; i++) {
+        const struct ws_case_row *r = &cases[i];
+        const char *code = r->code ? r->code : "";
+        size_t y = find_year(in, r->year);
+        size_t c = find_cat(in, r->category ? r->category : ALL_CATEGORY);
+        // rows come ordered by code: look each code up once
+        if (i == 0 || strcmp(last_code, code) != 0) {
+            last_code = code;
+            b = find_code(bix, in->nb, code);
+        }
+        if (b == NO_INDEX || y == NO_INDEX || c == NO_INDEX || r->count < 0) {
+            rc = bad_case_row(r, b != NO_INDEX, err);
+            break;
+        }
+        in->O[(y * in->nc + c) * in->nb + b] = (double)r->count;
+        seen[(y * in->nc + c) * in->nb + b] = 1;
+        if (c != in->all_c)
+            in->O[(y * in->nc + in->all_c) * in->nb + b] += (double)r->count;
+    }
+    if (!rc)
+        count_filled(in, seen);
+    free(seen);
+    return rc;
+}
+
+/* ------------------------------------------------------------------------ */
+/* Levels                                                                    */
+
+enum field {
+    F_RATE,
+    F_LO,
+    F_HI,
+    F_RATIO,
+    F_PP,
+    F_EXP,
+    F_OE,
+    F_OELO,
+    F_OEHI,
+    F_EB,
+    F_SEB,
+    F_LI,
+    F_LZ,
+    F_LP,
+    F_TRR,
+    F_TP,
+    NF
+};
+
+struct level {
+    enum ws_level level;
+    struct ws_area *areas; /* owned (store) */
+    size_t n;
+    size_t *order;    /* area indices by code */
+    size_t *of_buurt; /* buurt -> area (NO_INDEX: none); NULL at buurt level */
+    struct ws_weights w;
+    double *P;              /* [ny][n] */
+    double *O;              /* [ny][nc][n] */
+    double *theta;          /* [ny][nc] */
+    double *f[NF];          /* [ny][nc][n] results */
+    unsigned char *cluster; /* [ny][nc][n]: 0 = NULL, else enum ws_lisa_cluster + 1 */
+    size_t ny;
+    char **islands_text; /* [ny]: first island codes (of "all"), owned, NULL until computed */
+    size_t *n_islands;   /* [ny] */
+};
+
+static void level_release(struct level *L)
+{
+    size_t k;
+
+    ws_store_free_areas(L->areas, L->n);
+    free(L->order);
+    free(L->of_buurt);
+    ws_weights_release(&L->w);
+    free(L->P);
+    free(L->O);
+    free(L->theta);
+    for (k = 0; k < NF; k++)
+        free(L->f[k]);
+    free(L->cluster);
+    for (k = 0; L->islands_text && k < L->ny; k++)
+        free(L->islands_text[k]);
+    free(L->islands_text);
+    free(L->n_islands);
+    memset(L, 0, sizeof(*L));
+}
+
+/* Area indices in code order; owned (free with free()). */
+static size_t *order_by_code(const struct ws_area *areas, size_t n)
+{
+    struct code_ix *ix = index_areas(areas, n);
+    size_t *order = ws_xmalloc(ws_st_mult(n + 1, sizeof(*order)));
+    size_t i;
+
+    for (i = 0; i < n; i++)
+        order[i] = ix[i].idx;
+    free(ix);
+    return order;
+}
+
+/* O and P of a wijk or gemeente level: sums over their buurten (P over the
+ * known populations, NAN when none is known). */
+static void level_sums(const struct input *in, const struct level *buurt, struct level *L)
+{
+    struct code_ix *ix = index_areas(L->areas, L->n);
+    size_t i;
+    size_t y;
+    size_t c;
+
+    L->of_buurt = ws_xmalloc(ws_st_mult(in->nb + 1, sizeof(size_t)));
+    for (i = 0; i < in->nb; i++) {
+        const struct ws_area *b = &buurt->areas[i];
+        L->of_buurt[i] = find_code(ix, L->n, L->level == WS_LEVEL_WIJK ? b->parent : b->gemeente);
+    }
+    free(ix);
+    for (i = 0; i < in->ny * L->n; i++)
+        L->P[i] = NAN;
+    for (y = 0; y < in->ny; y++) {
+        for (i = 0; i < in->nb; i++) {
+            size_t a = L->of_buurt[i];
+            double pop = in->P[y * in->nb + i];
+            if (a == NO_INDEX)
+                continue;
+            if (!isnan(pop)) {
+                double *sum = &L->P[y * L->n + a];
+                *sum = isnan(*sum) ? pop : *sum + pop;
+            }
+            for (c = 0; c < in->nc; c++)
+                L->O[(y * in->nc + c) * L->n + a] += in->O[(y * in->nc + c) * in->nb + i];
+        }
+    }
+}
+
+/* Reads a level's areas (the buurten are in L already) and builds its
+ * contiguity and its O and P (sums of buurten for wijk and gemeente). */
+static int level_build(struct ws_store *s, enum ws_level level, const struct cfg *cfg,
+                       const struct input *in, const struct level *buurt, struct level *L,
+                       struct ws_err *err)
+{
+    struct ws_geom *geoms = NULL;
+    size_t cells;
+    size_t i;
+    size_t k;
+    int rc = WS_OK;
+
+    if (level != WS_LEVEL_BUURT) {
+        memset(L, 0, sizeof(*L));
+        rc = ws_store_read_areas(s, level, &L->areas, &L->n, err);
+    }
+    L->level = level;
+    ws_weights_init(&L->w);
+    if (rc || L->n == 0)
+        return rc;
+    L->order = order_by_code(L->areas, L->n);
+    geoms = ws_xmalloc(ws_st_mult(L->n, sizeof(*geoms)));
+    for (i = 0; i < L->n; i++)
+        geoms[i] = L->areas[i].geom; // shallow: borrowed for the call
+    rc = ws_weights_contiguity(geoms, L->n, cfg->queen, &L->w, err);
+    free(geoms);
+    if (rc) {
+        ws_err_where(err, "%s level", ws_level_name(level));
+        return rc;
+    }
+
+    cells = ws_st_mult(ws_st_mult(in->ny, in->nc), L->n);
+    L->P = ws_xmalloc(ws_st_mult(ws_st_mult(in->ny, L->n) + 1, sizeof(double)));
+    L->O = ws_xcalloc(cells + 1, sizeof(double));
+    L->theta = ws_xmalloc(ws_st_mult(ws_st_mult(in->ny, in->nc) + 1, sizeof(double)));
+    for (k = 0; k < NF; k++) {
+        L->f[k] = ws_xmalloc(ws_st_mult(cells + 1, sizeof(double)));
+        for (i = 0; i < cells; i++)
+            L->f[k][i] = NAN;
+    }
+    L->cluster = ws_xcalloc(cells + 1, 1);
+    L->ny = in->ny;
+    L->islands_text = ws_xcalloc(in->ny + 1, sizeof(char *));
+    L->n_islands = ws_xcalloc(in->ny + 1, sizeof(size_t));
+    for (i = 0; i < in->ny * in->nc; i++)
+        L->theta[i] = NAN;
+
+    if (level == WS_LEVEL_BUURT) {
+        memcpy(L->P, in->P, in->ny * in->nb * sizeof(double));
+        memcpy(L->O, in->O, cells * sizeof(double));
+    } else {
+        level_sums(in, buurt, L);
+    }
+    return WS_OK;
+}
+
+/* ------------------------------------------------------------------------ */
+/* JSON                                                                      */
+
+/* A comma unless the last character written opens an object or array
+ * (entries that start on a new line write the newline after the comma). */
+static void j_sep(struct ws_strbuf *sb)
+{
+    char last = '{';
+
+    if (sb->len)
+        last = sb->buf[sb->len - 1];
+    if (last != '{' && last != '[')
+        ws_strbuf_addch(sb, ',');
+}
+
+static void j_string(struct ws_strbuf *sb, const char *s)
+{
+    const unsigned char *p;
+
+    if (!s) {
+        ws_strbuf_adds(sb, "null");
+        return;
+    }
+    ws_strbuf_addch(sb, '"');
+    for (p = (const unsigned char *)s; *p; p++) {
+        switch (*p) {
+        case '"':
+            ws_strbuf_adds(sb, "\\\"");
+            break;
+        case '\\':
+            ws_strbuf_adds(sb, "\\\\");
+            break;
+        case '\n':
+            ws_strbuf_adds(sb, "\\n");
+            break;
+        case '\r':
+            ws_strbuf_adds(sb, "\\r");
+            break;
+        case '\t':
+            ws_strbuf_adds(sb, "\\t");
+            break;
+        default:
+            if (*p < 0x20 || *p == 0x7f)
+                ws_strbuf_addf(sb, "\\u%04x", *p);
+            else
+                ws_strbuf_addch(sb, (char)*p);
+        }
+    }
+    ws_strbuf_addch(sb, '"');
+}
+
+static void j_key(struct ws_strbuf *sb, const char *key)
+{
+    j_sep(sb);
+    j_string(sb, key);
+    ws_strbuf_addch(sb, ':');
+}
+
+/* The shortest of %.15g, %.16g and %.17g that reads back as v: exact, and
+ * "0.05" rather than "0.050000000000000003".  NaN and infinities: null. */
+static void j_num(struct ws_strbuf *sb, double v)
+{
+    char buf[40];
+    int prec;
+
+    if (!isfinite(v)) {
+        ws_strbuf_adds(sb, "null");
+        return;
+    }
+    for (prec = 15; prec < 17; prec++) {
+        (void)snprintf(buf, sizeof(buf), "%.*g", prec, v);
+        if (strtod(buf, NULL) == v)
+            break;
+    }
+    if (prec == 17)
+        (void)snprintf(buf, sizeof(buf), "%.17g", v);
+    ws_strbuf_adds(sb, buf);
+}
+
+static void j_knum(struct ws_strbuf *sb, const char *key, double v)
+{
+    j_key(sb, key);
+    j_num(sb, v);
+}
+
+static void j_ksize(struct ws_strbuf *sb, const char *key, size_t v)
+{
+    j_key(sb, key);
+    ws_strbuf_addf(sb, "%zu", v);
+}
+
+static void j_kstr(struct ws_strbuf *sb, const char *key, const char *v)
+{
+    j_key(sb, key);
+    j_string(sb, v);
+}
+
+static void j_elem_str(struct ws_strbuf *sb, const char *v)
+{
+    j_sep(sb);
+    j_string(sb, v);
+}
+
+/* ------------------------------------------------------------------------ */
+/* One analysis: a level, a year and a category                              */
+
+/* Scratch arrays of one level (n entries each). */
+struct scratch {
+    bool *keep;
+    double *x;
+    size_t *kept; /* subset index -> area */
+    double *acc;
+    bool *has;
+};
+
+static void scratch_alloc(struct scratch *sc, size_t n)
+{
+    sc->keep = ws_xcalloc(n + 1, sizeof(bool));
+    sc->x = ws_xcalloc(n + 1, sizeof(double));
+    sc->kept = ws_xcalloc(n + 1, sizeof(size_t));
+    sc->acc = ws_xcalloc(n + 1, sizeof(double));
+    sc->has = ws_xcalloc(n + 1, sizeof(bool));
+}
+
+static void scratch_release(struct scratch *sc)
+{
+    free(sc->keep);
+    free(sc->x);
+    free(sc->kept);
+    free(sc->acc);
+    free(sc->has);
+    memset(sc, 0, sizeof(*sc));
+}
+
+/* Everything the JSON entry of one analysis needs besides the arrays. */
+struct cell_info {
+    size_t n_data;
+    double theta;
+    double eb_a, eb_b;
+    bool glm_done;
+    struct ws_glm_result glm;
+    char glm_error[2 * WS_ERR_TEXT + 8];
+    const char *exp_method;
+    size_t n_without_profile; /* buurten with P > 0 without expected */
+    size_t n_theta_filled;    /* wijk/gemeente: buurten that contributed theta P */
+    bool moran_run;
+    struct ws_moran_global mg;
+    struct ws_lisa lisa;
+    const char *moran_reason;
+    const char *lisa_reason;
+    uint64_t seed;
+    size_t nsim;
+    struct ws_strbuf islands;      /* JSON array body of island codes */
+    struct ws_strbuf island_codes; /* "A, B, ..." for the warning (first WARN_MAX_CODES) */
+    size_t n_islands;
+    bool trend;
+};
+
+/* expected of the buurten: the GLM, or theta P without covariates or when
+ * the fit fails (the reason goes to ci->glm_error). */
+static int expected_buurt(const struct input *in, struct level *L, size_t y, size_t c,
+                          struct cell_info *ci, struct ws_err *err)
+{
+    size_t n = L->n;
+    size_t off = (y * in->nc + c) * n;
+    const double *P = L->P + y * n;
+    double *E = L->f[F_EXP] + off;
+    size_t i;
+    int rc = WS_OK;
+
+    ci->exp_method = "theta";
+    if (in->ncov > 0) {
+        const double **cov = ws_xcalloc(in->ncov, sizeof(*cov));
+        struct ws_err gerr = WS_ERR_INIT;
+        for (i = 0; i < in->ncov; i++)
+            cov[i] = in->X + (y * in->ncov + i) * in->nb;
+        rc = ws_glm_fit(L->O + off, P, n, cov, (const char *const *)in->cov_names, in->ncov, NULL,
+                        &ci->glm, E, &gerr);
+        free(cov);
+        if (rc == WS_OK) {
+            ci->glm_done = true;
+            ci->exp_method = "glm";
+        } else if (rc == WS_EDATA) {
+            // a model that cannot be fitted is a finding, not a failure
+            (void)snprintf(ci->glm_error, sizeof(ci->glm_error), "%s%s%s", gerr.what,
+                           gerr.cause[0] ? ": " : "", gerr.cause);
+            rc = WS_OK;
+        } else {
+            *err = gerr;
+            return rc;
+        }
+    }
+    if (!ci->glm_done)
+        rc = ws_rates_expected_theta(P, n, ci->theta, E, err);
+    for (i = 0; !rc && i < n; i++)
+        ci->n_without_profile += P[i] > 0 && isnan(E[i]);
+    return rc;
+}
+
+/* expected of a wijk or gemeente: the sum of its buurten's; a buurt with a
+ * population but no expected (no complete covariate profile) contributes
+ * theta_buurt P. */
+static void expected_sum(const struct input *in, struct level *L, const struct level *B, size_t y,
+                         size_t c, struct scratch *sc, struct cell_info *ci)
+{
+    size_t n = L->n;
+    double *E = L->f[F_EXP] + (y * in->nc + c) * n;
+    const double *Eb = B->f[F_EXP] + (y * in->nc + c) * in->nb;
+    const double *Pb = B->P + y * in->nb;
+    double theta_b = B->theta[y * in->nc + c];
+    size_t i;
+
+    ci->exp_method = "sum of buurten";
+    memset(sc->acc, 0, n * sizeof(double));
+    memset(sc->has, 0, n * sizeof(bool));
+    for (i = 0; i < in->nb; i++) {
+        size_t a = L->of_buurt[i];
+        double e = Eb[i];
+        if (a == NO_INDEX || !(Pb[i] > 0))
+            continue;
+        if (isnan(e)) {
+            e = theta_b * Pb[i];
+            ci->n_theta_filled++;
+        }
+        sc->acc[a] += e;
+        sc->has[a] = true;
+    }
+    for (i = 0; i < n; i++)
+        E[i] = sc->has[i] ? sc->acc[i] : NAN;
+}
+
+static void cell_islands(const struct level *L, const struct ws_weights *ws, size_t m,
+                         const size_t *kept, struct cell_info *ci)
+{
+    size_t k;
+
+    for (k = 0; k < m; k++) {
+        const char *code;
+        if (ws_weights_card(ws, k) != 0)
+            continue;
+        code = L->areas[kept[k]].code;
+        j_elem_str(&ci->islands, code);
+        if (ci->n_islands < WARN_MAX_CODES)
+            ws_strbuf_addf(&ci->island_codes, "%s%s", ci->n_islands ? ", " : "", code);
+        ci->n_islands++;
+    }
+}
+
+/* Moran's I and LISA on eb_rate over the usable areas. */
+static int cell_moran(const struct cfg *cfg, const struct input *in, struct level *L, size_t y,
+                      size_t c, struct scratch *sc, struct cell_info *ci, struct ws_err *err)
+{
+    size_t n = L->n;
+    size_t off = (y * in->nc + c) * n;
+    const double *O = L->O + off;
+    const double *P = L->P + y * n;
+    const double *eb = L->f[F_EB] + off;
+    struct ws_weights ws;
+    struct ws_moran_opts mo = WS_MORAN_OPTS_INIT;
+    size_t m = 0;
+    size_t i;
+    size_t k;
+    int rc;
+
+    ws_weights_init(&ws);
+    for (i = 0; i < n; i++) {
+        sc->keep[i] = ws_rates_usable(O[i], P[i]);
+        if (sc->keep[i]) {
+            sc->kept[m] = i;
+            sc->x[m] = eb[i];
+            m++;
+        }
+    }
+    if (m < 2) {
+        ci->moran_reason = ci->lisa_reason = "fewer than 2 areas with data at this level";
+        return WS_OK;
+    }
+    rc = ws_weights_subset(&L->w, sc->keep, &ws, err);
+    if (rc)
+        goto out;
+    mo.nsim = ci->nsim;
+    mo.seed = ci->seed;
+    mo.n_threads = cfg->n_threads;
+    mo.fdr = cfg->fdr;
+    rc = ws_moran_global(&ws, sc->x, &mo, &ci->mg, err);
+    if (!rc)
+        rc = ws_moran_local(&ws, sc->x, &mo, &ci->lisa, err);
+    if (rc)
+        goto out;
+    ci->moran_run = true;
+    cell_islands(L, &ws, m, sc->kept, ci);
+    if (ci->mg.valid != WS_MORAN_VALID)
+        ci->moran_reason = ws_moran_validity_text(ci->mg.valid);
+    if (ci->lisa.valid != WS_MORAN_VALID)
+        ci->lisa_reason = ws_moran_validity_text(ci->lisa.valid);
+    for (k = 0; k < m; k++) {
+        size_t o = off + sc->kept[k];
+        enum ws_lisa_cluster cl = ci->lisa.cluster[k];
+        if (cl == WS_LISA_ISOLATED) {
+            L->cluster[o] = (unsigned char)(cl + 1);
+            continue;
+        }
+        if (ci->lisa.valid != WS_MORAN_VALID)
+            continue; // NULL, the reason is in the JSON
+        L->f[F_LI][o] = ci->lisa.ii[k];
+        L->f[F_LZ][o] = ci->lisa.z_ii[k];
+        L->f[F_LP][o] = ci->lisa.p_sim[k];
+        L->cluster[o] = (unsigned char)(cl + 1);
+    }
+out:
+    ws_weights_release(&ws);
+    return rc;
+}
+
+static void json_glm(struct ws_strbuf *sb, const struct input *in, const struct cell_info *ci)
+{
+    const struct ws_glm_result *g = &ci->glm;
+    size_t k;
+
+    j_key(sb, "glm");
+    if (!ci->glm_done) {
+        ws_strbuf_adds(sb, "null");
+        return;
+    }
+    ws_strbuf_addch(sb, '{');
+    j_key(sb, "covariates");
+    ws_strbuf_addch(sb, '[');
+    for (k = 0; k < in->ncov; k++)
+        j_elem_str(sb, in->cov_names[k]);
+    ws_strbuf_addch(sb, ']');
+    j_ksize(sb, "n", g->n_used);
+    j_key(sb, "coefficients");
+    ws_strbuf_addch(sb, '[');
+    for (k = 0; k <= g->n_cov; k++) {
+        j_sep(sb);
+        ws_strbuf_addch(sb, '{');
+        j_kstr(sb, "term", k == 0 ? "(Intercept)" : in->cov_names[k - 1]);
+        j_knum(sb, "estimate", g->coef[k]);
+        j_knum(sb, "se", g->se[k]);
+        j_knum(sb, "z", g->z[k]);
+        j_knum(sb, "p", g->p[k]);
+        j_knum(sb, "estimate_std", g->coef_std[k]);
+        j_knum(sb, "se_std", g->se_std[k]);
+        j_knum(sb, "z_std", g->z_std[k]);
+        j_knum(sb, "p_std", g->p_std[k]);
+        ws_strbuf_addch(sb, '}');
+    }
+    ws_strbuf_addch(sb, ']');
+    j_knum(sb, "deviance", g->deviance);
+    j_knum(sb, "null_deviance", g->null_deviance);
+    j_knum(sb, "pearson_dispersion", g->pearson_dispersion);
+    j_knum(sb, "aic", g->aic);
+    j_ksize(sb, "df_residual", g->df_residual);
+    j_ksize(sb, "df_null", g->df_null);
+    j_ksize(sb, "iterations", (size_t)g->iterations);
+    j_key(sb, "converged");
+    ws_strbuf_adds(sb, g->converged ? "true" : "false");
+    ws_strbuf_addch(sb, '}');
+}
+
+static void json_moran(struct ws_strbuf *sb, const struct cell_info *ci)
+{
+    const struct ws_moran_global *g = &ci->mg;
+
+    j_key(sb, "moran");
+    if (!ci->moran_run || g->valid != WS_MORAN_VALID) {
+        ws_strbuf_adds(sb, "null");
+        return;
+    }
+    ws_strbuf_addch(sb, '{');
+    j_ksize(sb, "n", g->n_used);
+    j_ksize(sb, "n_islands", g->n_islands);
+    j_knum(sb, "I", g->i);
+    j_knum(sb, "expectation", g->expected);
+    j_knum(sb, "variance_normality", g->var_norm);
+    j_knum(sb, "z_normality", g->z_norm);
+    j_knum(sb, "p_normality", g->p_norm);
+    j_knum(sb, "variance_randomisation", g->var_rand);
+    j_knum(sb, "z_randomisation", g->z_rand);
+    j_knum(sb, "p_randomisation", g->p_rand);
+    j_knum(sb, "p_permutation", g->p_sim);
+    j_ksize(sb, "nsim", g->nsim);
+    j_key(sb, "seed");
+    ws_strbuf_addf(sb, "%llu", (unsigned long long)ci->seed);
+    ws_strbuf_addch(sb, '}');
+}
+
+static void json_lisa(struct ws_strbuf *sb, const struct cfg *cfg, const struct cell_info *ci)
+{
+    size_t count[WS_LISA_ISOLATED + 1];
+    size_t k;
+    int q;
+
+    j_key(sb, "lisa");
+    if (!ci->moran_run || ci->lisa.valid != WS_MORAN_VALID) {
+        ws_strbuf_adds(sb, "null");
+        return;
+    }
+    memset(count, 0, sizeof(count));
+    for (k = 0; k < ci->lisa.n; k++)
+        count[ci->lisa.cluster[k]]++;
+    ws_strbuf_addch(sb, '{');
+    j_ksize(sb, "n", ci->lisa.n_used);
+    j_ksize(sb, "nsim", ci->lisa.nsim);
+    j_knum(sb, "fdr", cfg->fdr);
+    j_key(sb, "seed");
+    ws_strbuf_addf(sb, "%llu", (unsigned long long)ci->seed);
+    j_key(sb, "clusters");
+    ws_strbuf_addch(sb, '{');
+    for (q = WS_LISA_HH; q <= WS_LISA_LH; q++)
+        j_ksize(sb, ws_lisa_cluster_name((enum ws_lisa_cluster)q), count[q]);
+    j_ksize(sb, ws_lisa_cluster_name(WS_LISA_NS), count[WS_LISA_NS]);
+    j_ksize(sb, ws_lisa_cluster_name(WS_LISA_ISOLATED), count[WS_LISA_ISOLATED]);
+    ws_strbuf_addch(sb, '}');
+    ws_strbuf_addch(sb, '}');
+}
+
+/* Appends a reason to a "; "-separated list. */
+static void why_add(struct ws_strbuf *why, const char *fmt, ...) WS_PRINTF(2, 3);
+static void why_add(struct ws_strbuf *why, const char *fmt, ...)
+{
+    va_list ap;
+
+    if (why->len)
+        ws_strbuf_adds(why, "; ");
+    va_start(ap, fmt);
+    ws_strbuf_vaddf(why, fmt, ap);
+    va_end(ap);
+}
+
+/* Writes "key": why (when why is not empty) and empties why. */
+static void why_flush(struct ws_strbuf *sb, const char *key, struct ws_strbuf *why)
+{
+    if (why->len)
+        j_kstr(sb, key, why->buf);
+    ws_strbuf_reset(why);
+}
+
+/* Why figures of an analysis are NULL ("null_reasons"). */
+static void json_null_reasons(struct ws_strbuf *sb, const struct input *in, const struct level *L,
+                              size_t y, const struct cell_info *ci)
+{
+    struct ws_strbuf why = WS_STRBUF_INIT;
+    size_t no_data = L->n - ci->n_data;
+
+    j_key(sb, "null_reasons");
+    ws_strbuf_addch(sb, '{');
+    if (no_data)
+        why_add(&why, "%zu of %zu areas have no population (missing or 0)", no_data, L->n);
+    why_flush(sb, "rates", &why);
+    if (ci->n_without_profile > 0)
+        why_add(&why, "%zu buurten with a population lack a covariate", ci->n_without_profile);
+    if (no_data)
+        why_add(&why, "areas without a population have no expected count");
+    why_flush(sb, "expected", &why);
+    if (ci->moran_reason)
+        why_add(&why, "%s", ci->moran_reason);
+    why_flush(sb, "moran", &why);
+    if (ci->lisa_reason)
+        why_add(&why, "%s", ci->lisa_reason);
+    if (ci->n_islands > 0)
+        why_add(&why, "%zu areas have no neighbour with data ('isolated')", ci->n_islands);
+    if (no_data)
+        why_add(&why, "areas without a population are left out");
+    why_flush(sb, "lisa", &why);
+    if (!ci->trend)
+        why_add(&why, "no cases for %d in the data", in->years[y] - 1);
+    why_flush(sb, "trend", &why);
+    ws_strbuf_addch(sb, '}');
+    ws_strbuf_release(&why);
+}
+
+static void json_cell(struct ws_strbuf *sb, const struct cfg *cfg, const struct input *in,
+                      const struct level *L, size_t y, size_t c, const struct cell_info *ci)
+{
+    j_sep(sb);
+    ws_strbuf_adds(sb, "\n{");
+    j_kstr(sb, "level", ws_level_name(L->level));
+    j_key(sb, "year");
+    ws_strbuf_addf(sb, "%d", in->years[y]);
+    j_kstr(sb, "category", in->cats[c]);
+    j_key(sb, "statistics_year");
+    if (in->stat_years[y])
+        ws_strbuf_addf(sb, "%d", in->stat_years[y]);
+    else
+        ws_strbuf_adds(sb, "null");
+    j_ksize(sb, "n_areas", L->n);
+    j_ksize(sb, "n_with_data", ci->n_data);
+    j_knum(sb, "theta", ci->theta);
+    j_key(sb, "eb");
+    ws_strbuf_addch(sb, '{');
+    j_knum(sb, "a", ci->eb_a);
+    j_knum(sb, "b", ci->eb_b);
+    ws_strbuf_addch(sb, '}');
+    j_key(sb, "expected");
+    ws_strbuf_addch(sb, '{');
+    j_kstr(sb, "method", ci->exp_method);
+    j_kstr(sb, "glm_error", ci->glm_error[0] ? ci->glm_error : NULL);
+    j_ksize(sb, "n_without_profile", ci->n_without_profile);
+    j_ksize(sb, "n_buurten_theta_filled", ci->n_theta_filled);
+    ws_strbuf_addch(sb, '}');
+    if (L->level == WS_LEVEL_BUURT)
+        json_glm(sb, in, ci);
+    json_moran(sb, ci);
+    json_lisa(sb, cfg, ci);
+    j_key(sb, "islands");
+    ws_strbuf_addch(sb, '[');
+    ws_strbuf_adds(sb, ci->islands.buf);
+    ws_strbuf_addch(sb, ']');
+
+    json_null_reasons(sb, in, L, y, ci);
+    ws_strbuf_addch(sb, '}');
+}
+
+static void cell_info_release(struct cell_info *ci)
+{
+    ws_glm_result_release(&ci->glm);
+    ws_lisa_release(&ci->lisa);
+    ws_strbuf_release(&ci->islands);
+    ws_strbuf_release(&ci->island_codes);
+}
+
+/* Computes every figure of one level, year and category into L's arrays
+ * and appends its JSON entry. */
+static int analyse_cell(const struct cfg *cfg, const struct input *in, struct level *L,
+                        const struct level *B, size_t y, size_t c, bool buurt_level,
+                        struct scratch *sc, struct ws_strbuf *json, struct ws_warnings *warn,
+                        struct timing *tm, struct ws_err *err)
+{
+    double t0 = now_s();
+    double t1;
+    size_t n = L->n;
+    size_t off = (y * in->nc + c) * n;
+    const double *O = L->O + off;
+    const double *P = L->P + y * n;
+    struct cell_info ci;
+    size_t i;
+    int rc;
+
+    memset(&ci, 0, sizeof(ci));
+    ws_glm_result_init(&ci.glm);
+    ws_lisa_init(&ci.lisa);
+    ws_strbuf_init(&ci.islands);
+    ws_strbuf_init(&ci.island_codes);
+    ci.seed = ws_analyse_seed(cfg->seed, L->level, in->years[y], in->cats[c]);
+    ci.nsim = buurt_level && y + 1 == in->ny && c == in->all_c ? cfg->nsim_main : cfg->nsim_other;
+    for (i = 0; i < n; i++)
+        ci.n_data += ws_rates_usable(O[i], P[i]);
+
+    if ((rc = rates_crude(&in->gc, O, P, n, L->f[F_RATE] + off, L->f[F_LO] + off, L->f[F_HI] + off,
+                          err)) ||
+        (rc = ws_rates_theta(O, P, n, &ci.theta, err)) ||
+        (rc = ws_rates_ratio_avg(O, P, n, ci.theta, L->f[F_RATIO] + off, L->f[F_PP] + off, err)))
+        goto out;
+    L->theta[y * in->nc + c] = ci.theta;
+    t1 = now_s();
+    tm->rates += t1 - t0;
+    t0 = t1;
+    if (L->level == WS_LEVEL_BUURT)
+        rc = expected_buurt(in, L, y, c, &ci, err);
+    else
+        expected_sum(in, L, B, y, c, sc, &ci);
+    if (rc || (rc = rates_oe(&in->gc, O, L->f[F_EXP] + off, n, L->f[F_OE] + off, L->f[F_OELO] + off,
+                             L->f[F_OEHI] + off, err)))
+        goto out;
+    t1 = now_s();
+    tm->expected += t1 - t0;
+    t0 = t1;
+    if ((rc = ws_ebayes_global(O, P, n, L->f[F_EB] + off, &ci.eb_a, &ci.eb_b, err)) ||
+        (rc = ws_ebayes_local(O, P, n, L->w.nb_start, L->w.nb_idx, L->f[F_SEB] + off, NULL, NULL,
+                              err)))
+        goto out;
+    if (ci.glm_error[0])
+        ws_warnings_add(warn,
+                        "the buurt model for %d, category '%s' could not be fitted (%s); its "
+                        "expected counts are the study average (theta P)",
+                        in->years[y], in->cats[c], ci.glm_error);
+    t1 = now_s();
+    tm->eb += t1 - t0;
+    t0 = t1;
+    if ((rc = cell_moran(cfg, in, L, y, c, sc, &ci, err)))
+        goto out;
+    t1 = now_s();
+    tm->moran += t1 - t0;
+    t0 = t1;
+    if (c == in->all_c) {
+        L->n_islands[y] = ci.n_islands;
+        L->islands_text[y] = ws_xstrdup(ci.island_codes.buf);
+    }
+    if (y > 0 && in->years[y - 1] == in->years[y] - 1) {
+        size_t prev = ((y - 1) * in->nc + c) * n;
+        ci.trend = true;
+        rc = ws_trend_binom(L->O + prev, L->P + (y - 1) * n, O, P, n, L->f[F_TRR] + off,
+                            L->f[F_TP] + off, err);
+        if (rc)
+            goto out;
+    }
+    json_cell(json, cfg, in, L, y, c, &ci);
+    tm->trend += now_s() - t0;
+out:
+    if (rc)
+        ws_err_where(err, "%s level, %d, category '%s'", ws_level_name(L->level), in->years[y],
+                     in->cats[c]);
+    cell_info_release(&ci);
+    return rc;
+}
+
+/* One warning per run of years with the same islands at a level. */
+static void warn_islands(const struct input *in, const struct level *L, struct ws_warnings *warn)
+{
+    size_t y = 0;
+
+    while (y < in->ny) {
+        size_t z = y + 1;
+        size_t k = L->n_islands[y];
+        while (z < in->ny && L->n_islands[z] == k &&
+               strcmp(L->islands_text[z], L->islands_text[y]) == 0)
+            z++;
+        if (k > 0) {
+            char years[32];
+            if (z - y > 1)
+                (void)snprintf(years, sizeof(years), "%d-%d", in->years[y], in->years[z - 1]);
+            else
+                (void)snprintf(years, sizeof(years), "%d", in->years[y]);
+            ws_warnings_add(warn,
+                            "%s level, %s: %zu area%s without a neighbour among the areas with "
+                            "data, left out of Moran's I and LISA ('isolated'): %s%s",
+                            ws_level_name(L->level), years, k, k == 1 ? "" : "s",
+                            L->islands_text[y], k > WARN_MAX_CODES ? ", ..." : "");
+        }
+        y = z;
+    }
+}
+
+/* ------------------------------------------------------------------------ */
+/* Rows                                                                      */
+
+static void fill_row(struct ws_indicator *r, const struct input *in, const struct level *L,
+                     size_t a, size_t y, size_t c)
+{
+    const struct ws_area *area = &L->areas[a];
+    size_t o = (y * in->nc + c) * L->n + a;
+    unsigned char cl = L->cluster[o];
+
+    r->code = ws_xstrdup(area->code);
+    r->name = ws_xstrdup(area->name ? area->name : area->code);
+    r->parent = ws_xstrdup(area->parent);
+    r->level = L->level;
+    r->year = in->years[y];
+    r->category = ws_xstrdup(in->cats[c]);
+    r->population = L->P[y * L->n + a];
+    r->cases = L->O[o];
+    r->rate_per_1000 = L->f[F_RATE][o];
+    r->rate_ci_low = L->f[F_LO][o];
+    r->rate_ci_high = L->f[F_HI][o];
+    r->ratio_avg = L->f[F_RATIO][o];
+    r->poisson_p = L->f[F_PP][o];
+    r->expected = L->f[F_EXP][o];
+    r->oe_ratio = L->f[F_OE][o];
+    r->oe_ci_low = L->f[F_OELO][o];
+    r->oe_ci_high = L->f[F_OEHI][o];
+    r->eb_rate = L->f[F_EB][o];
+    r->seb_rate = L->f[F_SEB][o];
+    r->lisa_i = L->f[F_LI][o];
+    r->lisa_z = L->f[F_LZ][o];
+    r->lisa_p = L->f[F_LP][o];
+    if (cl)
+        (void)snprintf(r->lisa_cluster, sizeof(r->lisa_cluster), "%s",
+                       ws_lisa_cluster_name((enum ws_lisa_cluster)(cl - 1)));
+    r->trend_rr = L->f[F_TRR][o];
+    r->trend_p = L->f[F_TP][o];
+    r->priority_rank = 0;
+    r->suppressed = WS_SUPP_NONE;
+}
+
+/* Writes a level's rows in key order (code, year, category). */
+static int write_level(struct ws_indicator_writer *wr, const struct input *in,
+                       const struct level *L, struct ws_err *err)
+{
+    struct ws_indicator_set chunk = {NULL, 0, 0};
+    size_t r;
+    size_t y;
+    size_t c;
+    int rc = WS_OK;
+
+    for (r = 0; !rc && r < L->n; r++) {
+        for (y = 0; y < in->ny; y++)
+            for (c = 0; c < in->nc; c++)
+                fill_row(ws_indicator_set_add(&chunk), in, L, L->order[r], y, c);
+        if (chunk.n >= ROW_CHUNK || r + 1 == L->n) {
+            rc = ws_store_indicator_writer_add(wr, chunk.rows, chunk.n, err);
+            ws_indicator_set_release(&chunk);
+        }
+    }
+    ws_indicator_set_release(&chunk);
+    return rc;
+}
+
+/* ------------------------------------------------------------------------ */
+/* The stage                                                                 */
+
+static void json_head(struct ws_strbuf *sb, const struct cfg *cfg, const struct input *in,
+                      const struct level *lv, size_t n_levels)
+{
+    size_t i;
+    size_t k;
+
+    ws_strbuf_addch(sb, '{');
+    j_kstr(sb, "format", "wijkscan-statistics/1");
+    j_key(sb, "seed");
+    ws_strbuf_addf(sb, "%llu", (unsigned long long)cfg->seed);
+    j_kstr(sb, "weights", cfg->weights);
+    j_ksize(sb, "permutations", cfg->nsim_main);
+    j_ksize(sb, "permutations_other", cfg->nsim_other);
+    j_knum(sb, "fdr", cfg->fdr);
+    j_key(sb, "covariates");
+    ws_strbuf_addch(sb, '[');
+    for (k = 0; k < in->ncov; k++)
+        j_elem_str(sb, in->cov_names[k]);
+    ws_strbuf_addch(sb, ']');
+    j_key(sb, "years");
+    ws_strbuf_addch(sb, '[');
+    for (k = 0; k < in->ny; k++) {
+        j_sep(sb);
+        ws_strbuf_addf(sb, "%d", in->years[k]);
+    }
+    ws_strbuf_addch(sb, ']');
+    j_key(sb, "categories");
+    ws_strbuf_addch(sb, '[');
+    for (k = 0; k < in->nc; k++)
+        j_elem_str(sb, in->cats[k]);
+    ws_strbuf_addch(sb, ']');
+    j_key(sb, "levels");
+    ws_strbuf_addch(sb, '[');
+    for (i = 0; i < n_levels; i++) {
+        const struct level *L = &lv[i];
+        j_sep(sb);
+        ws_strbuf_adds(sb, "\n{");
+        j_kstr(sb, "level", ws_level_name(L->level));
+        j_ksize(sb, "n_areas", L->n);
+        j_key(sb, "islands");
+        ws_strbuf_addch(sb, '[');
+        // a level of one area has no neighbours, but is no island either
+        for (k = 0; L->n > 1 && k < L->n; k++)
+            if (ws_weights_card(&L->w, L->order[k]) == 0)
+                j_elem_str(sb, L->areas[L->order[k]].code);
+        ws_strbuf_adds(sb, "]}");
+    }
+    ws_strbuf_addch(sb, ']');
+    j_key(sb, "analyses");
+    ws_strbuf_addch(sb, '[');
+}
+
+/* Reads the inputs into in, and the buurten into buurt->areas. */
+static int read_inputs(struct ws_store *s, const struct ws_study *st, struct input *in,
+                       struct level *buurt, struct ws_err *err)
+{
+    struct ws_stat_row *stats = NULL;
+    struct ws_case_row *cases = NULL;
+    struct code_ix *bix = NULL;
+    size_t n_stats = 0;
+    size_t n_cases = 0;
+    int rc;
+
+    rc = ws_store_read_covariates(s, &in->cov_names, &in->ncov, err);
+    if (!rc && st)
+        rc = check_covariates(st, in->cov_names, in->ncov, err);
+    if (!rc)
+        rc = ws_store_read_stats(s, &stats, &n_stats, err);
+    if (!rc)
+        rc = ws_store_read_cases(s, &cases, &n_cases, err);
+    if (!rc)
+        rc = collect_keys(cases, n_cases, in, err);
+    if (rc)
+        goto out;
+    // the buurten fix nb and the buurt index
+    rc = ws_store_read_areas(s, WS_LEVEL_BUURT, &buurt->areas, &buurt->n, err);
+    if (!rc && buurt->n == 0) {
+        rc = ws_err_set(err, WS_ENOINPUT, "the store holds no buurten");
+        ws_err_hint(err, "run 'wijkscan load' (or 'wijkscan run') first");
+    }
+    if (rc)
+        goto out;
+    in->nb = buurt->n;
+    bix = index_areas(buurt->areas, buurt->n);
+    rc = fill_statistics(stats, n_stats, buurt->areas, bix, in, err);
+    if (!rc)
+        rc = fill_cases(cases, n_cases, bix, in, err);
+out:
+    free(bix);
+    ws_store_free_stats(stats, n_stats);
+    ws_store_free_cases(cases, n_cases);
+    return rc;
+}
+
+static void warn_filled(const struct input *in, struct ws_warnings *warn)
+{
+    size_t y;
+
+    for (y = 0; y < in->ny; y++)
+        if (in->filled[y] > 0)
+            ws_warnings_add(warn,
+                            "%d: %zu buurt x category cell%s of buurten with a population have no "
+                            "row in the case table and count as 0 cases",
+                            in->years[y], in->filled[y], in->filled[y] == 1 ? "" : "s");
+}
+
+/* Builds the levels that have areas (buurt first) into lv[0 .. *n_levels)
+ * and the interval cache. */
+static int build_levels(struct ws_store *s, const struct cfg *cfg, struct input *in,
+                        struct level *lv, size_t *n_levels, struct ws_err *err)
+{
+    double max = -1;
+    size_t i;
+    int rc = WS_OK;
+
+    *n_levels = 0;
+    for (i = 0; i < 3 && !rc; i++) {
+        rc = level_build(s, (enum ws_level)i, cfg, in, &lv[0], &lv[*n_levels], err);
+        if (!rc && lv[*n_levels].n > 0)
+            (*n_levels)++;
+        else
+            level_release(&lv[*n_levels]);
+    }
+    if (rc)
+        return rc;
+    // the buurt counts: most cells; the larger wijk and gemeente counts
+    // are rarer, and slow to invert, so they are computed when met
+    for (i = 0; i < in->ny * in->nc * in->nb; i++)
+        max = in->O[i] > max ? in->O[i] : max;
+    return garwood_cache_build(&in->gc, max, err);
+}
+
+/* Every analysis of every level, year and category, in that order (the
+ * wijk and gemeente levels need the buurten's expected). */
+static int analyse_levels(const struct cfg *cfg, const struct input *in, struct level *lv,
+                          size_t n_levels, struct ws_strbuf *json, struct ws_warnings *warn,
+                          struct timing *tm, struct ws_err *err)
+{
+    struct scratch sc;
+    size_t i;
+    size_t y;
+    size_t c;
+    int rc = WS_OK;
+
+    for (i = 0; i < n_levels && !rc; i++) {
+        struct level *L = &lv[i];
+        scratch_alloc(&sc, L->n);
+        for (y = 0; y < in->ny && !rc; y++) {
+            for (c = 0; c < in->nc && !rc; c++) {
+                ws_log_progress("analyse: %s level, %d, %s", ws_level_name(L->level), in->years[y],
+                                in->cats[c]);
+                rc = analyse_cell(cfg, in, L, &lv[0], y, c, i == 0, &sc, json, warn, tm, err);
+            }
+        }
+        scratch_release(&sc);
+        if (!rc)
+            warn_islands(in, L, warn);
+    }
+    ws_log_progress_done();
+    return rc;
+}
+
+int ws_analyse_store_opts(struct ws_store *s, const struct ws_study *st,
+                          const struct ws_analyse_opts *opts, struct ws_warnings *warnings,
+                          struct ws_err *err)
+{
+    static const struct ws_analyse_opts defaults = WS_ANALYSE_OPTS_INIT;
+    struct ws_warnings own = WS_WARNINGS_INIT;
+    struct ws_warnings *warn = warnings ? warnings : &own;
+    struct ws_strbuf json = WS_STRBUF_INIT;
+    struct ws_indicator_writer *wr = NULL;
+    struct level lv[3];
+    struct input in;
+    struct cfg cfg;
+    struct timing tm;
+    double t0 = now_s();
+    size_t n_levels = 0;
+    size_t i;
+    int rc;
+
+    memset(lv, 0, sizeof(lv));
+    memset(&in, 0, sizeof(in));
+    memset(&tm, 0, sizeof(tm));
+    rc = read_cfg(s, st, opts ? opts : &defaults, &cfg, err);
+    if (!rc)
+        rc = read_inputs(s, st, &in, &lv[0], err);
+    if (rc)
+        goto out;
+    warn_filled(&in, warn);
+    tm.read = now_s() - t0;
+    t0 = now_s();
+
+    rc = build_levels(s, &cfg, &in, lv, &n_levels, err);
+    if (rc)
+        goto out;
+    tm.levels = now_s() - t0;
+    json_head(&json, &cfg, &in, lv, n_levels);
+    rc = analyse_levels(&cfg, &in, lv, n_levels, &json, warn, &tm, err);
+    if (rc)
+        goto out;
+    ws_strbuf_adds(&json, "]}\n");
+
+    t0 = now_s();
+    rc = ws_store_indicator_writer_begin(s, WS_SET_RAW, &wr, err);
+    for (i = 0; i < n_levels && !rc; i++)
+        rc = write_level(wr, &in, &lv[i], err);
+    if (!rc)
+        rc = ws_store_put_result(s, "statistics.json", json.buf, err);
+    tm.write = now_s() - t0;
+    if (!rc)
+        ws_log_verbose("analyse: read %.2f s, levels and weights %.2f s, rates %.2f s, expected "
+                       "%.2f s, EB %.2f s, Moran and LISA %.2f s, trend and JSON %.2f s, rows "
+                       "%.2f s",
+                       tm.read, tm.levels, tm.rates, tm.expected, tm.eb, tm.moran, tm.trend,
+                       tm.write);
+out:
+    ws_store_indicator_writer_end(wr);
+    for (i = 0; i < 3; i++)
+        level_release(&lv[i]);
+    input_release(&in);
+    ws_strbuf_release(&json);
+    ws_warnings_release(&own);
+    return rc;
+}
+
+int ws_analyse_store(struct ws_store *s, const struct ws_study *st, struct ws_warnings *warnings,
+                     struct ws_err *err)
+{
+    return ws_analyse_store_opts(s, st, NULL, warnings, err);
+}
