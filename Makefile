@@ -8,7 +8,7 @@ DESTDIR ?=
 BUILD   ?= build
 CC      ?= cc
 
-PKGS := gdal proj sqlite3 spatialite cairo pangocairo fontconfig gsl inih
+PKGS := gdal proj sqlite3 spatialite cairo pangocairo fontconfig libpng gsl inih
 PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS   = $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lglpk -lm -lpthread
 

@@ -18,7 +18,7 @@ check() { # HEADER-REGEX ALLOWED-FILE...
 check 'gdal|ogr_|cpl_' src/load/ogr_source.c
 check 'proj\.h|proj/' src/load/crs.c
 check 'sqlite3|spatialite' src/store/db.c
-check 'cairo|pango|fontconfig' src/render/canvas.c
+check 'cairo|pango|fontconfig|png\.h' src/render/canvas.c
 check 'ini\.h' src/core/conf.c
 check 'glpk' src/protect/lp.c
 # analyse/ is pure: no third-party headers but GSL

@@ -19,7 +19,7 @@ have_cmd make || need make
 if have_cmd pkg-config; then
     for pair in gdal:libgdal-dev proj:libproj-dev sqlite3:libsqlite3-dev \
         spatialite:libspatialite-dev cairo:libcairo2-dev pangocairo:libpango1.0-dev \
-        fontconfig:libfontconfig-dev gsl:libgsl-dev inih:libinih-dev cmocka:libcmocka-dev; do
+        fontconfig:libfontconfig-dev libpng:libpng-dev gsl:libgsl-dev inih:libinih-dev cmocka:libcmocka-dev; do
         pkg-config --exists "${pair%%:*}" || need "${pair#*:}"
     done
 else

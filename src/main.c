@@ -186,6 +186,7 @@ int main(int argc, char **argv)
     ws_db_global_shutdown();
     ws_crs_global_shutdown();
     ws_ogr_global_shutdown();
+    ws_canvas_global_shutdown();
 
     if (rc != WS_OK) {
         if (err.code == WS_OK)

@@ -97,8 +97,13 @@ void ws_canvas_circle(struct ws_canvas *c, double x, double y, double r);
 /* Appends every ring of g, transformed by vp.  Vertices closer than a
  * fraction of a pixel (PNG) or 0.05 pt (vector) to the previous kept vertex
  * are skipped; the output looks the same and a national map draws fast. */
-void ws_canvas_add_geom(struct ws_canvas *c, const struct ws_geom *g,
-                        const struct ws_viewport *vp);
+void ws_canvas_add_geom(struct ws_canvas *c, const struct ws_geom *g, const struct ws_viewport *vp);
+
+/* Map areas whose edges an outline of at least one pixel covers afterwards
+ * can be filled without antialiasing on PNG pages: twice as fast, and no
+ * hairline seams between neighbouring areas.  Off at open; no effect on
+ * PDF and SVG. */
+void ws_canvas_set_flat_fills(struct ws_canvas *c, bool on);
 
 /* Fills the current path (even-odd) and clears it. */
 void ws_canvas_fill(struct ws_canvas *c, const struct ws_rgba *colour);
@@ -122,8 +127,8 @@ void ws_canvas_clip_rect(struct ws_canvas *c, double x, double y, double w, doub
 
 /* --- text (UTF-8, plain text: no pango markup) --- */
 /* Logical width and height of `text` set in font f, in points. */
-void ws_canvas_text_size(struct ws_canvas *c, const struct ws_font *f, const char *text,
-                         double *w, double *h);
+void ws_canvas_text_size(struct ws_canvas *c, const struct ws_font *f, const char *text, double *w,
+                         double *h);
 /* Draws text with its box anchored at (x, y): ax is 0 (left edge at x), 0.5
  * (centred) or 1 (right edge); ay likewise from the top (0) to the bottom
  * (1).  halo (may be NULL) draws a soft outline of width halo_pt behind the

@@ -5,6 +5,7 @@
 #include "wijkscan/cli.h"
 #include "wijkscan/load.h"
 #include "wijkscan/log.h"
+#include "wijkscan/mapdef.h"
 
 #include <stdio.h>
 
@@ -45,6 +46,8 @@ int ws_cmd_check(int argc, char **argv, struct ws_err *err)
     ws_dataset_init(&ds);
     ws_log_progress("reading inputs");
     rc = ws_load_read(&st, &ds, err);
+    if (!rc)
+        rc = ws_mapdef_check_files(&st, err);
     ws_log_progress_done();
     if (!rc) {
         ws_warnings_print(&ds.warnings, 5);

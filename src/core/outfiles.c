@@ -135,3 +135,45 @@ void ws_outfiles_release(struct ws_outfiles *o)
     free(o->dir);
     memset(o, 0, sizeof(*o));
 }
+
+int ws_copy_file(const char *src, const char *dst, struct ws_err *err)
+{
+    FILE *in = NULL;
+    FILE *out = NULL;
+    char buf[1 << 16];
+    size_t n;
+    int rc = WS_OK;
+
+    in = fopen(src, "rb");
+    if (!in) {
+        rc = ws_err_set(err, WS_ENOINPUT, "cannot read '%s': %s", src, strerror(errno));
+        ws_err_where(err, "%s", src);
+        goto out;
+    }
+    out = fopen(dst, "wb");
+    if (!out) {
+        rc = ws_err_set(err, WS_ECANTCREAT, "cannot create '%s': %s", dst, strerror(errno));
+        ws_err_where(err, "%s", dst);
+        ws_err_hint(err, "check the permissions of the output folder");
+        goto out;
+    }
+    while ((n = fread(buf, 1, sizeof(buf), in)) > 0) {
+        if (fwrite(buf, 1, n, out) != n) {
+            rc = ws_err_set(err, WS_ECANTCREAT, "cannot write '%s': %s", dst, strerror(errno));
+            ws_err_where(err, "%s", dst);
+            goto out;
+        }
+    }
+    if (ferror(in)) {
+        rc = ws_err_set(err, WS_ENOINPUT, "cannot read '%s'", src);
+        ws_err_where(err, "%s", src);
+    }
+out:
+    if (in)
+        (void)fclose(in);
+    if (out && fclose(out) != 0 && rc == WS_OK) {
+        rc = ws_err_set(err, WS_ECANTCREAT, "cannot write '%s': %s", dst, strerror(errno));
+        ws_err_where(err, "%s", dst);
+    }
+    return rc;
+}

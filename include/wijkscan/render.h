@@ -1,0 +1,64 @@
+/*
+ * render.h - the map stage: every map definition of a study, drawn from the
+ * published indicator rows in every format it asks for.
+ *
+ * Inputs are plain structs (areas with geometry, PUBLISHED rows, optional
+ * points); nothing here ever reads the raw (private) indicator table.
+ * Output files go through an outfiles set (maps/NAME.png|pdf|svg under
+ * temporary names); the caller commits or aborts the whole set.
+ */
+#ifndef WIJKSCAN_RENDER_H
+#define WIJKSCAN_RENDER_H
+
+#include "wijkscan/canvas.h"
+#include "wijkscan/choropleth.h"
+#include "wijkscan/conf.h"
+#include "wijkscan/err.h"
+#include "wijkscan/log.h"
+#include "wijkscan/mapdef.h"
+#include "wijkscan/outfiles.h"
+#include "wijkscan/store.h"
+
+#include <stddef.h>
+
+/* Renders every definition in map_files (paths) from `in` into `out` as
+ * maps/NAME.EXT for each format the definition lists.  All definitions are
+ * read and checked before anything is drawn.  A map that does not apply to
+ * the results (see ws_choropleth_build) is skipped with a warning in warn
+ * (may be NULL).  *n_written (may be NULL) receives the number of files. */
+int ws_render_maps(const struct ws_map_inputs *in, char *const *map_files, size_t n_files,
+                   struct ws_outfiles *out, struct ws_warnings *warn, size_t *n_written,
+                   struct ws_err *err);
+
+/* The stage as `wijkscan map` and `run` call it: reads buurt and wijk areas
+ * and the PUBLISHED indicator rows from the store, takes the study's map
+ * files (ws_mapdef_files: [maps] files or the shipped maps/), and renders
+ * them with the study's title and language.  points (may be NULL) are
+ * service locations in the working CRS.  source_note is the text after
+ * "Bron: " (NULL: ws_render_source_note(st)).  Errors: those of the store
+ * (WS_ENOINPUT with a hint to run the analysis when there are no published
+ * rows), of the definitions (WS_EDATA at FILE:LINE) and of writing
+ * (WS_ECANTCREAT). */
+int ws_render_store(struct ws_store *s, const struct ws_study *st,
+                    const struct ws_map_point *points, size_t n_points, const char *source_note,
+                    struct ws_outfiles *out, struct ws_warnings *warn, struct ws_err *err);
+
+/* A default source note from the study's input files: "CBS Kerncijfers
+ * wijken en buurten[ YEAR]; PDOK" when the statistics file name says
+ * "kerncijfers", else the statistics file name; then "; casussen: FILE",
+ * with " (synthetisch)" (en: "(synthetic)") when the case file name says
+ * so.  Owned; free with free(). */
+char *ws_render_source_note(const struct ws_study *st);
+
+/* The map of one wijk for the report stage: map `md` zoomed to wijk
+ * `wijk_code` (buurten outside it faded; the legend counts its buurten
+ * only; classes as on the overview map).  width_pt/height_pt > 0 set the
+ * page size (points), else the definition's.  path: file to write; NULL:
+ * in memory, bytes in *data (owned, free with free()) and *len.  A map that
+ * does not apply is WS_OK with *len 0 and nothing written. */
+int ws_render_wijk_map(const struct ws_map_inputs *in, const struct ws_mapdef *md,
+                       const char *wijk_code, enum ws_canvas_format fmt, double width_pt,
+                       double height_pt, const char *path, unsigned char **data, size_t *len,
+                       struct ws_err *err);
+
+#endif
