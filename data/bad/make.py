@@ -219,7 +219,9 @@ BU00140005,2024,school,12
 buurtcode|jaar|vraagtype|aantal
 BU00140000|2024|opvoeding|4
 BU00140001|2024|opvoeding|7
-""", "'|' as separator: no ',' ';' or tab in the header", "refused (see README)", real=False)
+""", "'|' as separator: no ',' ';' or tab in the header",
+              "65 at cases_pipe_separator.csv:1: no ',' ';' or tab separator in the header line",
+              real=False)
 
     write_bytes("cases_empty.csv", b"")
     study("cases_empty", "the case file is empty (0 bytes)", "65: 'cases_empty.csv' is empty",

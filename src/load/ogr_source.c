@@ -323,7 +323,7 @@ struct ws_ogr_table {
 /* What the scan of a CSV file found. */
 struct csv_info {
     bool read;            /* the file could be read (else nothing below is known) */
-    bool empty;           /* nothing but white space (and a BOM) */
+    bool empty;           /* no value: white space, separators, quotes, a BOM */
     size_t header_line;   /* the line of the header (the first non-empty line) */
     char sep;             /* the header's first separator; '\0': none */
     bool mixed;           /* the header mixes separators (GDAL then uses ',') */
@@ -335,19 +335,20 @@ struct csv_info {
     size_t n;
 };
 
-/* State of the CSV record scanner. */
+/* State of the CSV record scanner.  Per byte it does as little as it can:
+ * a byte of a value only sets `content` and `last_field`. */
 struct csv_scanner {
-    size_t lineno;      /* current physical line, from 1 */
-    size_t start;       /* line the current record started on */
-    size_t seps;        /* separators in the current record */
-    size_t quote_line;  /* line of the last opening quote */
-    bool in_quotes;     /* inside a quoted value */
-    bool in_record;     /* a record has started and not ended */
-    bool header_done;   /* the header has ended */
-    bool field_content; /* the current field holds more than white space */
-    bool content;       /* the current record does */
-    bool extra_content; /* ... in a field beyond the header's */
-    bool any_content;   /* the file does */
+    size_t lineno;     /* current physical line, from 1 */
+    size_t start;      /* line the current record started on */
+    size_t seps;       /* separators in the current record */
+    size_t last_field; /* the last field (from 0) of the record with a value */
+    size_t quote_line; /* line of the last opening quote */
+    int sep;           /* the separator of data records; -1: none (yet) */
+    bool in_header;    /* the header record has not ended */
+    bool in_quotes;    /* inside a quoted value */
+    bool in_record;    /* a record has started and not ended */
+    bool content;      /* the record has a value (more than white space) */
+    bool any_content;  /* an earlier record had one */
     struct csv_info *info;
     size_t cap;
 };
@@ -357,54 +358,55 @@ static bool csv_blank(int c)
     return c == ' ' || c == '\t' || c == '\r' || c == '\f' || c == '\v';
 }
 
+/* The end of the header record: its separator and field counts. */
+static void csv_header_end(struct csv_scanner *s)
+{
+    struct csv_info *in = s->info;
+
+    in->header_line = s->start;
+    // without a clear separator GDAL guesses; do not second-guess it
+    if (in->sep && !in->mixed) {
+        in->header_fields = s->seps + 1;
+        in->header_named = s->content ? s->last_field + 1 : 0;
+    }
+    s->sep = in->sep ? in->sep : -1;
+    s->in_header = false;
+}
+
 /* A line break: ends the record unless inside quotes. */
 static void csv_newline(struct csv_scanner *s)
 {
     struct csv_info *in = s->info;
+    struct csv_rec *r;
 
     s->lineno++;
     if (s->in_quotes || !s->in_record)
         return;
     s->in_record = false;
-    if (!s->header_done) {
-        s->header_done = true;
-        in->header_line = s->start;
-        if (s->field_content)
-            in->header_named = s->seps + 1;
-        // without a clear separator GDAL guesses; do not second-guess it
-        in->header_fields = in->sep && !in->mixed ? s->seps + 1 : 0;
-        if (!in->header_fields)
-            in->header_named = 0;
+    s->any_content = s->any_content || s->content;
+    if (s->in_header) {
+        csv_header_end(s);
         return;
     }
     WS_VEC_GROW(in->recs, in->n + 1, s->cap);
-    in->recs[in->n].line = s->start;
-    in->recs[in->n].n_fields = s->seps + 1;
-    in->recs[in->n].blank = !s->content;
-    in->recs[in->n].extra_content = s->extra_content;
-    in->n++;
+    r = &in->recs[in->n++];
+    r->line = s->start;
+    r->n_fields = s->seps + 1;
+    r->blank = !s->content;
+    r->extra_content = s->content && in->header_fields && s->last_field >= in->header_fields;
 }
 
-/* A byte outside quotes that may separate fields: true if it did. */
-static bool csv_separator(struct csv_scanner *s, int c)
+/* A separator candidate of the header (outside quotes): true if it is one. */
+static bool csv_header_separator(struct csv_scanner *s, int c)
 {
     struct csv_info *in = s->info;
 
-    if (s->header_done) {
-        if (c != in->sep)
-            return false;
-        s->seps++;
-        return true;
-    }
     if (c != ',' && c != ';' && c != '\t')
         return false;
     if (!in->sep)
         in->sep = (char)c;
     else if (in->sep != c)
         in->mixed = true;
-    if (s->field_content)
-        in->header_named = s->seps + 1;
-    s->field_content = false;
     s->seps++;
     return true;
 }
@@ -421,9 +423,7 @@ static void csv_byte(struct csv_scanner *s, int c)
         s->in_record = true;
         s->start = s->lineno;
         s->seps = 0;
-        s->field_content = false;
         s->content = false;
-        s->extra_content = false;
     }
     if (c == '"') {
         s->in_quotes = !s->in_quotes;
@@ -431,15 +431,18 @@ static void csv_byte(struct csv_scanner *s, int c)
             s->quote_line = s->lineno;
         return;
     }
-    if (!s->in_quotes && csv_separator(s, c))
+    if (!s->in_quotes) {
+        if (c == s->sep) {
+            s->seps++;
+            return;
+        }
+        if (s->in_header && csv_header_separator(s, c))
+            return;
+    }
+    if (c <= ' ' && csv_blank(c))
         return;
-    if (csv_blank(c))
-        return;
-    s->field_content = true;
     s->content = true;
-    s->any_content = true;
-    if (s->header_done && s->info->header_fields && s->seps >= s->info->header_fields)
-        s->extra_content = true;
+    s->last_field = s->seps;
 }
 
 /* Scans a CSV file the way GDAL's reader splits it: a record continues while
@@ -461,6 +464,8 @@ static void csv_scan(const char *gdal_path, struct csv_info *info)
     memset(info, 0, sizeof(*info));
     memset(&s, 0, sizeof(s));
     s.lineno = 1;
+    s.sep = -1;
+    s.in_header = true;
     s.info = info;
     if (VSIStatL(gdal_path, &st) != 0 || VSI_ISDIR(st.st_mode))
         return;
@@ -481,10 +486,10 @@ static void csv_scan(const char *gdal_path, struct csv_info *info)
     free(buf);
     VSIFCloseL(fp);
     info->read = true;
-    info->empty = !s.any_content;
+    info->empty = !s.any_content && !(s.in_record && s.content);
     info->open_quote = s.in_quotes;
     info->quote_line = s.quote_line;
-    if (!s.header_done)
+    if (!info->header_line)
         info->header_line = s.in_record ? s.start : 1;
 }
 
@@ -633,7 +638,8 @@ int ws_ogr_table_open(const char *path, const char *layer, struct ws_warnings *w
         t->n_rec = csv.n;
         t->n_header_fields = csv.header_fields;
         t->n_header_named = csv.header_named;
-        t->sep = csv.read && !csv.mixed ? csv.sep : '\0';
+        if (csv.read && !csv.mixed)
+            t->sep = csv.sep;
         t->num = csv_conv(&csv);
     }
     if (config_keys)
@@ -799,32 +805,37 @@ static int check_field_count(const struct ws_ogr_table *t, const struct csv_rec 
     return WS_OK;
 }
 
+/* Replaces the current feature by the next one: 1, 0 at the end, or a
+ * negative status when GDAL fails. */
+static int next_feature(struct ws_ogr_table *t, struct ws_err *err)
+{
+    if (t->feat) {
+        OGR_F_Destroy(t->feat);
+        t->feat = NULL;
+    }
+    t->feat = OGR_L_GetNextFeature(t->lyr);
+    if (t->feat)
+        return 1;
+    if (!t->msgs.failure[0])
+        return 0;
+    ws_err_set(err, WS_EDATA, "cannot read '%s'", t->path);
+    ws_err_where(err, "%s", t->path);
+    gdal_cause(err, &t->msgs);
+    ws_err_hint(err, "check the file with 'ogrinfo -al %s'", t->path);
+    return -WS_EDATA;
+}
+
 int ws_ogr_table_next(struct ws_ogr_table *t, struct ws_err *err)
 {
     const struct csv_rec *rec;
     int64_t fid;
-    int rc = 1;
+    int rc;
 
     free_values(t);
     guard_begin(&t->msgs);
     do {
-        if (t->feat) {
-            OGR_F_Destroy(t->feat);
-            t->feat = NULL;
-        }
-        t->feat = OGR_L_GetNextFeature(t->lyr);
-        if (!t->feat) {
-            if (t->msgs.failure[0]) {
-                rc = ws_err_set(err, WS_EDATA, "cannot read '%s'", t->path);
-                ws_err_where(err, "%s", t->path);
-                gdal_cause(err, &t->msgs);
-                ws_err_hint(err, "check the file with 'ogrinfo -al %s'", t->path);
-                rc = -rc;
-            } else {
-                rc = 0;
-            }
+        if ((rc = next_feature(t, err)) != 1)
             goto out;
-        }
         fid = OGR_F_GetFID(t->feat);
         rec = NULL;
         // GDAL's CSV FIDs count data records from 1

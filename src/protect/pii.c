@@ -495,18 +495,38 @@ static bool street_shape(const char *v)
     return false;
 }
 
+static bool is_blank(char c)
+{
+    return c == ' ' || c == '\t' || c == '\r' || c == '\n';
+}
+
 void ws_pii_tally_add(struct ws_pii_tally *tally, const char *value)
 {
-    char v[256];
+    char buf[256];
+    const char *v = value;
+    size_t len;
     bool boundary = false;
 
+    if (!value || !value[0])
+        return;
+    // values read by ogr_source.c are trimmed already: copy only if needed
+    len = strlen(value);
+    if (is_blank(value[0]) || is_blank(value[len - 1])) {
+        if (!trimmed(value, buf, sizeof(buf)))
+            return;
+        v = buf;
+        len = strlen(buf);
+    } else if (len >= sizeof(buf)) {
+        return; // as trimmed(): too long to be any of the shapes
+    }
     // no-data markers ("", ".", -99999999) say nothing about a column
-    if (!value || !value[0] || !trimmed(value, v, sizeof(v)) || ws_is_nodata(v))
+    if (len == 0 || ((v[0] == '.' || v[0] == '-') && ws_is_nodata(v)))
         return;
     tally->n++;
-    // every shape but an address starts with a digit; an address has a space
-    if (is_digit(v[0])) {
-        switch (bsn_shape(v)) {
+    // every shape but an address starts with a digit and has six or more
+    // characters (9712AB; dates 8, BSNs 9 or 11); an address has a space
+    if (is_digit(v[0]) && len >= 6) {
+        switch (len == 9 || len == 11 ? bsn_shape(v) : 0) {
         case 1:
             tally->bsn_pass++;
             break;
@@ -516,14 +536,14 @@ void ws_pii_tally_add(struct ws_pii_tally *tally, const char *value)
         default:
             break;
         }
-        if (date_shape(v, &boundary)) {
+        if (len >= 8 && date_shape(v, &boundary)) {
             tally->dates++;
             tally->dates_inner += !boundary;
         }
         tally->pc6 += pc6_shape(v);
         tally->pc6_house += pc6_house_shape(v);
     }
-    if (strchr(v, ' '))
+    if (memchr(v, ' ', len))
         tally->streets += street_shape(v);
 }
 

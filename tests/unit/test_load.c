@@ -434,7 +434,8 @@ static void expect_open_error(struct fx *f, const char *name, const char *what,
     assert_null(t);
     assert_contains(f->err.what, what);
     n = strlen(f->err.where);
-    if (n < strlen(where_suffix) || strcmp(f->err.where + n - strlen(where_suffix), where_suffix))
+    if (n < strlen(where_suffix) ||
+        strcmp(f->err.where + n - strlen(where_suffix), where_suffix) != 0)
         fail_msg("%s: where '%s' does not end in '%s'", name, f->err.where, where_suffix);
     assert_contains(f->err.hint, hint);
     assert_string_equal(f->err.cause, ""); // not GDAL's "not recognized"
@@ -469,6 +470,8 @@ static void test_table_csv_structure(void **state)
                       "pipe.csv:1", "save the table as CSV with ',' or ';'");
     write_file(f->dir, "een.csv", "\n\"buurtcode,jaar\"\nBU1\n"); // the ',' is quoted
     expect_open_error(f, "een.csv", "has no ',' ';' or tab separator", "een.csv:2", "'|'");
+    write_file(f->dir, "pipe2.csv", "buurtcode|jaar|aantal\nBU1;2024;3\nBU2,2024,4\n");
+    expect_open_error(f, "pipe2.csv", "has no ',' ';' or tab separator", "pipe2.csv:1", "'|'");
     write_bytes(f->dir, "pipe.csv.gz", gz_pipe, sizeof(gz_pipe) - 1);
     expect_open_error(f, "pipe.csv.gz", "pipe.csv.gz' has no ',' ';' or tab separator",
                       "pipe.csv.gz:1", "',' or ';'");

@@ -273,6 +273,103 @@ static void test_case_tables(void **state)
     expect_scan(names4, 2, vals4, 4, WS_PII_BIRTH_DATE, 1);
 }
 
+/* Tallies a row-major table column by column, as the loader does row by
+ * row, and checks that the verdict equals ws_pii_scan's. */
+static void expect_same_verdict(const char *const *names, size_t n_cols, const char *const *values,
+                                size_t n_rows)
+{
+    struct ws_pii_tally tallies[8];
+    struct ws_pii_result a;
+    struct ws_pii_result b;
+    bool fa;
+    bool fb;
+
+    assert_true(n_cols <= 8);
+    memset(tallies, 0, sizeof(tallies));
+    for (size_t r = 0; r < n_rows; r++) {
+        for (size_t c = 0; c < n_cols; c++)
+            ws_pii_tally_add(&tallies[c], values[r * n_cols + c]);
+    }
+    fa = ws_pii_scan(names, n_cols, values, n_rows, &a);
+    fb = ws_pii_scan_tallies(names, n_cols, tallies, &b);
+    assert_int_equal(fa, fb);
+    assert_int_equal(a.kind, b.kind);
+    assert_int_equal(a.column, b.column);
+    assert_int_equal(a.by_name, b.by_name);
+}
+
+static void test_tallies(void **state)
+{
+    (void)state;
+    struct ws_pii_tally t = WS_PII_TALLY_INIT;
+    struct ws_pii_result res;
+
+    // empty values and CBS no-data markers are not counted
+    ws_pii_tally_add(&t, NULL);
+    ws_pii_tally_add(&t, "");
+    ws_pii_tally_add(&t, "  ");
+    ws_pii_tally_add(&t, ".");
+    ws_pii_tally_add(&t, "-99999999");
+    assert_int_equal(t.n, 0);
+    ws_pii_tally_add(&t, " 111222333 ");
+    ws_pii_tally_add(&t, "123456789");
+    ws_pii_tally_add(&t, "14-03-2012");
+    ws_pii_tally_add(&t, "01-01-2021");
+    ws_pii_tally_add(&t, "9712 AB");
+    ws_pii_tally_add(&t, "9712AB 12");
+    ws_pii_tally_add(&t, "Herestraat 12");
+    ws_pii_tally_add(&t, "opvoeding");
+    assert_int_equal(t.n, 8);
+    assert_int_equal(t.bsn_pass, 1);
+    assert_int_equal(t.bsn_fail, 1);
+    assert_int_equal(t.dates, 2);
+    assert_int_equal(t.dates_inner, 1);
+    assert_int_equal(t.pc6, 1);
+    assert_int_equal(t.pc6_house, 1);
+    assert_int_equal(t.streets, 1);
+
+    // names alone, before any row is read
+    const char *bsn_names[] = {"buurtcode", "BSN", "aantal"};
+    assert_true(ws_pii_scan_names(bsn_names, 3, &res));
+    assert_int_equal(res.kind, WS_PII_BSN);
+    assert_int_equal(res.column, 1);
+    assert_true(res.by_name);
+    const char *pc_names[] = {"buurtcode", "postcode", "huisnummer"};
+    assert_true(ws_pii_scan_names(pc_names, 3, &res));
+    assert_int_equal(res.kind, WS_PII_POSTCODE_HOUSE);
+    const char *clean[] = {"buurtcode", "jaar", "vraagtype", "aantal", "dossier"};
+    assert_false(ws_pii_scan_names(clean, 5, &res));
+    assert_false(ws_pii_scan_tallies(clean, 5, NULL, &res));
+
+    // a column empty for 1000 rows, then BSNs: judged on all of it
+    struct ws_pii_tally cols[5];
+    memset(cols, 0, sizeof(cols));
+    for (size_t r = 0; r < 1030; r++) {
+        ws_pii_tally_add(&cols[0], "BU00140000");
+        ws_pii_tally_add(&cols[1], "2024");
+        ws_pii_tally_add(&cols[2], "opvoeding");
+        ws_pii_tally_add(&cols[3], "3");
+        ws_pii_tally_add(&cols[4], r < 1000 ? "" : (r % 2 ? "999990019" : "999990044"));
+    }
+    assert_true(ws_pii_scan_tallies(clean, 5, cols, &res));
+    assert_int_equal(res.kind, WS_PII_BSN);
+    assert_int_equal(res.column, 4);
+    assert_false(res.by_name);
+
+    // the same verdicts as ws_pii_scan
+    const char *names3[] = {"buurtcode", "jaar", "kolom", "geboortedatum", "aantal"};
+    const char *vals3[] = {"BU00140000", "2021", "111222333", "12-05-2014", "1",
+                           "BU00140001", "2021", "123456782", "03-11-2016", "1"};
+    expect_same_verdict(names3, 5, vals3, 2);
+    const char *names4[] = {"code", "x"};
+    const char *vals4[] = {"BU1", "", "BU2", "", "BU3", "12-05-2014", "BU4", "."};
+    expect_same_verdict(names4, 2, vals4, 4);
+    const char *vals5[] = {"BU1", "Herestraat 12", "BU2", "gedrag", "BU3", "9712AB"};
+    expect_same_verdict(names4, 2, vals5, 3);
+    const char *vals6[] = {"BU1", "opvoeding", "BU2", "gedrag"};
+    expect_same_verdict(names4, 2, vals6, 2);
+}
+
 static void test_kind_desc(void **state)
 {
     (void)state;
@@ -292,7 +389,8 @@ int main(void)
         cmocka_unit_test(test_names_not_personal), cmocka_unit_test(test_names_other_kinds),
         cmocka_unit_test(test_postcode_rules),     cmocka_unit_test(test_bsn_values),
         cmocka_unit_test(test_date_values),        cmocka_unit_test(test_address_values),
-        cmocka_unit_test(test_case_tables),        cmocka_unit_test(test_kind_desc),
+        cmocka_unit_test(test_case_tables),        cmocka_unit_test(test_tallies),
+        cmocka_unit_test(test_kind_desc),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
