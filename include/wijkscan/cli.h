@@ -46,6 +46,17 @@ const char *ws_cli_out_dir(const struct ws_cli_opts *o, const struct ws_study *s
 /* Prints a command's usage to stdout. */
 void ws_cli_print_usage(const struct ws_cmd *cmd);
 
+/* The stages a command runs, in pipeline order. */
+enum ws_stage {
+    WS_STAGE_LOAD = 1u << 0, /* inputs -> a new store */
+};
+
+/* Runs `stages` on the study into out_dir, all or nothing: every output is
+ * written under a temporary name and renamed when all stages succeeded.
+ * Without WS_STAGE_LOAD the store OUTDIR/wijkscan.sqlite must exist. */
+int ws_cli_pipeline(const struct ws_study *st, const char *out_dir, unsigned stages,
+                    struct ws_err *err);
+
 /* Shared by load and run: read, validate, write the store, print counts. */
 int ws_cli_do_load(const struct ws_study *st, const char *out_dir, struct ws_err *err);
 

@@ -19,38 +19,44 @@ void ws_outfiles_init(struct ws_outfiles *o, const char *dir)
     o->dir = ws_xstrdup(dir);
 }
 
+/* Makes one folder of a path unless it exists; records it in o if made. */
+static int make_one(const char *p, struct ws_outfiles *o, struct ws_err *err)
+{
+    struct stat sb;
+
+    if (stat(p, &sb) == 0) {
+        if (S_ISDIR(sb.st_mode))
+            return WS_OK;
+        ws_err_set(err, WS_ECANTCREAT, "cannot create folder '%s': a file is in the way", p);
+        ws_err_hint(err, "check the path and its permissions, or choose another output folder "
+                         "with -o OUTDIR");
+        return WS_ECANTCREAT;
+    }
+    if (mkdir(p, 0777) != 0 && errno != EEXIST) {
+        ws_err_set(err, WS_ECANTCREAT, "cannot create folder '%s'", p);
+        ws_err_cause(err, "%s", strerror(errno));
+        ws_err_hint(err, "check the path and its permissions, or choose another output folder "
+                         "with -o OUTDIR");
+        return WS_ECANTCREAT;
+    }
+    if (o) {
+        WS_VEC_GROW(o->made_dirs, o->n_dirs + 1, o->cap_dirs);
+        o->made_dirs[o->n_dirs++] = ws_xstrdup(p);
+    }
+    return WS_OK;
+}
+
 int ws_mkdir_p(const char *path, struct ws_outfiles *o, struct ws_err *err)
 {
     char *p = ws_xstrdup(path);
     int rc = WS_OK;
-    struct stat sb;
 
-    for (char *c = p + 1;; c++) {
+    for (char *c = p + 1; rc == WS_OK; c++) {
         if (*c != '/' && *c != '\0')
             continue;
         char saved = *c;
         *c = '\0';
-        if (stat(p, &sb) != 0) {
-            if (mkdir(p, 0777) != 0 && errno != EEXIST) {
-                rc = ws_err_set(err, WS_ECANTCREAT, "cannot create folder '%s': %s", p,
-                                strerror(errno));
-                ws_err_where(err, "%s", path);
-                ws_err_hint(err, "choose another output folder with -o, or fix its permissions");
-                break;
-            }
-            if (o) {
-                WS_VEC_GROW(o->made_dirs, o->n_dirs + 1, o->cap_dirs);
-                o->made_dirs[o->n_dirs++] = ws_xstrdup(p);
-            }
-        } else if (!S_ISDIR(sb.st_mode)) {
-            rc = ws_err_set(err, WS_ECANTCREAT,
-                            "cannot create folder '%s': a file of that name "
-                            "is in the way",
-                            p);
-            ws_err_where(err, "%s", path);
-            ws_err_hint(err, "choose another output folder with -o");
-            break;
-        }
+        rc = make_one(p, o, err);
         *c = saved;
         if (saved == '\0')
             break;
