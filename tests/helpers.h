@@ -35,6 +35,14 @@
 #include <string.h>
 #include <unistd.h>
 
+/* fail() and stop: cmocka's _fail() is not declared noreturn, so the
+ * compiler would otherwise assume execution continues after it. */
+static inline _Noreturn void ws_fail_hard_(void)
+{
+    fail();
+    abort();
+}
+
 static inline void ws_assert_double_close_(double obs, double exp, double abs_tol, double rel_tol,
                                            const char *obs_text, const char *exp_text,
                                            const char *file, int line)
@@ -65,11 +73,11 @@ static inline char *ws_test_tmpdir(void)
 
     if (!dir) {
         print_error("cannot make a temporary directory under /tmp\n");
-        fail();
+        ws_fail_hard_();
     }
     copy = malloc(strlen(dir) + 1);
     if (!copy)
-        fail();
+        ws_fail_hard_();
     strcpy(copy, dir);
     return copy;
 }
@@ -104,7 +112,7 @@ static inline char *ws_test_path(const char *dir, const char *name)
     char *p = malloc(n);
 
     if (!p)
-        fail();
+        abort(); /* cmocka's fail() is not declared noreturn */
     snprintf(p, n, "%s/%s", dir, name);
     return p;
 }
@@ -143,7 +151,7 @@ static inline char **ws_test_csv_split_(char *line, size_t *n_out)
         n += *p == ',';
     v = malloc(n * sizeof(*v));
     if (!v)
-        fail();
+        ws_fail_hard_();
     v[k++] = line;
     for (p = line; *p; p++) {
         if (*p == ',') {
@@ -165,14 +173,14 @@ static inline void ws_test_csv_load(struct ws_test_csv *t, const char *path)
     memset(t, 0, sizeof(*t));
     if (!f) {
         print_error("cannot open fixture '%s' (run the tests from the repository root)\n", path);
-        fail();
+        ws_fail_hard_();
     }
     while ((len = getline(&line, &cap, f)) >= 0) {
         if (len == 0 || line[0] == '\n')
             continue;
         copy = malloc((size_t)len + 1);
         if (!copy)
-            fail();
+            ws_fail_hard_();
         memcpy(copy, line, (size_t)len + 1);
         v = ws_test_csv_split_(copy, &n);
         if (!t->names) {
@@ -183,13 +191,13 @@ static inline void ws_test_csv_load(struct ws_test_csv *t, const char *path)
         if (n != t->n_cols) {
             print_error("'%s', data line %zu: %zu cells, header has %zu\n", path, t->n_rows + 1, n,
                         t->n_cols);
-            fail();
+            ws_fail_hard_();
         }
         if (t->n_rows == rows_cap) {
             rows_cap = rows_cap ? 2 * rows_cap : 64;
             t->cells = realloc(t->cells, rows_cap * t->n_cols * sizeof(*t->cells));
             if (!t->cells)
-                fail();
+                ws_fail_hard_();
         }
         for (j = 0; j < n; j++)
             t->cells[t->n_rows * t->n_cols + j] = v[j];
@@ -201,7 +209,7 @@ static inline void ws_test_csv_load(struct ws_test_csv *t, const char *path)
     fclose(f);
     if (!t->names) {
         print_error("fixture '%s' is empty\n", path);
-        fail();
+        ws_fail_hard_();
     }
 }
 
@@ -213,7 +221,7 @@ static inline size_t ws_test_csv_col(const struct ws_test_csv *t, const char *na
         if (strcmp(t->names[j], name) == 0)
             return j;
     print_error("fixture has no column '%s'\n", name);
-    fail();
+    ws_fail_hard_();
     return 0;
 }
 
@@ -235,7 +243,7 @@ static inline double ws_test_csv_num(const struct ws_test_csv *t, size_t row, si
     if (*end != '\0') {
         print_error("fixture cell '%s' (row %zu, column '%s') is not a number\n", s, row,
                     t->names[col]);
-        fail();
+        ws_fail_hard_();
     }
     return x;
 }
@@ -248,7 +256,7 @@ static inline size_t ws_test_csv_find(const struct ws_test_csv *t, size_t col, c
         if (strcmp(ws_test_csv_str(t, i, col), text) == 0)
             return i;
     print_error("fixture has no row with '%s' = '%s'\n", t->names[col], text);
-    fail();
+    ws_fail_hard_();
     return 0;
 }
 
