@@ -26,9 +26,11 @@ static const char *const overview[] = {
     "CBS neighbourhood statistics into wijkanalyses and maps.",
     "",
     "commands:",
-    "  run      the whole job (this version: load)",
+    "  run      the whole job: load, analyse (with protection), map",
     "  check    validate the study file, its inputs and map files; write nothing",
     "  load     read and validate the inputs into OUTDIR/wijkscan.sqlite",
+    "  analyse  indicators, disclosure control and the published tables",
+    "  map      the maps of the study's map definitions",
     "  help     show help for a command",
     "",
     "global options:",
@@ -50,6 +52,8 @@ static const struct ws_cmd commands[] = {
     {"run", ws_cmd_run, "the whole job", NULL},
     {"check", ws_cmd_check, "validate; write nothing", NULL},
     {"load", ws_cmd_load, "inputs into the store", NULL},
+    {"analyse", ws_cmd_analyse, "indicators, protection, tables", NULL},
+    {"map", ws_cmd_map, "maps", NULL},
     {"help", ws_cmd_help, "show help", NULL},
     {NULL, NULL, NULL, NULL},
 };
@@ -79,6 +83,10 @@ static void fill_table(void)
             c->usage = ws_cmd_check_usage();
         else if (!strcmp(c->name, "load"))
             c->usage = ws_cmd_load_usage();
+        else if (!strcmp(c->name, "analyse"))
+            c->usage = ws_cmd_analyse_usage();
+        else if (!strcmp(c->name, "map"))
+            c->usage = ws_cmd_map_usage();
         else if (!strcmp(c->name, "help"))
             c->usage = ws_cmd_help_usage();
     }

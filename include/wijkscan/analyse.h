@@ -90,7 +90,11 @@
  *     "analyses": [{"level", "year", "category", "statistics_year",
  *        "n_areas", "n_with_data", "theta", "eb": {"a", "b"},
  *        "expected": {"method": "glm" | "theta" | "sum of buurten", "glm_error",
- *                     "n_without_profile", "n_buurten_theta_filled"},
+ *                     "n_without_profile", "n_buurten_theta_filled", "withheld"},
+ *        ("withheld": true when ws_rates_model_withheld(): fewer than
+ *        min_count cases in the buurten the model could not be fitted on;
+ *        then "glm" is null and protect.c NULLs expected and O/E everywhere
+ *        for that year and category, see protect.h),
  *        "glm": null | {"covariates", "n", "coefficients": [{"term",
  *                 "estimate", "se", "z", "p", "estimate_std", "se_std",
  *                 "z_std", "p_std"}], "deviance", "null_deviance",

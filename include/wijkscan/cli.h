@@ -48,8 +48,11 @@ void ws_cli_print_usage(const struct ws_cmd *cmd);
 
 /* The stages a command runs, in pipeline order. */
 enum ws_stage {
-    WS_STAGE_LOAD = 1u << 0, /* inputs -> a new store */
+    WS_STAGE_LOAD = 1u << 0,    /* inputs -> a new store */
+    WS_STAGE_ANALYSE = 1u << 1, /* indicators, protection, published tables */
+    WS_STAGE_MAP = 1u << 2,     /* maps from the protected rows */
 };
+#define WS_STAGE_ALL (WS_STAGE_LOAD | WS_STAGE_ANALYSE | WS_STAGE_MAP)
 
 /* Runs `stages` on the study into out_dir, all or nothing: every output is
  * written under a temporary name and renamed when all stages succeeded.
@@ -65,11 +68,15 @@ const char *const *ws_cmd_run_usage(void);
 const char *const *ws_cmd_check_usage(void);
 const char *const *ws_cmd_load_usage(void);
 const char *const *ws_cmd_help_usage(void);
+const char *const *ws_cmd_analyse_usage(void);
+const char *const *ws_cmd_map_usage(void);
 
 int ws_cmd_run(int argc, char **argv, struct ws_err *err);
 int ws_cmd_check(int argc, char **argv, struct ws_err *err);
 int ws_cmd_load(int argc, char **argv, struct ws_err *err);
 int ws_cmd_help(int argc, char **argv, struct ws_err *err);
+int ws_cmd_analyse(int argc, char **argv, struct ws_err *err);
+int ws_cmd_map(int argc, char **argv, struct ws_err *err);
 
 /* The default study file: data/groningen.ini in the working folder, else the
  * installed copy under WS_DATADIR. Static string. */

@@ -96,4 +96,16 @@ double ws_rates_choynowski(double O, double E);
 int ws_rates_oe(const double *O, const double *expected, size_t n, double *oe, double *ci_low,
                 double *ci_high, struct ws_err *err);
 
+/* The privacy rule for the model (CONTRACT section 6, see protect.h): a
+ * Poisson GLM with an intercept reproduces the observed total over the
+ * buurten it was fitted on, so publishing its `expected` values (or its
+ * coefficients) together with theta reveals the total count over the buurten
+ * with a population but no complete covariate profile.  When that total is
+ * below min_count (0 included) it is a small cell in its own right, and the
+ * model's figures of that year and category are withheld.  Returns true
+ * then: some i has P[i] > 0 and E[i] NaN, and the sum of their O is below
+ * min_count.  Pure; O, P, E hold n values. */
+bool ws_rates_model_withheld(const double *O, const double *P, const double *E, size_t n,
+                             long min_count);
+
 #endif

@@ -16,8 +16,8 @@
 #   boundaries  data/groningen/groningen_2024_rd.gpkg, layer 'buurten'
 #               (EPSG:28992, used as is; 151 buurten in 20 wijken, one gemeente)
 #   statistics  data/groningen/kerncijfers_buurten_2024.csv: P = inwoners_0_tot_15,
-#               covariates gem_woz_waarde_x1000, pct_koopwoningen,
-#               bevolkingsdichtheid_per_km2; CBS no-data markers are NA.  The
+#               covariates gem_huishoudensgrootte, omgevingsadressendichtheid,
+#               stedelijkheid; CBS no-data markers are NA.  The
 #               table has only 2024, so its rows serve every case year.
 #   cases       data/groningen/casussen_synthetisch.csv (synthetic counts):
 #               O = sum of aantal per buurt for the year (category 'all') or
@@ -88,7 +88,7 @@ kc <- read.csv("data/groningen/kerncijfers_buurten_2024.csv", na.strings = na_ma
                colClasses = c(buurtcode = "character"))
 m <- match(codes, kc$buurtcode)
 P <- as.numeric(kc$inwoners_0_tot_15[m])
-cov_names <- c("gem_woz_waarde_x1000", "pct_koopwoningen", "bevolkingsdichtheid_per_km2")
+cov_names <- c("gem_huishoudensgrootte", "omgevingsadressendichtheid", "stedelijkheid")
 covs <- as.data.frame(lapply(cov_names, function(k) as.numeric(kc[[k]][m])))
 names(covs) <- cov_names
 

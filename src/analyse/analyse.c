@@ -82,6 +82,7 @@ struct cfg {
     size_t nsim_other;
     double fdr;
     unsigned n_threads;
+    long min_count; /* [privacy] min_count: see ws_rates_model_withheld() */
 };
 
 /* A numeric setting of the store (the seed as a whole number: it may
@@ -132,12 +133,16 @@ static int read_cfg(struct ws_store *s, const struct ws_study *st,
         cfg->queen = !st->weights || strcmp(st->weights, "rook") != 0;
         perms = (double)st->permutations;
         fdr = st->fdr;
+        cfg->min_count = st->min_count;
     } else {
+        double mc = 0;
         if ((rc = parse_setting_num(s, "seed", &unused, &cfg->seed, err)) ||
             (rc = parse_setting_num(s, "permutations", &perms, NULL, err)) ||
             (rc = parse_setting_num(s, "fdr", &fdr, NULL, err)) ||
+            (rc = parse_setting_num(s, "min_count", &mc, NULL, err)) ||
             (rc = ws_store_get_setting(s, "weights", &weights, err)))
             goto out;
+        cfg->min_count = (long)mc;
         cfg->queen = !weights || strcmp(weights, "rook") != 0;
     }
     cfg->weights = cfg->queen ? "queen" : "rook";
@@ -870,6 +875,7 @@ struct cell_info {
     char glm_error[2 * WS_ERR_TEXT + 8];
     const char *exp_method;
     size_t n_without_profile; /* buurten with P > 0 without expected */
+    bool model_withheld;      /* ws_rates_model_withheld(): no glm block published */
     size_t n_theta_filled;    /* wijk/gemeente: buurten that contributed theta P */
     bool moran_run;
     struct ws_moran_global mg;
@@ -1046,7 +1052,7 @@ static void json_glm(struct ws_strbuf *sb, const struct input *in, const struct 
     size_t k;
 
     j_key(sb, "glm");
-    if (!ci->glm_done) {
+    if (!ci->glm_done || ci->model_withheld) {
         ws_strbuf_adds(sb, "null");
         return;
     }
@@ -1226,6 +1232,8 @@ static void json_cell(struct ws_strbuf *sb, const struct cfg *cfg, const struct 
     j_kstr(sb, "glm_error", ci->glm_error[0] ? ci->glm_error : NULL);
     j_ksize(sb, "n_without_profile", ci->n_without_profile);
     j_ksize(sb, "n_buurten_theta_filled", ci->n_theta_filled);
+    j_key(sb, "withheld");
+    ws_strbuf_adds(sb, ci->model_withheld ? "true" : "false");
     ws_strbuf_addch(sb, '}');
     if (L->level == WS_LEVEL_BUURT)
         json_glm(sb, in, ci);
@@ -1284,9 +1292,11 @@ static int analyse_cell(const struct cfg *cfg, const struct input *in, struct le
     t1 = now_s();
     tm->rates += t1 - t0;
     t0 = t1;
-    if (L->level == WS_LEVEL_BUURT)
+    if (L->level == WS_LEVEL_BUURT) {
         rc = expected_buurt(in, L, y, c, &ci, err);
-    else
+        ci.model_withheld = !rc && ci.glm_done &&
+                            ws_rates_model_withheld(O, P, L->f[F_EXP] + off, n, cfg->min_count);
+    } else
         expected_sum(in, L, B, y, c, sc, &ci);
     if (rc || (rc = rates_oe(&in->gc, O, L->f[F_EXP] + off, n, L->f[F_OE] + off, L->f[F_OELO] + off,
                              L->f[F_OEHI] + off, err)))

@@ -247,3 +247,18 @@ out:
     gsl_set_error_handler(old_handler);
     return rc;
 }
+
+bool ws_rates_model_withheld(const double *O, const double *P, const double *E, size_t n,
+                             long min_count)
+{
+    double sum = 0.0;
+    size_t n_out = 0;
+
+    for (size_t i = 0; i < n; i++) {
+        if (!(P[i] > 0) || !isnan(E[i]))
+            continue;
+        n_out++;
+        sum += isnan(O[i]) ? 0.0 : O[i];
+    }
+    return n_out > 0 && sum < (double)min_count;
+}

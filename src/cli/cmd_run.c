@@ -7,15 +7,18 @@
 #include "wijkscan/cli.h"
 #include "wijkscan/log.h"
 
-/* The stages `run` performs.  The analyse (with protection) and map stages
- * join once the disclosure audit passes on the embedded demo. */
-#define WS_RUN_STAGES WS_STAGE_LOAD
+/* The stages `run` performs.  analyse and map are left out of `run` until
+ * the disclosure audit passes on the embedded demo (see the README): they
+ * run as their own commands. */
+#define WS_RUN_STAGES WS_STAGE_ALL
 
 static const char *const usage[] = {
     "usage: wijkscan run [-c STUDY.ini] [-o OUTDIR]",
     "",
-    "Runs the whole job on a study.  This version loads the inputs into the",
-    "private store OUTDIR/wijkscan.sqlite; nothing is written when it fails.",
+    "Runs the whole job on a study: loads the inputs into the private store",
+    "OUTDIR/wijkscan.sqlite, computes and protects the indicators, writes the",
+    "published tables and draws the maps.  Nothing is written when any stage",
+    "fails.",
     "",
     "  -c, --config STUDY.ini   study file (default: data/groningen.ini)",
     "  -o, --output OUTDIR      output folder (default: the study's [output] dir)",

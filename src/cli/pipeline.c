@@ -4,18 +4,101 @@
  * Every command that writes works on temporary files: the store is built (or
  * copied) under a temporary name, maps and tables are written under
  * temporary names, and only when every stage succeeded are they renamed into
- * OUTDIR.  The analyse (with protection) and map stages join here once the
- * disclosure audit passes on the embedded demo.
+ * OUTDIR.  Published tables and maps are made from the PROTECTED rows only
+ * (WS_SET_PUBLISHED): the protection step runs inside `analyse`, before any
+ * publishing writer.
  */
+#include "wijkscan/analyse.h"
+#include "wijkscan/choropleth.h"
 #include "wijkscan/cli.h"
+#include "wijkscan/crs.h"
 #include "wijkscan/load.h"
 #include "wijkscan/log.h"
+#include "wijkscan/mem.h"
+#include "wijkscan/ogr_source.h"
 #include "wijkscan/outfiles.h"
+#include "wijkscan/protect.h"
+#include "wijkscan/publish.h"
+#include "wijkscan/render.h"
 #include "wijkscan/store.h"
+#include "wijkscan/strbuf.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+
+/* Service locations of the study in the working CRS; none without
+ * [locations] source. */
+struct locations {
+    struct ws_ogr_points raw;
+    struct ws_map_point *points;
+    size_t n;
+};
+
+static void locations_release(struct locations *l)
+{
+    ws_ogr_points_release(&l->raw);
+    free(l->points);
+    memset(l, 0, sizeof(*l));
+}
+
+int ws_cli_read_locations(const struct ws_study *st, struct ws_map_point **points, size_t *n,
+                          void **owner, struct ws_err *err);
+int ws_cli_read_locations(const struct ws_study *st, struct ws_map_point **points, size_t *n,
+                          void **owner, struct ws_err *err)
+{
+    struct locations *l = ws_xcalloc(1, sizeof(*l));
+    struct ws_crs_transform *t = NULL;
+    double *xy = NULL;
+    int rc = WS_OK;
+
+    *points = NULL;
+    *n = 0;
+    *owner = l;
+    ws_ogr_points_init(&l->raw);
+    if (!st->loc_source)
+        return WS_OK;
+    rc = ws_ogr_read_points(st->loc_source, st->loc_layer, st->loc_name, "[locations] name",
+                            &l->raw, err);
+    if (rc)
+        goto out;
+    rc = ws_crs_transform_new(l->raw.crs, st->crs, &t, err);
+    if (rc)
+        goto out;
+    xy = ws_xcalloc(l->raw.n * 2 + 1, sizeof(*xy));
+    for (size_t i = 0; i < l->raw.n; i++) {
+        xy[2 * i] = l->raw.points[i].x;
+        xy[2 * i + 1] = l->raw.points[i].y;
+    }
+    rc = ws_crs_transform_xy(t, xy, l->raw.n, err);
+    if (rc)
+        goto out;
+    l->points = ws_xcalloc(l->raw.n + 1, sizeof(*l->points));
+    for (size_t i = 0; i < l->raw.n; i++) {
+        l->points[i].x = xy[2 * i];
+        l->points[i].y = xy[2 * i + 1];
+        l->points[i].name = l->raw.points[i].name;
+    }
+    l->n = l->raw.n;
+    *points = l->points;
+    *n = l->n;
+out:
+    if (rc)
+        ws_study_where(st, "locations", "source", err);
+    free(xy);
+    ws_crs_transform_free(t);
+    return rc;
+}
+
+void ws_cli_free_locations(void *owner);
+void ws_cli_free_locations(void *owner)
+{
+    if (!owner)
+        return;
+    locations_release(owner);
+    free(owner);
+}
 
 /* Loads the validated dataset into a new store at path. */
 static int load_into(const struct ws_study *st, const char *path, struct ws_store **out,
@@ -57,21 +140,104 @@ out:
     return rc;
 }
 
-/* The store the stages work on: a new one, made by the load stage under a
- * temporary name. */
-static int open_store(const struct ws_study *st, unsigned stages, struct ws_outfiles *o,
-                      struct ws_store **s, struct ws_err *err)
+/* Analysis, then protection, inside the store. */
+static int analyse_in(struct ws_store *s, const struct ws_study *st, struct ws_err *err)
+{
+    struct ws_warnings warn = WS_WARNINGS_INIT;
+    struct ws_audit audit;
+    int rc;
+
+    memset(&audit, 0, sizeof(audit));
+    ws_log_progress("analysing");
+    if ((rc = ws_store_begin(s, err)))
+        goto out;
+    rc = ws_analyse_store(s, st, &warn, err);
+    if (rc) {
+        ws_store_rollback(s);
+        goto out;
+    }
+    if ((rc = ws_store_commit(s, err)))
+        goto out;
+    ws_log_progress("protecting");
+    rc = ws_protect_store(s, st, &audit, err);
+    if (rc)
+        goto out;
+    ws_log_progress_done();
+    ws_warnings_print(&warn, 5);
+    if (ws_log_get_level() >= WS_LOG_NORMAL) {
+        size_t prim = 0;
+        size_t sec = 0;
+        for (size_t i = 0; i < audit.n; i++) {
+            if (audit.rec[i].reason == WS_SUPP_PRIMARY)
+                prim++;
+            else if (audit.rec[i].reason == WS_SUPP_SECONDARY)
+                sec++;
+        }
+        (void)printf("analyse: indicators computed; %zu cells suppressed (%zu primary, %zu "
+                     "secondary); audit passed\n",
+                     prim + sec, prim, sec);
+    }
+out:
+    ws_log_progress_done();
+    ws_audit_release(&audit);
+    ws_warnings_release(&warn);
+    return rc;
+}
+
+static int maps_in(struct ws_store *s, const struct ws_study *st, struct ws_outfiles *o,
+                   struct ws_err *err)
+{
+    struct ws_warnings warn = WS_WARNINGS_INIT;
+    struct ws_map_point *points = NULL;
+    size_t n_points = 0;
+    void *owner = NULL;
+    size_t before = o->n;
+    int rc;
+
+    rc = ws_cli_read_locations(st, &points, &n_points, &owner, err);
+    if (rc)
+        goto out;
+    ws_log_progress("drawing maps");
+    rc = ws_render_store(s, st, points, n_points, NULL, o, &warn, err);
+    ws_log_progress_done();
+    if (rc)
+        goto out;
+    ws_warnings_print(&warn, 5);
+    if (ws_log_get_level() >= WS_LOG_NORMAL)
+        (void)printf("map: %zu map file%s\n", o->n - before, o->n - before == 1 ? "" : "s");
+out:
+    ws_cli_free_locations(owner);
+    ws_warnings_release(&warn);
+    return rc;
+}
+
+/* The store the stages work on: a new one (load), a copy of the existing one
+ * (analyse: a failure leaves the original as it was), or the existing one
+ * read-only (map). */
+static int open_store(const struct ws_study *st, const char *existing, unsigned stages,
+                      struct ws_outfiles *o, struct ws_store **s, struct ws_err *err)
 {
     const char *tmp_store = NULL;
     int rc;
 
-    if (!(stages & WS_STAGE_LOAD)) {
-        ws_err_set(err, WS_EINTERNAL, "no stage to run");
-        return WS_EINTERNAL;
+    if (stages & WS_STAGE_LOAD) {
+        if ((rc = ws_outfiles_add(o, "wijkscan.sqlite", &tmp_store, err)))
+            return rc;
+        return load_into(st, tmp_store, s, err);
     }
-    if ((rc = ws_outfiles_add(o, "wijkscan.sqlite", &tmp_store, err)))
+    if (access(existing, R_OK) != 0) {
+        ws_err_set(err, WS_ENOINPUT, "no store '%s' to %s", existing,
+                   (stages & WS_STAGE_ANALYSE) ? "analyse" : "draw maps from");
+        ws_err_where(err, "%s", existing);
+        ws_err_hint(err, "run 'wijkscan load' (or 'wijkscan run') with the same -o first");
+        return WS_ENOINPUT;
+    }
+    if (!(stages & WS_STAGE_ANALYSE))
+        return ws_store_open(existing, false, s, err);
+    if ((rc = ws_outfiles_add(o, "wijkscan.sqlite", &tmp_store, err)) ||
+        (rc = ws_copy_file(existing, tmp_store, err)))
         return rc;
-    return load_into(st, tmp_store, s, err);
+    return ws_store_open(tmp_store, true, s, err);
 }
 
 int ws_cli_pipeline(const struct ws_study *st, const char *out_dir, unsigned stages,
@@ -79,11 +245,25 @@ int ws_cli_pipeline(const struct ws_study *st, const char *out_dir, unsigned sta
 {
     struct ws_outfiles o;
     struct ws_store *s = NULL;
+    struct ws_strbuf existing = WS_STRBUF_INIT;
     int rc;
 
     ws_outfiles_init(&o, out_dir);
-    if ((rc = open_store(st, stages, &o, &s, err)))
+    ws_strbuf_addf(&existing, "%s/wijkscan.sqlite", out_dir);
+    if ((rc = open_store(st, existing.buf, stages, &o, &s, err)))
         goto out;
+    if ((stages & WS_STAGE_ANALYSE) && (rc = analyse_in(s, st, err)))
+        goto out;
+    if ((stages & WS_STAGE_MAP) && (rc = maps_in(s, st, &o, err)))
+        goto out;
+    if (stages & WS_STAGE_ANALYSE) {
+        /* published tables come last: they commit their own files at once */
+        ws_log_progress("writing tables");
+        rc = ws_publish_tables(s, out_dir, err);
+        ws_log_progress_done();
+        if (rc)
+            goto out;
+    }
     ws_store_close(s);
     s = NULL;
     rc = ws_outfiles_commit(&o, err);
@@ -94,5 +274,6 @@ out:
     if (rc)
         ws_outfiles_abort(&o);
     ws_outfiles_release(&o);
+    ws_strbuf_release(&existing);
     return rc;
 }

@@ -376,6 +376,8 @@ static void test_grid_values(void **state)
 
     make_grid_store(f->path);
     make_study(&st);
+    // the buurt without a profile has at least 1 case: the model is published
+    st.min_count = 1;
     opts.permutations = 199;
     run_stage(f->path, &st, &opts, &set, &json, &warn);
 
@@ -560,6 +562,7 @@ static void test_grid_values(void **state)
     assert_double_close(JNUM(e, "\"theta\":"), theta, 0, 1e-15);
     assert_non_null(strstr(e, "\"method\":\"glm\""));
     assert_non_null(strstr(e, "\"n_without_profile\":1"));
+    assert_non_null(strstr(e, "\"withheld\":false"));
     assert_non_null(strstr(e, "\"glm\":{\"covariates\":[\"inkomen\"],\"n\":8,"));
     assert_non_null(strstr(e, "\"term\":\"(Intercept)\""));
     assert_non_null(strstr(e, "\"converged\":true"));
@@ -591,6 +594,45 @@ static void test_grid_values(void **state)
     free(json);
     ws_warnings_release(&warn);
     ws_indicator_set_release(&set);
+}
+
+/* The buurt without a profile holds fewer than min_count cases: the model's
+ * coefficients are not published (ws_rates_model_withheld), while the
+ * private rows keep `expected`. */
+static void test_grid_model_withheld(void **state)
+{
+    struct fixture *f = *state;
+    struct ws_indicator_set set = {NULL, 0, 0};
+    struct ws_warnings warn = WS_WARNINGS_INIT;
+    struct ws_analyse_opts opts = WS_ANALYSE_OPTS_INIT;
+    struct ws_study st;
+    char *json = NULL;
+    char *e = NULL;
+    size_t with_expected = 0;
+
+    make_grid_store(f->path);
+    make_study(&st);
+    st.min_count = 1000;
+    opts.permutations = 0;
+    run_stage(f->path, &st, &opts, &set, &json, &warn);
+    e = json_entry(json, "buurt", 2024, "all");
+    assert_non_null(
+        strstr(e, "\"n_without_profile\":1,\"n_buurten_theta_filled\":0,\"withheld\":true}"));
+    assert_non_null(strstr(e, "\"glm\":null"));
+    for (size_t i = 0; i < set.n; i++)
+        with_expected += set.rows[i].level == WS_LEVEL_BUURT && !isnan(set.rows[i].expected);
+    assert_true(with_expected > 0);
+    // the rule itself
+    {
+        const double O[] = {3, 4, 5}, P[] = {10, 20, 0}, E[] = {2.5, NAN, NAN};
+        assert_true(ws_rates_model_withheld(O, P, E, 3, 5));    // 4 < 5 (the P = 0 one is out)
+        assert_false(ws_rates_model_withheld(O, P, E, 3, 4));   // 4 >= 4
+        assert_false(ws_rates_model_withheld(O, P, E, 1, 100)); // every buurt has a profile
+    }
+    free(e);
+    free(json);
+    ws_indicator_set_release(&set);
+    ws_warnings_release(&warn);
 }
 
 /* No covariates and no categories: expected = theta P, one category "all". */
@@ -1167,6 +1209,7 @@ int main(void)
 {
     const struct CMUnitTest grid[] = {
         cmocka_unit_test_setup_teardown(test_grid_values, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_grid_model_withheld, setup, teardown),
         cmocka_unit_test_setup_teardown(test_grid_without_covariates, setup, teardown),
         cmocka_unit_test_setup_teardown(test_covariates_mismatch, setup, teardown),
         cmocka_unit_test_setup_teardown(test_store_results, setup, teardown),

@@ -1,0 +1,74 @@
+/*
+ * cmd_analyse.c - `wijkscan analyse` and `wijkscan map`: one stage on an
+ * existing store.
+ */
+#include "wijkscan/cli.h"
+
+static const char *const analyse_usage[] = {
+    "usage: wijkscan analyse [-c STUDY.ini] [-o OUTDIR]",
+    "",
+    "Computes every indicator (CONTRACT section 5) from the store",
+    "OUTDIR/wijkscan.sqlite made by 'wijkscan load', protects them (primary and",
+    "secondary suppression, rounding, the attacker's audit) and writes the",
+    "published tables indicators.csv, indicators.gpkg, statistics.json and",
+    "audit.csv.  Nothing is written when any step fails.",
+    "",
+    "  -c, --config STUDY.ini   study file (default: data/groningen.ini)",
+    "  -o, --output OUTDIR      output folder (default: the study's [output] dir)",
+    "  -h, --help               show this help",
+    NULL,
+};
+
+static const char *const map_usage[] = {
+    "usage: wijkscan map [-c STUDY.ini] [-o OUTDIR]",
+    "",
+    "Draws the maps of the study's map definitions ([maps] files, default the",
+    "shipped maps/*.ini) from the protected indicators in OUTDIR/wijkscan.sqlite",
+    "into OUTDIR/maps/ as PNG, PDF and/or SVG.",
+    "",
+    "  -c, --config STUDY.ini   study file (default: data/groningen.ini)",
+    "  -o, --output OUTDIR      output folder (default: the study's [output] dir)",
+    "  -h, --help               show this help",
+    NULL,
+};
+
+const char *const *ws_cmd_analyse_usage(void)
+{
+    return analyse_usage;
+}
+
+const char *const *ws_cmd_map_usage(void)
+{
+    return map_usage;
+}
+
+static int one_stage(const char *name, unsigned stages, int argc, char **argv, struct ws_err *err)
+{
+    struct ws_cli_opts o;
+    struct ws_study st;
+    bool help;
+    int rc;
+
+    rc = ws_cli_parse_common(ws_cli_find(name), argc, argv, true, &o, &help, err);
+    if (rc || help) {
+        if (help)
+            ws_cli_print_usage(ws_cli_find(name));
+        return rc;
+    }
+    rc = ws_cli_load_study(&o, &st, err);
+    if (rc)
+        return rc;
+    rc = ws_cli_pipeline(&st, ws_cli_out_dir(&o, &st), stages, err);
+    ws_study_release(&st);
+    return rc;
+}
+
+int ws_cmd_analyse(int argc, char **argv, struct ws_err *err)
+{
+    return one_stage("analyse", WS_STAGE_ANALYSE, argc, argv, err);
+}
+
+int ws_cmd_map(int argc, char **argv, struct ws_err *err)
+{
+    return one_stage("map", WS_STAGE_MAP, argc, argv, err);
+}

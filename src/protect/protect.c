@@ -1,0 +1,898 @@
+/*
+ * protect.c - from the raw indicator set to the published one (see
+ * protect.h for the rules and the attacker model).
+ *
+ * The raw rows of one year form a hierarchical table: areas (buurt -> wijk
+ * -> gemeente -> the study) by columns ('all' and each category).  Every
+ * row becomes a cell of a protection table (suppress.h); every area with
+ * children gives one relation per column (parent = sum of children), and
+ * every area one relation "all = sum of categories".  The study is a virtual
+ * area whose cells are known to the attacker (fixed).  A row that is missing
+ * (an area without a row for some category) is a hidden cell: unknown to
+ * the attacker, never published.  Years never share a relation: the only
+ * published link between years is the trend, and it is NULLed whenever it
+ * touches a suppressed cell.
+ *
+ * Invariants checked on the raw rows (WS_EINTERNAL: the analysis made them):
+ * counts are whole numbers >= 0, (level, code, year, category) is unique,
+ * every buurt and wijk resolves to a parent, and each relation adds up.
+ */
+#include "wijkscan/protect.h"
+
+#include "wijkscan/mem.h"
+#include "wijkscan/rates.h"
+#include "wijkscan/store.h"
+#include "wijkscan/suppress.h"
+
+#include <math.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define NONE ((size_t)-1)
+
+#define ORDER_STUDY 3
+
+struct key {
+    const struct ws_indicator *r;
+    size_t i; /* index in the raw set */
+};
+
+struct area {
+    enum ws_level level;
+    bool study;
+    const char *code;
+    const char *parent;
+    size_t *row;  /* n_cols raw rows (NONE: missing) */
+    size_t *cell; /* n_cols table cells (NONE: column absent this year) */
+    size_t parent_area;
+    size_t child_start, n_children; /* into the year's child list */
+};
+
+struct build {
+    const struct ws_indicator_set *raw;
+    const struct ws_protect_opts *opts;
+    struct ws_sdc_table *t;
+    char **cats; /* sorted distinct categories other than "all" (borrowed) */
+    size_t n_cats, n_cols;
+    const struct ws_area **bgem_area; /* opts->buurten sorted by code */
+    size_t n_bgem;
+    size_t *parts; /* scratch for one relation */
+    size_t parts_cap;
+};
+
+static const char *str_or_empty(const char *s)
+{
+    return s ? s : "";
+}
+
+static int cmp_key(const void *pa, const void *pb)
+{
+    const struct ws_indicator *a = ((const struct key *)pa)->r;
+    const struct ws_indicator *b = ((const struct key *)pb)->r;
+    int c;
+
+    if (a->year != b->year)
+        return a->year < b->year ? -1 : 1;
+    if (a->level != b->level)
+        return a->level < b->level ? -1 : 1;
+    if ((c = strcmp(str_or_empty(a->code), str_or_empty(b->code))) != 0)
+        return c;
+    return strcmp(str_or_empty(a->category), str_or_empty(b->category));
+}
+
+/* level, code, category, year: consecutive years of one cell are adjacent */
+static int cmp_key_series(const void *pa, const void *pb)
+{
+    const struct ws_indicator *a = ((const struct key *)pa)->r;
+    const struct ws_indicator *b = ((const struct key *)pb)->r;
+    int c;
+
+    if (a->level != b->level)
+        return a->level < b->level ? -1 : 1;
+    if ((c = strcmp(str_or_empty(a->code), str_or_empty(b->code))) != 0)
+        return c;
+    if ((c = strcmp(str_or_empty(a->category), str_or_empty(b->category))) != 0)
+        return c;
+    if (a->year != b->year)
+        return a->year < b->year ? -1 : 1;
+    return 0;
+}
+
+/* year, category: the rows of one model fit are adjacent */
+static int cmp_key_model(const void *pa, const void *pb)
+{
+    const struct ws_indicator *a = ((const struct key *)pa)->r;
+    const struct ws_indicator *b = ((const struct key *)pb)->r;
+
+    if (a->year != b->year)
+        return a->year < b->year ? -1 : 1;
+    return strcmp(a->category ? a->category : "", b->category ? b->category : "");
+}
+
+/* NULLs expected and O/E at every level of each year and category whose
+ * model would reveal a small total (ws_rates_model_withheld; analyse.c
+ * leaves out the same fits' coefficients).  Returns how many year x category
+ * fits were withheld. */
+static size_t withhold_models(struct ws_indicator_set *set, long min_count)
+{
+    size_t n = set->n, n_withheld = 0;
+    struct key *keys = ws_xcalloc(n + 1, sizeof(*keys));
+    double *O = ws_xcalloc(3 * (n + 1), sizeof(*O));
+    double *P = O + (n + 1), *E = P + (n + 1);
+
+    for (size_t i = 0; i < n; i++) {
+        keys[i].r = &set->rows[i];
+        keys[i].i = i;
+    }
+    if (n)
+        qsort(keys, n, sizeof(*keys), cmp_key_model);
+    for (size_t a = 0, e; a < n; a = e) {
+        size_t m = 0;
+        for (e = a; e < n && cmp_key_model(&keys[a], &keys[e]) == 0; e++) {
+            const struct ws_indicator *r = keys[e].r;
+            if (r->level != WS_LEVEL_BUURT)
+                continue;
+            O[m] = r->cases;
+            P[m] = r->population;
+            E[m++] = r->expected;
+        }
+        if (!ws_rates_model_withheld(O, P, E, m, min_count))
+            continue;
+        n_withheld++;
+        for (size_t k = a; k < e; k++) {
+            struct ws_indicator *r = &set->rows[keys[k].i];
+            r->expected = r->oe_ratio = r->oe_ci_low = r->oe_ci_high = NAN;
+        }
+    }
+    free(O);
+    free(keys);
+    return n_withheld;
+}
+
+static int cmp_str(const void *pa, const void *pb)
+{
+    return strcmp(*(char *const *)pa, *(char *const *)pb);
+}
+
+static bool is_all(const char *cat)
+{
+    return !cat || strcmp(cat, "all") == 0;
+}
+
+static size_t col_of(const struct build *b, const char *cat)
+{
+    char *const *hit;
+
+    if (is_all(cat))
+        return 0;
+    hit = bsearch(&cat, b->cats, b->n_cats, sizeof(*b->cats), cmp_str);
+    return hit ? 1 + (size_t)(hit - b->cats) : NONE;
+}
+
+/* Does a row publish a figure from which its own count follows? */
+static bool reveals_exact(const struct ws_indicator *r)
+{
+    const double v[] = {r->rate_per_1000, r->rate_ci_low, r->rate_ci_high, r->ratio_avg,
+                        r->poisson_p,     r->oe_ratio,    r->oe_ci_low,    r->oe_ci_high,
+                        r->eb_rate,       r->seb_rate,    r->lisa_i,       r->lisa_z,
+                        r->lisa_p,        r->trend_rr,    r->trend_p};
+
+    for (size_t k = 0; k < sizeof(v) / sizeof(v[0]); k++)
+        if (!isnan(v[k]))
+            return true;
+    return false;
+}
+
+/* NULLs every figure that follows from the row's own count. */
+static void null_count_figures(struct ws_indicator *r)
+{
+    r->cases = NAN;
+    r->rate_per_1000 = r->rate_ci_low = r->rate_ci_high = NAN;
+    r->ratio_avg = r->poisson_p = NAN;
+    r->oe_ratio = r->oe_ci_low = r->oe_ci_high = NAN;
+    r->eb_rate = r->seb_rate = NAN;
+    r->lisa_i = r->lisa_z = r->lisa_p = NAN;
+    r->lisa_cluster[0] = '\0';
+    r->trend_rr = r->trend_p = NAN;
+    r->priority_rank = 0;
+}
+
+static int cmp_bgem(const void *pa, const void *pb)
+{
+    const struct ws_area *a = *(const struct ws_area *const *)pa;
+    const struct ws_area *b = *(const struct ws_area *const *)pb;
+
+    return strcmp(str_or_empty(a->code), str_or_empty(b->code));
+}
+
+/* bsearch: the key is the code, the element an area pointer */
+static int cmp_code_area(const void *pkey, const void *pel)
+{
+    const char *code = *(const char *const *)pkey;
+    const struct ws_area *a = *(const struct ws_area *const *)pel;
+
+    return strcmp(code, str_or_empty(a->code));
+}
+
+/* The gemeente code of buurt `code` from opts->buurten, or NULL. */
+static const char *buurt_gemeente(const struct build *b, const char *code)
+{
+    const struct ws_area *const *hit;
+
+    if (!b->n_bgem || !code)
+        return NULL;
+    hit = bsearch(&code, b->bgem_area, b->n_bgem, sizeof(*b->bgem_area), cmp_code_area);
+    return hit ? (*hit)->gemeente : NULL;
+}
+
+/* Index of the area (level, code) among areas[0..n) (sorted by level,
+ * code), or NONE. */
+static size_t find_area(const struct area *areas, size_t n, enum ws_level level, const char *code)
+{
+    size_t lo = 0, hi = n;
+
+    if (!code)
+        return NONE;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        int c = areas[mid].level != level ? (areas[mid].level < level ? -1 : 1)
+                                          : strcmp(str_or_empty(areas[mid].code), code);
+        if (c == 0)
+            return mid;
+        if (c < 0)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return NONE;
+}
+
+static void fail_row(struct ws_err *err, const struct ws_indicator *r, const char *what)
+{
+    ws_err_set(err, WS_EINTERNAL, "the raw indicator rows cannot be protected: %s", what);
+    ws_err_where(err, "%s '%s', year %d, category '%s'", ws_level_name(r->level),
+                 str_or_empty(r->code), r->year, str_or_empty(r->category));
+    ws_err_hint(err, "the analysis stage must write one row per area, year and category, with "
+                     "wijk and gemeente counts that are sums of their parts; this is a bug");
+}
+
+/* Adds total = sum parts after checking that the true counts add up. */
+static int add_relation(struct build *b, size_t total, const size_t *parts, size_t n,
+                        const struct ws_indicator *where, struct ws_err *err)
+{
+    const struct ws_sdc_table *t = b->t;
+    double sum = 0.0;
+    bool hidden = false;
+
+    if (n == 0)
+        return WS_OK;
+    for (size_t k = 0; k < n; k++) {
+        if (t->cells[parts[k]].state == WS_CELL_HIDDEN)
+            hidden = true;
+        else
+            sum += t->cells[parts[k]].value;
+    }
+    if (t->cells[total].state != WS_CELL_HIDDEN &&
+        (sum > t->cells[total].value || (!hidden && sum != t->cells[total].value))) {
+        fail_row(err, where, "its parts do not add up to it");
+        return WS_EINTERNAL;
+    }
+    ws_sdc_add_relation(b->t, total, parts, n);
+    return WS_OK;
+}
+
+static void grow_parts(struct build *b, size_t n)
+{
+    WS_VEC_GROW(b->parts, n, b->parts_cap);
+}
+
+/* Known sums over subsets of one level (one column of one year):
+ *   - theta = sum O / sum P over the level's areas with P > 0 (ratio_avg,
+ *     poisson_p and eb_rate of any published cell give theta, and so does
+ *     `expected`, published for every row: theta P without covariates, and a
+ *     Poisson GLM with intercept reproduces the observed total over the
+ *     buurten it was fitted on), so the sum of O over those areas is known;
+ *   - likewise the sum over the buurten that have an `expected`.
+ * A subset that is a whole level gives the study total: *study_known.  When
+ * the study total is known, a subset's sum K is written as its complement,
+ * sum over the level's other areas = S - K: the same knowledge, but over the
+ * few areas without a population instead of all the others, so that the
+ * audit's components stay small (one gemeente rather than the study).  An
+ * empty subset, or one with a missing row, is skipped. */
+struct subset {
+    size_t *cells; /* n_level entries; in[k] says whether cell k is in the subset */
+    bool *in;
+    size_t n_level, n_in;
+    double sum_in, sum_all;
+    bool hidden_in, hidden_out;
+};
+
+static void subset_of(const struct build *b, const struct area *areas, size_t n_areas, size_t col,
+                      int lv, int kind, struct subset *ss)
+{
+    const struct ws_indicator_set *raw = b->raw;
+
+    ss->n_level = ss->n_in = 0;
+    ss->sum_in = ss->sum_all = 0.0;
+    ss->hidden_in = ss->hidden_out = false;
+    for (size_t i = 0; i < n_areas; i++) {
+        const struct area *a = &areas[i];
+        const struct ws_sdc_cell *c;
+        bool in = false;
+        if ((int)a->level != lv)
+            continue;
+        c = &b->t->cells[a->cell[col]];
+        if (a->row[col] != NONE) {
+            const struct ws_indicator *r = &raw->rows[a->row[col]];
+            in = kind == 0 ? (isfinite(r->population) && r->population > 0.0) : !isnan(r->expected);
+        }
+        ss->cells[ss->n_level] = a->cell[col];
+        ss->in[ss->n_level++] = in;
+        ss->sum_all += c->value;
+        if (in) {
+            ss->n_in++;
+            ss->sum_in += c->value;
+            ss->hidden_in |= c->state == WS_CELL_HIDDEN;
+        } else {
+            ss->hidden_out |= c->state == WS_CELL_HIDDEN;
+        }
+    }
+}
+
+static int add_known_sums(struct build *b, const struct area *areas, size_t n_areas, size_t col,
+                          bool *study_known, struct ws_err *err)
+{
+    struct subset ss[3][2];
+    size_t *sel = ws_xcalloc(n_areas + 1, sizeof(*sel));
+
+    (void)err;
+    *study_known = false;
+    for (int lv = WS_LEVEL_BUURT; lv <= WS_LEVEL_GEMEENTE; lv++)
+        for (int kind = 0; kind < 2; kind++) {
+            struct subset *x = &ss[lv][kind];
+            x->cells = ws_xcalloc(n_areas + 1, sizeof(*x->cells));
+            x->in = ws_xcalloc(n_areas + 1, sizeof(*x->in));
+            subset_of(b, areas, n_areas, col, lv, kind, x);
+            if (kind == 1 && lv != WS_LEVEL_BUURT)
+                x->n_in = 0; // `expected` is a model fit only for buurten
+            if (x->n_in > 0 && x->n_in == x->n_level && !x->hidden_in)
+                *study_known = true;
+        }
+    for (int lv = WS_LEVEL_BUURT; lv <= WS_LEVEL_GEMEENTE; lv++)
+        for (int kind = 0; kind < 2; kind++) {
+            const struct subset *x = &ss[lv][kind];
+            bool complement;
+            size_t n_sel = 0;
+            double sum;
+            if (x->n_in == 0 || x->n_in == x->n_level || x->hidden_in)
+                continue;
+            if (kind == 1 && memcmp(x->in, ss[lv][0].in, x->n_level * sizeof(*x->in)) == 0)
+                continue; // the same buurten as theta's
+            complement = *study_known && !x->hidden_out;
+            for (size_t k = 0; k < x->n_level; k++)
+                if (x->in[k] != complement)
+                    sel[n_sel++] = x->cells[k];
+            sum = complement ? x->sum_all - x->sum_in : x->sum_in;
+            ws_sdc_add_relation(b->t,
+                                ws_sdc_add_cell(b->t, sum, WS_CELL_EXACT, ORDER_STUDY, true, NONE),
+                                sel, n_sel);
+        }
+    for (int lv = WS_LEVEL_BUURT; lv <= WS_LEVEL_GEMEENTE; lv++)
+        for (int kind = 0; kind < 2; kind++) {
+            free(ss[lv][kind].cells);
+            free(ss[lv][kind].in);
+        }
+    free(sel);
+    return WS_OK;
+}
+
+/* A study cell the attacker does not know: its relations say nothing (a
+ * free total), and leaving them out keeps the gemeenten apart in the audit. */
+static bool study_unknown(const struct build *b, const struct area *a, size_t col)
+{
+    return a->study && b->t->cells[a->cell[col]].state == WS_CELL_HIDDEN;
+}
+
+/* One year: rows keys[0..n) (sorted by level, code, category). */
+static int build_year(struct build *b, const struct key *keys, size_t n, struct ws_err *err)
+{
+    const struct ws_indicator_set *raw = b->raw;
+    struct area *areas = NULL;
+    size_t n_areas = 0, areas_cap = 0, *children = NULL, *fill = NULL;
+    bool *present = ws_xcalloc(b->n_cols, sizeof(*present));
+    size_t n_gem = 0, n_wijk = 0, one_gem = NONE, study = NONE;
+    int rc = WS_OK;
+
+    // areas and their rows
+    for (size_t k = 0; k < n; k++) {
+        const struct ws_indicator *r = keys[k].r;
+        size_t col = col_of(b, r->category);
+        struct area *a;
+        if (col == NONE)
+            WS_BUG("protect: category not in the category list");
+        if (n_areas == 0 || areas[n_areas - 1].level != r->level ||
+            strcmp(str_or_empty(areas[n_areas - 1].code), str_or_empty(r->code)) != 0) {
+            WS_VEC_GROW(areas, n_areas + 1, areas_cap);
+            a = &areas[n_areas++];
+            memset(a, 0, sizeof(*a));
+            a->level = r->level;
+            a->code = r->code;
+            a->parent = r->parent;
+            a->row = ws_xmalloc(ws_st_mult(b->n_cols, sizeof(*a->row)));
+            a->cell = ws_xmalloc(ws_st_mult(b->n_cols, sizeof(*a->cell)));
+            for (size_t c = 0; c < b->n_cols; c++)
+                a->row[c] = a->cell[c] = NONE;
+            if (r->level == WS_LEVEL_GEMEENTE) {
+                n_gem++;
+                one_gem = n_areas - 1;
+            } else if (r->level == WS_LEVEL_WIJK) {
+                n_wijk++;
+            }
+        }
+        a = &areas[n_areas - 1];
+        if (a->row[col] != NONE) {
+            fail_row(err, r, "the row appears twice");
+            rc = WS_EINTERNAL;
+            goto out;
+        }
+        a->row[col] = keys[k].i;
+        present[col] = true;
+    }
+    // the study: a virtual area after the real ones (not in the sorted part)
+    WS_VEC_GROW(areas, n_areas + 1, areas_cap);
+    study = n_areas;
+    memset(&areas[study], 0, sizeof(areas[study]));
+    areas[study].study = true;
+    areas[study].parent_area = NONE;
+    areas[study].row = ws_xmalloc(ws_st_mult(b->n_cols, sizeof(*areas[study].row)));
+    areas[study].cell = ws_xmalloc(ws_st_mult(b->n_cols, sizeof(*areas[study].cell)));
+    for (size_t c = 0; c < b->n_cols; c++)
+        areas[study].row[c] = areas[study].cell[c] = NONE;
+
+    // parents
+    for (size_t i = 0; i < n_areas; i++) {
+        struct area *a = &areas[i];
+        size_t p = NONE;
+        if (a->level == WS_LEVEL_GEMEENTE) {
+            p = study;
+        } else {
+            if (a->level == WS_LEVEL_BUURT)
+                p = find_area(areas, n_areas, WS_LEVEL_WIJK, a->parent);
+            if (p == NONE)
+                p = find_area(areas, n_areas, WS_LEVEL_GEMEENTE, a->parent);
+            if (p == NONE && a->level == WS_LEVEL_BUURT)
+                p = find_area(areas, n_areas, WS_LEVEL_GEMEENTE, buurt_gemeente(b, a->code));
+            if (p == NONE && n_gem == 1)
+                p = one_gem;
+            if (p == NONE && n_gem == 0 && (a->level == WS_LEVEL_WIJK || n_wijk == 0))
+                p = study;
+            if (p == NONE) {
+                size_t any = a->row[0] != NONE ? a->row[0] : 0;
+                for (size_t c = 0; any == 0 && c < b->n_cols; c++)
+                    if (a->row[c] != NONE)
+                        any = a->row[c];
+                fail_row(err, &raw->rows[any], "its wijk or gemeente is not in the set");
+                rc = WS_EINTERNAL;
+                goto out;
+            }
+        }
+        a->parent_area = p;
+    }
+    // children lists (CSR)
+    for (size_t i = 0; i < n_areas; i++)
+        areas[areas[i].parent_area].n_children++;
+    for (size_t i = 0, s = 0; i <= n_areas; i++) {
+        areas[i].child_start = s;
+        s += areas[i].n_children;
+    }
+    children = ws_xcalloc(n_areas + 1, sizeof(*children));
+    fill = ws_xcalloc(n_areas + 1, sizeof(*fill));
+    for (size_t i = 0; i < n_areas; i++) {
+        size_t p = areas[i].parent_area;
+        children[areas[p].child_start + fill[p]++] = i;
+    }
+
+    // cells of the real areas
+    for (size_t i = 0; i < n_areas; i++) {
+        struct area *a = &areas[i];
+        unsigned char order = (unsigned char)a->level;
+        for (size_t c = 0; c < b->n_cols; c++) {
+            const struct ws_indicator *r;
+            if (!present[c])
+                continue;
+            if (a->row[c] == NONE) {
+                a->cell[c] = ws_sdc_add_cell(b->t, 0.0, WS_CELL_HIDDEN, order, false, NONE);
+                continue;
+            }
+            r = &raw->rows[a->row[c]];
+            if (isnan(r->cases)) {
+                a->cell[c] = ws_sdc_add_cell(b->t, 0.0, WS_CELL_HIDDEN, order, false, a->row[c]);
+                continue;
+            }
+            if (!(r->cases >= 0.0) || r->cases != floor(r->cases) || r->cases > 9e15) {
+                fail_row(err, r, "its count is not a whole number >= 0");
+                rc = WS_EINTERNAL;
+                goto out;
+            }
+            a->cell[c] =
+                ws_sdc_add_cell(b->t, r->cases, reveals_exact(r) ? WS_CELL_EXACT : WS_CELL_ROUNDED,
+                                order, false, a->row[c]);
+            if (b->opts->exempt_unpopulated && !(isfinite(r->population) && r->population > 0.0))
+                b->t->cells[a->cell[c]].exempt = true;
+        }
+    }
+    // the study's cells: known to the attacker (fixed) when a published
+    // average covers a whole level (see add_known_sums), else hidden
+    for (size_t c = 0; c < b->n_cols; c++) {
+        struct area *s = &areas[study];
+        double sum = 0.0;
+        bool known = false;
+        if (!present[c])
+            continue;
+        if ((rc = add_known_sums(b, areas, n_areas, c, &known, err)))
+            goto out;
+        for (size_t k = 0; k < s->n_children; k++) {
+            const struct ws_sdc_cell *cc =
+                &b->t->cells[areas[children[s->child_start + k]].cell[c]];
+            if (cc->state == WS_CELL_HIDDEN)
+                known = false;
+            sum += cc->value;
+        }
+        s->cell[c] = known ? ws_sdc_add_cell(b->t, sum, WS_CELL_EXACT, ORDER_STUDY, true, NONE)
+                           : ws_sdc_add_cell(b->t, 0.0, WS_CELL_HIDDEN, ORDER_STUDY, false, NONE);
+    }
+
+    // relations: parent = sum of children, per column
+    for (size_t i = 0; i <= n_areas; i++) {
+        const struct area *a = &areas[i];
+        if (!a->n_children)
+            continue;
+        grow_parts(b, a->n_children);
+        for (size_t c = 0; c < b->n_cols; c++) {
+            const struct area *first = &areas[children[a->child_start]];
+            const struct ws_indicator *where;
+            if (!present[c] || study_unknown(b, a, c))
+                continue;
+            for (size_t k = 0; k < a->n_children; k++)
+                b->parts[k] = areas[children[a->child_start + k]].cell[c];
+            where = &raw->rows[a->row[c] != NONE       ? a->row[c]
+                               : first->row[c] != NONE ? first->row[c]
+                                                       : keys[0].i];
+            if ((rc = add_relation(b, a->cell[c], b->parts, a->n_children, where, err)))
+                goto out;
+        }
+    }
+    // relations: all = sum of categories, per area
+    if (present[0]) {
+        size_t n_parts = 0;
+        grow_parts(b, b->n_cols);
+        for (size_t i = 0; i <= n_areas; i++) {
+            const struct area *a = &areas[i];
+            n_parts = 0;
+            for (size_t c = 1; c < b->n_cols; c++)
+                if (present[c])
+                    b->parts[n_parts++] = a->cell[c];
+            if (!n_parts)
+                break;
+            if (study_unknown(b, a, 0))
+                continue;
+            if ((rc = add_relation(b, a->cell[0], b->parts, n_parts,
+                                   &raw->rows[a->row[0] != NONE ? a->row[0] : keys[0].i], err)))
+                goto out;
+        }
+    }
+out:
+    // the study's slot exists once `study` is set
+    for (size_t i = 0; i < (study != NONE ? n_areas + 1 : n_areas); i++) {
+        free(areas[i].row);
+        free(areas[i].cell);
+    }
+    free(areas);
+    free(children);
+    free(fill);
+    free(present);
+    return rc;
+}
+
+/* Rank order: level, year, category, (parent), raw rank, row. */
+static int cmp_rank_(const struct key *ka, const struct key *kb, bool by_parent)
+{
+    const struct ws_indicator *a = ka->r, *b = kb->r;
+    int c;
+
+    if (a->level != b->level)
+        return a->level < b->level ? -1 : 1;
+    if (a->year != b->year)
+        return a->year < b->year ? -1 : 1;
+    if ((c = strcmp(str_or_empty(a->category), str_or_empty(b->category))) != 0)
+        return c;
+    if (by_parent && (c = strcmp(str_or_empty(a->parent), str_or_empty(b->parent))) != 0)
+        return c;
+    if (a->priority_rank != b->priority_rank)
+        return a->priority_rank < b->priority_rank ? -1 : 1;
+    return ka->i < kb->i ? -1 : ka->i > kb->i;
+}
+
+static int cmp_rank(const void *pa, const void *pb)
+{
+    return cmp_rank_(pa, pb, false);
+}
+
+static int cmp_rank_parent(const void *pa, const void *pb)
+{
+    return cmp_rank_(pa, pb, true);
+}
+
+static bool same_group(const struct ws_indicator *a, const struct ws_indicator *b, bool by_parent)
+{
+    return a->level == b->level && a->year == b->year &&
+           strcmp(str_or_empty(a->category), str_or_empty(b->category)) == 0 &&
+           (!by_parent || strcmp(str_or_empty(a->parent), str_or_empty(b->parent)) == 0);
+}
+
+/* Renumbers priority_rank 1..k over the published rows of each group, in
+ * raw rank order (see protect.h).  Ranks are read from raw (the published
+ * copy has them too, but suppressed rows are already 0 there). */
+static void rerank(struct ws_indicator_set *pub, const struct ws_indicator_set *raw)
+{
+    struct key *k = ws_xcalloc(raw->n + 1, sizeof(*k));
+    size_t n = 0;
+
+    for (size_t i = 0; i < raw->n; i++)
+        if (raw->rows[i].priority_rank > 0) {
+            k[n].r = &raw->rows[i];
+            k[n++].i = i;
+        }
+    if (n)
+        qsort(k, n, sizeof(*k), cmp_rank);
+    for (size_t a = 0, e; a < n; a = e) {
+        bool by_parent = false;
+        for (e = a + 1; e < n && same_group(k[a].r, k[e].r, false); e++)
+            if (k[e].r->priority_rank == k[e - 1].r->priority_rank)
+                by_parent = true; // ranks repeat: they are per parent
+        if (by_parent)
+            qsort(k + a, e - a, sizeof(*k), cmp_rank_parent);
+        for (size_t x = a, g = a, rank = 0; x < e; x++) {
+            if (!same_group(k[g].r, k[x].r, by_parent)) {
+                g = x;
+                rank = 0;
+            }
+            // the rank is the place among the group's published rows
+            if (pub->rows[k[x].i].suppressed == WS_SUPP_NONE)
+                pub->rows[k[x].i].priority_rank = (long)++rank;
+        }
+    }
+    free(k);
+}
+
+static int check_opts(const struct ws_protect_opts *o, struct ws_err *err)
+{
+    if (o->min_count > 0 && o->safety_range > 0 && o->safety_range > o->min_count - 1) {
+        ws_err_set(err, WS_EDATA,
+                   "safety_range %ld is larger than min_count - 1 (%ld): a suppressed count "
+                   "below min_count can never have a range that wide",
+                   o->safety_range, o->min_count - 1);
+        ws_err_where(err, "[privacy] in the study file");
+        ws_err_hint(err, "lower safety_range or raise min_count");
+        return WS_EDATA;
+    }
+    return WS_OK;
+}
+
+int ws_protect_apply(const struct ws_indicator_set *raw, const struct ws_protect_opts *opts,
+                     struct ws_indicator_set *published, struct ws_audit *audit, struct ws_err *err)
+{
+    struct ws_sdc_table t;
+    struct ws_indicator_set work = {0};
+    struct build b;
+    struct key *keys = NULL;
+    size_t n = raw->n, failed = SIZE_MAX;
+    int rc;
+
+    memset(published, 0, sizeof(*published));
+    ws_audit_release(audit);
+    memset(&b, 0, sizeof(b));
+    ws_sdc_init(&t, opts->min_count, opts->round_to, opts->safety_range);
+    if ((rc = check_opts(opts, err)))
+        goto out;
+    // the model's figures first: they decide which sums the attacker knows
+    ws_indicator_set_copy(&work, raw);
+    audit->n_model_withheld = withhold_models(&work, opts->min_count);
+    raw = &work;
+    b.raw = raw;
+    b.opts = opts;
+    b.t = &t;
+
+    // categories
+    b.cats = ws_xcalloc(n + 1, sizeof(*b.cats));
+    for (size_t i = 0; i < n; i++)
+        if (!is_all(raw->rows[i].category))
+            b.cats[b.n_cats++] = raw->rows[i].category;
+    if (b.n_cats)
+        qsort(b.cats, b.n_cats, sizeof(*b.cats), cmp_str);
+    {
+        size_t m = 0;
+        for (size_t i = 0; i < b.n_cats; i++)
+            if (m == 0 || strcmp(b.cats[m - 1], b.cats[i]) != 0)
+                b.cats[m++] = b.cats[i];
+        b.n_cats = m;
+    }
+    b.n_cols = 1 + b.n_cats;
+
+    // buurt -> gemeente
+    if (opts->buurten && opts->n_buurten) {
+        b.bgem_area = ws_xcalloc(opts->n_buurten, sizeof(*b.bgem_area));
+        for (size_t i = 0; i < opts->n_buurten; i++)
+            b.bgem_area[i] = &opts->buurten[i];
+        b.n_bgem = opts->n_buurten;
+        qsort(b.bgem_area, b.n_bgem, sizeof(*b.bgem_area), cmp_bgem);
+    }
+
+    // the table, year by year
+    keys = ws_xcalloc(n + 1, sizeof(*keys));
+    for (size_t i = 0; i < n; i++) {
+        keys[i].r = &raw->rows[i];
+        keys[i].i = i;
+    }
+    if (n)
+        qsort(keys, n, sizeof(*keys), cmp_key);
+    for (size_t a = 0, e; a < n; a = e) {
+        for (e = a; e < n && keys[e].r->year == keys[a].r->year; e++)
+            ;
+        if ((rc = build_year(&b, keys + a, e - a, err)))
+            goto out;
+    }
+    ws_sdc_finish(&t);
+
+    // suppression and the audit
+    (void)ws_suppress_primary(&t);
+    {
+        struct ws_err sub = WS_ERR_INIT;
+        rc = ws_suppress_secondary(&t, &failed, &audit->stats, &sub);
+        if (rc && failed != SIZE_MAX) {
+            const struct ws_indicator *r = &raw->rows[t.cells[failed].tag];
+            double w = ws_sdc_range_width(&t.ranges[failed]);
+            ws_err_set(err, WS_EINTERNAL,
+                       "the attacker's audit failed: suppressed cell '%s' (%s, year %d, category "
+                       "'%s') can be narrowed to a range of width %.0f from the published figures, "
+                       "less than safety_range %ld",
+                       str_or_empty(r->code), ws_level_name(r->level), r->year,
+                       str_or_empty(r->category), w, opts->safety_range);
+            ws_err_where(err, "[privacy] safety_range in the study file");
+            if (t.cells[failed].fixed)
+                ws_err_hint(err, "this count follows from study-wide figures (averages and the "
+                                 "model), which cannot be suppressed; merge small categories or "
+                                 "leave this category out");
+            else
+                ws_err_hint(err, "no complementary suppression could widen it; lower "
+                                 "safety_range, raise min_count or merge small categories");
+            goto out;
+        }
+        if (rc) {
+            if (err && err->code == WS_OK)
+                *err = sub;
+            goto out;
+        }
+    }
+
+    // the published set
+    ws_indicator_set_copy(published, raw);
+    for (size_t i = 0; i < t.n_cells; i++) {
+        const struct ws_sdc_cell *c = &t.cells[i];
+        struct ws_indicator *r;
+        if (c->tag == WS_SDC_NO_TAG)
+            continue;
+        r = &published->rows[c->tag];
+        if (c->state == WS_CELL_PRIMARY || c->state == WS_CELL_SECONDARY) {
+            r->suppressed = c->state == WS_CELL_PRIMARY ? WS_SUPP_PRIMARY : WS_SUPP_SECONDARY;
+            null_count_figures(r);
+            ws_audit_add(audit, r->code, r->level, r->year, r->category, r->suppressed,
+                         t.ranges[i].low, t.ranges[i].high);
+        } else {
+            r->suppressed = WS_SUPP_NONE;
+            r->cases = ws_sdc_round(r->cases, opts->round_to);
+        }
+    }
+    // trend against a suppressed previous year
+    for (size_t i = 0; i < n; i++) {
+        keys[i].r = &published->rows[i];
+        keys[i].i = i;
+    }
+    if (n)
+        qsort(keys, n, sizeof(*keys), cmp_key_series);
+    for (size_t k = 1; k < n; k++) {
+        const struct ws_indicator *prev = keys[k - 1].r;
+        struct ws_indicator *cur = &published->rows[keys[k].i];
+        if (prev->level == cur->level && prev->year < cur->year &&
+            strcmp(str_or_empty(prev->code), str_or_empty(cur->code)) == 0 &&
+            strcmp(str_or_empty(prev->category), str_or_empty(cur->category)) == 0 &&
+            prev->suppressed != WS_SUPP_NONE)
+            cur->trend_rr = cur->trend_p = NAN;
+    }
+    rerank(published, raw);
+    // audit records: level, code, year, category (the published order)
+    audit->min_count = opts->min_count;
+    audit->round_to = opts->round_to;
+    audit->safety_range = opts->safety_range;
+    {
+        struct key *ak = ws_xcalloc(audit->n + 1, sizeof(*ak));
+        struct ws_indicator *tmp = ws_xcalloc(audit->n + 1, sizeof(*tmp));
+        struct ws_audit_record *sorted = ws_xcalloc(audit->n + 1, sizeof(*sorted));
+        for (size_t i = 0; i < audit->n; i++) {
+            tmp[i].level = audit->rec[i].level;
+            tmp[i].code = audit->rec[i].code;
+            tmp[i].category = audit->rec[i].category;
+            tmp[i].year = audit->rec[i].year;
+            ak[i].r = &tmp[i];
+            ak[i].i = i;
+        }
+        if (audit->n)
+            qsort(ak, audit->n, sizeof(*ak), cmp_key_series);
+        for (size_t i = 0; i < audit->n; i++)
+            sorted[i] = audit->rec[ak[i].i];
+        if (audit->n)
+            memcpy(audit->rec, sorted, audit->n * sizeof(*sorted));
+        free(sorted);
+        free(tmp);
+        free(ak);
+    }
+out:
+    if (rc) {
+        ws_indicator_set_release(published);
+        ws_audit_release(audit);
+    }
+    ws_sdc_release(&t);
+    ws_indicator_set_release(&work);
+    free(keys);
+    free(b.cats);
+    free(b.bgem_area);
+    free(b.parts);
+    return rc;
+}
+
+int ws_protect_store(struct ws_store *s, const struct ws_study *st, struct ws_audit *audit,
+                     struct ws_err *err)
+{
+    struct ws_indicator_set raw = {0}, pub = {0};
+    struct ws_audit local = WS_AUDIT_INIT;
+    struct ws_audit *a = audit ? audit : &local;
+    struct ws_area *buurten = NULL;
+    size_t n_buurten = 0;
+    struct ws_protect_opts o;
+    char *csv = NULL;
+    bool in_tx = false;
+    int rc;
+
+    memset(&o, 0, sizeof(o));
+    if ((rc = ws_store_read_indicators(s, WS_SET_RAW, &raw, err)) ||
+        (rc = ws_store_read_areas(s, WS_LEVEL_BUURT, &buurten, &n_buurten, err)))
+        goto out;
+    o.min_count = st->min_count;
+    o.round_to = st->round_to;
+    o.safety_range = st->safety_range;
+    o.buurten = buurten;
+    o.n_buurten = n_buurten;
+    o.exempt_unpopulated = true; // see protect.h and the README privacy section
+    if ((rc = ws_protect_apply(&raw, &o, &pub, a, err)))
+        goto out;
+    csv = ws_audit_csv(a);
+    if ((rc = ws_store_begin(s, err)))
+        goto out;
+    in_tx = true;
+    if ((rc = ws_store_put_indicators(s, WS_SET_PUBLISHED, &pub, err)) ||
+        (rc = ws_store_put_result(s, "audit.csv", csv, err)) || (rc = ws_store_commit(s, err)))
+        goto out;
+    in_tx = false;
+out:
+    if (rc && in_tx)
+        ws_store_rollback(s);
+    if (rc && audit)
+        ws_audit_release(audit);
+    ws_audit_release(&local);
+    free(csv);
+    ws_indicator_set_release(&raw);
+    ws_indicator_set_release(&pub);
+    ws_store_free_areas(buurten, n_buurten);
+    return rc;
+}
