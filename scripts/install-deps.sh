@@ -31,6 +31,7 @@ fi
 [ -f /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf ] || need fonts-dejavu-core
 have_cmd sqlite3 || need sqlite3
 have_cmd ogrinfo || need gdal-bin
+have_cmd pdftotext || need poppler-utils
 if [ "$dev" = 1 ]; then
     have_cmd clang-format || need clang-format
     have_cmd clang-tidy || need clang-tidy

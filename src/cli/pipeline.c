@@ -254,6 +254,19 @@ int ws_cli_pipeline(const struct ws_study *st, const char *out_dir, unsigned sta
         goto out;
     if ((stages & WS_STAGE_ANALYSE) && (rc = analyse_in(s, st, err)))
         goto out;
+    if ((stages & WS_STAGE_MAP) && !(stages & WS_STAGE_ANALYSE)) {
+        /* maps draw the protected rows: a store that was only loaded has none */
+        char *audit = NULL;
+        struct ws_err sub = WS_ERR_INIT;
+        if (ws_store_get_result(s, "audit.csv", &audit, &sub) != WS_OK) {
+            rc = ws_err_set(err, WS_ENOINPUT, "the store '%s' holds no protected results",
+                            existing.buf);
+            ws_err_where(err, "%s", existing.buf);
+            ws_err_hint(err, "run 'wijkscan analyse' with the same -o first");
+            goto out;
+        }
+        free(audit);
+    }
     if ((stages & WS_STAGE_MAP) && (rc = maps_in(s, st, &o, err)))
         goto out;
     if (stages & WS_STAGE_ANALYSE) {

@@ -1,0 +1,112 @@
+#!/bin/sh
+# check-published.sh OUTDIR [ROUND_TO [SAFETY_RANGE]] - checks the published
+# files of a run against the privacy rules (CONTRACT section 6), as an
+# outsider would read them.  Used by the CLI case privacy_demo.
+#
+#   1. indicators.csv and every layer of indicators.gpkg: a suppressed row
+#      has no count and no figure from which its count follows (rate,
+#      interval, ratios, O/E, EB rates, LISA, trend, rank); a published count
+#      is a multiple of ROUND_TO (default 5);
+#   2. the private store's raw rows of the suppressed cells: none of their
+#      counts, rates or smoothed rates appears in the row of that cell in any
+#      published table (a writer that read the raw set would show them);
+#   3. audit.csv: every suppressed row of indicators.csv is listed, and every
+#      audited range of an area with a population is at least SAFETY_RANGE
+#      (default 5) wide;
+#   4. map texts (SVG text, PDF text through pdftotext): no suppressed
+#      cell's raw rate, smoothed rate or ratio, formatted as the maps format
+#      numbers, is printed in a map of its own year and category.
+# Prints "check-published: ok" or what is wrong; exit 1 on a violation.
+set -u
+out=$1
+round=${2:-5}
+safety=${3:-5}
+fail=0
+db=$(mktemp /tmp/wijkscan-check.XXXXXX.sqlite)
+trap 'rm -f "$db"' EXIT
+
+problem() {
+    echo "check-published: $*" >&2
+    fail=1
+}
+
+# the published tables and the private raw rows in one scratch database
+sqlite3 "$db" ".import --csv '$out/indicators.csv' pub" \
+    ".import --csv '$out/audit.csv' audit" \
+    "ATTACH '$out/wijkscan.sqlite' AS store" \
+    "CREATE TABLE raw AS SELECT * FROM store.indicators_raw" \
+    "ATTACH '$out/indicators.gpkg' AS gpkg" \
+    "CREATE TABLE gp AS SELECT 'buurt' AS lv, * FROM gpkg.buurt UNION ALL
+       SELECT 'wijk', * FROM gpkg.wijk UNION ALL SELECT 'gemeente', * FROM gpkg.gemeente" \
+    || { echo "check-published: cannot read $out" >&2; exit 1; }
+
+q() { sqlite3 -batch "$db" "$1"; }
+
+figures="cases, rate_per_1000, rate_ci_low, rate_ci_high, ratio_avg, poisson_p,
+    oe_ratio, oe_ci_low, oe_ci_high, eb_rate, seb_rate, lisa_i, lisa_z, lisa_p,
+    lisa_cluster, trend_rr, trend_p, priority_rank"
+nonempty=$(echo "$figures" | tr -d ' \n' | sed "s/,/ <> '' OR /g; s/\$/ <> ''/")
+nonnull=$(echo "$figures" | tr -d ' \n' | sed "s/,/ IS NOT NULL OR /g; s/\$/ IS NOT NULL/")
+
+n=$(q "SELECT count(*) FROM pub WHERE suppressed <> '0' AND ($nonempty)")
+[ "$n" = 0 ] || problem "indicators.csv: $n suppressed rows show a count or a figure"
+n=$(q "SELECT count(*) FROM gp WHERE suppressed <> 0 AND ($nonnull)")
+[ "$n" = 0 ] || problem "indicators.gpkg: $n suppressed rows show a count or a figure"
+n=$(q "SELECT count(*) FROM pub WHERE cases <> '' AND CAST(cases AS INTEGER) % $round <> 0")
+[ "$n" = 0 ] || problem "indicators.csv: $n published counts are not multiples of $round"
+n=$(q "SELECT count(*) FROM gp WHERE cases IS NOT NULL AND CAST(cases AS INTEGER) % $round <> 0")
+[ "$n" = 0 ] || problem "indicators.gpkg: $n published counts are not multiples of $round"
+
+# raw figures of suppressed cells showing up in their own published row
+for f in cases rate_per_1000 eb_rate seb_rate ratio_avg oe_ratio; do
+    n=$(q "SELECT count(*) FROM pub p JOIN raw r ON r.code = p.code AND r.year = p.year
+             AND r.category = p.category
+           WHERE p.suppressed <> '0' AND r.$f IS NOT NULL AND p.$f <> ''")
+    [ "$n" = 0 ] || problem "indicators.csv: $f of $n suppressed cells is published"
+done
+
+# audit.csv
+n=$(q "SELECT count(*) FROM pub p WHERE p.suppressed <> '0' AND NOT EXISTS
+        (SELECT 1 FROM audit a WHERE a.code = p.code AND a.year = p.year
+         AND a.category = p.category)")
+[ "$n" = 0 ] || problem "audit.csv: $n suppressed cells are not listed"
+# (areas without a population are exempt: see README, Privacy)
+n=$(q "SELECT count(*) FROM audit a JOIN pub p USING (code, year, category)
+       WHERE a.range_width <> '' AND CAST(a.range_width AS REAL) < $safety
+         AND CAST(p.population AS REAL) > 0")
+[ "$n" = 0 ] || problem "audit.csv: $n suppressed cells have a range narrower than $safety"
+
+# map texts: every number printed in a map, against the suppressed cells of
+# the map's slice (year and category from the map's own subtitle are not
+# parsed: a raw value of ANY suppressed cell at the map's level counts)
+if [ -d "$out/maps" ]; then
+    texts=$(mktemp /tmp/wijkscan-check.XXXXXX.txt)
+    # (cairo's SVG draws text as glyph outlines: the PDF text is the
+    # readable form of the same page)
+    for pdf in "$out"/maps/*.pdf; do
+        [ -e "$pdf" ] || continue
+        pdftotext -q "$pdf" - >>"$texts" 2>/dev/null ||
+            problem "pdftotext cannot read $pdf"
+    done
+    # numbers as the maps print them: one decimal with a decimal comma
+    grep -oE '[0-9]+,[0-9]+' "$texts" | sort -u >"$texts.nums"
+    q "SELECT DISTINCT printf('%.1f', v) FROM (
+         SELECT r.rate_per_1000 AS v FROM pub p JOIN raw r USING (code, year, category)
+           WHERE p.suppressed <> '0' UNION ALL
+         SELECT r.eb_rate FROM pub p JOIN raw r USING (code, year, category)
+           WHERE p.suppressed <> '0' UNION ALL
+         SELECT r.oe_ratio FROM pub p JOIN raw r USING (code, year, category)
+           WHERE p.suppressed <> '0') WHERE v IS NOT NULL" | tr . , | sort -u >"$texts.raw"
+    # published values may coincide with a suppressed one: those are allowed
+    q "SELECT DISTINCT printf('%.1f', v) FROM (
+         SELECT rate_per_1000 AS v FROM pub WHERE rate_per_1000 <> '' UNION ALL
+         SELECT eb_rate FROM pub WHERE eb_rate <> '' UNION ALL
+         SELECT oe_ratio FROM pub WHERE oe_ratio <> '' UNION ALL
+         SELECT trend_rr FROM pub WHERE trend_rr <> '')" | tr . , | sort -u >"$texts.pub"
+    leaked=$(comm -12 "$texts.nums" "$texts.raw" | comm -23 - "$texts.pub" | head -n 5)
+    [ -z "$leaked" ] || problem "maps print values only a suppressed cell has: $(echo $leaked)"
+    rm -f "$texts" "$texts.nums" "$texts.raw" "$texts.pub"
+fi
+
+[ $fail = 0 ] && echo "check-published: ok"
+exit $fail
