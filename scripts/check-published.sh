@@ -13,7 +13,9 @@
 #   3. audit.csv: every suppressed row of indicators.csv is listed, and every
 #      audited range of an area with a population is at least SAFETY_RANGE
 #      (default 5) wide;
-#   4. map texts (SVG text, PDF text through pdftotext): no suppressed
+#   4. groepsaanbod.csv totals are rounded; priorities.csv lists only
+#      published buurten, with their published rank;
+#   5. map texts (SVG text, PDF text through pdftotext): no suppressed
 #      cell's raw rate, smoothed rate or ratio, formatted as the maps format
 #      numbers, is printed in a map of its own year and category.
 # Prints "check-published: ok" or what is wrong; exit 1 on a violation.
@@ -64,6 +66,20 @@ for f in cases rate_per_1000 eb_rate seb_rate ratio_avg oe_ratio; do
            WHERE p.suppressed <> '0' AND r.$f IS NOT NULL AND p.$f <> ''")
     [ "$n" = 0 ] || problem "indicators.csv: $f of $n suppressed cells is published"
 done
+
+# groepsaanbod.csv: rounded totals; priorities.csv: published buurten only
+if [ -f "$out/groepsaanbod.csv" ]; then
+    sqlite3 "$db" ".import --csv '$out/groepsaanbod.csv' offers"
+    n=$(q "SELECT count(*) FROM offers WHERE cases <> '' AND (CAST(cases AS INTEGER) % $round <> 0
+             OR CAST(cases AS INTEGER) < 1)")
+    [ "$n" = 0 ] || problem "groepsaanbod.csv: $n totals are not rounded to $round"
+fi
+if [ -f "$out/priorities.csv" ]; then
+    sqlite3 "$db" ".import --csv '$out/priorities.csv' prio"
+    n=$(q "SELECT count(*) FROM prio r JOIN pub p ON p.code = r.code AND p.year = r.year
+           AND p.category = 'all' WHERE p.suppressed <> '0' OR p.priority_rank <> r.rank")
+    [ "$n" = 0 ] || problem "priorities.csv: $n rows list a suppressed buurt or another rank"
+fi
 
 # audit.csv
 n=$(q "SELECT count(*) FROM pub p WHERE p.suppressed <> '0' AND NOT EXISTS

@@ -13,6 +13,9 @@
 
 #include <stdbool.h>
 
+struct ws_store;
+struct ws_warnings;
+
 typedef int (*ws_cmd_fn)(int argc, char **argv, struct ws_err *err);
 
 struct ws_cmd {
@@ -57,6 +60,12 @@ enum ws_stage {
 /* Runs `stages` on the study into out_dir, all or nothing: every output is
  * written under a temporary name and renamed when all stages succeeded.
  * Without WS_STAGE_LOAD the store OUTDIR/wijkscan.sqlite must exist. */
+/* manifest.json and its plain-text summary manifest.txt (manifest.c), from
+ * the store's run record and the analysis warnings (may be NULL); both
+ * owned. */
+int ws_cli_manifest(struct ws_store *s, const struct ws_warnings *analysis_warnings, char **json,
+                    char **txt, struct ws_err *err);
+
 int ws_cli_pipeline(const struct ws_study *st, const char *out_dir, unsigned stages,
                     struct ws_err *err);
 

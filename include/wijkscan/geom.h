@@ -13,6 +13,7 @@
 
 #include "wijkscan/err.h"
 
+#include <stdbool.h>
 #include <stddef.h>
 
 struct ws_geom {
@@ -51,5 +52,8 @@ unsigned char *ws_geom_to_wkb(const struct ws_geom *g, size_t *len);
 struct ws_bbox ws_geom_bbox(const struct ws_geom *g);
 /* Area (shoelace; holes subtracted) in CRS units squared. */
 double ws_geom_area(const struct ws_geom *g);
+/* Area-weighted centroid (holes subtracted) into *x, *y; false (nothing
+ * written) for an empty or zero-area geometry. */
+bool ws_geom_centroid(const struct ws_geom *g, double *x, double *y);
 
 #endif

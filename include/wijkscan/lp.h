@@ -66,5 +66,7 @@ size_t ws_lp_solves(const struct ws_lp *lp);
 /* Frees GLPK's global environment; call once at exit, after every problem
  * is freed (later calls re-create it). */
 void ws_lp_shutdown(void);
+/* GLPK's version, e.g. "5.0". */
+const char *ws_lp_glpk_version(void);
 
 #endif

@@ -62,6 +62,7 @@
 #include "wijkscan/err.h"
 #include "wijkscan/indicators.h"
 #include "wijkscan/load.h"
+#include "wijkscan/offers.h"
 
 #include <stddef.h>
 
@@ -83,6 +84,12 @@ struct ws_protect_opts {
      * suppression can hide (see protect.c).  false: such a cell fails the
      * audit like any other. */
     bool exempt_unpopulated;
+    /* Optional (borrowed, updated): group-offer catchments (offers.h).  Each
+     * becomes a cell of the table with the relation "catchment = sum of its
+     * member buurt cells" and is published (o->published, o->suggest) only
+     * when it is neither below min_count nor chosen as a complement. */
+    struct ws_offer_set *offers;
+    long min_group; /* [locations] min_group, for o->suggest */
 };
 
 /* Protects `raw` (borrowed) into `published` (zeroed or released first; owned
@@ -108,5 +115,15 @@ int ws_protect_apply(const struct ws_indicator_set *raw, const struct ws_protect
  * unchanged. */
 int ws_protect_store(struct ws_store *s, const struct ws_study *st, struct ws_audit *audit,
                      struct ws_err *err);
+
+/* The same, and the group offers (offers.h) planned around the service
+ * locations (may be NULL with n_loc 0: catchments are the wijken), protected
+ * with the indicators, stored as the result "groepsaanbod.csv"; and the
+ * result "priorities.csv" (see protect.c): the published buurten with a
+ * priority_rank up to [priority] top, per year, with the reasons that their
+ * published figures support. */
+int ws_protect_store_plan(struct ws_store *s, const struct ws_study *st,
+                          const struct ws_offer_location *loc, size_t n_loc, struct ws_audit *audit,
+                          struct ws_err *err);
 
 #endif

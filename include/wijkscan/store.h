@@ -147,6 +147,19 @@ void ws_store_indicator_writer_end(struct ws_indicator_writer *w);
  * an empty table gives an empty set. */
 int ws_store_read_indicators(struct ws_store *s, enum ws_indicator_table table,
                              struct ws_indicator_set *set, struct ws_err *err);
+/* What the run record holds, for manifest.json. */
+enum ws_store_record {
+    WS_RECORD_INPUTS = 0,   /* role, path, sha256 */
+    WS_RECORD_SETTINGS = 1, /* key, value */
+    WS_RECORD_WARNINGS = 2, /* stage, message */
+    WS_RECORD_RUN = 3,      /* started_utc, tool_version, study_path (the latest run) */
+};
+/* Reads the rows of one record as text, row-major: *cells holds
+ * n_rows x n_cols owned strings (NULL as ""); free with
+ * ws_store_free_strings(*cells, n_rows * n_cols). */
+int ws_store_read_record(struct ws_store *s, enum ws_store_record kind, char ***cells,
+                         size_t *n_rows, size_t *n_cols, struct ws_err *err);
+
 /* Named text results, e.g. key "statistics.json" (replaces an existing key).
  * key and text are borrowed. */
 int ws_store_put_result(struct ws_store *s, const char *key, const char *text, struct ws_err *err);

@@ -38,5 +38,11 @@ void ws_strbuf_addf(struct ws_strbuf *sb, const char *fmt, ...) WS_PRINTF(2, 3);
 void ws_strbuf_vaddf(struct ws_strbuf *sb, const char *fmt, va_list ap);
 /* Returns the owned string (free with free()) and re-initialises sb. */
 char *ws_strbuf_detach(struct ws_strbuf *sb);
+/* Appends s as one CSV field (RFC 4180: quoted, with doubled quotes, when it
+ * holds ',', '"', CR or LF); NULL appends nothing. */
+void ws_strbuf_add_csv(struct ws_strbuf *sb, const char *s);
+/* Appends s as a JSON string (quoted and escaped; UTF-8 passes through);
+ * NULL appends null. */
+void ws_strbuf_add_json(struct ws_strbuf *sb, const char *s);
 
 #endif

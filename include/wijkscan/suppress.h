@@ -43,6 +43,10 @@ enum ws_cell_state {
 };
 
 #define WS_SDC_NO_TAG ((size_t)-1)
+/* A cell's order that makes it the first choice as a complement, whatever
+ * its count (the group-offer totals: losing one costs less than losing an
+ * indicator cell). */
+#define WS_SDC_ORDER_FIRST 255
 
 struct ws_sdc_cell {
     double value;        /* the true count (private; a whole number >= 0) */

@@ -38,6 +38,7 @@
 #include "wijkscan/glm.h"
 #include "wijkscan/mem.h"
 #include "wijkscan/moran.h"
+#include "wijkscan/priority.h"
 #include "wijkscan/rates.h"
 #include "wijkscan/strbuf.h"
 #include "wijkscan/trend.h"
@@ -77,8 +78,9 @@ static double now_s(void)
 struct cfg {
     uint64_t seed;
     bool queen;
-    const char *weights; /* "queen" | "rook" */
-    size_t nsim_main;    /* buurt level, latest year, "all" */
+    struct ws_priority_weights prio; /* [priority] weights */
+    const char *weights;             /* "queen" | "rook" */
+    size_t nsim_main;                /* buurt level, latest year, "all" */
     size_t nsim_other;
     double fdr;
     unsigned n_threads;
@@ -134,7 +136,14 @@ static int read_cfg(struct ws_store *s, const struct ws_study *st,
         perms = (double)st->permutations;
         fdr = st->fdr;
         cfg->min_count = st->min_count;
+        cfg->prio.need = st->prio_need;
+        cfg->prio.demand = st->prio_demand;
+        cfg->prio.trend = st->prio_trend;
+        cfg->prio.cluster = st->prio_cluster;
     } else {
+        // a store analysed without its study: the default weights
+        cfg->prio.need = cfg->prio.demand = 1.0; // as conf.c
+        cfg->prio.trend = cfg->prio.cluster = 0.5;
         double mc = 0;
         if ((rc = parse_setting_num(s, "seed", &unused, &cfg->seed, err)) ||
             (rc = parse_setting_num(s, "permutations", &perms, NULL, err)) ||
@@ -603,6 +612,7 @@ struct level {
     double *theta;          /* [ny][nc] */
     double *f[NF];          /* [ny][nc][n] results */
     unsigned char *cluster; /* [ny][nc][n]: 0 = NULL, else enum ws_lisa_cluster + 1 */
+    long *rank;             /* buurt level: [ny][n] priority rank of category all, 0 = NULL */
     size_t ny;
     char **islands_text; /* [ny]: first island codes (of "all"), owned, NULL until computed */
     size_t *n_islands;   /* [ny] */
@@ -622,6 +632,7 @@ static void level_release(struct level *L)
     for (k = 0; k < NF; k++)
         free(L->f[k]);
     free(L->cluster);
+    free(L->rank);
     for (k = 0; L->islands_text && k < L->ny; k++)
         free(L->islands_text[k]);
     free(L->islands_text);
@@ -1407,7 +1418,7 @@ static void fill_row(struct ws_indicator *r, const struct input *in, const struc
                        ws_lisa_cluster_name((enum ws_lisa_cluster)(cl - 1)));
     r->trend_rr = L->f[F_TRR][o];
     r->trend_p = L->f[F_TP][o];
-    r->priority_rank = 0;
+    r->priority_rank = L->rank && c == in->all_c ? L->rank[y * L->n + a] : 0;
     r->suppressed = WS_SUPP_NONE;
 }
 
@@ -1569,6 +1580,43 @@ static int build_levels(struct ws_store *s, const struct cfg *cfg, struct input 
     return garwood_cache_build(&in->gc, max, err);
 }
 
+/* Prevention priority (priority.h) of the buurten, per year, on category
+ * 'all': need = 1000 expected / P, demand = eb_rate, trend, HH cluster. */
+static int priority_ranks(const struct cfg *cfg, const struct input *in, struct level *B,
+                          struct ws_err *err)
+{
+    size_t n = B->n;
+    double *need = ws_xcalloc(n + 1, sizeof(double));
+    bool *hh = ws_xcalloc(n + 1, sizeof(bool));
+    bool *usable = ws_xcalloc(n + 1, sizeof(bool));
+    int rc = WS_OK;
+
+    B->rank = ws_xcalloc(in->ny * n + 1, sizeof(long));
+    for (size_t y = 0; y < in->ny && !rc; y++) {
+        size_t off = (y * in->nc + in->all_c) * n;
+        struct ws_priority_input pi;
+        for (size_t i = 0; i < n; i++) {
+            double P = B->P[y * n + i];
+            usable[i] = P > 0;
+            need[i] = usable[i] ? 1000.0 * B->f[F_EXP][off + i] / P : NAN;
+            hh[i] = B->cluster[off + i] == (unsigned char)(WS_LISA_HH + 1);
+        }
+        memset(&pi, 0, sizeof(pi));
+        pi.n = n;
+        pi.need = need;
+        pi.demand = B->f[F_EB] + off;
+        pi.trend_rr = B->f[F_TRR] + off;
+        pi.trend_p = B->f[F_TP] + off;
+        pi.in_hh_cluster = hh;
+        pi.usable = usable;
+        rc = ws_priority_score(&pi, &cfg->prio, NULL, B->rank + y * n, NULL, err);
+    }
+    free(need);
+    free(hh);
+    free(usable);
+    return rc;
+}
+
 /* Every analysis of every level, year and category, in that order (the
  * wijk and gemeente levels need the buurten's expected). */
 static int analyse_levels(const struct cfg *cfg, const struct input *in, struct level *lv,
@@ -1594,6 +1642,8 @@ static int analyse_levels(const struct cfg *cfg, const struct input *in, struct 
         scratch_release(&sc);
         if (!rc)
             warn_islands(in, L, warn);
+        if (!rc && L->level == WS_LEVEL_BUURT && in->all_c < in->nc)
+            rc = priority_ranks(cfg, in, L, err);
     }
     ws_log_progress_done();
     return rc;

@@ -159,9 +159,40 @@ static int analyse_in(struct ws_store *s, const struct ws_study *st, struct ws_e
     if ((rc = ws_store_commit(s, err)))
         goto out;
     ws_log_progress("protecting");
-    rc = ws_protect_store(s, st, &audit, err);
+    {
+        struct ws_map_point *points = NULL;
+        struct ws_offer_location *loc = NULL;
+        size_t n_points = 0;
+        void *owner = NULL;
+        rc = ws_cli_read_locations(st, &points, &n_points, &owner, err);
+        if (!rc) {
+            loc = ws_xcalloc(n_points + 1, sizeof(*loc));
+            for (size_t i = 0; i < n_points; i++) {
+                loc[i].name = points[i].name;
+                loc[i].x = points[i].x;
+                loc[i].y = points[i].y;
+            }
+            rc = ws_protect_store_plan(s, st, loc, n_points, &audit, err);
+        }
+        free(loc);
+        ws_cli_free_locations(owner);
+    }
     if (rc)
         goto out;
+    {
+        char *json = NULL, *txt = NULL;
+        if (!(rc = ws_cli_manifest(s, &warn, &json, &txt, err)) && !(rc = ws_store_begin(s, err))) {
+            if ((rc = ws_store_put_result(s, "manifest.json", json, err)) ||
+                (rc = ws_store_put_result(s, "manifest.txt", txt, err)))
+                ws_store_rollback(s);
+            else
+                rc = ws_store_commit(s, err);
+        }
+        free(json);
+        free(txt);
+        if (rc)
+            goto out;
+    }
     ws_log_progress_done();
     ws_warnings_print(&warn, 5);
     if (ws_log_get_level() >= WS_LOG_NORMAL) {

@@ -460,3 +460,45 @@ double ws_geom_area(const struct ws_geom *g)
     }
     return area;
 }
+
+bool ws_geom_centroid(const struct ws_geom *g, double *x, double *y)
+{
+    double a_sum = 0.0;
+    double cx = 0.0;
+    double cy = 0.0;
+
+    for (size_t p = 0; p < g->n_polys; p++) {
+        for (size_t r = g->poly_ring[p]; r < g->poly_ring[p + 1]; r++) {
+            size_t first = g->ring_point[r], n = g->ring_point[r + 1] - first;
+            const double *xy = g->xy + 2 * first;
+            double a = 0.0;
+            double sx = 0.0;
+            double sy = 0.0;
+            if (n < 4)
+                continue;
+            // relative to the first point: no cancellation at RD magnitudes
+            for (size_t i = 0; i + 1 < n; i++) {
+                double ax = xy[2 * i] - xy[0], ay = xy[2 * i + 1] - xy[1];
+                double bx = xy[2 * i + 2] - xy[0], by = xy[2 * i + 3] - xy[1];
+                double cross = ax * by - bx * ay;
+                a += cross;
+                sx += (ax + bx) * cross;
+                sy += (ay + by) * cross;
+            }
+            if (a == 0.0)
+                continue;
+            {
+                // exterior counts positive, holes negative, whatever the winding
+                double w = (r == g->poly_ring[p] ? 1.0 : -1.0) * fabs(a / 2.0);
+                a_sum += w;
+                cx += w * (xy[0] + sx / (3.0 * a));
+                cy += w * (xy[1] + sy / (3.0 * a));
+            }
+        }
+    }
+    if (!(a_sum > 0.0))
+        return false;
+    *x = cx / a_sum;
+    *y = cy / a_sum;
+    return true;
+}

@@ -98,3 +98,43 @@ char *ws_strbuf_detach(struct ws_strbuf *sb)
     ws_strbuf_init(sb);
     return s;
 }
+
+void ws_strbuf_add_csv(struct ws_strbuf *sb, const char *s)
+{
+    if (!s)
+        return;
+    if (!s[strcspn(s, ",\"\r\n")]) {
+        ws_strbuf_adds(sb, s);
+        return;
+    }
+    ws_strbuf_addch(sb, '"');
+    for (; *s; s++) {
+        if (*s == '"')
+            ws_strbuf_addch(sb, '"');
+        ws_strbuf_addch(sb, *s);
+    }
+    ws_strbuf_addch(sb, '"');
+}
+
+void ws_strbuf_add_json(struct ws_strbuf *sb, const char *s)
+{
+    if (!s) {
+        ws_strbuf_adds(sb, "null");
+        return;
+    }
+    ws_strbuf_addch(sb, '"');
+    for (; *s; s++) {
+        unsigned char ch = (unsigned char)*s;
+        if (ch == '"' || ch == '\\')
+            ws_strbuf_addf(sb, "\\%c", ch);
+        else if (ch == '\n')
+            ws_strbuf_adds(sb, "\\n");
+        else if (ch == '\t')
+            ws_strbuf_adds(sb, "\\t");
+        else if (ch < 0x20)
+            ws_strbuf_addf(sb, "\\u%04x", ch);
+        else
+            ws_strbuf_addch(sb, (char)ch);
+    }
+    ws_strbuf_addch(sb, '"');
+}

@@ -356,6 +356,8 @@ static void grow_decomp(struct ws_audit_ctx *ctx)
         ctx->pair_n = ws_xrealloc(ctx->pair_n, ws_st_mult(n, sizeof(size_t)));
         ctx->used = ws_xrealloc(ctx->used, ws_st_mult(n, sizeof(*ctx->used)));
         ctx->budget = ws_xrealloc(ctx->budget, ws_st_mult(n, sizeof(*ctx->budget)));
+        // every block is "not used in this certification" (used != gen)
+        memset(ctx->used, 0, n * sizeof(*ctx->used));
         ctx->used_gen = 0;
     }
     if (nr > ctx->rcap) {
@@ -364,6 +366,8 @@ static void grow_decomp(struct ws_audit_ctx *ctx)
         ctx->brels = ws_xrealloc(ctx->brels, ws_st_mult(nr, sizeof(*ctx->brels)));
         ctx->crows = ws_xrealloc(ctx->crows, ws_st_mult(nr, sizeof(*ctx->crows)));
         ctx->delta = ws_xrealloc(ctx->delta, ws_st_mult(nr, sizeof(*ctx->delta)));
+        // a row that certify() has not touched needs no move: delta 0
+        memset(ctx->delta, 0, nr * sizeof(*ctx->delta));
         ctx->touched = ws_xrealloc(ctx->touched, ws_st_mult(nr, sizeof(*ctx->touched)));
     }
 }
@@ -865,6 +869,8 @@ static int certify(struct ws_audit_ctx *ctx, const struct ws_sdc_table *t, size_
         if (fabs(need) > 1e-7)
             *ok = false;
     }
+    for (size_t j = 0; j < n_touched; j++)
+        ctx->delta[ctx->touched[j]] = 0.0; // see grow_decomp()
     if (rc)
         *ok = false;
     return rc;
@@ -1299,22 +1305,6 @@ struct ws_audit_record *ws_audit_add(struct ws_audit *a, const char *code, enum 
     return r;
 }
 
-/* RFC 4180 quoting when needed. */
-static void csv_field(struct ws_strbuf *sb, const char *s)
-{
-    if (!s[strcspn(s, ",\"\r\n")]) {
-        ws_strbuf_adds(sb, s);
-        return;
-    }
-    ws_strbuf_addch(sb, '"');
-    for (; *s; s++) {
-        if (*s == '"')
-            ws_strbuf_addch(sb, '"');
-        ws_strbuf_addch(sb, *s);
-    }
-    ws_strbuf_addch(sb, '"');
-}
-
 char *ws_audit_csv(const struct ws_audit *a)
 {
     struct ws_strbuf sb = WS_STRBUF_INIT;
@@ -1322,9 +1312,9 @@ char *ws_audit_csv(const struct ws_audit *a)
     ws_strbuf_adds(&sb, "code,level,year,category,reason,range_low,range_high,range_width\n");
     for (size_t i = 0; a && i < a->n; i++) {
         const struct ws_audit_record *r = &a->rec[i];
-        csv_field(&sb, r->code);
+        ws_strbuf_add_csv(&sb, r->code);
         ws_strbuf_addf(&sb, ",%s,%d,", ws_level_name(r->level), r->year);
-        csv_field(&sb, r->category);
+        ws_strbuf_add_csv(&sb, r->category);
         ws_strbuf_addf(&sb, ",%s,", r->reason == WS_SUPP_PRIMARY ? "primary" : "secondary");
         if (isnan(r->range_low) || isnan(r->range_high))
             ws_strbuf_adds(&sb, ",,\n"); // not audited (exempt)

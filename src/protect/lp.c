@@ -246,3 +246,8 @@ void ws_lp_shutdown(void)
 {
     (void)glp_free_env();
 }
+
+const char *ws_lp_glpk_version(void)
+{
+    return glp_version();
+}

@@ -20,8 +20,10 @@
 #include "wijkscan/protect.h"
 
 #include "wijkscan/mem.h"
+#include "wijkscan/priority.h"
 #include "wijkscan/rates.h"
 #include "wijkscan/store.h"
+#include "wijkscan/strbuf.h"
 #include "wijkscan/suppress.h"
 
 #include <math.h>
@@ -680,6 +682,90 @@ static int check_opts(const struct ws_protect_opts *o, struct ws_err *err)
     return WS_OK;
 }
 
+/* Group-offer catchments (offers.h) as cells of the table: one per offer
+ * with at least one member cell, its relation to the member cells of every
+ * pooled year; cells are recorded in o->published as an index until
+ * publish_offers() reads their states (NAN: no cell). */
+static void add_offers(struct build *b, const struct key *keys, size_t n,
+                       struct ws_offer_set *offers)
+{
+    struct ws_sdc_table *t = b->t;
+    size_t *row_cell, *parts = NULL, parts_cap = 0;
+    struct key *sk;
+
+    if (!offers)
+        return;
+    row_cell = ws_xmalloc(ws_st_mult(b->raw->n + 1, sizeof(*row_cell)));
+    for (size_t i = 0; i <= b->raw->n; i++)
+        row_cell[i] = NONE;
+    for (size_t i = 0; i < t->n_cells; i++)
+        if (t->cells[i].tag != WS_SDC_NO_TAG && t->cells[i].state != WS_CELL_HIDDEN)
+            row_cell[t->cells[i].tag] = i;
+    sk = ws_xcalloc(n + 1, sizeof(*sk));
+    memcpy(sk, keys, n * sizeof(*sk));
+    if (n)
+        qsort(sk, n, sizeof(*sk), cmp_key_series);
+    for (size_t k = 0; k < offers->n; k++) {
+        struct ws_offer *o = &offers->rows[k];
+        size_t np = 0;
+        bool complete = true;
+        o->published = NAN;
+        for (int year = o->year_from; year <= o->year_to && complete; year++) {
+            for (size_t m = 0; m < o->n_members; m++) {
+                struct ws_indicator probe;
+                struct key pk = {&probe, 0};
+                const struct key *hit;
+                memset(&probe, 0, sizeof(probe));
+                probe.level = WS_LEVEL_BUURT;
+                probe.code = o->members[m];
+                probe.category = o->category;
+                probe.year = year;
+                hit = bsearch(&pk, sk, n, sizeof(*sk), cmp_key_series);
+                if (!hit || row_cell[hit->i] == NONE) {
+                    complete = false; // a member without a count: not published
+                    break;
+                }
+                WS_VEC_GROW(parts, np + 1, parts_cap);
+                parts[np++] = row_cell[hit->i];
+            }
+        }
+        if (!complete || np == 0)
+            continue;
+        {
+            size_t c = ws_sdc_add_cell(
+                t, o->total, o->total >= (double)t->min_count ? WS_CELL_ROUNDED : WS_CELL_PRIMARY,
+                WS_SDC_ORDER_FIRST, false, WS_SDC_NO_TAG);
+            t->cells[c].exempt = true; // it protects its members, not itself
+            ws_sdc_add_relation(t, c, parts, np);
+            o->published = (double)c;
+        }
+    }
+    free(parts);
+    free(sk);
+    free(row_cell);
+}
+
+/* After the suppression: publish the offers whose cell stayed published. */
+static void publish_offers(const struct ws_sdc_table *t, struct ws_offer_set *offers,
+                           long min_group)
+{
+    if (!offers)
+        return;
+    for (size_t k = 0; k < offers->n; k++) {
+        struct ws_offer *o = &offers->rows[k];
+        size_t c;
+        o->suggest = false;
+        if (isnan(o->published))
+            continue;
+        c = (size_t)o->published;
+        o->published = NAN;
+        if (t->cells[c].state != WS_CELL_ROUNDED)
+            continue;
+        o->published = ws_sdc_round(o->total, t->round_to);
+        o->suggest = o->total >= (double)min_group;
+    }
+}
+
 int ws_protect_apply(const struct ws_indicator_set *raw, const struct ws_protect_opts *opts,
                      struct ws_indicator_set *published, struct ws_audit *audit, struct ws_err *err)
 {
@@ -743,6 +829,7 @@ int ws_protect_apply(const struct ws_indicator_set *raw, const struct ws_protect
         if ((rc = build_year(&b, keys + a, e - a, err)))
             goto out;
     }
+    add_offers(&b, keys, n, opts->offers);
     ws_sdc_finish(&t);
 
     // suppression and the audit
@@ -776,6 +863,7 @@ int ws_protect_apply(const struct ws_indicator_set *raw, const struct ws_protect
         }
     }
 
+    publish_offers(&t, opts->offers, opts->min_group);
     // the published set
     ws_indicator_set_copy(published, raw);
     for (size_t i = 0; i < t.n_cells; i++) {
@@ -841,6 +929,10 @@ out:
     if (rc) {
         ws_indicator_set_release(published);
         ws_audit_release(audit);
+        for (size_t k = 0; opts->offers && k < opts->offers->n; k++) {
+            opts->offers->rows[k].published = NAN; // nothing is published
+            opts->offers->rows[k].suggest = false;
+        }
     }
     ws_sdc_release(&t);
     ws_indicator_set_release(&work);
@@ -851,8 +943,117 @@ out:
     return rc;
 }
 
+static int cmp_prio(const void *pa, const void *pb)
+{
+    const struct ws_indicator *a = *(const struct ws_indicator *const *)pa;
+    const struct ws_indicator *b = *(const struct ws_indicator *const *)pb;
+
+    if (a->year != b->year)
+        return a->year < b->year ? -1 : 1;
+    if (a->priority_rank != b->priority_rank)
+        return a->priority_rank < b->priority_rank ? -1 : 1;
+    return strcmp(str_or_empty(a->code), str_or_empty(b->code));
+}
+
+/* priorities.csv: per year, the published buurten (category 'all') with
+ * priority_rank 1..top, and the reasons that their PUBLISHED figures
+ * support (priority.h on the published values: a reason whose figure is
+ * NULL, e.g. a trend against a suppressed year, is not given). */
+static int priorities_csv(const struct ws_indicator_set *pub, const struct ws_study *st, char **out,
+                          struct ws_err *err)
+{
+    static const char *const keys[] = {"need", "demand", "rising", "cluster", "falling"};
+    struct ws_priority_weights w = {st->prio_need, st->prio_demand, st->prio_trend,
+                                    st->prio_cluster};
+    const struct ws_indicator **rows = ws_xcalloc(pub->n + 1, sizeof(*rows));
+    struct ws_strbuf sb = WS_STRBUF_INIT;
+    size_t n = 0;
+    int rc = WS_OK;
+
+    for (size_t i = 0; i < pub->n; i++) {
+        const struct ws_indicator *r = &pub->rows[i];
+        if (r->level == WS_LEVEL_BUURT && is_all(r->category))
+            rows[n++] = r;
+    }
+    if (n)
+        qsort(rows, n, sizeof(*rows), cmp_prio);
+    ws_strbuf_adds(&sb, "year,rank,code,name,wijk,reasons\n");
+    for (size_t a = 0, e; a < n && !rc; a = e) {
+        size_t m;
+        double *need, *demand, *trr, *tp;
+        bool *hh, *usable;
+        unsigned *reasons;
+        struct ws_priority_input pi;
+        for (e = a; e < n && rows[e]->year == rows[a]->year; e++)
+            ;
+        m = e - a;
+        need = ws_xcalloc(4 * m, sizeof(double));
+        demand = need + m;
+        trr = demand + m;
+        tp = trr + m;
+        hh = ws_xcalloc(2 * m, sizeof(bool));
+        usable = hh + m;
+        reasons = ws_xcalloc(m, sizeof(*reasons));
+        for (size_t k = 0; k < m; k++) {
+            const struct ws_indicator *r = rows[a + k];
+            usable[k] = r->suppressed == WS_SUPP_NONE && r->population > 0;
+            need[k] = usable[k] ? 1000.0 * r->expected / r->population : NAN;
+            demand[k] = r->eb_rate;
+            trr[k] = r->trend_rr;
+            tp[k] = r->trend_p;
+            hh[k] = strcmp(r->lisa_cluster, "HH") == 0;
+        }
+        memset(&pi, 0, sizeof(pi));
+        pi.n = m;
+        pi.need = need;
+        pi.demand = demand;
+        pi.trend_rr = trr;
+        pi.trend_p = tp;
+        pi.in_hh_cluster = hh;
+        pi.usable = usable;
+        rc = ws_priority_score(&pi, &w, NULL, NULL, reasons, err);
+        for (size_t k = 0; !rc && k < m; k++) {
+            const struct ws_indicator *r = rows[a + k];
+            bool first = true;
+            if (r->priority_rank < 1 || r->priority_rank > st->prio_top)
+                continue;
+            ws_strbuf_addf(&sb, "%d,%ld,", r->year, r->priority_rank);
+            ws_strbuf_add_csv(&sb, r->code);
+            ws_strbuf_addch(&sb, ',');
+            ws_strbuf_add_csv(&sb, r->name);
+            ws_strbuf_addch(&sb, ',');
+            ws_strbuf_add_csv(&sb, r->parent);
+            ws_strbuf_addch(&sb, ',');
+            for (unsigned f = 0; f < 5; f++) {
+                if (!(reasons[k] & (1u << f)))
+                    continue;
+                ws_strbuf_addf(&sb, "%s%s", first ? "" : ";", keys[f]);
+                first = false;
+            }
+            ws_strbuf_addch(&sb, '\n');
+        }
+        free(need);
+        free(hh);
+        free(reasons);
+    }
+    free(rows);
+    if (rc) {
+        ws_strbuf_release(&sb);
+        return rc;
+    }
+    *out = ws_strbuf_detach(&sb);
+    return WS_OK;
+}
+
 int ws_protect_store(struct ws_store *s, const struct ws_study *st, struct ws_audit *audit,
                      struct ws_err *err)
+{
+    return ws_protect_store_plan(s, st, NULL, 0, audit, err);
+}
+
+int ws_protect_store_plan(struct ws_store *s, const struct ws_study *st,
+                          const struct ws_offer_location *loc, size_t n_loc, struct ws_audit *audit,
+                          struct ws_err *err)
 {
     struct ws_indicator_set raw = {0}, pub = {0};
     struct ws_audit local = WS_AUDIT_INIT;
@@ -860,7 +1061,8 @@ int ws_protect_store(struct ws_store *s, const struct ws_study *st, struct ws_au
     struct ws_area *buurten = NULL;
     size_t n_buurten = 0;
     struct ws_protect_opts o;
-    char *csv = NULL;
+    char *csv = NULL, *offers_csv = NULL, *prio = NULL;
+    struct ws_offer_set offers = {NULL, 0, 0};
     bool in_tx = false;
     int rc;
 
@@ -874,14 +1076,23 @@ int ws_protect_store(struct ws_store *s, const struct ws_study *st, struct ws_au
     o.buurten = buurten;
     o.n_buurten = n_buurten;
     o.exempt_unpopulated = true; // see protect.h and the README privacy section
-    if ((rc = ws_protect_apply(&raw, &o, &pub, a, err)))
+    if ((rc = ws_offers_plan(&raw, buurten, n_buurten, loc, n_loc, st, &offers, err)))
+        goto out;
+    o.offers = &offers;
+    o.min_group = st->min_group;
+    if ((rc = ws_protect_apply(&raw, &o, &pub, a, err)) ||
+        (rc = priorities_csv(&pub, st, &prio, err)))
         goto out;
     csv = ws_audit_csv(a);
+    offers_csv = ws_offers_csv(&offers);
     if ((rc = ws_store_begin(s, err)))
         goto out;
     in_tx = true;
     if ((rc = ws_store_put_indicators(s, WS_SET_PUBLISHED, &pub, err)) ||
-        (rc = ws_store_put_result(s, "audit.csv", csv, err)) || (rc = ws_store_commit(s, err)))
+        (rc = ws_store_put_result(s, "audit.csv", csv, err)) ||
+        (rc = ws_store_put_result(s, "groepsaanbod.csv", offers_csv, err)) ||
+        (rc = ws_store_put_result(s, "priorities.csv", prio, err)) ||
+        (rc = ws_store_commit(s, err)))
         goto out;
     in_tx = false;
 out:
@@ -890,6 +1101,9 @@ out:
     if (rc && audit)
         ws_audit_release(audit);
     ws_audit_release(&local);
+    ws_offer_set_release(&offers);
+    free(offers_csv);
+    free(prio);
     free(csv);
     ws_indicator_set_release(&raw);
     ws_indicator_set_release(&pub);

@@ -354,6 +354,8 @@ static bool cheaper(const struct ws_sdc_table *t, size_t a, size_t b)
 {
     const struct ws_sdc_cell *ca = &t->cells[a], *cb = &t->cells[b];
 
+    if ((ca->order == WS_SDC_ORDER_FIRST) != (cb->order == WS_SDC_ORDER_FIRST))
+        return ca->order == WS_SDC_ORDER_FIRST;
     if (ca->value != cb->value)
         return ca->value < cb->value;
     if (ca->order != cb->order)

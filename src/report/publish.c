@@ -145,23 +145,6 @@ int ws_publish_check_protected(const struct ws_indicator_set *set, struct ws_err
 
 /* --- indicators.csv --------------------------------------------------------- */
 
-static void csv_text(struct ws_strbuf *sb, const char *s)
-{
-    if (!s)
-        return;
-    if (!s[strcspn(s, ",\"\r\n")]) {
-        ws_strbuf_adds(sb, s);
-        return;
-    }
-    ws_strbuf_addch(sb, '"');
-    for (; *s; s++) {
-        if (*s == '"')
-            ws_strbuf_addch(sb, '"');
-        ws_strbuf_addch(sb, *s);
-    }
-    ws_strbuf_addch(sb, '"');
-}
-
 /* ",%.10g" or "," for NULL; -0 prints as 0 */
 static void csv_num(struct ws_strbuf *sb, double v)
 {
@@ -175,13 +158,13 @@ static void csv_num(struct ws_strbuf *sb, double v)
 
 static void csv_row(struct ws_strbuf *sb, const struct ws_indicator *r)
 {
-    csv_text(sb, r->code);
+    ws_strbuf_add_csv(sb, r->code);
     ws_strbuf_addch(sb, ',');
-    csv_text(sb, r->name);
+    ws_strbuf_add_csv(sb, r->name);
     ws_strbuf_addf(sb, ",%s,", ws_level_name(r->level));
-    csv_text(sb, r->parent);
+    ws_strbuf_add_csv(sb, r->parent);
     ws_strbuf_addf(sb, ",%d,", r->year);
-    csv_text(sb, r->category);
+    ws_strbuf_add_csv(sb, r->category);
     csv_num(sb, r->population);
     ws_strbuf_addch(sb, ',');
     if (!isnan(r->cases))
@@ -201,7 +184,7 @@ static void csv_row(struct ws_strbuf *sb, const struct ws_indicator *r)
     csv_num(sb, r->lisa_z);
     csv_num(sb, r->lisa_p);
     ws_strbuf_addch(sb, ',');
-    csv_text(sb, r->lisa_cluster);
+    ws_strbuf_add_csv(sb, r->lisa_cluster);
     csv_num(sb, r->trend_rr);
     csv_num(sb, r->trend_p);
     ws_strbuf_addch(sb, ',');
@@ -524,7 +507,7 @@ int ws_publish_tables(struct ws_store *s, const char *out_dir, struct ws_err *er
     struct ws_area *areas[3] = {NULL, NULL, NULL};
     struct ws_publish_areas pa;
     struct ws_publish *p = NULL;
-    char *stats = NULL, *audit = NULL;
+    char *stats = NULL, *audit = NULL, *offers = NULL, *prio = NULL, *manifest = NULL;
     int rc;
 
     memset(&pa, 0, sizeof(pa));
@@ -537,13 +520,19 @@ int ws_publish_tables(struct ws_store *s, const char *out_dir, struct ws_err *er
         pa.areas[lv] = areas[lv];
     }
     if ((rc = ws_store_get_result(s, "statistics.json", &stats, err)) ||
-        (rc = ws_store_get_result(s, "audit.csv", &audit, err)))
+        (rc = ws_store_get_result(s, "audit.csv", &audit, err)) ||
+        (rc = ws_store_get_result(s, "groepsaanbod.csv", &offers, err)) ||
+        (rc = ws_store_get_result(s, "priorities.csv", &prio, err)) ||
+        (rc = ws_store_get_result(s, "manifest.json", &manifest, err)))
         goto out;
     if ((rc = ws_publish_begin(out_dir, &p, err)) ||
         (rc = ws_publish_indicators_csv(p, &pub, err)) ||
         (rc = ws_publish_indicators_gpkg(p, &pub, &pa, ws_store_srid(s), err)) ||
         (rc = ws_publish_text(p, "statistics.json", stats, err)) ||
-        (rc = ws_publish_text(p, "audit.csv", audit, err)))
+        (rc = ws_publish_text(p, "audit.csv", audit, err)) ||
+        (rc = ws_publish_text(p, "groepsaanbod.csv", offers, err)) ||
+        (rc = ws_publish_text(p, "priorities.csv", prio, err)) ||
+        (rc = ws_publish_text(p, "manifest.json", manifest, err)))
         goto out;
     rc = ws_publish_commit(p, err);
     p = NULL;
@@ -554,5 +543,8 @@ out:
     ws_indicator_set_release(&pub);
     free(stats);
     free(audit);
+    free(offers);
+    free(prio);
+    free(manifest);
     return rc;
 }

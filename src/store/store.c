@@ -1455,6 +1455,51 @@ int ws_store_get_setting(struct ws_store *s, const char *key, char **value, stru
     return rc;
 }
 
+/* The run record for the manifest: one fixed query per kind (no SQL from
+ * outside the store). */
+int ws_store_read_record(struct ws_store *s, enum ws_store_record kind, char ***cells,
+                         size_t *n_rows, size_t *n_cols, struct ws_err *err)
+{
+    static const char *const sql[] = {
+        "SELECT role, path, sha256 FROM inputs ORDER BY rowid",
+        "SELECT key, value FROM settings ORDER BY key",
+        "SELECT stage, message FROM warnings ORDER BY id",
+        "SELECT started_utc, tool_version, study_path FROM run ORDER BY id DESC LIMIT 1",
+    };
+    static const size_t cols[] = {3, 2, 2, 3};
+    struct ws_stmt *q = NULL;
+    char **v = NULL;
+    size_t n = 0, cap = 0;
+    int rc;
+
+    *cells = NULL;
+    *n_rows = 0;
+    *n_cols = cols[kind];
+    rc = ws_db_prepare(s->db, sql[kind], &q, err);
+    while (!rc) {
+        rc = ws_stmt_step(q, err);
+        if (rc != 1) {
+            rc = rc < 0 ? -rc : WS_OK;
+            break;
+        }
+        rc = WS_OK;
+        WS_VEC_GROW(v, (n + 1) * cols[kind], cap);
+        for (size_t c = 0; c < cols[kind]; c++) {
+            const char *t = ws_stmt_column_text(q, (int)c);
+            v[n * cols[kind] + c] = ws_xstrdup(t ? t : "");
+        }
+        n++;
+    }
+    ws_stmt_finalize(q);
+    if (rc) {
+        ws_store_free_strings(v, n * cols[kind]);
+        return rc;
+    }
+    *cells = v;
+    *n_rows = n;
+    return WS_OK;
+}
+
 /* ------------------------------------------------------------------------ */
 /* Results: indicator rows and named texts                                   */
 

@@ -391,7 +391,23 @@ static void test_grid_values(void **state)
                                    : strcmp(a->category, b->category);
         assert_true(c < 0);
         assert_int_equal(b->suppressed, WS_SUPP_NONE);
-        assert_int_equal(b->priority_rank, 0);
+        // priority: buurten with a population, category all (priority.c)
+        if (b->level == WS_LEVEL_BUURT && strcmp(b->category, "all") == 0 && b->population > 0)
+            assert_true(b->priority_rank >= 1 && b->priority_rank <= NB);
+        else
+            assert_int_equal(b->priority_rank, 0);
+    }
+    // the ranks of one year are 1..k without gaps or ties
+    for (year = 2023; year <= 2024; year++) {
+        long seen[NB + 1] = {0};
+        long n_ranked = 0;
+        for (i = 0; i < set.n; i++)
+            if (set.rows[i].year == year && set.rows[i].priority_rank > 0) {
+                seen[set.rows[i].priority_rank]++;
+                n_ranked++;
+            }
+        for (long r = 1; r <= n_ranked; r++)
+            assert_int_equal(seen[r], 1);
     }
     assert_string_equal(set.rows[0].code, "BU00140001");
     assert_string_equal(set.rows[0].category, "a");

@@ -361,6 +361,38 @@ static void test_area_precision_rd(void **state)
     ws_geom_release(&g);
 }
 
+/* Area-weighted centroid: the 2 x 2 hole at (3, 3) pulls it away from
+ * (5, 5): (100 x 5 - 4 x 3) / 96 on both axes; an RD-sized square keeps its
+ * centre exactly. */
+static void test_centroid(void **state)
+{
+    static const double sq[] = {155000, 463000, 155002, 463000, 155002,
+                                463002, 155000, 463002, 155000, 463000};
+    struct wkb_buf w = {.le = 1, .dims = 2};
+    struct ws_geom g;
+    double x = 0, y = 0;
+
+    (void)state;
+    ws_geom_init(&g);
+    build_square_with_hole(&w, 3);
+    parse_ok(&w, &g);
+    assert_true(ws_geom_centroid(&g, &x, &y));
+    assert_double_close(x, 488.0 / 96.0, 1e-14, 0);
+    assert_double_close(y, 488.0 / 96.0, 1e-14, 0);
+    ws_geom_release(&g);
+    w = (struct wkb_buf){.le = 1, .dims = 2};
+    put_header(&w, 3);
+    put_u32(&w, 1);
+    put_ring(&w, sq, 5);
+    parse_ok(&w, &g);
+    assert_true(ws_geom_centroid(&g, &x, &y));
+    assert_double_close(x, 155001, 1e-15, 0);
+    assert_double_close(y, 463001, 1e-15, 0);
+    ws_geom_release(&g);
+    ws_geom_init(&g);
+    assert_false(ws_geom_centroid(&g, &x, &y));
+}
+
 static void test_truncated(void **state)
 {
     struct wkb_buf w = {.le = 1, .dims = 3};
@@ -543,6 +575,7 @@ int main(void)
         cmocka_unit_test(test_empty),
         cmocka_unit_test(test_unclosed_ring_is_closed),
         cmocka_unit_test(test_area_precision_rd),
+        cmocka_unit_test(test_centroid),
         cmocka_unit_test(test_truncated),
         cmocka_unit_test(test_trailing_bytes),
         cmocka_unit_test(test_bad_headers),

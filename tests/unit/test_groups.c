@@ -25,6 +25,8 @@
 // clang-format on
 
 #include "wijkscan/groups.h"
+#include "wijkscan/mem.h"
+#include "wijkscan/offers.h"
 
 #define NB 6
 
@@ -388,6 +390,75 @@ static void test_edge_cases(void **state)
     ws_groups_release(&g);
 }
 
+static void offer_row(struct ws_indicator_set *s, const char *code, const char *wijk, int year,
+                      const char *cat, double O)
+{
+    struct ws_indicator *r = ws_indicator_set_add(s);
+
+    r->code = ws_xstrdup(code);
+    r->name = ws_xstrdup(code);
+    r->level = WS_LEVEL_BUURT;
+    r->parent = ws_xstrdup(wijk);
+    r->year = year;
+    r->category = ws_xstrdup(cat);
+    r->population = 100;
+    r->cases = O;
+}
+
+/* ws_offers_plan without locations: one catchment per wijk and category
+ * (not 'all'), the latest year pooled with the one before; nothing is
+ * published before the protection step. */
+static void test_offers_plan(void **state)
+{
+    struct ws_indicator_set raw = {NULL, 0, 0};
+    struct ws_area b[3];
+    struct ws_study st;
+    struct ws_offer_set os = {NULL, 0, 0};
+    struct ws_err err = WS_ERR_INIT;
+    static const char *const codes[] = {"BU3", "BU1", "BU2"};
+    static const char *const wijken[] = {"WK2", "WK1", "WK1"};
+
+    (void)state;
+    memset(b, 0, sizeof(b));
+    for (int i = 0; i < 3; i++) {
+        b[i].code = (char *)codes[i];
+        b[i].parent = (char *)wijken[i];
+        b[i].parent_name = (char *)(i == 0 ? "Wijk twee" : "Wijk een");
+        ws_geom_init(&b[i].geom);
+    }
+    for (int y = 2023; y <= 2024; y++) {
+        offer_row(&raw, "BU1", "WK1", y, "x", y == 2024 ? 4 : 3);
+        offer_row(&raw, "BU2", "WK1", y, "x", 5);
+        offer_row(&raw, "BU3", "WK2", y, "x", 7);
+        offer_row(&raw, "BU1", "WK1", y, "all", 20);
+    }
+    memset(&st, 0, sizeof(st));
+    st.pool_years = 2;
+    st.min_group = 8;
+    st.min_count = 10;
+    st.round_to = 5;
+    assert_int_equal(ws_offers_plan(&raw, b, 3, NULL, 0, &st, &os, &err), WS_OK);
+    assert_int_equal(os.n, 2); // category x only, wijken WK1 and WK2
+    assert_string_equal(os.rows[0].category, "x");
+    assert_string_equal(os.rows[0].catchment, "WK1");
+    assert_string_equal(os.rows[0].catchment_name, "Wijk een");
+    assert_int_equal(os.rows[0].year_from, 2023);
+    assert_int_equal(os.rows[0].year_to, 2024);
+    assert_int_equal(os.rows[0].n_members, 2);
+    assert_string_equal(os.rows[0].members[0], "BU1");
+    assert_double_close(os.rows[0].total, 3 + 4 + 5 + 5, 0, 0);
+    assert_double_close(os.rows[1].total, 14, 0, 0);
+    assert_true(isnan(os.rows[0].published) && !os.rows[0].suggest);
+    ws_offer_set_release(&os);
+    // one year only
+    st.pool_years = 1;
+    assert_int_equal(ws_offers_plan(&raw, b, 3, NULL, 0, &st, &os, &err), WS_OK);
+    assert_int_equal(os.rows[0].year_from, 2024);
+    assert_double_close(os.rows[0].total, 9, 0, 0);
+    ws_offer_set_release(&os);
+    ws_indicator_set_release(&raw);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -395,6 +466,7 @@ int main(void)
         cmocka_unit_test(test_wijken),           cmocka_unit_test(test_thresholds),
         cmocka_unit_test(test_rounding),         cmocka_unit_test(test_pool),
         cmocka_unit_test(test_bad_input),        cmocka_unit_test(test_edge_cases),
+        cmocka_unit_test(test_offers_plan),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -113,6 +113,102 @@ static void small_set(struct ws_indicator_set *s, int year)
     add_row(s, "BU7", WS_LEVEL_BUURT, "WK3", year, "all", 1000, 26);
 }
 
+static void add_offer(struct ws_offer_set *os, const char *name, const char *m1, const char *m2,
+                      double total)
+{
+    struct ws_offer *o;
+
+    WS_VEC_GROW(os->rows, os->n + 1, os->cap);
+    o = &os->rows[os->n++];
+    memset(o, 0, sizeof(*o));
+    o->category = ws_xstrdup("all");
+    o->year_from = o->year_to = 2024;
+    o->by_location = true;
+    o->catchment = ws_xstrdup(name);
+    o->catchment_name = ws_xstrdup(name);
+    o->members = ws_xcalloc(2, sizeof(char *));
+    o->members[0] = ws_xstrdup(m1);
+    o->members[1] = ws_xstrdup(m2);
+    o->n_members = 2;
+    o->total = total;
+    o->published = NAN;
+}
+
+/* Group-offer catchments go through the audit: {BU4, BU5} (both published)
+ * is published, rounded; {BU1, BU3} would pin the primary BU1 to
+ * 56 +- 2 - 53, so it is withheld rather than published. */
+static void test_offers_in_audit(void **state)
+{
+    struct ws_indicator_set raw = {0}, pub = {0};
+    struct ws_audit audit = WS_AUDIT_INIT;
+    struct ws_offer_set os = {NULL, 0, 0};
+    struct ws_protect_opts o = opts_of(10, 5, 5);
+    struct ws_err err = WS_ERR_INIT;
+    char *csv;
+
+    (void)state;
+    small_set(&raw, 2024);
+    add_offer(&os, "Loc A", "BU4", "BU5", 61);
+    add_offer(&os, "Loc B", "BU1", "BU3", 56);
+    add_offer(&os, "Loc C", "BU1", "BU2", 43);
+    o.offers = &os;
+    o.min_group = 8;
+    assert_int_equal(ws_protect_apply(&raw, &o, &pub, &audit, &err), WS_OK);
+    assert_double_close(os.rows[0].published, 60, 0, 0);
+    assert_true(os.rows[0].suggest);
+    assert_true(isnan(os.rows[1].published));
+    assert_false(os.rows[1].suggest);
+    // BU1 and BU2 are both suppressed; their sum is the wijk minus BU3 anyway
+    assert_int_equal(find(&pub, "BU1", 2024, "all")->suppressed, WS_SUPP_PRIMARY);
+    csv = ws_offers_csv(&os);
+    assert_non_null(strstr(csv, "category,years,catchment,catchment_name,location,n_buurten,cases,"
+                                "suggest\nall,2024,Loc A,Loc A,Loc A,2,60,1\n"));
+    assert_non_null(strstr(csv, "all,2024,Loc B,Loc B,Loc B,2,,0\n"));
+    free(csv);
+    ws_offer_set_release(&os);
+    ws_audit_release(&audit);
+    ws_indicator_set_release(&raw);
+    ws_indicator_set_release(&pub);
+}
+
+/* A small total over the buurten without a covariate profile withholds the
+ * model's expected and O/E everywhere in that year and category. */
+static void test_model_withheld(void **state)
+{
+    struct ws_indicator_set raw = {0}, pub = {0};
+    struct ws_audit audit = WS_AUDIT_INIT;
+    struct ws_protect_opts o = opts_of(10, 5, 5);
+    struct ws_err err = WS_ERR_INIT;
+
+    (void)state;
+    small_set(&raw, 2024);
+    // BU1 (3 cases) has no profile: 3 < min_count
+    for (size_t i = 0; i < raw.n; i++)
+        if (strcmp(raw.rows[i].code, "BU1") == 0)
+            raw.rows[i].expected = raw.rows[i].oe_ratio = NAN;
+    assert_int_equal(ws_protect_apply(&raw, &o, &pub, &audit, &err), WS_OK);
+    assert_int_equal(audit.n_model_withheld, 1);
+    for (size_t i = 0; i < pub.n; i++) {
+        assert_true(isnan(pub.rows[i].expected));
+        assert_true(isnan(pub.rows[i].oe_ratio));
+    }
+    ws_audit_release(&audit);
+    ws_indicator_set_release(&pub);
+    // with 12 cases there, the model stays
+    for (size_t i = 0; i < raw.n; i++)
+        if (strcmp(raw.rows[i].code, "BU1") == 0)
+            raw.rows[i].cases = 12;
+    for (size_t i = 0; i < raw.n; i++)
+        if (strcmp(raw.rows[i].code, "WK1") == 0 || strcmp(raw.rows[i].code, "GM1") == 0)
+            raw.rows[i].cases += 9;
+    assert_int_equal(ws_protect_apply(&raw, &o, &pub, &audit, &err), WS_OK);
+    assert_int_equal(audit.n_model_withheld, 0);
+    assert_false(isnan(find(&pub, "BU4", 2024, "all")->expected));
+    ws_audit_release(&audit);
+    ws_indicator_set_release(&raw);
+    ws_indicator_set_release(&pub);
+}
+
 static void test_primary_and_nulls(void **state)
 {
     struct ws_indicator_set raw = {0}, pub = {0};
@@ -1017,6 +1113,8 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_primary_and_nulls),
+        cmocka_unit_test(test_offers_in_audit),
+        cmocka_unit_test(test_model_withheld),
         cmocka_unit_test(test_trend_rule),
         cmocka_unit_test(test_two_dimensions),
         cmocka_unit_test(test_rounded_only_rows),
