@@ -1648,12 +1648,10 @@ static void draw_points(struct page *pg, const struct frame *f)
 
     if (pg->m->n_panels > 1)
         return; // small multiples stay uncluttered
+    // every dot first, so that no label is placed where a later dot goes
     for (size_t i = 0; i < in->n_points; i++) {
         double x;
         double y;
-        double w;
-        double h;
-        struct box b;
         ws_viewport_to_page(&f->vp, in->points[i].x, in->points[i].y, &x, &y);
         if (x < f->x || x > f->x + f->w || y < f->y || y > f->y + f->h)
             continue;
@@ -1663,7 +1661,16 @@ static void draw_points(struct page *pg, const struct frame *f)
         ws_canvas_circle(pg->c, x, y, 2.8 * u);
         ws_canvas_stroke(pg->c, &white, 0.9 * u, 0);
         reserve(pg, (struct box){x - 3.5 * u, y - 3.5 * u, x + 3.5 * u, y + 3.5 * u});
-        if (!in->points[i].name)
+    }
+    // then the names, right of the dot or else left, where they fit
+    for (size_t i = 0; i < in->n_points; i++) {
+        double x;
+        double y;
+        double w;
+        double h;
+        struct box b;
+        ws_viewport_to_page(&f->vp, in->points[i].x, in->points[i].y, &x, &y);
+        if (!in->points[i].name || x < f->x || x > f->x + f->w || y < f->y || y > f->y + f->h)
             continue;
         text_size(pg, 6.5 * u, false, in->points[i].name, &w, &h);
         for (int side = 0; side < 2; side++) {
