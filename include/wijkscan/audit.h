@@ -18,6 +18,12 @@
  * cell at its prior bound (every solution is feasible, so a cell seen at
  * its lower bound has that bound as its minimum).
  *
+ * Components of national size are audited block by block (one gemeente and
+ * year); a cell whose range in its own block, with the cells that couple it
+ * to other blocks held at their true values, already reaches safety_range
+ * gets that range: a lower bound of the exact width (the exact range is
+ * only wider), computed for the cells that need it.
+ *
  * The audit records (struct ws_audit) are what audit.csv publishes: every
  * suppressed cell, why, and its range.  The range is derived from published
  * data only, so publishing it reveals nothing new.

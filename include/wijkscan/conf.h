@@ -62,6 +62,7 @@ struct ws_study {
     /* [analysis] */
     char *weights; /* "queen" or "rook" */
     long permutations;
+    long permutations_other; /* -1: as permutations (see analyse.h) */
     double fdr;
 
     /* [locations]: loc_source NULL: catchments are the wijken */

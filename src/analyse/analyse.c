@@ -169,6 +169,8 @@ static int read_cfg(struct ws_store *s, const struct ws_study *st,
     cfg->nsim_main = (size_t)perms;
     cfg->nsim_other =
         opts->permutations_other >= 0 ? (size_t)opts->permutations_other : cfg->nsim_main;
+    if (opts->permutations_other < 0 && st && st->permutations_other >= 0)
+        cfg->nsim_other = (size_t)st->permutations_other;
     cfg->fdr = fdr;
     cfg->n_threads = opts->n_threads >= 1 ? opts->n_threads : 1;
 out:

@@ -179,6 +179,10 @@ static int analyse_in(struct ws_store *s, const struct ws_study *st, struct ws_e
     }
     if (rc)
         goto out;
+    ws_log_verbose("protect: %zu LP solves in %zu components (largest %zu variables); "
+                   "suppression %.2f s, final audit %.2f s; %zu model fits withheld",
+                   audit.stats.n_lp_solves, audit.stats.n_components, audit.stats.max_component,
+                   audit.stats.total_seconds, audit.stats.audit_seconds, audit.n_model_withheld);
     {
         char *json = NULL, *txt = NULL;
         if (!(rc = ws_cli_manifest(s, &warn, &json, &txt, err)) && !(rc = ws_store_begin(s, err))) {

@@ -92,6 +92,8 @@ static const struct key_def keys[] = {
      "contiguity"},
     {"analysis", "permutations", K_INT, false, "9999", 99, 999999, NULL, OFF(permutations),
      "LISA permutations"},
+    {"analysis", "permutations_other", K_INT, false, "-1", -1, 999999, NULL,
+     OFF(permutations_other), "LISA permutations except buurten, latest year, all (-1: the same)"},
     {"analysis", "fdr", K_REAL, false, "0.05", 1e-6, 0.5, NULL, OFF(fdr), "false discovery rate"},
     {"locations", "source", K_PATH, false, NULL, NOLIM, NULL, OFF(loc_source), "service locations"},
     {"locations", "layer", K_NAME, false, NULL, NOLIM, NULL, OFF(loc_layer), "layer name"},

@@ -15,6 +15,7 @@
 #include <ctype.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 static void release_defs(struct ws_mapdef *defs, size_t n)
 {
@@ -53,6 +54,14 @@ static int load_defs(char *const *files, size_t n, struct ws_mapdef **out, struc
     return rc;
 }
 
+static double wall_seconds(void)
+{
+    struct timespec ts;
+
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
+}
+
 static int draw_formats(struct ws_choropleth *m, const struct ws_mapdef *md,
                         struct ws_outfiles *out, size_t *n_written, struct ws_err *err)
 {
@@ -65,8 +74,9 @@ static int draw_formats(struct ws_choropleth *m, const struct ws_mapdef *md,
         ws_strbuf_addf(&rel, "maps/%s.%s", md->name, ws_canvas_format_name(f));
         rc = ws_outfiles_add(out, rel.buf, &tmp, err);
         if (!rc) {
-            ws_log_verbose("map: writing %s", rel.buf);
+            double t0 = wall_seconds();
             rc = ws_choropleth_draw(m, (enum ws_canvas_format)f, tmp, NULL, NULL, err);
+            ws_log_verbose("map: wrote %s in %.3f s", rel.buf, wall_seconds() - t0);
         }
         ws_strbuf_release(&rel);
         if (rc)
@@ -88,7 +98,10 @@ int ws_render_maps(const struct ws_map_inputs *in, char *const *map_files, size_
     for (size_t i = 0; i < n_files && !rc; i++) {
         struct ws_choropleth *m = NULL;
         ws_log_progress("map %zu of %zu: %s", i + 1, n_files, defs[i].name);
+        double t0 = wall_seconds();
         rc = ws_choropleth_build(in, &defs[i], NULL, warn, &m, err);
+        ws_log_verbose("map: %s classified and laid out in %.3f s", defs[i].name,
+                       wall_seconds() - t0);
         if (!rc && m)
             rc = draw_formats(m, &defs[i], out, &written, err);
         ws_choropleth_free(m);
