@@ -126,6 +126,9 @@
       "The difference is within the margin of chance.")                                            \
     X(TXT_TREND, "Ten opzichte van %d %s het aantal casussen per 1.000 met %s%%; %s (p = %s).",    \
       "Compared with %d the number of cases per 1,000 %s by %s%%; %s (p = %s).")                   \
+    X(TXT_TREND_FLAT,                                                                              \
+      "Ten opzichte van %d bleef het aantal casussen per 1.000 vrijwel gelijk (p = %s).",          \
+      "Compared with %d the number of cases per 1,000 stayed about the same (p = %s).")            \
     X(TXT_ROSE, "steeg", "rose")                                                                   \
     X(TXT_FELL, "daalde", "fell")                                                                  \
     X(TXT_SIGNIF, "dat is statistisch significant", "that is statistically significant")           \
@@ -160,6 +163,7 @@
     X(Q_ALWAYS, "Welke voorzieningen, netwerken of plannen in %s missen in dit beeld?",            \
       "Which services, networks or plans in %s are missing from this picture?")                    \
     X(RV_GEMEENTE, "Gemeente %s: %s", "Municipality %s: %s")                                       \
+    X(RV_WIJK, "wijk", "district")                                                                 \
     X(RV_TABLE, "Verandering per wijk, %d tegen %d", "Change per district, %d against %d")         \
     X(RV_RISES, "Grootste significante stijgingen", "Largest significant rises")                   \
     X(RV_FALLS, "Grootste significante dalingen", "Largest significant falls")                     \

@@ -506,9 +506,12 @@ static char *figures_text(const struct builder *b, const char *name, const struc
             char p[40];
             num(b, fabs(r->trend_rr - 1) * 100, 0, pct, sizeof(pct));
             num(b, r->trend_p, 2, p, sizeof(p));
-            ws_strbuf_addf(&sb, RS(TXT_TREND), b->prev_year,
-                           r->trend_rr >= 1 ? RS(TXT_ROSE) : RS(TXT_FELL), pct,
-                           r->trend_p < 0.05 ? RS(TXT_SIGNIF) : RS(TXT_CHANCE), p);
+            if (!strcmp(pct, "0"))
+                ws_strbuf_addf(&sb, RS(TXT_TREND_FLAT), b->prev_year, p);
+            else
+                ws_strbuf_addf(&sb, RS(TXT_TREND), b->prev_year,
+                               r->trend_rr >= 1 ? RS(TXT_ROSE) : RS(TXT_FELL), pct,
+                               r->trend_p < 0.05 ? RS(TXT_SIGNIF) : RS(TXT_CHANCE), p);
         } else {
             ws_strbuf_addf(&sb, RS(TXT_TREND_SUPP), b->prev_year);
         }
@@ -817,7 +820,7 @@ static char *trend_item(const struct builder *b, const struct ws_indicator *r)
     num(b, r->trend_p, 3, p, sizeof(p));
     (void)snprintf(sign, sizeof(sign), "%s%s", r->trend_rr >= 1 ? "+" : "", pct);
     return xfmt(RS(RV_ITEM), r->name ? r->name : r->code,
-                r->level == WS_LEVEL_WIJK ? RS(COL_WIJK) : area_name(b, r->parent ? r->parent : ""),
+                r->level == WS_LEVEL_WIJK ? RS(RV_WIJK) : area_name(b, r->parent ? r->parent : ""),
                 sign, p);
 }
 
