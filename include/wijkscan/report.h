@@ -72,7 +72,8 @@ struct ws_doc_block {
     char *axis;     /* chart: what the values are */
     char *ref_name; /* chart: what ref is ("gemeente") */
     size_t map_index;
-    char *wijk; /* map: the wijk shown, NULL: whole study */
+    char *wijk;     /* map: the wijk shown, NULL: whole study */
+    bool highlight; /* list: set apart (the "Herken je dit?" questions) */
 };
 
 struct ws_doc_section {
@@ -111,6 +112,7 @@ struct ws_report_inputs {
     const char *source_note;      /* may be NULL */
     const char *date;             /* NULL: today (SOURCE_DATE_EPOCH) */
     bool synthetic;               /* the case counts are synthetic */
+    long min_count, round_to;     /* the study's protection (0: not said) */
     const char *priorities;       /* "priorities.csv" text or NULL */
     const char *groups;           /* "groepsaanbod.csv" text or NULL */
     const char *manifest;         /* "manifest.txt" text or NULL */

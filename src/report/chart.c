@@ -30,8 +30,8 @@ static const struct ws_rgba hatch_fg = {0.62, 0.62, 0.62, 1};
 double ws_report_chart_height(const struct ws_doc_block *b, double w)
 {
     if (b->kind == WS_DOC_PROFILE)
-        return 18.0 * (double)b->n_points + 46;
-    return fmax(170, fmin(230, w * 0.4));
+        return 16.0 * (double)b->n_points + 44;
+    return fmax(150, fmin(200, w * 0.36));
 }
 
 /* A round step for about n ticks up to max. */
@@ -203,7 +203,7 @@ static void draw_profile(struct ws_canvas *c, const struct ws_doc_block *b, bool
     struct ws_font f = {7.5, false, false};
     double label_w = 0;
     double top = y + 6;
-    double row = 18;
+    double row = 16;
     double bottom = top + row * (double)b->n_points;
     double ymax = chart_max(b);
     double left;

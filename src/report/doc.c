@@ -603,6 +603,7 @@ static void prompts_part(struct builder *b, struct ws_doc_section *s, const stru
 
     add_heading(s, 3, RS(RECOGNISE));
     bl = add_block(s, WS_DOC_LIST, NULL);
+    bl->highlight = true;
     if (r && !is_supp(r) && isfinite(r->oe_ci_low) && r->oe_ci_low > 1)
         add_item(bl, xfmt(RS(Q_HIGH), w->name));
     else if (r && !is_supp(r) && isfinite(r->oe_ci_high) && r->oe_ci_high < 1)
@@ -1026,6 +1027,11 @@ static void about_section(struct builder *b)
     struct ws_doc_block *bl;
 
     add_block(s, WS_DOC_PARA, RS(METHOD));
+    if (b->in->min_count > 0 && b->in->round_to > 0) {
+        char *t = xfmt(RS(PRIVACY_NOTICE), b->in->min_count, b->in->round_to);
+        add_block(s, WS_DOC_PARA, t);
+        free(t);
+    }
     add_block(s, WS_DOC_NOTE, RS(CAVEAT));
     if (b->in->synthetic)
         add_block(s, WS_DOC_NOTE, RS(SYNTHETIC_NOTICE));

@@ -121,6 +121,8 @@ int ws_report_store(struct ws_store *s, const struct ws_study *st, struct ws_out
     in.language = st->language;
     in.source_note = note;
     in.synthetic = says_synthetic(st->case_source) || says_synthetic(st->title);
+    in.min_count = st->min_count;
+    in.round_to = st->round_to;
     in.priorities = prio;
     in.groups = groups;
     in.manifest = manifest;

@@ -69,6 +69,7 @@ static const char css[] =
     "svg.chart{width:100%;max-width:640px;height:auto;display:block}\n"
     "dl.kv{display:grid;grid-template-columns:max-content auto;gap:2px 16px}\n"
     "dl.kv dt{font-weight:bold}dl.kv dd{margin:0}\n"
+    "ul.prompts{background:#eef3f8;border-left:4px solid #215e9e;padding:8px 12px 8px 32px}\n"
     "ul.prompts li{margin-bottom:4px}\n"
     "footer{margin-top:40px;font-size:0.85em;color:#666}\n"
     "@media print{section{page-break-before:always}body{background:#fff}}\n";
@@ -206,8 +207,7 @@ static void html_table(struct html *h, const struct ws_doc_block *b)
     ws_strbuf_adds(&h->out, b->n_rows ? "</tbody>\n</table>\n" : "</table>\n");
 }
 
-static int html_block(struct html *h, const struct ws_doc_block *b, bool prompts,
-                      struct ws_err *err)
+static int html_block(struct html *h, const struct ws_doc_block *b, struct ws_err *err)
 {
     switch (b->kind) {
     case WS_DOC_HEADING:
@@ -226,7 +226,7 @@ static int html_block(struct html *h, const struct ws_doc_block *b, bool prompts
         ws_strbuf_adds(&h->out, "</p>\n");
         break;
     case WS_DOC_LIST:
-        ws_strbuf_adds(&h->out, prompts ? "<ul class=\"prompts\">\n" : "<ul>\n");
+        ws_strbuf_adds(&h->out, b->highlight ? "<ul class=\"prompts\">\n" : "<ul>\n");
         for (size_t i = 0; i < b->n_items; i++) {
             ws_strbuf_adds(&h->out, "<li>");
             html_escape(&h->out, b->items[i], ESC_TEXT);
@@ -307,7 +307,6 @@ static int html_build(struct html *h, struct ws_err *err)
     ws_strbuf_adds(&h->out, "</ol>\n</nav>\n");
     for (size_t i = 0; i < d->n_sections && !rc; i++) {
         const struct ws_doc_section *s = &d->sections[i];
-        bool prompts = false;
         ws_log_progress("report (html): %s", s->title);
         ws_strbuf_adds(&h->out, "<section id=\"");
         html_escape(&h->out, s->id, ESC_ATTR);
@@ -316,9 +315,7 @@ static int html_build(struct html *h, struct ws_err *err)
         ws_strbuf_adds(&h->out, "</h2>\n");
         for (size_t j = 0; j < s->n_blocks && !rc; j++) {
             const struct ws_doc_block *b = &s->blocks[j];
-            if (b->kind == WS_DOC_HEADING)
-                prompts = !strcmp(b->text, ws_rs(WS_RS_RECOGNISE, en));
-            rc = html_block(h, b, prompts && b->kind == WS_DOC_LIST, err);
+            rc = html_block(h, b, err);
         }
         ws_strbuf_adds(&h->out, "<p class=\"note\"><a href=\"#top\">↑</a></p>\n</section>\n");
     }

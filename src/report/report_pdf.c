@@ -295,12 +295,25 @@ static void chart_block(struct pdf *p, const struct ws_doc_block *b)
     p->y += h + 10;
 }
 
+static double list_height(struct pdf *p, const struct ws_doc_block *b)
+{
+    struct ws_font body = {9.5, false, false};
+    double h = b->highlight ? 12 : 0;
+    for (size_t i = 0; i < b->n_items; i++)
+        h += ws_canvas_paragraph(p->c, 0, 0, CONTENT_W - 14 - (b->highlight ? 16 : 0), &body,
+                                 b->items[i], &ink, false) +
+             3;
+    return h;
+}
+
 /* The least height of a block, to keep a heading with it. */
-static double min_height(const struct ws_doc_block *b)
+static double min_height(struct pdf *p, const struct ws_doc_block *b)
 {
     if (!b)
         return 0;
     switch (b->kind) {
+    case WS_DOC_LIST:
+        return fmin(list_height(p, b), 220);
     case WS_DOC_MAP:
         return b->wijk ? WIJK_MAP_H + 20 : 400;
     case WS_DOC_TREND:
@@ -323,7 +336,7 @@ static void block(struct pdf *p, const struct ws_doc_block *b, const struct ws_d
         struct ws_font f = {b->level <= 2 ? 13.0 : 11.0, true, false};
         double h = ws_canvas_paragraph(p->c, 0, 0, CONTENT_W, &f, b->text, &accent, false);
         p->y += b->level <= 2 ? 10 : 6;
-        need(p, h + min_height(next)); // keep with what follows
+        need(p, h + 6 + min_height(p, next)); // keep with what follows
         para(p, MARGIN_L, CONTENT_W, &f, b->text, b->level <= 2 ? &accent : &ink);
         p->y += 4;
         break;
@@ -336,18 +349,34 @@ static void block(struct pdf *p, const struct ws_doc_block *b, const struct ws_d
         para(p, MARGIN_L, CONTENT_W, &note, b->text, &grey);
         p->y += 5;
         break;
-    case WS_DOC_LIST:
+    case WS_DOC_LIST: {
+        double in = b->highlight ? 16 : 0;
+        if (b->highlight) {
+            // the questions stay together on a tinted panel
+            double lh = list_height(p, b);
+            need(p, lh);
+            if (p->draw) {
+                ws_canvas_new_path(p->c);
+                ws_canvas_rect(p->c, MARGIN_L, p->y, CONTENT_W, lh);
+                ws_canvas_fill(p->c, &head_bg);
+                ws_canvas_new_path(p->c);
+                ws_canvas_rect(p->c, MARGIN_L, p->y, 3, lh);
+                ws_canvas_fill(p->c, &accent);
+            }
+            p->y += 6;
+        }
         for (size_t i = 0; i < b->n_items; i++) {
-            double h =
-                ws_canvas_paragraph(p->c, 0, 0, CONTENT_W - 14, &body, b->items[i], &ink, false);
+            double h = ws_canvas_paragraph(p->c, 0, 0, CONTENT_W - 14 - in, &body, b->items[i],
+                                           &ink, false);
             need(p, h);
             if (p->draw)
-                ws_canvas_text(p->c, MARGIN_L + 3, p->y, 0, 0, &body, "•", &accent, NULL, 0);
-            para(p, MARGIN_L + 14, CONTENT_W - 14, &body, b->items[i], &ink);
+                ws_canvas_text(p->c, MARGIN_L + in + 3, p->y, 0, 0, &body, "•", &accent, NULL, 0);
+            para(p, MARGIN_L + in + 14, CONTENT_W - 14 - in, &body, b->items[i], &ink);
             p->y += 3;
         }
-        p->y += 4;
+        p->y += b->highlight ? 10 : 4;
         break;
+    }
     case WS_DOC_KEYVALS:
         for (size_t i = 0; i < b->n_items; i++) {
             const char *tab = strchr(b->items[i], '\t');
