@@ -72,8 +72,10 @@ struct ws_doc_block {
     char *axis;     /* chart: what the values are */
     char *ref_name; /* chart: what ref is ("gemeente") */
     size_t map_index;
-    char *wijk;     /* map: the wijk shown, NULL: whole study */
-    bool highlight; /* list: set apart (the "Herken je dit?" questions) */
+    char *wijk;         /* map: the wijk shown, NULL: whole study */
+    bool highlight;     /* list: set apart (the "Herken je dit?" questions) */
+    unsigned left_cols; /* table: bit j set: column j holds text (left-aligned);
+                           column 0 always does, the others hold figures */
 };
 
 struct ws_doc_section {

@@ -89,8 +89,8 @@
     X(GROUPS, "Suggesties voor groepsaanbod", "Group offer suggestions")                           \
     X(NO_GROUPS, "Geen suggesties voor groepsaanbod in deze wijk.",                                \
       "No group offer suggestions in this district.")                                              \
-    X(GROUP_ITEM, "%s (%s): %s buurten, %s casussen, locatie %s%s",                                \
-      "%s (%s): %s neighbourhoods, %s cases, location %s%s")                                       \
+    X(GROUP_ITEM, "%s (%s): %s buurten, casussen: %s, locatie %s%s",                               \
+      "%s (%s): %s neighbourhoods, cases: %s, location %s%s")                                      \
     X(GROUP_SUGGESTED, " — aanbevolen", " — suggested")                                            \
     X(RECOGNISE, "Herken je dit?", "Do you recognise this?")                                       \
     X(CL_HH, "hotspot (hoog omringd door hoog)", "hotspot (high surrounded by high)")              \

@@ -772,7 +772,12 @@ static void priorities_section(struct builder *b, const struct csv *prio)
         free(v);
         return;
     }
-    bl = add_block(s, WS_DOC_TABLE, NULL);
+    {
+        char *cap = xfmt("%s %d", RS(PRIORITIES), b->year);
+        bl = add_block(s, WS_DOC_TABLE, cap);
+        free(cap);
+    }
+    bl->left_cols = 0xfu;
     head[0] = RS(COL_RANK);
     head[1] = RS(COL_BUURT);
     head[2] = RS(COL_WIJK);

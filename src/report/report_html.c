@@ -60,7 +60,7 @@ static const char css[] =
     "h2{color:#215e9e}\n"
     "table{border-collapse:collapse;width:100%;font-size:0.85em;margin:8px 0}\n"
     "th,td{border-bottom:1px solid #ddd;padding:3px 6px;text-align:right;vertical-align:top}\n"
-    "td{white-space:nowrap}th:first-child,td:first-child{text-align:left;white-space:normal}\n"
+    "td{white-space:nowrap}th:first-child,td:first-child,th.l,td.l{text-align:left;white-space:normal}\n"
     "th{background:#eef3f8}\n"
     "caption{text-align:left;font-weight:bold;padding:4px 0}\n"
     "figure{margin:12px 0}\n"
@@ -198,7 +198,9 @@ static void html_table(struct html *h, const struct ws_doc_block *b)
         const char *cell = r == 0 ? "th" : "td";
         ws_strbuf_adds(&h->out, r == 0 ? "<thead><tr>" : "<tr>");
         for (size_t c = 0; c < b->n_cols; c++) {
-            ws_strbuf_addf(&h->out, "<%s%s>", cell, r == 0 ? " scope=\"col\"" : "");
+            bool left = c > 0 && (b->left_cols & (1u << c));
+            ws_strbuf_addf(&h->out, "<%s%s%s>", cell, r == 0 ? " scope=\"col\"" : "",
+                           left ? " class=\"l\"" : "");
             html_escape(&h->out, b->cells[r * b->n_cols + c], ESC_TEXT);
             ws_strbuf_addf(&h->out, "</%s>", cell);
         }

@@ -339,7 +339,7 @@ static void test_optional_results(void **state)
     free(t);
     t = section_text(section(&f.doc, "WK01"));
     assert_non_null(strstr(t, "Suggesties voor groepsaanbod"));
-    assert_non_null(strstr(t, "gedrag (2023-2024): 2 buurten, geheim casussen, locatie "
+    assert_non_null(strstr(t, "gedrag (2023-2024): 2 buurten, casussen: geheim, locatie "
                               "Buurthuis Noord — aanbevolen"));
     assert_null(strstr(t, "School Zuid"));
     free(t);
