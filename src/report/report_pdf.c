@@ -268,8 +268,12 @@ static void map_block(struct pdf *p, const struct ws_doc_block *b)
     if (b->wijk)
         h = WIJK_MAP_H;
     else
-        h = fmin(w * md->height_px / fmax(1, md->width_px), BOTTOM - MARGIN_T - 24);
-    caption(p, b->text, h);
+        h = fmin(w * md->height_px / fmax(1, md->width_px), BOTTOM - MARGIN_T - 4);
+    // a whole map page carries its own title: no caption above it
+    if (b->wijk)
+        caption(p, b->text, h);
+    else
+        need(p, h);
     if (p->draw) {
         if (b->wijk)
             // drawn on a larger page and scaled down: the map's legend needs room
