@@ -210,7 +210,9 @@ static void csv_split(const char *line, size_t len, char ***out, size_t *n)
     *out = NULL;
     *n = 0;
     for (size_t i = 0; i <= len; i++) {
-        char ch = i < len ? line[i] : ',';
+        char ch = ',';
+        if (i < len)
+            ch = line[i];
         if (q) {
             if (ch == '"' && i + 1 < len && line[i + 1] == '"') {
                 ws_strbuf_addch(&f, '"');
@@ -352,7 +354,7 @@ static void trend_chart(struct builder *b, struct ws_doc_section *s, const char 
                         const char *gem)
 {
     struct ws_doc_block *bl = add_block(s, WS_DOC_TREND, RS(TREND_CHART));
-    size_t n = (size_t)(b->year - b->first_year + 1);
+    size_t n = (size_t)b->year - (size_t)b->first_year + 1;
 
     bl->axis = ws_xstrdup(RS(AXIS_RATE));
     bl->ref_name = gem ? ws_xstrdup(RS(LEGEND_REF)) : NULL;
@@ -451,6 +453,11 @@ static struct ws_doc_block *figure_table(struct builder *b, struct ws_doc_sectio
 
 /* --- generated text ----------------------------------------------------- */
 
+static void expected_sentence(const struct builder *b, const struct ws_indicator *r,
+                              struct ws_strbuf *sb);
+static void trend_sentence(const struct builder *b, const struct ws_indicator *r,
+                           struct ws_strbuf *sb);
+
 static char *figures_text(const struct builder *b, const char *name, const struct ws_indicator *r,
                           const struct ws_indicator *g)
 {
@@ -481,6 +488,15 @@ static char *figures_text(const struct builder *b, const char *name, const struc
         ws_strbuf_addf(&sb, RS(TXT_FIGURES_GEM), b->year, name, pop, cases, rate, lo, hi);
     else
         ws_strbuf_addf(&sb, RS(TXT_FIGURES), b->year, name, pop, cases, rate, lo, hi, grate, ratio);
+    expected_sentence(b, r, &sb);
+    trend_sentence(b, r, &sb);
+    return ws_strbuf_detach(&sb);
+}
+
+/* "Given the profile ... expected; O/E ...": nothing when there is no model. */
+static void expected_sentence(const struct builder *b, const struct ws_indicator *r,
+                              struct ws_strbuf *sb)
+{
     if (isfinite(r->expected) && isfinite(r->oe_ratio)) {
         char e[40];
         char oe[40];
@@ -490,33 +506,39 @@ static char *figures_text(const struct builder *b, const char *name, const struc
         num(b, r->oe_ratio, 2, oe, sizeof(oe));
         num(b, r->oe_ci_low, 2, ol, sizeof(ol));
         num(b, r->oe_ci_high, 2, oh, sizeof(oh));
-        ws_strbuf_addch(&sb, ' ');
-        ws_strbuf_addf(&sb, RS(TXT_EXPECTED), e, oe, ol, oh);
+        ws_strbuf_addch(sb, ' ');
+        ws_strbuf_addf(sb, RS(TXT_EXPECTED), e, oe, ol, oh);
         if (r->oe_ci_low > 1)
-            ws_strbuf_adds(&sb, RS(TXT_OE_HIGH));
+            ws_strbuf_adds(sb, RS(TXT_OE_HIGH));
         else if (r->oe_ci_high < 1)
-            ws_strbuf_adds(&sb, RS(TXT_OE_LOW));
+            ws_strbuf_adds(sb, RS(TXT_OE_LOW));
         else
-            ws_strbuf_adds(&sb, RS(TXT_OE_SAME));
+            ws_strbuf_adds(sb, RS(TXT_OE_SAME));
     }
-    if (b->prev_year) {
-        ws_strbuf_addch(&sb, ' ');
-        if (isfinite(r->trend_rr)) {
-            char pct[40];
-            char p[40];
-            num(b, fabs(r->trend_rr - 1) * 100, 0, pct, sizeof(pct));
-            num(b, r->trend_p, 2, p, sizeof(p));
-            if (!strcmp(pct, "0"))
-                ws_strbuf_addf(&sb, RS(TXT_TREND_FLAT), b->prev_year, p);
-            else
-                ws_strbuf_addf(&sb, RS(TXT_TREND), b->prev_year,
-                               r->trend_rr >= 1 ? RS(TXT_ROSE) : RS(TXT_FELL), pct,
-                               r->trend_p < 0.05 ? RS(TXT_SIGNIF) : RS(TXT_CHANCE), p);
-        } else {
-            ws_strbuf_addf(&sb, RS(TXT_TREND_SUPP), b->prev_year);
-        }
+}
+
+/* The change on the year before, or that it is suppressed. */
+static void trend_sentence(const struct builder *b, const struct ws_indicator *r,
+                           struct ws_strbuf *sb)
+{
+    char pct[40];
+    char p[40];
+
+    if (!b->prev_year)
+        return;
+    ws_strbuf_addch(sb, ' ');
+    if (!isfinite(r->trend_rr)) {
+        ws_strbuf_addf(sb, RS(TXT_TREND_SUPP), b->prev_year);
+        return;
     }
-    return ws_strbuf_detach(&sb);
+    num(b, fabs(r->trend_rr - 1) * 100, 0, pct, sizeof(pct));
+    num(b, r->trend_p, 2, p, sizeof(p));
+    if (!strcmp(pct, "0"))
+        ws_strbuf_addf(sb, RS(TXT_TREND_FLAT), b->prev_year, p);
+    else
+        ws_strbuf_addf(sb, RS(TXT_TREND), b->prev_year,
+                       r->trend_rr >= 1 ? RS(TXT_ROSE) : RS(TXT_FELL), pct,
+                       r->trend_p < 0.05 ? RS(TXT_SIGNIF) : RS(TXT_CHANCE), p);
 }
 
 static bool significant(const struct ws_indicator *r)
@@ -594,12 +616,27 @@ static void groups_part(struct builder *b, struct ws_doc_section *s, const struc
         add_block(s, WS_DOC_PARA, RS(NO_GROUPS));
 }
 
+/* The category with the highest published rate of an area, or NULL. */
+static const char *top_category(const struct builder *b, const char *code)
+{
+    double best = -1;
+    const char *best_cat = NULL;
+
+    for (size_t i = 0; i < b->n_cats; i++) {
+        const struct ws_indicator *c = find(b, code, b->year, b->cats[i]);
+        if (c && !is_supp(c) && isfinite(c->rate_per_1000) && c->rate_per_1000 > best) {
+            best = c->rate_per_1000;
+            best_cat = b->cats[i];
+        }
+    }
+    return best_cat;
+}
+
 static void prompts_part(struct builder *b, struct ws_doc_section *s, const struct ws_area *w,
                          const struct ws_indicator *r, int n_supp)
 {
     struct ws_doc_block *bl;
-    double best = -1;
-    const char *best_cat = NULL;
+    const char *best_cat = top_category(b, w->code);
 
     add_heading(s, 3, RS(RECOGNISE));
     bl = add_block(s, WS_DOC_LIST, NULL);
@@ -610,13 +647,6 @@ static void prompts_part(struct builder *b, struct ws_doc_section *s, const stru
         add_item(bl, xfmt(RS(Q_LOW), w->name));
     if (b->prev_year && significant(r))
         add_item(bl, xfmt(r->trend_rr > 1 ? RS(Q_RISE) : RS(Q_FALL), b->prev_year));
-    for (size_t i = 0; i < b->n_cats; i++) {
-        const struct ws_indicator *c = find(b, w->code, b->year, b->cats[i]);
-        if (c && !is_supp(c) && isfinite(c->rate_per_1000) && c->rate_per_1000 > best) {
-            best = c->rate_per_1000;
-            best_cat = b->cats[i];
-        }
-    }
     if (best_cat) {
         char *label = ws_xstrdup(best_cat);
         for (char *p = label; *p; p++)
@@ -717,42 +747,42 @@ static int prio_cmp(const void *pa, const void *pb)
 /* The priority list of one year in rank order (owned array, *n entries):
  * from priorities.csv when present, else from the published priority_rank
  * of buurten (category all). */
+static void prio_push(struct prio **v, size_t *n, size_t *cap, long rank, const char *code,
+                      const char *reasons)
+{
+    WS_VEC_GROW(*v, *n + 1, *cap);
+    (*v)[*n].rank = rank;
+    (*v)[*n].code = code;
+    (*v)[*n].reasons = reasons;
+    (*n)++;
+}
+
+/* A whole number field, or 0 when it is not one. */
+static long field_long(const struct csv *c, size_t i, size_t j)
+{
+    char *end = NULL;
+    long v = strtol(csv_get(c, i, j), &end, 10);
+    return *end ? 0 : v;
+}
+
 static struct prio *priority_list(const struct builder *b, const struct csv *prio, int year,
                                   size_t *n)
 {
+    const struct ws_indicator_set *s = b->in->published;
     struct prio *v = NULL;
     size_t cap = 0;
 
     *n = 0;
-    if (b->in->priorities) {
-        for (size_t i = 0; i < prio->n; i++) {
-            char *end = NULL;
-            long y = strtol(csv_get(prio, i, 0), &end, 10);
-            long rank;
-            if (*end || y != year)
-                continue;
-            rank = strtol(csv_get(prio, i, 1), &end, 10);
-            if (*end || rank <= 0)
-                continue;
-            WS_VEC_GROW(v, *n + 1, cap);
-            v[*n].rank = rank;
-            v[*n].code = csv_get(prio, i, 2);
-            v[*n].reasons = csv_get(prio, i, 5);
-            (*n)++;
-        }
-    } else {
-        const struct ws_indicator_set *s = b->in->published;
-        for (size_t i = 0; i < s->n; i++) {
-            const struct ws_indicator *r = &s->rows[i];
-            if (r->level != WS_LEVEL_BUURT || r->year != year || strcmp(r->category, "all") != 0 ||
-                r->priority_rank <= 0 || is_supp(r))
-                continue;
-            WS_VEC_GROW(v, *n + 1, cap);
-            v[*n].rank = r->priority_rank;
-            v[*n].code = r->code;
-            v[*n].reasons = NULL;
-            (*n)++;
-        }
+    for (size_t i = 0; b->in->priorities && i < prio->n; i++) {
+        long rank = field_long(prio, i, 1);
+        if (field_long(prio, i, 0) == year && rank > 0)
+            prio_push(&v, n, &cap, rank, csv_get(prio, i, 2), csv_get(prio, i, 5));
+    }
+    for (size_t i = 0; !b->in->priorities && i < s->n; i++) {
+        const struct ws_indicator *r = &s->rows[i];
+        if (r->level == WS_LEVEL_BUURT && r->year == year && !strcmp(r->category, "all") &&
+            r->priority_rank > 0 && !is_supp(r))
+            prio_push(&v, n, &cap, r->priority_rank, r->code, NULL);
     }
     if (*n > 1)
         qsort(v, *n, sizeof(*v), prio_cmp);
@@ -809,11 +839,17 @@ static bool in_list(const struct prio *v, size_t n, const char *code)
     return false;
 }
 
-static int trend_cmp(const void *pa, const void *pb)
+/* A significant change, for sorting (largest rise first). */
+struct change {
+    double rr;
+    const struct ws_indicator *row;
+};
+
+static int change_cmp(const void *pa, const void *pb)
 {
-    const struct ws_indicator *a = *(const struct ws_indicator *const *)pa;
-    const struct ws_indicator *b = *(const struct ws_indicator *const *)pb;
-    return (a->trend_rr < b->trend_rr) - (a->trend_rr > b->trend_rr);
+    const struct change *a = pa;
+    const struct change *b = pb;
+    return (a->rr < b->rr) - (a->rr > b->rr);
 }
 
 static char *trend_item(const struct builder *b, const struct ws_indicator *r)
@@ -830,43 +866,24 @@ static char *trend_item(const struct builder *b, const struct ws_indicator *r)
                 sign, p);
 }
 
-static void review_section(struct builder *b, const struct csv *prio)
+static void review_table(struct builder *b, struct ws_doc_section *s)
 {
-    struct ws_doc_section *s = add_section(b, "review", RS(REVIEW));
-    const char *gem = gemeente_code(b);
-    const struct ws_indicator_set *set = b->in->published;
-    const struct ws_indicator **sig = NULL;
-    size_t n_sig = 0;
-    struct ws_doc_block *bl;
-    char *t;
+    char *t = xfmt(RS(RV_TABLE), b->year, b->prev_year);
+    struct ws_doc_block *bl = add_block(s, WS_DOC_TABLE, t);
+    char h1[24];
+    char h2[24];
+    const char *head[5];
 
-    if (!b->prev_year) {
-        add_block(s, WS_DOC_PARA, RS(RV_ONE_YEAR));
-        return;
-    }
-    if (gem) {
-        const struct ws_indicator *g = find(b, gem, b->year, "all");
-        char *ft = figures_text(b, area_name(b, gem), g, g);
-        add_block(s, WS_DOC_PARA, ft);
-        free(ft);
-    }
-    t = xfmt(RS(RV_TABLE), b->year, b->prev_year);
-    bl = add_block(s, WS_DOC_TABLE, t);
     free(t);
-    {
-        char h1[24];
-        char h2[24];
-        const char *head[5];
-        (void)snprintf(h1, sizeof(h1), "%d", b->prev_year);
-        (void)snprintf(h2, sizeof(h2), "%d", b->year);
-        head[0] = RS(COL_WIJK);
-        head[1] = h1;
-        head[2] = h2;
-        head[3] = RS(COL_CHANGE);
-        head[4] = RS(COL_SIGNIF);
-        table_init(bl, 5);
-        table_row(bl, head);
-    }
+    (void)snprintf(h1, sizeof(h1), "%d", b->prev_year);
+    (void)snprintf(h2, sizeof(h2), "%d", b->year);
+    head[0] = RS(COL_WIJK);
+    head[1] = h1;
+    head[2] = h2;
+    head[3] = RS(COL_CHANGE);
+    head[4] = RS(COL_SIGNIF);
+    table_init(bl, 5);
+    table_row(bl, head);
     for (size_t i = 0; i < b->in->n_wijken; i++) {
         const struct ws_area *w = &b->in->wijken[i];
         const struct ws_indicator *r0 = find(b, w->code, b->prev_year, "all");
@@ -886,83 +903,118 @@ static void review_section(struct builder *b, const struct csv *prio)
         table_row(bl, cells);
     }
     add_block(s, WS_DOC_NOTE, RS(SIGNIF_NOTE));
+}
+
+/* One list of at most 8 changes: rises from the front of v, falls from the back. */
+static void change_list(struct builder *b, struct ws_doc_section *s, const struct change *v,
+                        size_t n, bool rises)
+{
+    struct ws_doc_block *bl;
+
+    add_heading(s, 3, rises ? RS(RV_RISES) : RS(RV_FALLS));
+    bl = add_block(s, WS_DOC_LIST, NULL);
+    for (size_t i = 0; i < n && bl->n_items < 8; i++) {
+        const struct change *c = rises ? &v[i] : &v[n - 1 - i];
+        if (rises ? c->rr > 1 : c->rr < 1)
+            add_item(bl, trend_item(b, c->row));
+    }
+    if (!bl->n_items)
+        add_item(bl, ws_xstrdup(RS(RV_NONE)));
+}
+
+static void review_changes(struct builder *b, struct ws_doc_section *s)
+{
+    const struct ws_indicator_set *set = b->in->published;
+    struct change *v = NULL;
+    size_t n = 0;
+    size_t cap = 0;
 
     for (size_t i = 0; i < set->n; i++) {
         const struct ws_indicator *r = &set->rows[i];
-        if (r->year == b->year && r->level != WS_LEVEL_GEMEENTE && !strcmp(r->category, "all") &&
-            significant(r)) {
-            sig = ws_xrealloc(sig, (n_sig + 1) * sizeof(*sig));
-            sig[n_sig++] = r;
-        }
+        if (r->year != b->year || r->level == WS_LEVEL_GEMEENTE ||
+            strcmp(r->category, "all") != 0 || !significant(r))
+            continue;
+        WS_VEC_GROW(v, n + 1, cap);
+        v[n].rr = r->trend_rr;
+        v[n].row = r;
+        n++;
     }
-    if (n_sig > 1)
-        qsort(sig, n_sig, sizeof(*sig), trend_cmp);
-    add_heading(s, 3, RS(RV_RISES));
-    bl = add_block(s, WS_DOC_LIST, NULL);
-    for (size_t i = 0, k = 0; i < n_sig && k < 8; i++)
-        if (sig[i]->trend_rr > 1) {
-            add_item(bl, trend_item(b, sig[i]));
-            k++;
-        }
-    if (!bl->n_items)
-        add_item(bl, ws_xstrdup(RS(RV_NONE)));
-    add_heading(s, 3, RS(RV_FALLS));
-    bl = add_block(s, WS_DOC_LIST, NULL);
-    for (size_t i = n_sig, k = 0; i > 0 && k < 8; i--)
-        if (sig[i - 1]->trend_rr < 1) {
-            add_item(bl, trend_item(b, sig[i - 1]));
-            k++;
-        }
-    if (!bl->n_items)
-        add_item(bl, ws_xstrdup(RS(RV_NONE)));
-    free(sig);
+    if (n > 1)
+        qsort(v, n, sizeof(*v), change_cmp);
+    change_list(b, s, v, n, true);
+    change_list(b, s, v, n, false);
+    free(v);
+}
 
-    t = xfmt(RS(RV_PRIO), b->year, b->prev_year);
+/* Names of the entries of `a` that are not in `b`, ", "-separated. */
+static void not_in(const struct builder *bd, const struct prio *a, size_t na, const struct prio *b,
+                   size_t nb, struct ws_strbuf *out)
+{
+    for (size_t i = 0; i < na; i++) {
+        if (in_list(b, nb, a[i].code))
+            continue;
+        if (out->len)
+            ws_strbuf_adds(out, ", ");
+        ws_strbuf_adds(out, area_name(bd, a[i].code));
+    }
+}
+
+static void review_priorities(struct builder *b, struct ws_doc_section *s, const struct csv *prio)
+{
+    char *t = xfmt(RS(RV_PRIO), b->year, b->prev_year);
+    size_t n0 = 0;
+    size_t n1 = 0;
+    struct prio *p0 = priority_list(b, prio, b->prev_year, &n0);
+    struct prio *p1 = priority_list(b, prio, b->year, &n1);
+    struct ws_strbuf added = WS_STRBUF_INIT;
+    struct ws_strbuf gone = WS_STRBUF_INIT;
+    struct ws_doc_block *bl;
+
     add_heading(s, 3, t);
     free(t);
-    {
-        size_t n0 = 0;
-        size_t n1 = 0;
-        struct prio *p0 = priority_list(b, prio, b->prev_year, &n0);
-        struct prio *p1 = priority_list(b, prio, b->year, &n1);
-        bl = add_block(s, WS_DOC_LIST, NULL);
-        if (!n0 || !n1) {
-            add_item(bl, ws_xstrdup(RS(RV_PRIO_NONE)));
-        } else {
-            struct ws_strbuf added = WS_STRBUF_INIT;
-            struct ws_strbuf gone = WS_STRBUF_INIT;
-            for (size_t i = 0; i < n1; i++)
-                if (!in_list(p0, n0, p1[i].code)) {
-                    if (added.len)
-                        ws_strbuf_adds(&added, ", ");
-                    ws_strbuf_adds(&added, area_name(b, p1[i].code));
-                }
-            for (size_t i = 0; i < n0; i++)
-                if (!in_list(p1, n1, p0[i].code)) {
-                    if (gone.len)
-                        ws_strbuf_adds(&gone, ", ");
-                    ws_strbuf_adds(&gone, area_name(b, p0[i].code));
-                }
-            if (added.len)
-                add_item(bl, xfmt(RS(RV_PRIO_NEW), added.buf));
-            if (gone.len)
-                add_item(bl, xfmt(RS(RV_PRIO_GONE), gone.buf));
-            if (!added.len && !gone.len)
-                add_item(bl, ws_xstrdup(RS(RV_PRIO_SAME)));
-            ws_strbuf_release(&added);
-            ws_strbuf_release(&gone);
-        }
-        free(p0);
-        free(p1);
+    bl = add_block(s, WS_DOC_LIST, NULL);
+    if (!n0 || !n1) {
+        add_item(bl, ws_xstrdup(RS(RV_PRIO_NONE)));
+    } else {
+        not_in(b, p1, n1, p0, n0, &added);
+        not_in(b, p0, n0, p1, n1, &gone);
+        if (added.len)
+            add_item(bl, xfmt(RS(RV_PRIO_NEW), added.buf));
+        if (gone.len)
+            add_item(bl, xfmt(RS(RV_PRIO_GONE), gone.buf));
+        if (!added.len && !gone.len)
+            add_item(bl, ws_xstrdup(RS(RV_PRIO_SAME)));
     }
+    ws_strbuf_release(&added);
+    ws_strbuf_release(&gone);
+    free(p0);
+    free(p1);
+}
+
+static void review_section(struct builder *b, const struct csv *prio)
+{
+    struct ws_doc_section *s = add_section(b, "review", RS(REVIEW));
+    const char *gem = gemeente_code(b);
+
+    if (!b->prev_year) {
+        add_block(s, WS_DOC_PARA, RS(RV_ONE_YEAR));
+        return;
+    }
+    if (gem) {
+        const struct ws_indicator *g = find(b, gem, b->year, "all");
+        char *ft = figures_text(b, area_name(b, gem), g, g);
+        add_block(s, WS_DOC_PARA, ft);
+        free(ft);
+    }
+    review_table(b, s);
+    review_changes(b, s);
+    review_priorities(b, s, prio);
     add_block(s, WS_DOC_NOTE, RS(CAVEAT));
 }
 
-static void overview_section(struct builder *b)
+/* The gemeente's key figures as key-value pairs. */
+static void key_figures(struct builder *b, struct ws_doc_section *s, const struct ws_indicator *g)
 {
-    struct ws_doc_section *s = add_section(b, "overzicht", RS(OVERVIEW));
-    const char *gem = gemeente_code(b);
-    const struct ws_indicator *g = gem ? find(b, gem, b->year, "all") : NULL;
     struct ws_doc_block *bl;
     char buf[128];
     char *t;
@@ -997,6 +1049,17 @@ static void overview_section(struct builder *b)
     (void)snprintf(buf, sizeof(buf), "%d", n_supp);
     add_kv(bl, t, buf);
     free(t);
+}
+
+static void overview_section(struct builder *b)
+{
+    struct ws_doc_section *s = add_section(b, "overzicht", RS(OVERVIEW));
+    const char *gem = gemeente_code(b);
+    const struct ws_indicator *g = gem ? find(b, gem, b->year, "all") : NULL;
+    struct ws_doc_block *bl;
+    char *t;
+
+    key_figures(b, s, g);
     t = figures_text(b, gem ? area_name(b, gem) : "", g, g);
     add_block(s, WS_DOC_PARA, t);
     free(t);
@@ -1070,32 +1133,18 @@ static int cmp_str(const void *a, const void *b)
     return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
-int ws_report_build(const struct ws_report_inputs *in, struct ws_doc *doc, struct ws_err *err)
+/* Years and categories of the published rows. */
+static void scan_rows(struct builder *b)
 {
-    struct builder bb;
-    struct builder *b = &bb;
-    struct csv prio;
-    struct csv groups;
-    char date[32];
-    struct ws_strbuf gem = WS_STRBUF_INIT;
+    const struct ws_indicator_set *set = b->in->published;
 
-    memset(&bb, 0, sizeof(bb));
-    memset(&prio, 0, sizeof(prio));
-    memset(&groups, 0, sizeof(groups));
-    b->in = in;
-    b->doc = doc;
-    b->en = in->language && !strcmp(in->language, "en");
-    if (!in->published || !in->published->n)
-        return ws_err_set(err, WS_ENOINPUT, "no published indicator rows to report");
-    for (size_t i = 0; i < in->published->n; i++) {
-        const struct ws_indicator *r = &in->published->rows[i];
-        bool seen = false;
+    for (size_t i = 0; i < set->n; i++) {
+        const struct ws_indicator *r = &set->rows[i];
+        bool seen = !strcmp(r->category, "all");
         if (r->year > b->year)
             b->year = r->year;
         if (!b->first_year || r->year < b->first_year)
             b->first_year = r->year;
-        if (!strcmp(r->category, "all"))
-            continue;
         for (size_t j = 0; j < b->n_cats && !seen; j++)
             seen = !strcmp(b->cats[j], r->category);
         if (!seen) {
@@ -1106,17 +1155,23 @@ int ws_report_build(const struct ws_report_inputs *in, struct ws_doc *doc, struc
     if (b->n_cats > 1)
         qsort(b->cats, b->n_cats, sizeof(*b->cats), cmp_str);
     b->prev_year = b->year > b->first_year ? b->year - 1 : 0;
-    if (in->priorities)
-        csv_parse(in->priorities, "year", &prio);
-    if (in->groups)
-        csv_parse(in->groups, "category", &groups);
+}
+
+/* The cover's facts. */
+static void doc_header(struct builder *b)
+{
+    const struct ws_report_inputs *in = b->in;
+    struct ws_doc *doc = b->doc;
+    struct ws_strbuf gem = WS_STRBUF_INIT;
+    char date[32];
 
     doc->en = b->en;
     doc->title = ws_xstrdup(in->title ? in->title : RS(REPORT));
     for (size_t i = 0; i < in->n_gemeenten; i++) {
+        const struct ws_area *g = &in->gemeenten[i];
         if (gem.len)
             ws_strbuf_adds(&gem, ", ");
-        ws_strbuf_adds(&gem, in->gemeenten[i].name ? in->gemeenten[i].name : in->gemeenten[i].code);
+        ws_strbuf_adds(&gem, g->name ? g->name : g->code);
     }
     doc->gemeente = ws_strbuf_detach(&gem);
     if (in->n_gemeenten) {
@@ -1129,13 +1184,35 @@ int ws_report_build(const struct ws_report_inputs *in, struct ws_doc *doc, struc
     doc->years =
         b->first_year == b->year ? xfmt("%d", b->year) : xfmt("%d–%d", b->first_year, b->year);
     doc->source = in->source_note ? ws_xstrdup(in->source_note) : NULL;
-    if (in->date) {
+    if (in->date)
         (void)snprintf(date, sizeof(date), "%s", in->date);
-    } else {
+    else
         ws_choropleth_date(date, sizeof(date));
-    }
     doc->date = ws_xstrdup(date);
     doc->synthetic = in->synthetic;
+}
+
+int ws_report_build(const struct ws_report_inputs *in, struct ws_doc *doc, struct ws_err *err)
+{
+    struct builder bb;
+    struct builder *b = &bb;
+    struct csv prio;
+    struct csv groups;
+
+    memset(&bb, 0, sizeof(bb));
+    memset(&prio, 0, sizeof(prio));
+    memset(&groups, 0, sizeof(groups));
+    b->in = in;
+    b->doc = doc;
+    b->en = in->language && !strcmp(in->language, "en");
+    if (!in->published || !in->published->n)
+        return ws_err_set(err, WS_ENOINPUT, "no published indicator rows to report");
+    scan_rows(b);
+    if (in->priorities)
+        csv_parse(in->priorities, "year", &prio);
+    if (in->groups)
+        csv_parse(in->groups, "category", &groups);
+    doc_header(b);
 
     overview_section(b);
     priorities_section(b, &prio);
