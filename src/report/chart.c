@@ -66,7 +66,8 @@ static void y_axis(struct ws_canvas *c, bool en, double x0, double x1, double to
     double step = nice_step(ymax, 4);
     char buf[40];
 
-    for (double v = 0; v <= ymax + 1e-9; v += step) {
+    for (int k = 0; k * step <= ymax + 1e-9; k++) {
+        double v = k * step;
         double y = bottom - (bottom - top) * v / ymax;
         ws_canvas_new_path(c);
         ws_canvas_move_to(c, x0, y);
@@ -101,41 +102,104 @@ static void legend(struct ws_canvas *c, const struct ws_doc_block *b, const char
     }
 }
 
-static void draw_trend(struct ws_canvas *c, const struct ws_doc_block *b, bool en, double x,
-                       double y, double w, double h)
-{
-    struct ws_font f = {7.5, false, false};
-    double left = x + 36;
-    double right = x + w - 8;
-    double top = y + 8;
-    double bottom = y + h - 34;
-    double ymax = chart_max(b);
-    double step;
-    size_t n = b->n_points;
-    double dx = n > 0 ? (right - left) / (double)n : 0;
-    const char *supp = ws_rs(WS_RS_SUPPRESSED, en);
-    const char *nodata = ws_rs(WS_RS_NODATA, en);
+/* The plot area of a trend chart and its scales. */
+struct frame {
+    double left, right, top, bottom, ymax, dx;
+};
 
-#define PX(i) (left + dx * ((double)(i) + 0.5))
-#define PY(v) (bottom - (bottom - top) * (v) / ymax)
-    y_axis(c, en, left, right, top, bottom, ymax, &step);
-    (void)step;
-    for (size_t i = 0; i < n; i++) {
+static double fx(const struct frame *f, size_t i)
+{
+    return f->left + f->dx * ((double)i + 0.5);
+}
+
+static double fy(const struct frame *f, double v)
+{
+    return f->bottom - (f->bottom - f->top) * v / f->ymax;
+}
+
+/* Year labels, and a hatched ("geheim") or blank ("geen data") gap for each
+ * year without a value. */
+static void trend_gaps(struct ws_canvas *c, const struct ws_doc_block *b, bool en,
+                       const struct frame *f)
+{
+    struct ws_font font = {7.5, false, false};
+    const struct ws_rgba white = {1, 1, 1, 1};
+
+    for (size_t i = 0; i < b->n_points; i++) {
         const struct ws_doc_point *p = &b->points[i];
-        ws_canvas_text(c, PX(i), bottom + 4, 0.5, 0, &f, p->label, &ink, NULL, 0);
+        ws_canvas_text(c, fx(f, i), f->bottom + 4, 0.5, 0, &font, p->label, &ink, NULL, 0);
         if (p->state == WS_POINT_VALUE)
             continue;
         ws_canvas_new_path(c);
-        ws_canvas_rect(c, PX(i) - dx * 0.3, top, dx * 0.6, bottom - top);
+        ws_canvas_rect(c, fx(f, i) - f->dx * 0.3, f->top, f->dx * 0.6, f->bottom - f->top);
         if (p->state == WS_POINT_SUPPRESSED)
             ws_canvas_hatch(c, &hatch_bg, &hatch_fg, 4, 0.6);
         else
             ws_canvas_fill(c, &hatch_bg);
-        ws_canvas_text(c, PX(i), (top + bottom) / 2, 0.5, 0.5, &f,
-                       p->state == WS_POINT_SUPPRESSED ? supp : nodata, &ink,
-                       &(struct ws_rgba){1, 1, 1, 1}, 2.5);
+        ws_canvas_text(c, fx(f, i), (f->top + f->bottom) / 2, 0.5, 0.5, &font,
+                       ws_rs(p->state == WS_POINT_SUPPRESSED ? WS_RS_SUPPRESSED : WS_RS_NODATA, en),
+                       &ink, &white, 2.5);
     }
-    // bands and lines over runs of consecutive values
+}
+
+/* Band, interval whiskers, line and dots over one run i..j of values. */
+static void trend_run(struct ws_canvas *c, const struct ws_doc_block *b, const struct frame *f,
+                      size_t i, size_t j)
+{
+    const struct ws_doc_point *pt = b->points;
+    bool band = j > i;
+
+    for (size_t k = i; k <= j; k++)
+        band = band && isfinite(pt[k].lo) && isfinite(pt[k].hi);
+    if (band) {
+        ws_canvas_new_path(c);
+        ws_canvas_move_to(c, fx(f, i), fy(f, pt[i].hi));
+        for (size_t k = i + 1; k <= j; k++)
+            ws_canvas_line_to(c, fx(f, k), fy(f, pt[k].hi));
+        for (size_t k = j + 1; k-- > i;)
+            ws_canvas_line_to(c, fx(f, k), fy(f, pt[k].lo));
+        ws_canvas_close_path(c);
+        ws_canvas_fill(c, &band_col);
+    }
+    for (size_t k = i; k <= j; k++) {
+        if (!isfinite(pt[k].lo) || !isfinite(pt[k].hi))
+            continue;
+        ws_canvas_new_path(c);
+        ws_canvas_move_to(c, fx(f, k), fy(f, pt[k].lo));
+        ws_canvas_line_to(c, fx(f, k), fy(f, pt[k].hi));
+        ws_canvas_stroke(c, &band_col, 1.2, 0);
+    }
+    ws_canvas_new_path(c);
+    ws_canvas_move_to(c, fx(f, i), fy(f, pt[i].value));
+    for (size_t k = i + 1; k <= j; k++)
+        ws_canvas_line_to(c, fx(f, k), fy(f, pt[k].value));
+    if (j > i)
+        ws_canvas_stroke(c, &line_col, 1.6, 0);
+    else
+        ws_canvas_new_path(c);
+    for (size_t k = i; k <= j; k++) {
+        ws_canvas_new_path(c);
+        ws_canvas_circle(c, fx(f, k), fy(f, pt[k].value), 2.4);
+        ws_canvas_fill(c, &line_col);
+    }
+}
+
+static void draw_trend(struct ws_canvas *c, const struct ws_doc_block *b, bool en, double x,
+                       double y, double w, double h)
+{
+    struct frame f;
+    size_t n = b->n_points;
+    double step;
+
+    f.left = x + 36;
+    f.right = x + w - 8;
+    f.top = y + 8;
+    f.bottom = y + h - 34;
+    f.ymax = chart_max(b);
+    f.dx = n > 0 ? (f.right - f.left) / (double)n : 0;
+    y_axis(c, en, f.left, f.right, f.top, f.bottom, f.ymax, &step);
+    trend_gaps(c, b, en, &f);
+    // lines and bands over runs of consecutive values, never across a gap
     for (size_t i = 0; i < n;) {
         size_t j = i;
         if (b->points[i].state != WS_POINT_VALUE) {
@@ -144,57 +208,22 @@ static void draw_trend(struct ws_canvas *c, const struct ws_doc_block *b, bool e
         }
         while (j + 1 < n && b->points[j + 1].state == WS_POINT_VALUE)
             j++;
-        bool band = true;
-        for (size_t k = i; k <= j; k++)
-            band = band && isfinite(b->points[k].lo) && isfinite(b->points[k].hi);
-        if (band && j > i) {
-            ws_canvas_new_path(c);
-            ws_canvas_move_to(c, PX(i), PY(b->points[i].hi));
-            for (size_t k = i + 1; k <= j; k++)
-                ws_canvas_line_to(c, PX(k), PY(b->points[k].hi));
-            for (size_t k = j + 1; k-- > i;)
-                ws_canvas_line_to(c, PX(k), PY(b->points[k].lo));
-            ws_canvas_close_path(c);
-            ws_canvas_fill(c, &band_col);
-        }
-        for (size_t k = i; k <= j; k++)
-            if (isfinite(b->points[k].lo) && isfinite(b->points[k].hi)) {
-                ws_canvas_new_path(c);
-                ws_canvas_move_to(c, PX(k), PY(b->points[k].lo));
-                ws_canvas_line_to(c, PX(k), PY(b->points[k].hi));
-                ws_canvas_stroke(c, &band_col, 1.2, 0);
-            }
-        if (j > i) {
-            ws_canvas_new_path(c);
-            ws_canvas_move_to(c, PX(i), PY(b->points[i].value));
-            for (size_t k = i + 1; k <= j; k++)
-                ws_canvas_line_to(c, PX(k), PY(b->points[k].value));
-            ws_canvas_stroke(c, &line_col, 1.6, 0);
-        }
-        for (size_t k = i; k <= j; k++) {
-            ws_canvas_new_path(c);
-            ws_canvas_circle(c, PX(k), PY(b->points[k].value), 2.4);
-            ws_canvas_fill(c, &line_col);
-        }
+        trend_run(c, b, &f, i, j);
         i = j + 1;
     }
-    // the reference line (the gemeente is never suppressed as a whole in
-    // practice, but gaps are honoured all the same)
     for (size_t i = 0; i + 1 < n; i++) {
         if (!isfinite(b->points[i].ref) || !isfinite(b->points[i + 1].ref))
             continue;
         ws_canvas_new_path(c);
-        ws_canvas_move_to(c, PX(i), PY(b->points[i].ref));
-        ws_canvas_line_to(c, PX(i + 1), PY(b->points[i + 1].ref));
+        ws_canvas_move_to(c, fx(&f, i), fy(&f, b->points[i].ref));
+        ws_canvas_line_to(c, fx(&f, i + 1), fy(&f, b->points[i + 1].ref));
         ws_canvas_stroke(c, &ref_col, 1.2, 2.5);
     }
     ws_canvas_new_path(c);
-    ws_canvas_move_to(c, left, bottom);
-    ws_canvas_line_to(c, right, bottom);
+    ws_canvas_move_to(c, f.left, f.bottom);
+    ws_canvas_line_to(c, f.right, f.bottom);
     ws_canvas_stroke(c, &ink, 0.8, 0);
-    legend(c, b, b->axis ? b->axis : "", left, y + h - 8);
-#undef PX
-#undef PY
+    legend(c, b, b->axis ? b->axis : "", f.left, y + h - 8);
 }
 
 static void draw_profile(struct ws_canvas *c, const struct ws_doc_block *b, bool en, double x,
@@ -219,7 +248,8 @@ static void draw_profile(struct ws_canvas *c, const struct ws_doc_block *b, bool
     }
     left = x + fmin(label_w + 8, w * 0.4);
     step = nice_step(ymax, 4);
-    for (double v = 0; v <= ymax + 1e-9; v += step) {
+    for (int k = 0; k * step <= ymax + 1e-9; k++) {
+        double v = k * step;
         double px = left + (right - left) * v / ymax;
         ws_canvas_new_path(c);
         ws_canvas_move_to(c, px, top);

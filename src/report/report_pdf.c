@@ -330,6 +330,56 @@ static double min_height(struct pdf *p, const struct ws_doc_block *b)
     }
 }
 
+static void list_block(struct pdf *p, const struct ws_doc_block *b)
+{
+    struct ws_font body = {9.5, false, false};
+    double in = b->highlight ? 16 : 0;
+    if (b->highlight) {
+        // the questions stay together on a tinted panel
+        double lh = list_height(p, b);
+        need(p, lh);
+        if (p->draw) {
+            ws_canvas_new_path(p->c);
+            ws_canvas_rect(p->c, MARGIN_L, p->y, CONTENT_W, lh);
+            ws_canvas_fill(p->c, &head_bg);
+            ws_canvas_new_path(p->c);
+            ws_canvas_rect(p->c, MARGIN_L, p->y, 3, lh);
+            ws_canvas_fill(p->c, &accent);
+        }
+        p->y += 6;
+    }
+    for (size_t i = 0; i < b->n_items; i++) {
+        double h =
+            ws_canvas_paragraph(p->c, 0, 0, CONTENT_W - 14 - in, &body, b->items[i], &ink, false);
+        need(p, h);
+        if (p->draw)
+            ws_canvas_text(p->c, MARGIN_L + in + 3, p->y, 0, 0, &body, "•", &accent, NULL, 0);
+        para(p, MARGIN_L + in + 14, CONTENT_W - 14 - in, &body, b->items[i], &ink);
+        p->y += 3;
+    }
+    p->y += b->highlight ? 10 : 4;
+}
+
+static void keyvals_block(struct pdf *p, const struct ws_doc_block *b)
+{
+    struct ws_font body = {9.5, false, false};
+    for (size_t i = 0; i < b->n_items; i++) {
+        const char *tab = strchr(b->items[i], '\t');
+        char *k = ws_xstrndup(b->items[i], tab ? (size_t)(tab - b->items[i]) : 0);
+        struct ws_font kb = {9.5, true, false};
+        double kh = ws_canvas_paragraph(p->c, 0, 0, 200, &kb, k, &ink, false);
+        double vh = ws_canvas_paragraph(p->c, 0, 0, CONTENT_W - 210, &body,
+                                        tab ? tab + 1 : b->items[i], &ink, false);
+        need(p, fmax(kh, vh));
+        ws_canvas_paragraph(p->c, MARGIN_L, p->y, 200, &kb, k, &ink, p->draw);
+        ws_canvas_paragraph(p->c, MARGIN_L + 210, p->y, CONTENT_W - 210, &body,
+                            tab ? tab + 1 : b->items[i], &ink, p->draw);
+        p->y += fmax(kh, vh) + 2;
+        free(k);
+    }
+    p->y += 6;
+}
+
 static void block(struct pdf *p, const struct ws_doc_block *b, const struct ws_doc_block *next)
 {
     struct ws_font body = {9.5, false, false};
@@ -353,50 +403,11 @@ static void block(struct pdf *p, const struct ws_doc_block *b, const struct ws_d
         para(p, MARGIN_L, CONTENT_W, &note, b->text, &grey);
         p->y += 5;
         break;
-    case WS_DOC_LIST: {
-        double in = b->highlight ? 16 : 0;
-        if (b->highlight) {
-            // the questions stay together on a tinted panel
-            double lh = list_height(p, b);
-            need(p, lh);
-            if (p->draw) {
-                ws_canvas_new_path(p->c);
-                ws_canvas_rect(p->c, MARGIN_L, p->y, CONTENT_W, lh);
-                ws_canvas_fill(p->c, &head_bg);
-                ws_canvas_new_path(p->c);
-                ws_canvas_rect(p->c, MARGIN_L, p->y, 3, lh);
-                ws_canvas_fill(p->c, &accent);
-            }
-            p->y += 6;
-        }
-        for (size_t i = 0; i < b->n_items; i++) {
-            double h = ws_canvas_paragraph(p->c, 0, 0, CONTENT_W - 14 - in, &body, b->items[i],
-                                           &ink, false);
-            need(p, h);
-            if (p->draw)
-                ws_canvas_text(p->c, MARGIN_L + in + 3, p->y, 0, 0, &body, "•", &accent, NULL, 0);
-            para(p, MARGIN_L + in + 14, CONTENT_W - 14 - in, &body, b->items[i], &ink);
-            p->y += 3;
-        }
-        p->y += b->highlight ? 10 : 4;
+    case WS_DOC_LIST:
+        list_block(p, b);
         break;
-    }
     case WS_DOC_KEYVALS:
-        for (size_t i = 0; i < b->n_items; i++) {
-            const char *tab = strchr(b->items[i], '\t');
-            char *k = ws_xstrndup(b->items[i], tab ? (size_t)(tab - b->items[i]) : 0);
-            struct ws_font kb = {9.5, true, false};
-            double kh = ws_canvas_paragraph(p->c, 0, 0, 200, &kb, k, &ink, false);
-            double vh = ws_canvas_paragraph(p->c, 0, 0, CONTENT_W - 210, &body,
-                                            tab ? tab + 1 : b->items[i], &ink, false);
-            need(p, fmax(kh, vh));
-            ws_canvas_paragraph(p->c, MARGIN_L, p->y, 200, &kb, k, &ink, p->draw);
-            ws_canvas_paragraph(p->c, MARGIN_L + 210, p->y, CONTENT_W - 210, &body,
-                                tab ? tab + 1 : b->items[i], &ink, p->draw);
-            p->y += fmax(kh, vh) + 2;
-            free(k);
-        }
-        p->y += 6;
+        keyvals_block(p, b);
         break;
     case WS_DOC_TABLE:
         table(p, b);
