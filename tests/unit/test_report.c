@@ -17,6 +17,7 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 struct fixture {
     struct ws_indicator_set set;
@@ -358,6 +359,37 @@ static void test_optional_results(void **state)
     release(&f);
 }
 
+static void test_pdf_written(void **state)
+{
+    struct fixture f;
+    struct ws_err err = WS_ERR_INIT;
+    char path[] = "/tmp/wijkscan-test-report-XXXXXX";
+    int fd = mkstemp(path);
+    FILE *fp;
+    char head[5] = {0};
+    long size;
+
+    (void)state;
+    assert_true(fd >= 0);
+    (void)close(fd);
+    fill(&f, NULL);
+    build(&f);
+    assert_int_equal(ws_report_write_pdf(&f.doc, NULL, NULL, path, &err), WS_OK);
+    fp = fopen(path, "rb");
+    assert_non_null(fp);
+    assert_int_equal(fread(head, 1, 4, fp), 4);
+    assert_string_equal(head, "%PDF");
+    assert_int_equal(fseek(fp, 0, SEEK_END), 0);
+    size = ftell(fp);
+    assert_true(size > 2000);
+    (void)fclose(fp);
+    (void)unlink(path);
+    // a path that cannot be written is WS_ECANTCREAT
+    assert_int_equal(ws_report_write_pdf(&f.doc, NULL, NULL, "/nonexistent/dir/x.pdf", &err),
+                     WS_ECANTCREAT);
+    release(&f);
+}
+
 /* The conversions of a printf format in order, e.g. "%d%s%s". */
 static void conversions(const char *fmt, char *out, size_t size)
 {
@@ -410,7 +442,8 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_text_nl),          cmocka_unit_test(test_text_en),
         cmocka_unit_test(test_chart_gaps),       cmocka_unit_test(test_html_no_secret),
-        cmocka_unit_test(test_optional_results), cmocka_unit_test(test_string_table),
+        cmocka_unit_test(test_optional_results), cmocka_unit_test(test_pdf_written),
+        cmocka_unit_test(test_string_table),
     };
     return cmocka_run_group_tests(tests, NULL, teardown);
 }
