@@ -92,6 +92,23 @@
     X(GROUP_ITEM, "%s (%s): %s buurten, casussen: %s, locatie %s%s",                               \
       "%s (%s): %s neighbourhoods, cases: %s, location %s%s")                                      \
     X(GROUP_SUGGESTED, " — aanbevolen", " — suggested")                                            \
+    X(GROUPS_BY_LOCATION,                                                                          \
+      "Het groepsaanbod is per locatie gepland, niet per wijk: zie het overzicht "                 \
+      "\"Groepsaanbod\".",                                                                         \
+      "Group offers are planned per location, not per district: see the overview \"Group "         \
+      "offers\".")                                                                                 \
+    X(GROUPS_ALL, "Groepsaanbod", "Group offers")                                                  \
+    X(NO_GROUPS_ALL, "De resultaten bevatten geen groepsaanbod.",                                  \
+      "The results hold no group offers.")                                                         \
+    X(GROUPS_NOTE,                                                                                 \
+      "Casussen: het afgeronde totaal van het verzorgingsgebied over de genoemde jaren; geheim "   \
+      "waar het te klein is om te publiceren. Aanbevolen: genoeg vraag voor een groep.",           \
+      "Cases: the rounded total of the catchment over the years shown; suppressed where it is "    \
+      "too small to publish. Suggested: enough demand for a group.")                               \
+    X(COL_CATEGORY, "Vraagtype", "Category")                                                       \
+    X(COL_CATCHMENT, "Gebied of locatie", "Catchment or location")                                 \
+    X(COL_N_BUURTEN, "Buurten", "Neighbourhoods")                                                  \
+    X(COL_SUGGEST, "Aanbevolen", "Suggested")                                                      \
     X(RECOGNISE, "Herken je dit?", "Do you recognise this?")                                       \
     X(CL_HH, "hotspot (hoog omringd door hoog)", "hotspot (high surrounded by high)")              \
     X(CL_LL, "koude plek (laag omringd door laag)", "cold spot (low surrounded by low)")           \

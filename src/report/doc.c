@@ -591,6 +591,26 @@ static void clusters_part(struct builder *b, struct ws_doc_section *s, const cha
         add_item(bl, xfmt(RS(CL_SUPP), unknown));
 }
 
+static bool is_wijk(const struct builder *b, const char *code)
+{
+    for (size_t i = 0; i < b->in->n_wijken; i++)
+        if (!strcmp(b->in->wijken[i].code, code))
+            return true;
+    return false;
+}
+
+/* Catchments are service locations (not wijken or buurten): they cannot be
+ * put under one wijk. */
+static bool by_location(const struct builder *b, const struct csv *groups)
+{
+    for (size_t i = 0; i < groups->n; i++) {
+        const char *c = csv_get(groups, i, 2);
+        if (!is_wijk(b, c) && !buurt_wijk(b, c))
+            return true;
+    }
+    return false;
+}
+
 static void groups_part(struct builder *b, struct ws_doc_section *s, const struct ws_area *w,
                         const struct csv *groups)
 {
@@ -613,7 +633,46 @@ static void groups_part(struct builder *b, struct ws_doc_section *s, const struc
                           !strcmp(csv_get(groups, i, 7), "1") ? RS(GROUP_SUGGESTED) : ""));
     }
     if (!bl)
-        add_block(s, WS_DOC_PARA, RS(NO_GROUPS));
+        add_block(s, WS_DOC_PARA, by_location(b, groups) ? RS(GROUPS_BY_LOCATION) : RS(NO_GROUPS));
+}
+
+/* All group offers in one table (the gemeente's overview of them). */
+static void groups_section(struct builder *b, const struct csv *groups)
+{
+    struct ws_doc_section *s;
+    struct ws_doc_block *bl;
+    const char *head[6];
+
+    if (!b->in->groups)
+        return;
+    s = add_section(b, "groepsaanbod", RS(GROUPS_ALL));
+    if (!groups->n) {
+        add_block(s, WS_DOC_PARA, RS(NO_GROUPS_ALL));
+        return;
+    }
+    bl = add_block(s, WS_DOC_TABLE, NULL);
+    bl->left_cols = 0x7u;
+    head[0] = RS(COL_CATEGORY);
+    head[1] = RS(YEARS);
+    head[2] = RS(COL_CATCHMENT);
+    head[3] = RS(COL_N_BUURTEN);
+    head[4] = RS(COL_CASES);
+    head[5] = RS(COL_SUGGEST);
+    table_init(bl, 6);
+    table_row(bl, head);
+    for (size_t i = 0; i < groups->n; i++) {
+        const char *cases = csv_get(groups, i, 6);
+        const char *name = csv_get(groups, i, 3);
+        const char *cells[6];
+        cells[0] = csv_get(groups, i, 0);
+        cells[1] = csv_get(groups, i, 1);
+        cells[2] = name[0] ? name : csv_get(groups, i, 2);
+        cells[3] = csv_get(groups, i, 5);
+        cells[4] = cases[0] ? cases : RS(SUPPRESSED);
+        cells[5] = !strcmp(csv_get(groups, i, 7), "1") ? RS(YES) : RS(NO);
+        table_row(bl, cells);
+    }
+    add_block(s, WS_DOC_NOTE, RS(GROUPS_NOTE));
 }
 
 /* The category with the highest published rate of an area, or NULL. */
@@ -1216,6 +1275,7 @@ int ws_report_build(const struct ws_report_inputs *in, struct ws_doc *doc, struc
 
     overview_section(b);
     priorities_section(b, &prio);
+    groups_section(b, &groups);
     review_section(b, &prio);
     for (size_t i = 0; i < in->n_wijken; i++)
         wijk_section(b, &in->wijken[i], &groups);

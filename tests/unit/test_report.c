@@ -347,6 +347,23 @@ static void test_optional_results(void **state)
     t = section_text(section(&f.doc, "verantwoording"));
     assert_non_null(strstr(t, "tool\twijkscan 0.1\nseed\t42\n"));
     free(t);
+    // all offers in one table, a hidden count reads geheim
+    t = section_text(section(&f.doc, "groepsaanbod"));
+    assert_non_null(strstr(t, "gedrag\n2023-2024\nNoord\n2\ngeheim\nja\n"));
+    assert_non_null(strstr(t, "gedrag\n2023-2024\nZuid\n2\n25\nnee\n"));
+    free(t);
+    ws_doc_release(&f.doc);
+
+    // catchments that are service locations cannot be put under a wijk
+    f.in.groups = "category,years,catchment,catchment_name,location,n_buurten,cases,suggest\n"
+                  "gedrag,2023-2024,Team Oost,Team Oost,Team Oost,3,40,1\n";
+    build(&f);
+    t = section_text(section(&f.doc, "WK01"));
+    assert_non_null(strstr(t, "per locatie gepland"));
+    free(t);
+    t = section_text(section(&f.doc, "groepsaanbod"));
+    assert_non_null(strstr(t, "gedrag\n2023-2024\nTeam Oost\n3\n40\nja\n"));
+    free(t);
     ws_doc_release(&f.doc);
 
     // English reasons
