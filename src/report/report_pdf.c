@@ -182,9 +182,8 @@ static void draw_row(struct pdf *p, const struct ws_doc_block *b, size_t i, cons
     }
     for (size_t j = 0; j < b->n_cols; j++) {
         const char *t = b->cells[i * b->n_cols + j];
-        double tw = ws_canvas_paragraph(p->c, 0, 0, w[j] - 8, f, t, &ink, false);
-        (void)tw;
-        if (j == 0 || i == 0 || (b->left_cols & (1u << j))) {
+        // text columns left; figures (and their one-line headers) right
+        if (j == 0 || (b->left_cols & (1u << j))) {
             ws_canvas_paragraph(p->c, x + 4, p->y + 2.5, w[j] - 8, f, t, &ink, true);
         } else {
             double ww;
