@@ -13,6 +13,7 @@
 #include "wijkscan/report.h"
 #include "wijkscan/strbuf.h"
 
+#include <ctype.h>
 #include <errno.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -74,6 +75,32 @@ static const char css[] =
     "footer{margin-top:40px;font-size:0.85em;color:#666}\n"
     "@media print{section{page-break-before:always}body{background:#fff}}\n";
 
+/* Copies path data up to its closing quote (returned past it) with every
+ * number cut to two decimals: cairo writes six, a hundredth of a point is
+ * invisible at any zoom, and the page gets a third smaller. */
+static char *add_path_data(struct ws_strbuf *sb, char *p)
+{
+    while (*p && *p != '"') {
+        if (*p == '.' && isdigit((unsigned char)p[1])) {
+            char *e = p + 1;
+            size_t keep;
+            while (isdigit((unsigned char)*e))
+                e++;
+            keep = (size_t)(e - p - 1) < 2 ? (size_t)(e - p - 1) : 2;
+            while (keep > 0 && p[keep] == '0')
+                keep--;
+            if (keep > 0)
+                ws_strbuf_add(sb, p, keep + 1);
+            p = e;
+            continue;
+        }
+        ws_strbuf_addch(sb, *p++);
+    }
+    if (*p == '"')
+        ws_strbuf_addch(sb, *p++);
+    return p;
+}
+
 /* Appends cairo SVG bytes as inline SVG: drops the XML declaration, replaces
  * the root's width/height by class `cls`, prefixes every id with `pfx`. */
 static void add_svg(struct ws_strbuf *sb, const unsigned char *data, size_t len, const char *pfx,
@@ -116,6 +143,11 @@ static void add_svg(struct ws_strbuf *sb, const unsigned char *data, size_t len,
         if (!strncmp(p, "url(#", 5)) {
             ws_strbuf_addf(sb, "url(#%s-", pfx);
             p += 5;
+            continue;
+        }
+        if (!strncmp(p, " d=\"", 4)) {
+            ws_strbuf_adds(sb, " d=\"");
+            p = add_path_data(sb, p + 4);
             continue;
         }
         ws_strbuf_addch(sb, *p++);
