@@ -26,11 +26,12 @@ static const char *const overview[] = {
     "CBS neighbourhood statistics into wijkanalyses and maps.",
     "",
     "commands:",
-    "  run      the whole job: load, analyse (with protection), map",
+    "  run      the whole job: load, analyse (with protection), map, report",
     "  check    validate the study file, its inputs and map files; write nothing",
     "  load     read and validate the inputs into OUTDIR/wijkscan.sqlite",
     "  analyse  indicators, disclosure control and the published tables",
     "  map      the maps of the study's map definitions",
+    "  report   the atlas report (PDF) and the offline HTML report",
     "  help     show help for a command",
     "",
     "global options:",
@@ -54,6 +55,7 @@ static const struct ws_cmd commands[] = {
     {"load", ws_cmd_load, "inputs into the store", NULL},
     {"analyse", ws_cmd_analyse, "indicators, protection, tables", NULL},
     {"map", ws_cmd_map, "maps", NULL},
+    {"report", ws_cmd_report, "atlas and HTML report", NULL},
     {"help", ws_cmd_help, "show help", NULL},
     {NULL, NULL, NULL, NULL},
 };
@@ -87,6 +89,8 @@ static void fill_table(void)
             c->usage = ws_cmd_analyse_usage();
         else if (!strcmp(c->name, "map"))
             c->usage = ws_cmd_map_usage();
+        else if (!strcmp(c->name, "report"))
+            c->usage = ws_cmd_report_usage();
         else if (!strcmp(c->name, "help"))
             c->usage = ws_cmd_help_usage();
     }

@@ -137,6 +137,29 @@ void ws_canvas_text(struct ws_canvas *c, double x, double y, double ax, double a
                     const struct ws_font *f, const char *text, const struct ws_rgba *colour,
                     const struct ws_rgba *halo, double halo_pt);
 
+/* --- multi-page documents (report stage) --- */
+/* Ends the current page and starts a new, blank one of the same size (PDF
+ * only; on PNG and SVG canvases it does nothing). */
+void ws_canvas_show_page(struct ws_canvas *c);
+/* Sets `text` in font f wrapped to lines of at most width_pt points (word
+ * wrap) with its top left at (x, y); returns the height it takes.  With
+ * draw false nothing is drawn (measuring only). */
+double ws_canvas_paragraph(struct ws_canvas *c, double x, double y, double width_pt,
+                           const struct ws_font *f, const char *text, const struct ws_rgba *colour,
+                           bool draw);
+/* Paints the PNG image in data (len bytes, borrowed) scaled into the box
+ * (x, y, w, h) (aspect kept, centred).  Returns false (drawing nothing) when
+ * the bytes are not a PNG. */
+bool ws_canvas_image_png(struct ws_canvas *c, const unsigned char *data, size_t len, double x,
+                         double y, double w, double h);
+/* PDF only (no-ops otherwise): adds an entry to the document outline
+ * (bookmarks) under `parent` (0: top level) pointing at page `page` (1-based);
+ * returns its id for children (0 on other formats). */
+int ws_canvas_outline_add(struct ws_canvas *c, int parent, const char *title, int page);
+/* PDF only: makes the rectangle (x, y, w, h) on the current page a link to
+ * page `page` (1-based). */
+void ws_canvas_link_page(struct ws_canvas *c, double x, double y, double w, double h, int page);
+
 /* --- reading PNG files back (tests, golden images) --- */
 struct ws_image {
     int width, height;

@@ -54,8 +54,9 @@ enum ws_stage {
     WS_STAGE_LOAD = 1u << 0,    /* inputs -> a new store */
     WS_STAGE_ANALYSE = 1u << 1, /* indicators, protection, published tables */
     WS_STAGE_MAP = 1u << 2,     /* maps from the protected rows */
+    WS_STAGE_REPORT = 1u << 3,  /* report/wijkanalyse.pdf and report/index.html */
 };
-#define WS_STAGE_ALL (WS_STAGE_LOAD | WS_STAGE_ANALYSE | WS_STAGE_MAP)
+#define WS_STAGE_ALL (WS_STAGE_LOAD | WS_STAGE_ANALYSE | WS_STAGE_MAP | WS_STAGE_REPORT)
 
 /* Runs `stages` on the study into out_dir, all or nothing: every output is
  * written under a temporary name and renamed when all stages succeeded.
@@ -79,6 +80,7 @@ const char *const *ws_cmd_load_usage(void);
 const char *const *ws_cmd_help_usage(void);
 const char *const *ws_cmd_analyse_usage(void);
 const char *const *ws_cmd_map_usage(void);
+const char *const *ws_cmd_report_usage(void);
 
 int ws_cmd_run(int argc, char **argv, struct ws_err *err);
 int ws_cmd_check(int argc, char **argv, struct ws_err *err);
@@ -86,6 +88,7 @@ int ws_cmd_load(int argc, char **argv, struct ws_err *err);
 int ws_cmd_help(int argc, char **argv, struct ws_err *err);
 int ws_cmd_analyse(int argc, char **argv, struct ws_err *err);
 int ws_cmd_map(int argc, char **argv, struct ws_err *err);
+int ws_cmd_report(int argc, char **argv, struct ws_err *err);
 
 /* The default study file: data/groningen.ini in the working folder, else the
  * installed copy under WS_DATADIR. Static string. */

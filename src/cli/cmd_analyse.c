@@ -1,5 +1,5 @@
 /*
- * cmd_analyse.c - `wijkscan analyse` and `wijkscan map`: one stage on an
+ * cmd_analyse.c - `wijkscan analyse`, `map` and `report`: one stage on an
  * existing store.
  */
 #include "wijkscan/cli.h"
@@ -31,6 +31,25 @@ static const char *const map_usage[] = {
     "  -h, --help               show this help",
     NULL,
 };
+
+static const char *const report_usage[] = {
+    "usage: wijkscan report [-c STUDY.ini] [-o OUTDIR]",
+    "",
+    "Writes the atlas OUTDIR/report/wijkanalyse.pdf (cover, contents, an",
+    "overview of the gemeente, then one section per wijk) and the same as one",
+    "offline page OUTDIR/report/index.html, from the protected indicators in",
+    "OUTDIR/wijkscan.sqlite.  Suppressed figures read \"geheim\".",
+    "",
+    "  -c, --config STUDY.ini   study file (default: data/groningen.ini)",
+    "  -o, --output OUTDIR      output folder (default: the study's [output] dir)",
+    "  -h, --help               show this help",
+    NULL,
+};
+
+const char *const *ws_cmd_report_usage(void)
+{
+    return report_usage;
+}
 
 const char *const *ws_cmd_analyse_usage(void)
 {
@@ -71,4 +90,9 @@ int ws_cmd_analyse(int argc, char **argv, struct ws_err *err)
 int ws_cmd_map(int argc, char **argv, struct ws_err *err)
 {
     return one_stage("map", WS_STAGE_MAP, argc, argv, err);
+}
+
+int ws_cmd_report(int argc, char **argv, struct ws_err *err)
+{
+    return one_stage("report", WS_STAGE_REPORT, argc, argv, err);
 }

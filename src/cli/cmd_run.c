@@ -1,7 +1,8 @@
 /*
  * cmd_run.c - `wijkscan run`: the whole job on one study.
  *
- * Runs every stage in pipeline order (load, analyse with protection, map),
+ * Runs every stage in pipeline order (load, analyse with protection, map,
+ * report),
  * all or nothing (see pipeline.c).
  */
 #include "wijkscan/cli.h"
@@ -17,7 +18,8 @@ static const char *const usage[] = {
     "",
     "Runs the whole job on a study: loads the inputs into the private store",
     "OUTDIR/wijkscan.sqlite, computes and protects the indicators, writes the",
-    "published tables and draws the maps.  Nothing is written when any stage",
+    "published tables, draws the maps and writes the report (PDF and HTML).",
+    "Nothing is written when any stage",
     "fails.",
     "",
     "  -c, --config STUDY.ini   study file (default: data/groningen.ini)",

@@ -20,6 +20,7 @@
 #include "wijkscan/protect.h"
 #include "wijkscan/publish.h"
 #include "wijkscan/render.h"
+#include "wijkscan/report.h"
 #include "wijkscan/store.h"
 #include "wijkscan/strbuf.h"
 
@@ -246,6 +247,20 @@ out:
     return rc;
 }
 
+static int report_in(struct ws_store *s, const struct ws_study *st, struct ws_outfiles *o,
+                     struct ws_err *err)
+{
+    size_t before = o->n;
+    int rc;
+
+    ws_log_progress("writing the report");
+    rc = ws_report_store(s, st, o, err);
+    ws_log_progress_done();
+    if (!rc && ws_log_get_level() >= WS_LOG_NORMAL)
+        (void)printf("report: %zu file%s\n", o->n - before, o->n - before == 1 ? "" : "s");
+    return rc;
+}
+
 /* The store the stages work on: a new one (load), a copy of the existing one
  * (analyse: a failure leaves the original as it was), or the existing one
  * read-only (map). */
@@ -262,7 +277,9 @@ static int open_store(const struct ws_study *st, const char *existing, unsigned 
     }
     if (access(existing, R_OK) != 0) {
         ws_err_set(err, WS_ENOINPUT, "no store '%s' to %s", existing,
-                   (stages & WS_STAGE_ANALYSE) ? "analyse" : "draw maps from");
+                   (stages & WS_STAGE_ANALYSE) ? "analyse"
+                   : (stages & WS_STAGE_MAP)   ? "draw maps from"
+                                               : "write a report from");
         ws_err_where(err, "%s", existing);
         ws_err_hint(err, "run 'wijkscan load' (or 'wijkscan run') with the same -o first");
         return WS_ENOINPUT;
@@ -289,8 +306,9 @@ int ws_cli_pipeline(const struct ws_study *st, const char *out_dir, unsigned sta
         goto out;
     if ((stages & WS_STAGE_ANALYSE) && (rc = analyse_in(s, st, err)))
         goto out;
-    if ((stages & WS_STAGE_MAP) && !(stages & WS_STAGE_ANALYSE)) {
-        /* maps draw the protected rows: a store that was only loaded has none */
+    if ((stages & (WS_STAGE_MAP | WS_STAGE_REPORT)) && !(stages & WS_STAGE_ANALYSE)) {
+        /* maps and reports show the protected rows: a store that was only
+         * loaded has none */
         char *audit = NULL;
         struct ws_err sub = WS_ERR_INIT;
         if (ws_store_get_result(s, "audit.csv", &audit, &sub) != WS_OK) {
@@ -303,6 +321,8 @@ int ws_cli_pipeline(const struct ws_study *st, const char *out_dir, unsigned sta
         free(audit);
     }
     if ((stages & WS_STAGE_MAP) && (rc = maps_in(s, st, &o, err)))
+        goto out;
+    if ((stages & WS_STAGE_REPORT) && (rc = report_in(s, st, &o, err)))
         goto out;
     if (stages & WS_STAGE_ANALYSE) {
         /* published tables come last: they commit their own files at once */

@@ -1023,6 +1023,108 @@ void ws_canvas_text(struct ws_canvas *c, double x, double y, double ax, double a
     cairo_new_path(cr);
 }
 
+/* --- multi-page documents --- */
+
+void ws_canvas_show_page(struct ws_canvas *c)
+{
+    if (c->fmt != WS_CANVAS_PDF)
+        return;
+    cairo_show_page(c->cr);
+}
+
+double ws_canvas_paragraph(struct ws_canvas *c, double x, double y, double width_pt,
+                           const struct ws_font *f, const char *text, const struct ws_rgba *colour,
+                           bool draw)
+{
+    PangoRectangle logical;
+    double h;
+
+    set_text(c, f, text);
+    pango_layout_set_width(c->layout, (int)(width_pt * PANGO_SCALE));
+    pango_layout_set_wrap(c->layout, PANGO_WRAP_WORD_CHAR);
+    pango_layout_get_extents(c->layout, NULL, &logical);
+    h = (double)logical.height / PANGO_SCALE;
+    if (draw) {
+        cairo_save(c->cr);
+        cairo_new_path(c->cr);
+        cairo_move_to(c->cr, x, y);
+        set_colour(c->cr, colour);
+        pango_cairo_show_layout(c->cr, c->layout);
+        cairo_restore(c->cr);
+        cairo_new_path(c->cr);
+    }
+    pango_layout_set_width(c->layout, -1);
+    return h;
+}
+
+struct png_reader {
+    const unsigned char *data;
+    size_t len, pos;
+};
+
+static cairo_status_t png_read(void *closure, unsigned char *data, unsigned int length)
+{
+    struct png_reader *m = closure;
+    if (m->len - m->pos < length)
+        return CAIRO_STATUS_READ_ERROR;
+    memcpy(data, m->data + m->pos, length);
+    m->pos += length;
+    return CAIRO_STATUS_SUCCESS;
+}
+
+bool ws_canvas_image_png(struct ws_canvas *c, const unsigned char *data, size_t len, double x,
+                         double y, double w, double h)
+{
+    struct png_reader r = {data, len, 0};
+    cairo_surface_t *img = cairo_image_surface_create_from_png_stream(png_read, &r);
+    double iw;
+    double ih;
+    double scale;
+
+    if (cairo_surface_status(img) != CAIRO_STATUS_SUCCESS) {
+        cairo_surface_destroy(img);
+        return false;
+    }
+    iw = cairo_image_surface_get_width(img);
+    ih = cairo_image_surface_get_height(img);
+    if (iw < 1 || ih < 1) {
+        cairo_surface_destroy(img);
+        return false;
+    }
+    scale = fmin(w / iw, h / ih);
+    cairo_save(c->cr);
+    cairo_translate(c->cr, x + (w - iw * scale) / 2, y + (h - ih * scale) / 2);
+    cairo_scale(c->cr, scale, scale);
+    cairo_set_source_surface(c->cr, img, 0, 0);
+    cairo_pattern_set_filter(cairo_get_source(c->cr), CAIRO_FILTER_GOOD);
+    cairo_paint(c->cr);
+    cairo_restore(c->cr);
+    cairo_surface_destroy(img);
+    return true;
+}
+
+int ws_canvas_outline_add(struct ws_canvas *c, int parent, const char *title, int page)
+{
+    char dest[32];
+
+    if (c->fmt != WS_CANVAS_PDF)
+        return 0;
+    (void)snprintf(dest, sizeof(dest), "page=%d", page);
+    return cairo_pdf_surface_add_outline(c->surface, parent, title, dest,
+                                         CAIRO_PDF_OUTLINE_FLAG_OPEN);
+}
+
+void ws_canvas_link_page(struct ws_canvas *c, double x, double y, double w, double h, int page)
+{
+    char attrs[96];
+
+    if (c->fmt != WS_CANVAS_PDF)
+        return;
+    (void)snprintf(attrs, sizeof(attrs), "rect=[%.2f %.2f %.2f %.2f] page=%d", x, y, w, h, page);
+    cairo_tag_begin(c->cr, CAIRO_TAG_LINK, attrs);
+    cairo_tag_end(c->cr, CAIRO_TAG_LINK);
+}
+
 /* --- PNG files back into memory --- */
 
 struct membuf_reader {

@@ -1,0 +1,162 @@
+/*
+ * report.c - the report stage (see report.h): reads what the report may
+ * show from the store (areas, PUBLISHED rows, named results), builds the
+ * document model once and renders it as report/wijkanalyse.pdf and
+ * report/index.html through the caller's outfiles set.
+ */
+#include "wijkscan/report.h"
+
+#include "wijkscan/log.h"
+#include "wijkscan/mem.h"
+#include "wijkscan/render.h"
+
+#include <ctype.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+static bool says_synthetic(const char *s)
+{
+    static const char word[] = "synthet";
+    for (; s && *s; s++) {
+        size_t i = 0;
+        while (word[i] && s[i] && tolower((unsigned char)s[i]) == word[i])
+            i++;
+        if (!word[i])
+            return true;
+    }
+    return false;
+}
+
+/* A named result, or NULL when the store does not have it (yet). */
+static char *optional_result(struct ws_store *s, const char *key)
+{
+    struct ws_err sub = WS_ERR_INIT;
+    char *text = NULL;
+
+    if (ws_store_get_result(s, key, &text, &sub) != WS_OK)
+        return NULL;
+    return text;
+}
+
+/* The map drawn for every wijk: eb_rate if the study has it, else the first
+ * buurt map of one category. */
+static size_t pick_wijk_map(const struct ws_mapdef *maps, size_t n)
+{
+    size_t pick = SIZE_MAX;
+    for (size_t i = 0; i < n; i++) {
+        if (maps[i].level != WS_LEVEL_BUURT || maps[i].each)
+            continue;
+        if (!strcmp(maps[i].name, "eb_rate"))
+            return i;
+        if (pick == SIZE_MAX)
+            pick = i;
+    }
+    return pick;
+}
+
+int ws_report_store(struct ws_store *s, const struct ws_study *st, struct ws_outfiles *out,
+                    struct ws_err *err)
+{
+    struct ws_indicator_set published;
+    struct ws_report_inputs in;
+    struct ws_map_inputs mi;
+    struct ws_doc doc;
+    struct ws_area *buurten = NULL;
+    struct ws_area *wijken = NULL;
+    struct ws_area *gemeenten = NULL;
+    size_t nb = 0;
+    size_t nw = 0;
+    size_t ng = 0;
+    char **files = NULL;
+    size_t n_files = 0;
+    struct ws_mapdef *maps = NULL;
+    size_t n_maps = 0;
+    char *note = NULL;
+    char *prio = NULL;
+    char *groups = NULL;
+    char *manifest = NULL;
+    const char *tmp = NULL;
+    int rc;
+
+    memset(&published, 0, sizeof(published));
+    memset(&in, 0, sizeof(in));
+    memset(&mi, 0, sizeof(mi));
+    memset(&doc, 0, sizeof(doc));
+    rc = ws_store_read_areas(s, WS_LEVEL_BUURT, &buurten, &nb, err);
+    rc = rc ? rc : ws_store_read_areas(s, WS_LEVEL_WIJK, &wijken, &nw, err);
+    rc = rc ? rc : ws_store_read_areas(s, WS_LEVEL_GEMEENTE, &gemeenten, &ng, err);
+    rc = rc ? rc : ws_store_read_indicators(s, WS_SET_PUBLISHED, &published, err);
+    if (rc)
+        goto out;
+    if (!published.n) {
+        rc = ws_err_set(err, WS_ENOINPUT, "the store holds no published indicators to report");
+        ws_err_hint(err, "run 'wijkscan analyse' with the same -o first");
+        goto out;
+    }
+    rc = ws_mapdef_files(st, &files, &n_files, err);
+    if (rc)
+        goto out;
+    maps = ws_xcalloc(n_files + 1, sizeof(*maps));
+    for (size_t i = 0; i < n_files && !rc; i++) {
+        rc = ws_mapdef_load(files[i], &maps[i], err);
+        if (!rc)
+            n_maps++;
+    }
+    if (rc)
+        goto out;
+    prio = optional_result(s, "priorities.csv");
+    groups = optional_result(s, "groepsaanbod.csv");
+    manifest = optional_result(s, "manifest.txt");
+    note = ws_render_source_note(st);
+
+    in.published = &published;
+    in.buurten = buurten;
+    in.n_buurten = nb;
+    in.wijken = wijken;
+    in.n_wijken = nw;
+    in.gemeenten = gemeenten;
+    in.n_gemeenten = ng;
+    in.title = st->title;
+    in.language = st->language;
+    in.source_note = note;
+    in.synthetic = says_synthetic(st->case_source) || says_synthetic(st->title);
+    in.min_count = st->min_count;
+    in.round_to = st->round_to;
+    in.priorities = prio;
+    in.groups = groups;
+    in.manifest = manifest;
+    in.maps = maps;
+    in.n_maps = n_maps;
+    in.wijk_map = pick_wijk_map(maps, n_maps);
+
+    mi.buurten = buurten;
+    mi.n_buurten = nb;
+    mi.wijken = wijken;
+    mi.n_wijken = nw;
+    mi.published = &published;
+    mi.study_title = st->title;
+    mi.language = st->language;
+    mi.source_note = note;
+
+    rc = ws_report_build(&in, &doc, err);
+    rc = rc ? rc : ws_outfiles_add(out, "report/wijkanalyse.pdf", &tmp, err);
+    rc = rc ? rc : ws_report_write_pdf(&doc, &mi, maps, tmp, err);
+    rc = rc ? rc : ws_outfiles_add(out, "report/index.html", &tmp, err);
+    rc = rc ? rc : ws_report_write_html(&doc, &mi, maps, tmp, err);
+out:
+    ws_doc_release(&doc);
+    for (size_t i = 0; i < n_maps; i++)
+        ws_mapdef_release(&maps[i]);
+    free(maps);
+    ws_mapdef_free_paths(files, n_files);
+    free(note);
+    free(prio);
+    free(groups);
+    free(manifest);
+    ws_indicator_set_release(&published);
+    ws_store_free_areas(buurten, nb);
+    ws_store_free_areas(wijken, nw);
+    ws_store_free_areas(gemeenten, ng);
+    return rc;
+}
