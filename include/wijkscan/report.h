@@ -112,6 +112,7 @@ struct ws_report_inputs {
     const char *title;
     const char *language;         /* "nl" (default) or "en" */
     const char *source_note;      /* may be NULL */
+    const char *profile;          /* the covariates, "a, b" (NULL: the share of the average) */
     const char *date;             /* NULL: today (SOURCE_DATE_EPOCH) */
     bool synthetic;               /* the case counts are synthetic */
     long min_count, round_to;     /* the study's protection (0: not said) */

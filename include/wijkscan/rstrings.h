@@ -133,10 +133,10 @@
       "De cijfers van %s over %d zijn geheim: het aantal casussen is te klein om te publiceren.",  \
       "The figures of %s for %d are suppressed: the number of cases is too small to publish.")     \
     X(TXT_EXPECTED,                                                                                \
-      "Gegeven het profiel van de buurten (huishoudensgrootte, dichtheid, stedelijkheid) werden "  \
-      "%s casussen verwacht; waargenomen gedeeld door verwacht is %s (95%%-interval %s–%s). ",     \
-      "Given the neighbourhoods' profile (household size, density, urbanity) %s cases were "       \
-      "expected; observed divided by expected is %s (95%% interval %s–%s). ")                      \
+      "Gegeven het profiel van de buurten (%s) werden %s casussen verwacht; waargenomen gedeeld "  \
+      "door verwacht is %s (95%%-interval %s–%s). ",                                               \
+      "Given the neighbourhoods' profile (%s) %s cases were expected; observed divided by "        \
+      "expected is %s (95%% interval %s–%s). ")                                                    \
     X(TXT_OE_HIGH, "Dat is duidelijk meer dan verwacht.", "That is clearly more than expected.")   \
     X(TXT_OE_LOW, "Dat is duidelijk minder dan verwacht.", "That is clearly less than expected.")  \
     X(TXT_OE_SAME, "Het verschil valt binnen de toevalsmarge.",                                    \

@@ -160,6 +160,9 @@ static int analyse_in(struct ws_store *s, const struct ws_study *st, struct ws_e
     if ((rc = ws_store_commit(s, err)))
         goto out;
     ws_log_progress("protecting");
+    if (st->safety_range <= 0)
+        ws_log_info("warning: safety_range = 0: no secondary suppression and no audit; a "
+                    "suppressed count may be recoverable by subtraction");
     {
         struct ws_map_point *points = NULL;
         struct ws_offer_location *loc = NULL;
@@ -210,8 +213,9 @@ static int analyse_in(struct ws_store *s, const struct ws_study *st, struct ws_e
                 sec++;
         }
         (void)printf("analyse: indicators computed; %zu cells suppressed (%zu primary, %zu "
-                     "secondary); audit passed\n",
-                     prim + sec, prim, sec);
+                     "secondary); %s\n",
+                     prim + sec, prim, sec,
+                     st->safety_range > 0 ? "audit passed" : "no audit (safety_range = 0)");
     }
 out:
     ws_log_progress_done();

@@ -876,7 +876,7 @@ int ws_protect_apply(const struct ws_indicator_set *raw, const struct ws_protect
             r->suppressed = c->state == WS_CELL_PRIMARY ? WS_SUPP_PRIMARY : WS_SUPP_SECONDARY;
             null_count_figures(r);
             ws_audit_add(audit, r->code, r->level, r->year, r->category, r->suppressed,
-                         t.ranges[i].low, t.ranges[i].high);
+                         t.ranges ? t.ranges[i].low : NAN, t.ranges ? t.ranges[i].high : NAN);
         } else {
             r->suppressed = WS_SUPP_NONE;
             r->cases = ws_sdc_round(r->cases, opts->round_to);

@@ -754,6 +754,17 @@ int ws_suppress_secondary(struct ws_sdc_table *t, size_t *failed, struct ws_sdc_
         if (t->cells[i].state == WS_CELL_PRIMARY)
             st.n_primary++;
 
+    // safety_range 0: the study asked for no check (primary suppression
+    // only); no ranges are computed
+    if (t->safety_range <= 0) {
+        for (size_t i = 0; i < t->n_cells; i++)
+            st.n_secondary += t->cells[i].state == WS_CELL_SECONDARY;
+        st.total_seconds = now_seconds() - t0;
+        if (stats)
+            *stats = st;
+        return WS_OK;
+    }
+
     // 1. the per-relation rule over every relation
     rq.cap = t->n_rels + 1;
     rq.q = ws_xcalloc(rq.cap, sizeof(*rq.q));

@@ -9,6 +9,7 @@
 #include "wijkscan/log.h"
 #include "wijkscan/mem.h"
 #include "wijkscan/render.h"
+#include "wijkscan/strbuf.h"
 
 #include <ctype.h>
 #include <stdint.h>
@@ -55,13 +56,106 @@ static size_t pick_wijk_map(const struct ws_mapdef *maps, size_t n)
     return pick;
 }
 
+/* The atlas of one set of inputs into DIR/wijkanalyse.pdf and
+ * DIR/index.html. */
+static int write_atlas(const struct ws_report_inputs *in, const struct ws_map_inputs *mi,
+                       const struct ws_mapdef *maps, const char *dir, struct ws_outfiles *out,
+                       struct ws_err *err)
+{
+    struct ws_doc doc;
+    struct ws_strbuf path = WS_STRBUF_INIT;
+    const char *tmp = NULL;
+    int rc;
+
+    memset(&doc, 0, sizeof(doc));
+    rc = ws_report_build(in, &doc, err);
+    ws_strbuf_addf(&path, "%s/wijkanalyse.pdf", dir);
+    rc = rc ? rc : ws_outfiles_add(out, path.buf, &tmp, err);
+    rc = rc ? rc : ws_report_write_pdf(&doc, mi, maps, tmp, err);
+    ws_strbuf_reset(&path);
+    ws_strbuf_addf(&path, "%s/index.html", dir);
+    rc = rc ? rc : ws_outfiles_add(out, path.buf, &tmp, err);
+    rc = rc ? rc : ws_report_write_html(&doc, mi, maps, tmp, err);
+    ws_strbuf_release(&path);
+    ws_doc_release(&doc);
+    return rc;
+}
+
+static bool same(const char *a, const char *b)
+{
+    return a && b && strcmp(a, b) == 0;
+}
+
+/* The atlas of gemeente g: its buurten, wijken and rows. */
+static int gemeente_atlas(const struct ws_report_inputs *all, const struct ws_map_inputs *mi_all,
+                          const struct ws_mapdef *maps, const struct ws_area *g,
+                          struct ws_outfiles *out, struct ws_err *err)
+{
+    const struct ws_indicator_set *pub = all->published;
+    struct ws_report_inputs in = *all;
+    struct ws_map_inputs mi = *mi_all;
+    struct ws_indicator_set rows;
+    struct ws_area *b = ws_xcalloc(all->n_buurten + 1, sizeof(*b));
+    struct ws_area *w = ws_xcalloc(all->n_wijken + 1, sizeof(*w));
+    char **bcodes = ws_xcalloc(all->n_buurten + 1, sizeof(*bcodes));
+    size_t nb = 0, nw = 0;
+    struct ws_strbuf dir = WS_STRBUF_INIT;
+    int rc;
+
+    memset(&rows, 0, sizeof(rows));
+    // shallow copies: the areas stay owned by the caller
+    for (size_t i = 0; i < all->n_buurten; i++)
+        if (same(all->buurten[i].gemeente, g->code)) {
+            b[nb] = all->buurten[i];
+            bcodes[nb++] = all->buurten[i].code;
+        }
+    for (size_t i = 0; i < all->n_wijken; i++)
+        if (same(all->wijken[i].gemeente, g->code) || same(all->wijken[i].parent, g->code))
+            w[nw++] = all->wijken[i];
+    rows.rows = ws_xcalloc(pub->n + 1, sizeof(*rows.rows));
+    for (size_t i = 0; i < pub->n; i++) {
+        const struct ws_indicator *r = &pub->rows[i];
+        bool keep = false;
+        if (r->level == WS_LEVEL_GEMEENTE)
+            keep = same(r->code, g->code);
+        else if (r->level == WS_LEVEL_WIJK)
+            keep = same(r->parent, g->code);
+        else
+            for (size_t k = 0; k < nb && !keep; k++)
+                keep = same(r->code, bcodes[k]);
+        if (keep)
+            rows.rows[rows.n++] = *r; // shallow: released by the caller's set
+    }
+    in.published = &rows;
+    in.buurten = b;
+    in.n_buurten = nb;
+    in.wijken = w;
+    in.n_wijken = nw;
+    in.gemeenten = g;
+    in.n_gemeenten = 1;
+    in.priorities = NULL;
+    in.groups = NULL;
+    mi.buurten = b;
+    mi.n_buurten = nb;
+    mi.wijken = w;
+    mi.n_wijken = nw;
+    mi.published = &rows;
+    ws_strbuf_addf(&dir, "report/%s", g->code);
+    rc = write_atlas(&in, &mi, maps, dir.buf, out, err);
+    ws_strbuf_release(&dir);
+    free(rows.rows);
+    free(bcodes);
+    free(b);
+    free(w);
+    return rc;
+}
+
 int ws_report_store(struct ws_store *s, const struct ws_study *st, struct ws_outfiles *out,
                     struct ws_err *err)
 {
     struct ws_indicator_set published;
     struct ws_report_inputs in;
     struct ws_map_inputs mi;
-    struct ws_doc doc;
     struct ws_area *buurten = NULL;
     struct ws_area *wijken = NULL;
     struct ws_area *gemeenten = NULL;
@@ -76,13 +170,12 @@ int ws_report_store(struct ws_store *s, const struct ws_study *st, struct ws_out
     char *prio = NULL;
     char *groups = NULL;
     char *manifest = NULL;
-    const char *tmp = NULL;
+    struct ws_strbuf profile = WS_STRBUF_INIT;
     int rc;
 
     memset(&published, 0, sizeof(published));
     memset(&in, 0, sizeof(in));
     memset(&mi, 0, sizeof(mi));
-    memset(&doc, 0, sizeof(doc));
     rc = ws_store_read_areas(s, WS_LEVEL_BUURT, &buurten, &nb, err);
     rc = rc ? rc : ws_store_read_areas(s, WS_LEVEL_WIJK, &wijken, &nw, err);
     rc = rc ? rc : ws_store_read_areas(s, WS_LEVEL_GEMEENTE, &gemeenten, &ng, err);
@@ -120,6 +213,9 @@ int ws_report_store(struct ws_store *s, const struct ws_study *st, struct ws_out
     in.title = st->title;
     in.language = st->language;
     in.source_note = note;
+    for (size_t i = 0; i < st->n_covariates; i++)
+        ws_strbuf_addf(&profile, "%s%s", i ? ", " : "", st->covariates[i]);
+    in.profile = st->n_covariates ? profile.buf : NULL;
     in.synthetic = says_synthetic(st->case_source) || says_synthetic(st->title);
     in.min_count = st->min_count;
     in.round_to = st->round_to;
@@ -139,13 +235,16 @@ int ws_report_store(struct ws_store *s, const struct ws_study *st, struct ws_out
     mi.language = st->language;
     mi.source_note = note;
 
-    rc = ws_report_build(&in, &doc, err);
-    rc = rc ? rc : ws_outfiles_add(out, "report/wijkanalyse.pdf", &tmp, err);
-    rc = rc ? rc : ws_report_write_pdf(&doc, &mi, maps, tmp, err);
-    rc = rc ? rc : ws_outfiles_add(out, "report/index.html", &tmp, err);
-    rc = rc ? rc : ws_report_write_html(&doc, &mi, maps, tmp, err);
+    if (ng <= 1) {
+        rc = write_atlas(&in, &mi, maps, "report", out, err);
+    } else {
+        // one atlas per gemeente: report/GMxxxx/, from that gemeente's rows
+        // only (the study-wide priority and group-offer lists are left out:
+        // the published priority_rank of its buurten orders its list)
+        for (size_t g = 0; g < ng && !rc; g++)
+            rc = gemeente_atlas(&in, &mi, maps, &gemeenten[g], out, err);
+    }
 out:
-    ws_doc_release(&doc);
     for (size_t i = 0; i < n_maps; i++)
         ws_mapdef_release(&maps[i]);
     free(maps);
@@ -154,6 +253,7 @@ out:
     free(prio);
     free(groups);
     free(manifest);
+    ws_strbuf_release(&profile);
     ws_indicator_set_release(&published);
     ws_store_free_areas(buurten, nb);
     ws_store_free_areas(wijken, nw);
