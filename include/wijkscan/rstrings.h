@@ -137,6 +137,8 @@
       "door verwacht is %s (95%%-interval %s–%s). ",                                               \
       "Given the neighbourhoods' profile (%s) %s cases were expected; observed divided by "        \
       "expected is %s (95%% interval %s–%s). ")                                                    \
+    X(TXT_NO_PROFILE, "geen covariaten: het gemiddelde van de studie",                             \
+      "no covariates: the study average")                                                          \
     X(TXT_OE_HIGH, "Dat is duidelijk meer dan verwacht.", "That is clearly more than expected.")   \
     X(TXT_OE_LOW, "Dat is duidelijk minder dan verwacht.", "That is clearly less than expected.")  \
     X(TXT_OE_SAME, "Het verschil valt binnen de toevalsmarge.",                                    \

@@ -507,7 +507,8 @@ static void expected_sentence(const struct builder *b, const struct ws_indicator
         num(b, r->oe_ci_low, 2, ol, sizeof(ol));
         num(b, r->oe_ci_high, 2, oh, sizeof(oh));
         ws_strbuf_addch(sb, ' ');
-        ws_strbuf_addf(sb, RS(TXT_EXPECTED), b->in->profile ? b->in->profile : "-", e, oe, ol, oh);
+        ws_strbuf_addf(sb, RS(TXT_EXPECTED), b->in->profile ? b->in->profile : RS(TXT_NO_PROFILE),
+                       e, oe, ol, oh);
         if (r->oe_ci_low > 1)
             ws_strbuf_adds(sb, RS(TXT_OE_HIGH));
         else if (r->oe_ci_high < 1)
