@@ -32,6 +32,7 @@ fi
 have_cmd sqlite3 || need sqlite3
 have_cmd ogrinfo || need gdal-bin
 have_cmd pdftotext || need poppler-utils
+have_cmd chromium || need chromium
 have_cmd tidy || need tidy
 if [ "$dev" = 1 ]; then
     have_cmd clang-format || need clang-format
