@@ -51,12 +51,36 @@ static void kv(struct ws_strbuf *j, const char *key, const char *value, bool fir
     ws_strbuf_add_json(j, value);
 }
 
+static void warning_entry(struct ws_strbuf *j, struct ws_strbuf *t, size_t n, const char *stage,
+                          const char *message)
+{
+    ws_strbuf_adds(j, n ? ",\n{" : "\n{");
+    kv(j, "stage", stage, true);
+    kv(j, "message", message, false);
+    ws_strbuf_addch(j, '}');
+    ws_strbuf_addf(t, "warning (%s): %s\n", stage, message);
+}
+
+/* The store's warnings (stage, message pairs), then the analysis's. */
+static void add_warnings(struct ws_strbuf *j, struct ws_strbuf *t, char **rec, size_t n_rec,
+                         const struct ws_warnings *analysis)
+{
+    size_t n = 0;
+
+    for (size_t i = 0; i < n_rec; i++, n++)
+        warning_entry(j, t, n, rec[2 * i], rec[2 * i + 1]);
+    for (size_t i = 0; analysis && i < analysis->n; i++, n++)
+        warning_entry(j, t, n, "analyse", analysis->msg[i]);
+}
+
 int ws_cli_manifest(struct ws_store *s, const struct ws_warnings *analysis_warnings, char **json,
                     char **txt, struct ws_err *err)
 {
-    struct ws_strbuf j = WS_STRBUF_INIT, t = WS_STRBUF_INIT;
+    struct ws_strbuf j = WS_STRBUF_INIT;
+    struct ws_strbuf t = WS_STRBUF_INIT;
     char **rec[4] = {NULL, NULL, NULL, NULL};
-    size_t nr[4] = {0, 0, 0, 0}, nc[4] = {0, 0, 0, 0};
+    size_t nr[4] = {0, 0, 0, 0};
+    size_t nc[4] = {0, 0, 0, 0};
     const char *libs[][2] = {
         {"GDAL", ws_ogr_gdal_version()},      {"PROJ", ws_crs_proj_version()},
         {"SQLite", ws_db_sqlite_version()},   {"SpatiaLite", ws_db_spatialite_version()},
@@ -112,24 +136,7 @@ int ws_cli_manifest(struct ws_store *s, const struct ws_warnings *analysis_warni
         ws_strbuf_add_json(&j, published_files[i]);
     }
     ws_strbuf_adds(&j, "],\n\"warnings\":[");
-    {
-        size_t n = 0;
-        for (size_t i = 0; i < nr[WS_RECORD_WARNINGS]; i++, n++) {
-            char **r = rec[WS_RECORD_WARNINGS] + 2 * i;
-            ws_strbuf_adds(&j, n ? ",\n{" : "\n{");
-            kv(&j, "stage", r[0], true);
-            kv(&j, "message", r[1], false);
-            ws_strbuf_addch(&j, '}');
-            ws_strbuf_addf(&t, "warning (%s): %s\n", r[0], r[1]);
-        }
-        for (size_t i = 0; analysis_warnings && i < analysis_warnings->n; i++, n++) {
-            ws_strbuf_adds(&j, n ? ",\n{" : "\n{");
-            kv(&j, "stage", "analyse", true);
-            kv(&j, "message", analysis_warnings->msg[i], false);
-            ws_strbuf_addch(&j, '}');
-            ws_strbuf_addf(&t, "warning (analyse): %s\n", analysis_warnings->msg[i]);
-        }
-    }
+    add_warnings(&j, &t, rec[WS_RECORD_WARNINGS], nr[WS_RECORD_WARNINGS], analysis_warnings);
     ws_strbuf_adds(&j, "]}\n");
     *json = ws_strbuf_detach(&j);
     *txt = ws_strbuf_detach(&t);

@@ -188,7 +188,8 @@ static int analyse_in(struct ws_store *s, const struct ws_study *st, struct ws_e
                    audit.stats.n_lp_solves, audit.stats.n_components, audit.stats.max_component,
                    audit.stats.total_seconds, audit.stats.audit_seconds, audit.n_model_withheld);
     {
-        char *json = NULL, *txt = NULL;
+        char *json = NULL;
+        char *txt = NULL;
         if (!(rc = ws_cli_manifest(s, &warn, &json, &txt, err)) && !(rc = ws_store_begin(s, err))) {
             if ((rc = ws_store_put_result(s, "manifest.json", json, err)) ||
                 (rc = ws_store_put_result(s, "manifest.txt", txt, err)))

@@ -469,7 +469,8 @@ bool ws_geom_centroid(const struct ws_geom *g, double *x, double *y)
 
     for (size_t p = 0; p < g->n_polys; p++) {
         for (size_t r = g->poly_ring[p]; r < g->poly_ring[p + 1]; r++) {
-            size_t first = g->ring_point[r], n = g->ring_point[r + 1] - first;
+            size_t first = g->ring_point[r];
+            size_t n = g->ring_point[r + 1] - first;
             const double *xy = g->xy + 2 * first;
             double a = 0.0;
             double sx = 0.0;
@@ -478,8 +479,10 @@ bool ws_geom_centroid(const struct ws_geom *g, double *x, double *y)
                 continue;
             // relative to the first point: no cancellation at RD magnitudes
             for (size_t i = 0; i + 1 < n; i++) {
-                double ax = xy[2 * i] - xy[0], ay = xy[2 * i + 1] - xy[1];
-                double bx = xy[2 * i + 2] - xy[0], by = xy[2 * i + 3] - xy[1];
+                double ax = xy[2 * i] - xy[0];
+                double ay = xy[2 * i + 1] - xy[1];
+                double bx = xy[2 * i + 2] - xy[0];
+                double by = xy[2 * i + 3] - xy[1];
                 double cross = ax * by - bx * ay;
                 a += cross;
                 sx += (ax + bx) * cross;

@@ -240,7 +240,8 @@ static struct ws_lp *build_lp(struct ws_audit_ctx *ctx, const struct ws_sdc_tabl
     struct ws_lp *lp = ws_lp_new(ctx->n_vars);
 
     for (size_t v = 0; v < ctx->n_vars; v++) {
-        double lo, hi;
+        double lo;
+        double hi;
         ws_sdc_bounds(t, ctx->cells[v], &lo, &hi);
         ws_lp_set_bounds(lp, v, lo, hi);
     }
@@ -338,7 +339,8 @@ static bool virtual_total(const struct ws_sdc_table *t, size_t r)
 
 static void grow_decomp(struct ws_audit_ctx *ctx)
 {
-    size_t n = ctx->n_vars + 1, nr = ctx->n_crels + 1;
+    size_t n = ctx->n_vars + 1;
+    size_t nr = ctx->n_crels + 1;
 
     if (n > ctx->dcap) {
         ctx->dcap = n;
@@ -377,7 +379,8 @@ static void grow_decomp(struct ws_audit_ctx *ctx)
  * (and sets nothing usable) when it is small or has no coupling row. */
 static bool decompose(struct ws_audit_ctx *ctx, const struct ws_sdc_table *t)
 {
-    size_t n = ctx->n_vars, nb = 0;
+    size_t n = ctx->n_vars;
+    size_t nb = 0;
 
     for (size_t k = 0; k < ctx->n_crows; k++)
         ctx->rel_crow[ctx->crows[k]] = NONE; // forget the last component's
@@ -390,13 +393,15 @@ static bool decompose(struct ws_audit_ctx *ctx, const struct ws_sdc_table *t)
         ctx->uf[v] = v;
     // blocks: variables linked by relations other than the candidates
     for (size_t i = 0; i < ctx->n_crels; i++) {
-        size_t r = ctx->rels[i], first = NONE;
+        size_t r = ctx->rels[i];
+        size_t first = NONE;
         ctx->rel_kind[i] = virtual_total(t, r) ? REL_COUPLING : REL_BLOCK;
         if (ctx->rel_kind[i] == REL_COUPLING)
             continue;
         for (size_t m = t->rel_start[r]; m < t->rel_start[r + 1]; m++) {
             size_t c = t->rel_cell[m];
-            size_t a, b;
+            size_t a;
+            size_t b;
             if (!ws_sdc_is_variable(&t->cells[c]))
                 continue;
             if (first == NONE) {
@@ -420,12 +425,14 @@ static bool decompose(struct ws_audit_ctx *ctx, const struct ws_sdc_table *t)
         ctx->block_of[v] = ctx->block_of[uf_find(ctx->uf, v)];
     // a candidate is a coupling row only when it spans two blocks
     for (size_t i = 0; i < ctx->n_crels; i++) {
-        size_t r = ctx->rels[i], b0 = NONE;
+        size_t r = ctx->rels[i];
+        size_t b0 = NONE;
         bool spans = false;
         if (ctx->rel_kind[i] != REL_COUPLING)
             continue;
         for (size_t m = t->rel_start[r]; m < t->rel_start[r + 1]; m++) {
-            size_t c = t->rel_cell[m], b;
+            size_t c = t->rel_cell[m];
+            size_t b;
             if (!ws_sdc_is_variable(&t->cells[c]))
                 continue;
             b = ctx->block_of[ctx->var_of[c]];
@@ -470,7 +477,8 @@ static bool decompose(struct ws_audit_ctx *ctx, const struct ws_sdc_table *t)
                 ctx->uf[b] = ctx->brel_start[b];
         }
         for (size_t i = 0; i < ctx->n_crels; i++) {
-            size_t r = ctx->rels[i], b = NONE;
+            size_t r = ctx->rels[i];
+            size_t b = NONE;
             if (ctx->rel_kind[i] != REL_BLOCK)
                 continue;
             for (size_t m = t->rel_start[r]; m < t->rel_start[r + 1] && b == NONE; m++)
@@ -488,7 +496,8 @@ static bool decompose(struct ws_audit_ctx *ctx, const struct ws_sdc_table *t)
     for (size_t k = 0; k < ctx->n_crows; k++) {
         size_t r = ctx->crows[k];
         for (size_t m = t->rel_start[r]; m < t->rel_start[r + 1]; m++) {
-            size_t c = t->rel_cell[m], v;
+            size_t c = t->rel_cell[m];
+            size_t v;
             if (!ws_sdc_is_variable(&t->cells[c]))
                 continue;
             v = ctx->var_of[c];
@@ -508,12 +517,14 @@ static struct ws_lp *block_lp(struct ws_audit_ctx *ctx, const struct ws_sdc_tabl
     struct ws_lp *lp = ws_lp_new(n);
 
     for (size_t k = 0; k < n; k++) {
-        double lo, hi;
+        double lo;
+        double hi;
         ws_sdc_bounds(t, ctx->cells[ctx->bvars[ctx->bvar_start[b] + k]], &lo, &hi);
         ws_lp_set_bounds(lp, k, lo, hi);
     }
     for (size_t i = ctx->brel_start[b]; i < ctx->brel_start[b + 1]; i++) {
-        size_t r = ctx->brels[i], nr = 0;
+        size_t r = ctx->brels[i];
+        size_t nr = 0;
         double rhs = 0.0;
         size_t len = t->rel_start[r + 1] - t->rel_start[r];
         if (len > ctx->row_cap) {
@@ -545,16 +556,19 @@ static struct ws_lp *block_lp(struct ws_audit_ctx *ctx, const struct ws_sdc_tabl
 static struct ws_lp *block_lp_coupled(struct ws_audit_ctx *ctx, const struct ws_sdc_table *t,
                                       size_t b)
 {
-    size_t n = ctx->bvar_start[b + 1] - ctx->bvar_start[b], k = 0;
+    size_t n = ctx->bvar_start[b + 1] - ctx->bvar_start[b];
+    size_t k = 0;
     struct ws_lp *lp;
 
     // the coupling rows of block b (touched[] as scratch, delta[] as marks)
     for (size_t i = ctx->bvar_start[b]; i < ctx->bvar_start[b + 1]; i++) {
-        size_t v = ctx->bvars[i], c = ctx->cells[v];
+        size_t v = ctx->bvars[i];
+        size_t c = ctx->cells[v];
         if (ctx->crow_of[v] == NONE)
             continue;
         for (size_t j = t->cell_rel_start[c]; j < t->cell_rel_start[c + 1]; j++) {
-            size_t row = ctx->rel_crow[t->cell_rel[j]], q = 0;
+            size_t row = ctx->rel_crow[t->cell_rel[j]];
+            size_t q = 0;
             if (row == NONE)
                 continue;
             while (q < k && ctx->touched[q] != row)
@@ -565,14 +579,19 @@ static struct ws_lp *block_lp_coupled(struct ws_audit_ctx *ctx, const struct ws_
     }
     lp = ws_lp_new(n + k);
     for (size_t i = 0; i < n; i++) {
-        double lo, hi;
+        double lo;
+        double hi;
         ws_sdc_bounds(t, ctx->cells[ctx->bvars[ctx->bvar_start[b] + i]], &lo, &hi);
         ws_lp_set_bounds(lp, i, lo, hi);
     }
     for (size_t q = 0; q < k; q++) {
-        size_t r = ctx->crows[ctx->touched[q]], nr = 0, n_inf = 0;
+        size_t r = ctx->crows[ctx->touched[q]];
+        size_t nr = 0;
+        size_t n_inf = 0;
         size_t len = t->rel_start[r + 1] - t->rel_start[r] + 1;
-        double rhs = 0.0, ylo = 0.0, yhi = 0.0;
+        double rhs = 0.0;
+        double ylo = 0.0;
+        double yhi = 0.0;
         if (len > ctx->row_cap) {
             ctx->row_cap = len;
             ctx->row_idx = ws_xrealloc(ctx->row_idx, ws_st_mult(len, sizeof(*ctx->row_idx)));
@@ -580,7 +599,9 @@ static struct ws_lp *block_lp_coupled(struct ws_audit_ctx *ctx, const struct ws_
         }
         for (size_t m = t->rel_start[r]; m < t->rel_start[r + 1]; m++) {
             size_t c = t->rel_cell[m];
-            double a = t->rel_coef[m], lo, hi;
+            double a = t->rel_coef[m];
+            double lo;
+            double hi;
             if (!ws_sdc_is_variable(&t->cells[c])) {
                 rhs -= a * t->cells[c].value;
             } else if (ctx->block_of[ctx->var_of[c]] == b) {
@@ -604,7 +625,8 @@ static struct ws_lp *block_lp_coupled(struct ws_audit_ctx *ctx, const struct ws_
     {
         struct ws_lp *own = lp;
         for (size_t i = ctx->brel_start[b]; i < ctx->brel_start[b + 1]; i++) {
-            size_t r = ctx->brels[i], nr = 0;
+            size_t r = ctx->brels[i];
+            size_t nr = 0;
             double rhs = 0.0;
             size_t len = t->rel_start[r + 1] - t->rel_start[r];
             if (len > ctx->row_cap) {
@@ -669,7 +691,8 @@ static int absorb(struct ws_audit_ctx *ctx, const struct ws_sdc_table *t, size_t
                   struct ws_err *err)
 {
     struct ws_lp *lp = NULL;
-    size_t s0 = ctx->bvar_start[b], s1 = ctx->bvar_start[b + 1];
+    size_t s0 = ctx->bvar_start[b];
+    size_t s1 = ctx->bvar_start[b + 1];
     int rc = WS_OK;
 
     if (ctx->ab_done[b])
@@ -684,7 +707,11 @@ static int absorb(struct ws_audit_ctx *ctx, const struct ws_sdc_table *t, size_t
     }
     for (size_t i = s0; i < s1 && !rc; i++) {
         size_t v = ctx->bvars[i];
-        double lo, hi, mn, mx, tv = true_of(ctx, t, v);
+        double lo;
+        double hi;
+        double mn;
+        double mx;
+        double tv = true_of(ctx, t, v);
         if (ctx->crow_of[v] == NONE || ctx->crow_of[v] == MULTI)
             continue;
         ws_sdc_bounds(t, ctx->cells[v], &lo, &hi);
@@ -706,8 +733,15 @@ static int absorb(struct ws_audit_ctx *ctx, const struct ws_sdc_table *t, size_t
         if (ctx->crow_of[u] == NONE || ctx->crow_of[u] == MULTI)
             continue;
         for (size_t j = i + 1; j < s1 && !rc; j++) {
-            size_t w = ctx->bvars[j], idx[2], spare = ws_lp_rows(lp) - 1;
-            double coef[2] = {1.0, 1.0}, lo, hi, mn, mx, tu = true_of(ctx, t, u);
+            size_t w = ctx->bvars[j];
+            size_t idx[2];
+            size_t spare = ws_lp_rows(lp) - 1;
+            double coef[2] = {1.0, 1.0};
+            double lo;
+            double hi;
+            double mn;
+            double mx;
+            double tu = true_of(ctx, t, u);
             double tw = true_of(ctx, t, w);
             struct pair_move *pm;
             if (ctx->crow_of[w] == NONE || ctx->crow_of[w] == MULTI ||
@@ -774,7 +808,8 @@ static int certify(struct ws_audit_ctx *ctx, const struct ws_sdc_table *t, size_
     ctx->used[b0] = ctx->used_gen;
     ctx->budget[b0] = 0.0; // the block being extended moves nothing else
     for (size_t i = ctx->bvar_start[b0]; i < ctx->bvar_start[b0 + 1]; i++) {
-        size_t v = ctx->bvars[i], c = ctx->cells[v];
+        size_t v = ctx->bvars[i];
+        size_t c = ctx->cells[v];
         double d;
         if (ctx->crow_of[v] == NONE)
             continue;
@@ -782,7 +817,8 @@ static int certify(struct ws_audit_ctx *ctx, const struct ws_sdc_table *t, size_
         if (fabs(d) <= 1e-9)
             continue;
         for (size_t k = t->cell_rel_start[c]; k < t->cell_rel_start[c + 1]; k++) {
-            size_t row = ctx->rel_crow[t->cell_rel[k]], j = 0;
+            size_t row = ctx->rel_crow[t->cell_rel[k]];
+            size_t j = 0;
             if (row == NONE)
                 continue;
             while (j < n_touched && ctx->touched[j] != row)
@@ -800,9 +836,12 @@ static int certify(struct ws_audit_ctx *ctx, const struct ws_sdc_table *t, size_
     // first pairs: one block moving two rows in opposite directions (a
     // gemeente whose 'all' is published can only move that way)
     for (size_t j1 = 0; j1 < n_touched && !rc; j1++) {
-        size_t r1 = ctx->touched[j1], rel1 = ctx->crows[r1];
+        size_t r1 = ctx->touched[j1];
+        size_t rel1 = ctx->crows[r1];
         for (size_t m = t->rel_start[rel1]; m < t->rel_start[rel1 + 1] && !rc; m++) {
-            size_t c = t->rel_cell[m], u, b;
+            size_t c = t->rel_cell[m];
+            size_t u;
+            size_t b;
             if (fabs(ctx->delta[r1]) <= 1e-7)
                 break;
             if (!ws_sdc_is_variable(&t->cells[c]))
@@ -816,8 +855,12 @@ static int certify(struct ws_audit_ctx *ctx, const struct ws_sdc_table *t, size_
             for (size_t k = ctx->pair_start[b]; k < ctx->pair_start[b] + ctx->pair_n[b]; k++) {
                 const struct pair_move *pm = &ctx->pairs[k];
                 size_t x = pm->u == u ? pm->u : pm->w == u ? pm->w : NONE;
-                size_t y = pm->u == u ? pm->w : pm->u, r2 = ctx->crow_of[y];
-                double need1 = ctx->delta[r1], need2, cap, take;
+                size_t y = pm->u == u ? pm->w : pm->u;
+                size_t r2 = ctx->crow_of[y];
+                double need1 = ctx->delta[r1];
+                double need2;
+                double cap;
+                double take;
                 if (x == NONE || r2 == NONE || r2 == MULTI)
                     continue;
                 need2 = ctx->delta[r2];
@@ -843,10 +886,13 @@ static int certify(struct ws_audit_ctx *ctx, const struct ws_sdc_table *t, size_
     }
     // then single variables
     for (size_t j = 0; j < n_touched && !rc; j++) {
-        size_t row = ctx->touched[j], r = ctx->crows[row];
+        size_t row = ctx->touched[j];
+        size_t r = ctx->crows[row];
         double need = ctx->delta[row];
         for (size_t m = t->rel_start[r]; m < t->rel_start[r + 1] && fabs(need) > 1e-7; m++) {
-            size_t c = t->rel_cell[m], v, b;
+            size_t c = t->rel_cell[m];
+            size_t v;
+            size_t b;
             double take;
             if (!ws_sdc_is_variable(&t->cells[c]))
                 continue;
@@ -934,7 +980,8 @@ int ws_audit_cell(struct ws_audit_ctx *ctx, const struct ws_sdc_table *t, size_t
                   struct ws_sdc_range *range, struct ws_err *err)
 {
     struct ws_lp *lp = NULL;
-    double mn, mx;
+    double mn;
+    double mx;
     int rc = WS_OK;
 
     if (!ws_sdc_is_variable(&t->cells[cell])) {
@@ -950,8 +997,10 @@ int ws_audit_cell(struct ws_audit_ctx *ctx, const struct ws_sdc_table *t, size_t
     if (ctx->n_vars > ctx->max_vars)
         ctx->max_vars = ctx->n_vars;
     if (decompose(ctx, t)) {
-        struct ws_lp *big = NULL, *lpf;
-        size_t v = ctx->var_of[cell], b = ctx->block_of[v];
+        struct ws_lp *big = NULL;
+        struct ws_lp *lpf;
+        size_t v = ctx->var_of[cell];
+        size_t b = ctx->block_of[v];
         int sol;
         lp = block_lp_coupled(ctx, t, b);
         lpf = block_lp_fixed(ctx, t, b);
@@ -1020,7 +1069,8 @@ int ws_audit_cell_quick(struct ws_audit_ctx *ctx, const struct ws_sdc_table *t, 
                         struct ws_sdc_range *range, struct ws_err *err)
 {
     struct ws_lp *lp = NULL;
-    double mn, mx;
+    double mn;
+    double mx;
     int rc;
 
     if (!ws_sdc_is_variable(&t->cells[cell]) || ctx->in_virtual[cell]) {
@@ -1098,8 +1148,11 @@ static int audit_decomposed(struct ws_audit_ctx *ctx, struct ws_sdc_table *t, do
     int rc = WS_OK;
 
     for (size_t b = 0; b < ctx->n_blocks && !rc; b++) {
-        size_t s0 = ctx->bvar_start[b], s1 = ctx->bvar_start[b + 1], n_sup = 0;
-        struct ws_lp *lp, *lpf;
+        size_t s0 = ctx->bvar_start[b];
+        size_t s1 = ctx->bvar_start[b + 1];
+        size_t n_sup = 0;
+        struct ws_lp *lp;
+        struct ws_lp *lpf;
         for (size_t i = s0; i < s1; i++)
             n_sup += is_suppressed(t->cells[ctx->cells[ctx->bvars[i]]].state);
         if (!n_sup)
@@ -1135,8 +1188,11 @@ static int audit_decomposed(struct ws_audit_ctx *ctx, struct ws_sdc_table *t, do
                 observe_block(ctx, lpf, b, obs_min, obs_max);
         }
         for (size_t i = s0; i < s1 && !rc; i++) {
-            size_t v = ctx->bvars[i], c = ctx->cells[v];
-            double lo, hi, ext[2];
+            size_t v = ctx->bvars[i];
+            size_t c = ctx->cells[v];
+            double lo;
+            double hi;
+            double ext[2];
             int sol;
             if (!is_suppressed(t->cells[c].state))
                 continue;
@@ -1209,7 +1265,8 @@ static int audit_component(struct ws_audit_ctx *ctx, struct ws_sdc_table *t, dou
     }
     if (ctx->n_crels == 0) {
         for (size_t v = 0; v < ctx->n_vars; v++) {
-            double lo, hi;
+            double lo;
+            double hi;
             size_t c = ctx->cells[v];
             ws_sdc_bounds(t, c, &lo, &hi);
             if (is_suppressed(t->cells[c].state))
@@ -1226,7 +1283,9 @@ static int audit_component(struct ws_audit_ctx *ctx, struct ws_sdc_table *t, dou
         goto out;
     for (size_t v = 0; v < ctx->n_vars; v++) {
         size_t c = ctx->cells[v];
-        double lo, hi, ext[2];
+        double lo;
+        double hi;
+        double ext[2];
         if (!is_suppressed(t->cells[c].state))
             continue;
         ws_sdc_bounds(t, c, &lo, &hi);
@@ -1257,8 +1316,10 @@ out:
 int ws_audit_table(struct ws_audit_ctx *ctx, struct ws_sdc_table *t, bool only_dirty,
                    size_t *n_components, struct ws_err *err)
 {
-    double *obs_min = NULL, *obs_max = NULL;
-    size_t obs_cap = 0, n_comp = 0;
+    double *obs_min = NULL;
+    double *obs_max = NULL;
+    size_t obs_cap = 0;
+    size_t n_comp = 0;
     int rc = WS_OK;
 
     if (!t->ranges) {

@@ -162,7 +162,8 @@ static int run_simplex(struct ws_lp *lp)
 /* Runs the simplex with the objective already set and reads the result. */
 static int solve(struct ws_lp *lp, bool maximise, double *value, struct ws_err *err)
 {
-    int rc, status;
+    int rc;
+    int status;
 
     glp_set_obj_dir(lp->p, maximise ? GLP_MAX : GLP_MIN);
     rc = run_simplex(lp);

@@ -33,7 +33,7 @@ static size_t find_buurt(const struct ws_area *const *sorted, size_t n, const ch
 
     memset(&probe, 0, sizeof(probe));
     probe.code = (char *)code;
-    hit = bsearch(&pp, sorted, n, sizeof(*sorted), cmp_area_code);
+    hit = bsearch(&pp, sorted, n, sizeof(const struct ws_area *), cmp_area_code);
     return hit ? (size_t)(hit - sorted) : WS_GROUPS_NONE;
 }
 
@@ -88,141 +88,180 @@ static void collect_wijken(const struct ws_area *const *b, size_t nb, struct wij
     }
 }
 
+/* Everything the catchments of every category share. */
+struct plan {
+    const struct ws_indicator_set *raw;
+    const struct ws_offer_location *loc;
+    size_t n_loc;
+    const struct ws_area **b; /* the buurten sorted by code */
+    size_t nb;
+    struct wijken wk;
+    double *x, *y; /* buurt centroids */
+    size_t *wijk;  /* buurt -> wijk index */
+    double *lx, *ly;
+    char **cats; /* distinct categories other than 'all', sorted */
+    size_t n_cats;
+    int latest, first; /* the years pooled */
+};
+
+static void plan_areas(struct plan *pl, const struct ws_area *buurten)
+{
+    for (size_t i = 0; i < pl->nb; i++)
+        pl->b[i] = &buurten[i];
+    if (pl->nb)
+        qsort(pl->b, pl->nb, sizeof(const struct ws_area *), cmp_area_code);
+    collect_wijken(pl->b, pl->nb, &pl->wk);
+    for (size_t i = 0; i < pl->nb; i++) {
+        const struct ws_area *a = pl->b[i];
+        char *const *hit =
+            a->parent ? bsearch(&a->parent, pl->wk.code, pl->wk.n, sizeof(char *), cmp_str) : NULL;
+        pl->wijk[i] = hit ? (size_t)(hit - pl->wk.code) : WS_GROUPS_NONE;
+        if (!ws_geom_centroid(&a->geom, &pl->x[i], &pl->y[i]))
+            pl->x[i] = pl->y[i] = NAN;
+    }
+    for (size_t i = 0; i < pl->n_loc; i++) {
+        pl->lx[i] = pl->loc[i].x;
+        pl->ly[i] = pl->loc[i].y;
+    }
+}
+
+static void plan_categories(struct plan *pl)
+{
+    size_t m = 0;
+
+    for (size_t i = 0; i < pl->raw->n; i++) {
+        const struct ws_indicator *r = &pl->raw->rows[i];
+        if (r->level != WS_LEVEL_BUURT)
+            continue;
+        pl->latest = r->year > pl->latest ? r->year : pl->latest;
+        if (r->category && strcmp(r->category, "all") != 0)
+            pl->cats[pl->n_cats++] = r->category;
+    }
+    if (pl->n_cats)
+        qsort(pl->cats, pl->n_cats, sizeof(*pl->cats), cmp_str);
+    for (size_t i = 0; i < pl->n_cats; i++)
+        if (m == 0 || strcmp(pl->cats[m - 1], pl->cats[i]) != 0)
+            pl->cats[m++] = pl->cats[i];
+    pl->n_cats = m;
+}
+
+/* The counts of category cat: cases (latest year) and prev (the year
+ * before, when pooled); returns whether the year before has any. */
+static bool plan_counts(const struct plan *pl, const char *cat, double *cases, double *prev)
+{
+    bool have_prev = false;
+
+    for (size_t i = 0; i < pl->nb; i++)
+        cases[i] = prev[i] = NAN;
+    for (size_t i = 0; i < pl->raw->n; i++) {
+        const struct ws_indicator *r = &pl->raw->rows[i];
+        size_t k;
+        if (r->level != WS_LEVEL_BUURT || !r->category || strcmp(r->category, cat) != 0 ||
+            (r->year != pl->latest && r->year != pl->first))
+            continue;
+        if ((k = find_buurt(pl->b, pl->nb, r->code)) == WS_GROUPS_NONE)
+            continue;
+        if (r->year == pl->latest) {
+            cases[k] = r->cases;
+        } else {
+            prev[k] = r->cases;
+            have_prev = true;
+        }
+    }
+    return have_prev;
+}
+
+static void add_offers(const struct plan *pl, const char *cat, bool pooled,
+                       const struct ws_groups *g, struct ws_offer_set *out)
+{
+    for (size_t k = 0; k < g->n_catchments; k++) {
+        const struct ws_catchment *ct = &g->catchments[k];
+        struct ws_offer *o;
+        WS_VEC_GROW(out->rows, out->n + 1, out->cap);
+        o = &out->rows[out->n++];
+        memset(o, 0, sizeof(*o));
+        o->category = ws_xstrdup(cat);
+        o->year_from = pooled ? pl->first : pl->latest;
+        o->year_to = pl->latest;
+        o->by_location = ct->kind == WS_CATCHMENT_LOCATION;
+        o->catchment =
+            ws_xstrdup(o->by_location ? pl->loc[ct->index].name : pl->wk.code[ct->index]);
+        o->catchment_name =
+            ws_xstrdup(o->by_location ? pl->loc[ct->index].name : pl->wk.name[ct->index]);
+        o->members = ws_xcalloc(ct->n_members + 1, sizeof(*o->members));
+        for (size_t m = 0; m < ct->n_members; m++)
+            o->members[m] = ws_xstrdup(pl->b[ct->members[m]]->code);
+        o->n_members = ct->n_members;
+        o->total = ct->total;
+        o->published = NAN;
+        o->suggest = false;
+    }
+}
+
 int ws_offers_plan(const struct ws_indicator_set *raw, const struct ws_area *buurten,
                    size_t n_buurten, const struct ws_offer_location *loc, size_t n_loc,
                    const struct ws_study *st, struct ws_offer_set *out, struct ws_err *err)
 {
-    const struct ws_area **b = ws_xcalloc(n_buurten + 1, sizeof(*b));
-    struct wijken wk = {NULL, NULL, 0};
-    char **cats = ws_xcalloc(raw->n + 1, sizeof(*cats));
-    size_t n_cats = 0;
-    int latest = 0;
-    int first;
-    double *x = ws_xcalloc(n_buurten + 1, sizeof(*x));
-    double *y = ws_xcalloc(n_buurten + 1, sizeof(*y));
-    size_t *wijk = ws_xcalloc(n_buurten + 1, sizeof(*wijk));
+    struct plan pl;
     double *cases = ws_xcalloc(2 * (n_buurten + 1), sizeof(*cases));
     double *prev = cases + n_buurten + 1;
-    double *lx = ws_xcalloc(n_loc + 1, sizeof(*lx));
-    double *ly = ws_xcalloc(n_loc + 1, sizeof(*ly));
     int rc = WS_OK;
 
     memset(out, 0, sizeof(*out));
-    for (size_t i = 0; i < n_buurten; i++)
-        b[i] = &buurten[i];
-    if (n_buurten)
-        qsort(b, n_buurten, sizeof(*b), cmp_area_code);
-    collect_wijken(b, n_buurten, &wk);
-    for (size_t i = 0; i < n_buurten; i++) {
-        char *const *hit =
-            b[i]->parent ? bsearch(&b[i]->parent, wk.code, wk.n, sizeof(*wk.code), cmp_str) : NULL;
-        wijk[i] = hit ? (size_t)(hit - wk.code) : WS_GROUPS_NONE;
-        if (!ws_geom_centroid(&b[i]->geom, &x[i], &y[i]))
-            x[i] = y[i] = NAN;
-    }
-    for (size_t i = 0; i < n_loc; i++) {
-        lx[i] = loc[i].x;
-        ly[i] = loc[i].y;
-    }
-    for (size_t i = 0; i < raw->n; i++) {
-        const struct ws_indicator *r = &raw->rows[i];
-        if (r->level != WS_LEVEL_BUURT)
-            continue;
-        latest = r->year > latest ? r->year : latest;
-        if (r->category && strcmp(r->category, "all") != 0)
-            cats[n_cats++] = r->category;
-    }
-    if (n_cats)
-        qsort(cats, n_cats, sizeof(*cats), cmp_str);
-    {
-        size_t m = 0;
-        for (size_t i = 0; i < n_cats; i++)
-            if (m == 0 || strcmp(cats[m - 1], cats[i]) != 0)
-                cats[m++] = cats[i];
-        n_cats = m;
-    }
-    first = st->pool_years >= 2 ? latest - 1 : latest;
+    memset(&pl, 0, sizeof(pl));
+    pl.raw = raw;
+    pl.loc = loc;
+    pl.n_loc = n_loc;
+    pl.nb = n_buurten;
+    pl.b = ws_xcalloc(n_buurten + 1, sizeof(const struct ws_area *));
+    pl.x = ws_xcalloc(n_buurten + 1, sizeof(*pl.x));
+    pl.y = ws_xcalloc(n_buurten + 1, sizeof(*pl.y));
+    pl.wijk = ws_xcalloc(n_buurten + 1, sizeof(*pl.wijk));
+    pl.lx = ws_xcalloc(n_loc + 1, sizeof(*pl.lx));
+    pl.ly = ws_xcalloc(n_loc + 1, sizeof(*pl.ly));
+    pl.cats = ws_xcalloc(raw->n + 1, sizeof(*pl.cats));
+    plan_areas(&pl, buurten);
+    plan_categories(&pl);
+    pl.first = st->pool_years >= 2 ? pl.latest - 1 : pl.latest;
 
-    for (size_t c = 0; c < n_cats && !rc; c++) {
+    for (size_t c = 0; c < pl.n_cats && !rc; c++) {
         struct ws_groups_input gi;
         struct ws_groups_opts go;
         struct ws_groups g = WS_GROUPS_INIT;
-        bool have_prev = false;
-        for (size_t i = 0; i < n_buurten; i++)
-            cases[i] = prev[i] = NAN;
-        for (size_t i = 0; i < raw->n; i++) {
-            const struct ws_indicator *r = &raw->rows[i];
-            size_t k;
-            if (r->level != WS_LEVEL_BUURT || !r->category || strcmp(r->category, cats[c]) != 0 ||
-                (r->year != latest && r->year != first))
-                continue;
-            if ((k = find_buurt(b, n_buurten, r->code)) == WS_GROUPS_NONE)
-                continue;
-            if (r->year == latest)
-                cases[k] = r->cases;
-            else {
-                prev[k] = r->cases;
-                have_prev = true;
-            }
-        }
-        if (first != latest && have_prev &&
-            (rc = ws_groups_pool(cases, prev, n_buurten, cases, err)))
+        bool pooled = plan_counts(&pl, pl.cats[c], cases, prev) && pl.first != pl.latest;
+        if (pooled && (rc = ws_groups_pool(cases, prev, n_buurten, cases, err)))
             break;
         memset(&gi, 0, sizeof(gi));
         gi.n_buurt = n_buurten;
-        gi.x = x;
-        gi.y = y;
-        gi.wijk = wijk;
-        gi.n_wijk = wk.n;
+        gi.x = pl.x;
+        gi.y = pl.y;
+        gi.wijk = pl.wijk;
+        gi.n_wijk = pl.wk.n;
         gi.cases = cases;
         gi.n_loc = n_loc;
-        gi.loc_x = lx;
-        gi.loc_y = ly;
+        gi.loc_x = pl.lx;
+        gi.loc_y = pl.ly;
         go.max_km = st->max_km > 0 ? st->max_km : 3.0;
         go.min_group = st->min_group;
         go.min_count = st->min_count;
         go.round_to = st->round_to;
         if ((rc = ws_groups_plan(&gi, &go, &g, err)))
             break;
-        for (size_t k = 0; k < g.n_catchments; k++) {
-            const struct ws_catchment *ct = &g.catchments[k];
-            struct ws_offer *o;
-            WS_VEC_GROW(out->rows, out->n + 1, out->cap);
-            o = &out->rows[out->n++];
-            memset(o, 0, sizeof(*o));
-            o->category = ws_xstrdup(cats[c]);
-            o->year_from = first != latest && have_prev ? first : latest;
-            o->year_to = latest;
-            o->by_location = ct->kind == WS_CATCHMENT_LOCATION;
-            if (o->by_location) {
-                o->catchment = ws_xstrdup(loc[ct->index].name);
-                o->catchment_name = ws_xstrdup(loc[ct->index].name);
-            } else {
-                o->catchment = ws_xstrdup(wk.code[ct->index]);
-                o->catchment_name = ws_xstrdup(wk.name[ct->index]);
-            }
-            o->members = ws_xcalloc(ct->n_members + 1, sizeof(*o->members));
-            for (size_t m = 0; m < ct->n_members; m++)
-                o->members[m] = ws_xstrdup(b[ct->members[m]]->code);
-            o->n_members = ct->n_members;
-            o->total = ct->total;
-            o->published = NAN;
-            o->suggest = false;
-        }
+        add_offers(&pl, pl.cats[c], pooled, &g, out);
         ws_groups_release(&g);
     }
     if (rc)
         ws_offer_set_release(out);
-    free(b);
-    free(wk.code);
-    free(wk.name);
-    free(cats);
-    free(x);
-    free(y);
-    free(wijk);
+    free(pl.b);
+    free(pl.wk.code);
+    free(pl.wk.name);
+    free(pl.cats);
+    free(pl.x);
+    free(pl.y);
+    free(pl.wijk);
+    free(pl.lx);
+    free(pl.ly);
     free(cases);
-    free(lx);
-    free(ly);
     return rc;
 }
 
@@ -242,14 +281,14 @@ static int cmp_offer(const void *pa, const void *pb)
 char *ws_offers_csv(const struct ws_offer_set *s)
 {
     struct ws_strbuf sb = WS_STRBUF_INIT;
-    const struct ws_offer **o = ws_xcalloc(s->n + 1, sizeof(*o));
+    const struct ws_offer **o = ws_xcalloc(s->n + 1, sizeof(const struct ws_offer *));
     size_t n = 0;
 
     for (size_t i = 0; i < s->n; i++)
         if (s->rows[i].n_members > 0)
             o[n++] = &s->rows[i];
     if (n)
-        qsort(o, n, sizeof(*o), cmp_offer);
+        qsort(o, n, sizeof(const struct ws_offer *), cmp_offer);
     ws_strbuf_adds(&sb,
                    "category,years,catchment,catchment_name,location,n_buurten,cases,suggest\n");
     for (size_t i = 0; i < n; i++) {

@@ -118,10 +118,12 @@ static int cmp_key_model(const void *pa, const void *pb)
  * fits were withheld. */
 static size_t withhold_models(struct ws_indicator_set *set, long min_count)
 {
-    size_t n = set->n, n_withheld = 0;
+    size_t n = set->n;
+    size_t n_withheld = 0;
     struct key *keys = ws_xcalloc(n + 1, sizeof(*keys));
     double *O = ws_xcalloc(3 * (n + 1), sizeof(*O));
-    double *P = O + (n + 1), *E = P + (n + 1);
+    double *P = O + (n + 1);
+    double *E = P + (n + 1);
 
     for (size_t i = 0; i < n; i++) {
         keys[i].r = &set->rows[i];
@@ -224,7 +226,7 @@ static const char *buurt_gemeente(const struct build *b, const char *code)
 
     if (!b->n_bgem || !code)
         return NULL;
-    hit = bsearch(&code, b->bgem_area, b->n_bgem, sizeof(*b->bgem_area), cmp_code_area);
+    hit = bsearch(&code, b->bgem_area, b->n_bgem, sizeof(const struct ws_area *), cmp_code_area);
     return hit ? (*hit)->gemeente : NULL;
 }
 
@@ -232,7 +234,8 @@ static const char *buurt_gemeente(const struct build *b, const char *code)
  * code), or NONE. */
 static size_t find_area(const struct area *areas, size_t n, enum ws_level level, const char *code)
 {
-    size_t lo = 0, hi = n;
+    size_t lo = 0;
+    size_t hi = n;
 
     if (!code)
         return NONE;
@@ -401,9 +404,15 @@ static int build_year(struct build *b, const struct key *keys, size_t n, struct 
 {
     const struct ws_indicator_set *raw = b->raw;
     struct area *areas = NULL;
-    size_t n_areas = 0, areas_cap = 0, *children = NULL, *fill = NULL;
+    size_t n_areas = 0;
+    size_t areas_cap = 0;
+    size_t *children = NULL;
+    size_t *fill = NULL;
     bool *present = ws_xcalloc(b->n_cols, sizeof(*present));
-    size_t n_gem = 0, n_wijk = 0, one_gem = NONE, study = NONE;
+    size_t n_gem = 0;
+    size_t n_wijk = 0;
+    size_t one_gem = NONE;
+    size_t study = NONE;
     int rc = WS_OK;
 
     // areas and their rows
@@ -600,7 +609,8 @@ out:
 /* Rank order: level, year, category, (parent), raw rank, row. */
 static int cmp_rank_(const struct key *ka, const struct key *kb, bool by_parent)
 {
-    const struct ws_indicator *a = ka->r, *b = kb->r;
+    const struct ws_indicator *a = ka->r;
+    const struct ws_indicator *b = kb->r;
     int c;
 
     if (a->level != b->level)
@@ -690,7 +700,9 @@ static void add_offers(struct build *b, const struct key *keys, size_t n,
                        struct ws_offer_set *offers)
 {
     struct ws_sdc_table *t = b->t;
-    size_t *row_cell, *parts = NULL, parts_cap = 0;
+    size_t *row_cell;
+    size_t *parts = NULL;
+    size_t parts_cap = 0;
     struct key *sk;
 
     if (!offers)
@@ -773,7 +785,8 @@ int ws_protect_apply(const struct ws_indicator_set *raw, const struct ws_protect
     struct ws_indicator_set work = {0};
     struct build b;
     struct key *keys = NULL;
-    size_t n = raw->n, failed = SIZE_MAX;
+    size_t n = raw->n;
+    size_t failed = SIZE_MAX;
     int rc;
 
     memset(published, 0, sizeof(*published));
@@ -980,7 +993,10 @@ static int priorities_csv(const struct ws_indicator_set *pub, const struct ws_st
     ws_strbuf_adds(&sb, "year,rank,code,name,wijk,reasons\n");
     for (size_t a = 0, e; a < n && !rc; a = e) {
         size_t m;
-        double *need, *demand, *trr, *tp;
+        double *need;
+        double *demand;
+        double *trr;
+        double *tp;
         bool *hh, *usable;
         unsigned *reasons;
         struct ws_priority_input pi;
@@ -1055,13 +1071,16 @@ int ws_protect_store_plan(struct ws_store *s, const struct ws_study *st,
                           const struct ws_offer_location *loc, size_t n_loc, struct ws_audit *audit,
                           struct ws_err *err)
 {
-    struct ws_indicator_set raw = {0}, pub = {0};
+    struct ws_indicator_set raw = {0};
+    struct ws_indicator_set pub = {0};
     struct ws_audit local = WS_AUDIT_INIT;
     struct ws_audit *a = audit ? audit : &local;
     struct ws_area *buurten = NULL;
     size_t n_buurten = 0;
     struct ws_protect_opts o;
-    char *csv = NULL, *offers_csv = NULL, *prio = NULL;
+    char *csv = NULL;
+    char *offers_csv = NULL;
+    char *prio = NULL;
     struct ws_offer_set offers = {NULL, 0, 0};
     bool in_tx = false;
     int rc;

@@ -132,9 +132,11 @@ void ws_sdc_add_relation(struct ws_sdc_table *t, size_t total, const size_t *par
 
 void ws_sdc_finish(struct ws_sdc_table *t)
 {
-    size_t *fill = NULL, *queue = NULL;
+    size_t *fill = NULL;
+    size_t *queue = NULL;
     bool *queued = NULL;
-    size_t qh = 0, qt = 0;
+    size_t qh = 0;
+    size_t qt = 0;
 
     if (t->n_rels == 0) {
         WS_VEC_GROW(t->rel_start, 1, t->rel_start_cap);
@@ -164,7 +166,8 @@ void ws_sdc_finish(struct ws_sdc_table *t)
     }
     while (qh != qt) {
         size_t r = queue[qh];
-        size_t n_free = 0, last = 0;
+        size_t n_free = 0;
+        size_t last = 0;
         qh = (qh + 1) % (t->n_rels + 1);
         queued[r] = false;
         for (size_t k = t->rel_start[r]; k < t->rel_start[r + 1]; k++)
@@ -267,7 +270,8 @@ struct span {
 static void term_bounds(const struct ws_sdc_table *t, size_t cell, signed char a,
                         unsigned char state, double *tlo, double *thi)
 {
-    double lo, hi;
+    double lo;
+    double hi;
     struct ws_sdc_cell tmp;
     struct ws_sdc_table view = *t;
 
@@ -305,7 +309,8 @@ static void relation_span(const struct ws_sdc_table *t, size_t r, struct span *s
 {
     memset(s, 0, sizeof(*s));
     for (size_t k = t->rel_start[r]; k < t->rel_start[r + 1]; k++) {
-        double tlo, thi;
+        double tlo;
+        double thi;
         size_t c = t->rel_cell[k];
         term_bounds(t, c, t->rel_coef[k], t->cells[c].state, &tlo, &thi);
         span_add(s, tlo, thi, 1);
@@ -320,7 +325,12 @@ static double local_width(const struct ws_sdc_table *t, const struct span *all, 
     struct span s = *all;
     size_t u = t->rel_cell[k_u];
     signed char a = t->rel_coef[k_u];
-    double tlo, thi, lo, hi, ulo, uhi;
+    double tlo;
+    double thi;
+    double lo;
+    double hi;
+    double ulo;
+    double uhi;
 
     term_bounds(t, u, a, t->cells[u].state, &tlo, &thi);
     span_add(&s, tlo, thi, -1);
@@ -352,7 +362,8 @@ static double local_width(const struct ws_sdc_table *t, const struct span *all, 
 /* a is cheaper than b as a complement */
 static bool cheaper(const struct ws_sdc_table *t, size_t a, size_t b)
 {
-    const struct ws_sdc_cell *ca = &t->cells[a], *cb = &t->cells[b];
+    const struct ws_sdc_cell *ca = &t->cells[a];
+    const struct ws_sdc_cell *cb = &t->cells[b];
 
     if ((ca->order == WS_SDC_ORDER_FIRST) != (cb->order == WS_SDC_ORDER_FIRST))
         return ca->order == WS_SDC_ORDER_FIRST;
@@ -399,8 +410,11 @@ static size_t rule_relation(const struct ws_sdc_table *t, size_t r)
 
     relation_span(t, r, &all);
     for (size_t ku = t->rel_start[r]; ku < t->rel_start[r + 1]; ku++) {
-        size_t u = t->rel_cell[ku], good = SIZE_MAX, best = SIZE_MAX;
-        double w0, best_w;
+        size_t u = t->rel_cell[ku];
+        size_t good = SIZE_MAX;
+        size_t best = SIZE_MAX;
+        double w0;
+        double best_w;
         if (!is_suppressed(t->cells[u].state) || t->cells[u].exempt || t->cells[u].known)
             continue;
         w0 = local_width(t, &all, ku, SIZE_MAX);
@@ -479,7 +493,8 @@ static size_t rule_fixpoint(struct ws_sdc_table *t, struct relqueue *rq, struct 
     size_t added = 0;
 
     while (rq->head != rq->tail) {
-        size_t r = rq->q[rq->head], c;
+        size_t r = rq->q[rq->head];
+        size_t c;
         rq->head = (rq->head + 1) % rq->cap;
         rq->in[r] = false;
         c = rule_relation(t, r);
@@ -504,7 +519,8 @@ static const struct ws_sdc_table *sort_table_;
 
 static int cmp_cheaper(const void *pa, const void *pb)
 {
-    size_t a = *(const size_t *)pa, b = *(const size_t *)pb;
+    size_t a = *(const size_t *)pa;
+    size_t b = *(const size_t *)pb;
 
     if (a == b)
         return 0;
@@ -653,9 +669,11 @@ static void ring(const struct ws_sdc_table *t, size_t n, unsigned *seen, unsigne
 static int find_complements(struct ws_sdc_table *t, struct repair *rp, size_t f,
                             struct cands *chosen, struct ws_err *err)
 {
-    struct cands tier1 = {0}, cs = {0};
+    struct cands tier1 = {0};
+    struct cands cs = {0};
     double need = (double)t->safety_range;
-    double w0 = ws_sdc_range_width(&t->ranges[f]), w_all;
+    double w0 = ws_sdc_range_width(&t->ranges[f]);
+    double w_all;
     size_t tries = 0;
     unsigned mark;
     int rc = WS_OK;
@@ -743,7 +761,8 @@ int ws_suppress_secondary(struct ws_sdc_table *t, size_t *failed, struct ws_sdc_
     struct repair rp = {0};
     struct cands chosen = {0};
     bool *hopeless = NULL;
-    double t0 = now_seconds(), t1;
+    double t0 = now_seconds();
+    double t1;
     bool repaired = false;
     size_t n_comp = 0;
     int rc = WS_OK;

@@ -66,7 +66,8 @@ int ws_publish_begin(const char *out_dir, struct ws_publish **out, struct ws_err
  * same process id. */
 static const char *add_file(struct ws_publish *p, const char *name)
 {
-    struct ws_strbuf tmp = WS_STRBUF_INIT, fin = WS_STRBUF_INIT;
+    struct ws_strbuf tmp = WS_STRBUF_INIT;
+    struct ws_strbuf fin = WS_STRBUF_INIT;
     struct pub_file *f;
 
     ws_strbuf_addf(&tmp, "%s/.%s.tmp-%ld", p->dir, name, (long)getpid());
@@ -351,7 +352,7 @@ static void cache_init(struct geom_cache *gc, const struct ws_area *areas, size_
 {
     memset(gc, 0, sizeof(*gc));
     gc->n = n;
-    gc->sorted = ws_xcalloc(n + 1, sizeof(*gc->sorted));
+    gc->sorted = ws_xcalloc(n + 1, sizeof(const struct ws_area *));
     gc->gpb = ws_xcalloc(n + 1, sizeof(*gc->gpb));
     gc->len = ws_xcalloc(n + 1, sizeof(*gc->len));
     gc->box = ws_xcalloc(n + 1, sizeof(*gc->box));
@@ -359,7 +360,7 @@ static void cache_init(struct geom_cache *gc, const struct ws_area *areas, size_
     for (size_t i = 0; i < n; i++)
         gc->sorted[i] = &areas[i];
     if (n)
-        qsort(gc->sorted, n, sizeof(*gc->sorted), cmp_area_ptr);
+        qsort(gc->sorted, n, sizeof(const struct ws_area *), cmp_area_ptr);
 }
 
 static void cache_release(struct geom_cache *gc)
@@ -387,7 +388,7 @@ static int cache_get(struct geom_cache *gc, struct ws_gpkg *g, const char *code,
     *box = NULL;
     if (!code || !gc->n)
         return WS_OK;
-    hit = bsearch(&code, gc->sorted, gc->n, sizeof(*gc->sorted), cmp_code_area);
+    hit = bsearch(&code, gc->sorted, gc->n, sizeof(const struct ws_area *), cmp_code_area);
     if (!hit)
         return WS_OK;
     k = (size_t)(hit - gc->sorted);
@@ -507,7 +508,11 @@ int ws_publish_tables(struct ws_store *s, const char *out_dir, struct ws_err *er
     struct ws_area *areas[3] = {NULL, NULL, NULL};
     struct ws_publish_areas pa;
     struct ws_publish *p = NULL;
-    char *stats = NULL, *audit = NULL, *offers = NULL, *prio = NULL, *manifest = NULL;
+    char *stats = NULL;
+    char *audit = NULL;
+    char *offers = NULL;
+    char *prio = NULL;
+    char *manifest = NULL;
     int rc;
 
     memset(&pa, 0, sizeof(pa));

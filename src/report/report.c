@@ -98,7 +98,8 @@ static int gemeente_atlas(const struct ws_report_inputs *all, const struct ws_ma
     struct ws_area *b = ws_xcalloc(all->n_buurten + 1, sizeof(*b));
     struct ws_area *w = ws_xcalloc(all->n_wijken + 1, sizeof(*w));
     char **bcodes = ws_xcalloc(all->n_buurten + 1, sizeof(*bcodes));
-    size_t nb = 0, nw = 0;
+    size_t nb = 0;
+    size_t nw = 0;
     struct ws_strbuf dir = WS_STRBUF_INIT;
     int rc;
 

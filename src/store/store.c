@@ -1469,7 +1469,8 @@ int ws_store_read_record(struct ws_store *s, enum ws_store_record kind, char ***
     static const size_t cols[] = {3, 2, 2, 3};
     struct ws_stmt *q = NULL;
     char **v = NULL;
-    size_t n = 0, cap = 0;
+    size_t n = 0;
+    size_t cap = 0;
     int rc;
 
     *cells = NULL;
