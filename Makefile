@@ -29,7 +29,7 @@ WS_CFLAGS += -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-fr
 WS_LDFLAGS += -fsanitize=address,undefined
 endif
 
-VERSION := $(shell cat VERSION 2>/dev/null || echo 0.0.0)
+VERSION := 0.1.0
 WS_CFLAGS += -DWS_VERSION=\"$(VERSION)\" -DWS_DATADIR=\"$(PREFIX)/share/wijkscan\"
 
 LIB_SRC := $(sort $(wildcard src/core/*.c src/load/*.c src/store/*.c src/analyse/*.c \

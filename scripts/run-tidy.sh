@@ -5,7 +5,7 @@
 set -u
 sh scripts/install-deps.sh --dev
 sys=$(pkg-config --cflags gdal proj sqlite3 spatialite cairo pangocairo gsl inih | sed 's/-I/-isystem /g')
-version=$(cat VERSION 2>/dev/null || echo 0.0.0)
+version=$(sed -n 's/^VERSION := //p' Makefile)
 status=0
 for f in src/*.c src/*/*.c; do
     # shellcheck disable=SC2086
