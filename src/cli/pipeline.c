@@ -183,10 +183,15 @@ static int analyse_in(struct ws_store *s, const struct ws_study *st, struct ws_e
     }
     if (rc)
         goto out;
-    ws_log_verbose("protect: %zu LP solves in %zu components (largest %zu variables); "
-                   "suppression %.2f s, final audit %.2f s; %zu model fits withheld",
-                   audit.stats.n_lp_solves, audit.stats.n_components, audit.stats.max_component,
-                   audit.stats.total_seconds, audit.stats.audit_seconds, audit.n_model_withheld);
+    ws_log_verbose("protect: %zu subtables in %.2f s; audit and repair %.2f s (%zu cells "
+                   "certified on a neighbourhood, %zu exactly; %zu LP solves, the largest LP "
+                   "%zu variables); protection in all %.2f s over %zu passes; complements: %zu "
+                   "by subtable, %zu after the audit; %zu model fits withheld",
+                   audit.stats.n_subtables, audit.stats.subtable_seconds, audit.stats.audit_seconds,
+                   audit.stats.n_bound, audit.stats.n_exact, audit.stats.n_lp_solves,
+                   audit.stats.max_vars, audit.stats.total_seconds, audit.stats.n_passes,
+                   audit.stats.n_secondary_subtable, audit.stats.n_secondary_repair,
+                   audit.n_model_withheld);
     {
         char *json = NULL;
         char *txt = NULL;

@@ -25,9 +25,11 @@
 #include "wijkscan/store.h"
 #include "wijkscan/strbuf.h"
 #include "wijkscan/suppress.h"
+#include "wijkscan/table.h"
 
 #include <math.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -49,6 +51,9 @@ struct area {
     size_t *cell; /* n_cols table cells (NONE: column absent this year) */
     size_t parent_area;
     size_t child_start, n_children; /* into the year's child list */
+    size_t group; /* its subtable (as a parent), WS_SDC_NO_GROUP without children */
+    double wval;  /* the withheld categories' sum (the last column) */
+    bool whidden; /* ... with a missing row among them */
 };
 
 struct build {
@@ -61,6 +66,16 @@ struct build {
     size_t n_bgem;
     size_t *parts; /* scratch for one relation */
     size_t parts_cap;
+    /* withheld: per year (index into years) and column, the categories
+     * merged into one unpublished remainder column (n_cols: the remainder);
+     * year_out: the whole year is withheld */
+    int *years;
+    size_t n_years;
+    bool *wh;
+    bool *year_out;
+    char **why;      /* per year x column: why it was withheld (owned) */
+    size_t *cell_yc; /* per table cell: year index x (n_cols + 1) + column, or NONE */
+    size_t n_cell_yc, cell_yc_cap;
 };
 
 static const char *str_or_empty(const char *s)
@@ -263,7 +278,7 @@ static void fail_row(struct ws_err *err, const struct ws_indicator *r, const cha
 }
 
 /* Adds total = sum parts after checking that the true counts add up. */
-static int add_relation(struct build *b, size_t total, const size_t *parts, size_t n,
+static int add_relation(struct build *b, size_t total, const size_t *parts, size_t n, size_t group,
                         const struct ws_indicator *where, struct ws_err *err)
 {
     const struct ws_sdc_table *t = b->t;
@@ -283,7 +298,7 @@ static int add_relation(struct build *b, size_t total, const size_t *parts, size
         fail_row(err, where, "its parts do not add up to it");
         return WS_EINTERNAL;
     }
-    ws_sdc_add_relation(b->t, total, parts, n);
+    ws_sdc_add_relation(b->t, total, parts, n, group);
     return WS_OK;
 }
 
@@ -381,7 +396,7 @@ static int add_known_sums(struct build *b, const struct area *areas, size_t n_ar
             sum = complement ? x->sum_all - x->sum_in : x->sum_in;
             ws_sdc_add_relation(b->t,
                                 ws_sdc_add_cell(b->t, sum, WS_CELL_EXACT, ORDER_STUDY, true, NONE),
-                                sel, n_sel);
+                                sel, n_sel, WS_SDC_NO_GROUP);
         }
     for (int lv = WS_LEVEL_BUURT; lv <= WS_LEVEL_GEMEENTE; lv++)
         for (int kind = 0; kind < 2; kind++) {
@@ -399,210 +414,369 @@ static bool study_unknown(const struct build *b, const struct area *a, size_t co
     return a->study && b->t->cells[a->cell[col]].state == WS_CELL_HIDDEN;
 }
 
-/* One year: rows keys[0..n) (sorted by level, code, category). */
-static int build_year(struct build *b, const struct key *keys, size_t n, struct ws_err *err)
+/* The year's index in b->years. */
+static size_t year_index(const struct build *b, int year)
 {
-    const struct ws_indicator_set *raw = b->raw;
-    struct area *areas = NULL;
-    size_t n_areas = 0;
-    size_t areas_cap = 0;
-    size_t *children = NULL;
-    size_t *fill = NULL;
-    bool *present = ws_xcalloc(b->n_cols, sizeof(*present));
-    size_t n_gem = 0;
-    size_t n_wijk = 0;
-    size_t one_gem = NONE;
-    size_t study = NONE;
-    int rc = WS_OK;
+    for (size_t y = 0; y < b->n_years; y++)
+        if (b->years[y] == year)
+            return y;
+    WS_BUG("protect: year not in the year list");
+    return 0;
+}
 
-    // areas and their rows
+/* Is column c of year index y withheld (merged into the remainder)? */
+static bool col_withheld(const struct build *b, size_t y, size_t c)
+{
+    return c > 0 && c < b->n_cols && b->wh[y * (b->n_cols + 1) + c];
+}
+
+struct year {
+    struct area *areas;
+    size_t n_areas, areas_cap;
+    size_t *children;
+    bool *present; /* n_cols + 1: the remainder last */
+    size_t n_gem, n_wijk, one_gem, study;
+    size_t y; /* index into b->years */
+};
+
+static struct area *new_area(struct year *Y, size_t n_cols)
+{
+    struct area *a;
+
+    WS_VEC_GROW(Y->areas, Y->n_areas + 1, Y->areas_cap);
+    a = &Y->areas[Y->n_areas++];
+    memset(a, 0, sizeof(*a));
+    a->row = ws_xmalloc(ws_st_mult(n_cols + 1, sizeof(*a->row)));
+    a->cell = ws_xmalloc(ws_st_mult(n_cols + 1, sizeof(*a->cell)));
+    for (size_t c = 0; c <= n_cols; c++)
+        a->row[c] = a->cell[c] = NONE;
+    a->group = WS_SDC_NO_GROUP;
+    a->parent_area = NONE;
+    return a;
+}
+
+/* The areas of the year and their rows; withheld categories add up into
+ * the remainder. */
+static int year_areas(struct build *b, struct year *Y, const struct key *keys, size_t n,
+                      struct ws_err *err)
+{
     for (size_t k = 0; k < n; k++) {
         const struct ws_indicator *r = keys[k].r;
         size_t col = col_of(b, r->category);
         struct area *a;
         if (col == NONE)
             WS_BUG("protect: category not in the category list");
-        if (n_areas == 0 || areas[n_areas - 1].level != r->level ||
-            strcmp(str_or_empty(areas[n_areas - 1].code), str_or_empty(r->code)) != 0) {
-            WS_VEC_GROW(areas, n_areas + 1, areas_cap);
-            a = &areas[n_areas++];
-            memset(a, 0, sizeof(*a));
+        if (Y->n_areas == 0 || Y->areas[Y->n_areas - 1].level != r->level ||
+            strcmp(str_or_empty(Y->areas[Y->n_areas - 1].code), str_or_empty(r->code)) != 0) {
+            a = new_area(Y, b->n_cols);
             a->level = r->level;
             a->code = r->code;
             a->parent = r->parent;
-            a->row = ws_xmalloc(ws_st_mult(b->n_cols, sizeof(*a->row)));
-            a->cell = ws_xmalloc(ws_st_mult(b->n_cols, sizeof(*a->cell)));
-            for (size_t c = 0; c < b->n_cols; c++)
-                a->row[c] = a->cell[c] = NONE;
             if (r->level == WS_LEVEL_GEMEENTE) {
-                n_gem++;
-                one_gem = n_areas - 1;
+                Y->n_gem++;
+                Y->one_gem = Y->n_areas - 1;
             } else if (r->level == WS_LEVEL_WIJK) {
-                n_wijk++;
+                Y->n_wijk++;
             }
         }
-        a = &areas[n_areas - 1];
+        a = &Y->areas[Y->n_areas - 1];
         if (a->row[col] != NONE) {
             fail_row(err, r, "the row appears twice");
-            rc = WS_EINTERNAL;
-            goto out;
+            return WS_EINTERNAL;
         }
         a->row[col] = keys[k].i;
-        present[col] = true;
-    }
-    // the study: a virtual area after the real ones (not in the sorted part)
-    WS_VEC_GROW(areas, n_areas + 1, areas_cap);
-    study = n_areas;
-    memset(&areas[study], 0, sizeof(areas[study]));
-    areas[study].study = true;
-    areas[study].parent_area = NONE;
-    areas[study].row = ws_xmalloc(ws_st_mult(b->n_cols, sizeof(*areas[study].row)));
-    areas[study].cell = ws_xmalloc(ws_st_mult(b->n_cols, sizeof(*areas[study].cell)));
-    for (size_t c = 0; c < b->n_cols; c++)
-        areas[study].row[c] = areas[study].cell[c] = NONE;
-
-    // parents
-    for (size_t i = 0; i < n_areas; i++) {
-        struct area *a = &areas[i];
-        size_t p = NONE;
-        if (a->level == WS_LEVEL_GEMEENTE) {
-            p = study;
+        if (col_withheld(b, Y->y, col)) {
+            if (isnan(r->cases))
+                a->whidden = true;
+            else
+                a->wval += r->cases;
+            Y->present[b->n_cols] = true;
         } else {
-            if (a->level == WS_LEVEL_BUURT)
-                p = find_area(areas, n_areas, WS_LEVEL_WIJK, a->parent);
-            if (p == NONE)
-                p = find_area(areas, n_areas, WS_LEVEL_GEMEENTE, a->parent);
-            if (p == NONE && a->level == WS_LEVEL_BUURT)
-                p = find_area(areas, n_areas, WS_LEVEL_GEMEENTE, buurt_gemeente(b, a->code));
-            if (p == NONE && n_gem == 1)
-                p = one_gem;
-            if (p == NONE && n_gem == 0 && (a->level == WS_LEVEL_WIJK || n_wijk == 0))
-                p = study;
-            if (p == NONE) {
-                size_t any = a->row[0] != NONE ? a->row[0] : 0;
-                for (size_t c = 0; any == 0 && c < b->n_cols; c++)
-                    if (a->row[c] != NONE)
-                        any = a->row[c];
-                fail_row(err, &raw->rows[any], "its wijk or gemeente is not in the set");
-                rc = WS_EINTERNAL;
-                goto out;
-            }
+            Y->present[col] = true;
         }
-        a->parent_area = p;
     }
-    // children lists (CSR)
-    for (size_t i = 0; i < n_areas; i++)
-        areas[areas[i].parent_area].n_children++;
-    for (size_t i = 0, s = 0; i <= n_areas; i++) {
-        areas[i].child_start = s;
-        s += areas[i].n_children;
-    }
-    children = ws_xcalloc(n_areas + 1, sizeof(*children));
-    fill = ws_xcalloc(n_areas + 1, sizeof(*fill));
-    for (size_t i = 0; i < n_areas; i++) {
-        size_t p = areas[i].parent_area;
-        children[areas[p].child_start + fill[p]++] = i;
-    }
+    return WS_OK;
+}
 
-    // cells of the real areas
-    for (size_t i = 0; i < n_areas; i++) {
-        struct area *a = &areas[i];
-        unsigned char order = (unsigned char)a->level;
-        for (size_t c = 0; c < b->n_cols; c++) {
-            const struct ws_indicator *r;
-            if (!present[c])
+/* The parent of area i, or NONE. */
+static size_t parent_of(const struct build *b, const struct year *Y, size_t i)
+{
+    const struct area *a = &Y->areas[i];
+    size_t p = NONE;
+
+    if (a->level == WS_LEVEL_GEMEENTE)
+        return Y->study;
+    if (a->level == WS_LEVEL_BUURT)
+        p = find_area(Y->areas, Y->n_areas, WS_LEVEL_WIJK, a->parent);
+    if (p == NONE)
+        p = find_area(Y->areas, Y->n_areas, WS_LEVEL_GEMEENTE, a->parent);
+    if (p == NONE && a->level == WS_LEVEL_BUURT)
+        p = find_area(Y->areas, Y->n_areas, WS_LEVEL_GEMEENTE, buurt_gemeente(b, a->code));
+    if (p == NONE && Y->n_gem == 1)
+        p = Y->one_gem;
+    if (p == NONE && Y->n_gem == 0 && (a->level == WS_LEVEL_WIJK || Y->n_wijk == 0))
+        p = Y->study;
+    return p;
+}
+
+/* Parents, children lists (CSR) and the subtables, top-down. */
+static int year_tree(struct build *b, struct year *Y, struct ws_err *err)
+{
+    size_t *fill;
+
+    for (size_t i = 0; i < Y->n_areas; i++) {
+        size_t p = parent_of(b, Y, i);
+        if (p == NONE) {
+            const struct area *a = &Y->areas[i];
+            size_t any = 0;
+            for (size_t c = 0; c <= b->n_cols && any == 0; c++)
+                if (a->row[c] != NONE)
+                    any = a->row[c];
+            fail_row(err, &b->raw->rows[any], "its wijk or gemeente is not in the set");
+            return WS_EINTERNAL;
+        }
+        Y->areas[i].parent_area = p;
+    }
+    for (size_t i = 0; i < Y->n_areas; i++)
+        Y->areas[Y->areas[i].parent_area].n_children++;
+    for (size_t i = 0, s = 0; i <= Y->n_areas; i++) {
+        Y->areas[i].child_start = s;
+        s += Y->areas[i].n_children;
+    }
+    Y->children = ws_xcalloc(Y->n_areas + 1, sizeof(*Y->children));
+    fill = ws_xcalloc(Y->n_areas + 1, sizeof(*fill));
+    for (size_t i = 0; i < Y->n_areas; i++) {
+        size_t p = Y->areas[i].parent_area;
+        Y->children[Y->areas[p].child_start + fill[p]++] = i;
+    }
+    free(fill);
+    // subtables top-down: the study, then gemeenten, then wijken
+    Y->areas[Y->study].group = ws_sdc_add_group(b->t);
+    for (int lv = WS_LEVEL_GEMEENTE; lv >= WS_LEVEL_BUURT; lv--)
+        for (size_t i = 0; i < Y->n_areas; i++)
+            if ((int)Y->areas[i].level == lv && Y->areas[i].n_children > 0)
+                Y->areas[i].group = ws_sdc_add_group(b->t);
+    return WS_OK;
+}
+
+static bool populated_row(const struct ws_indicator *r)
+{
+    return isfinite(r->population) && r->population > 0.0;
+}
+
+/* The remainder cell of area a: not published; below min_count it must be
+ * protected like a primary cell, since the attacker can derive it. */
+static size_t remainder_cell(struct build *b, const struct area *a, unsigned char order)
+{
+    struct ws_sdc_table *t = b->t;
+    size_t c;
+
+    if (a->whidden)
+        return ws_sdc_add_cell(t, 0.0, WS_CELL_HIDDEN, order, false, NONE);
+    c = ws_sdc_add_cell(t, a->wval,
+                        a->wval < (double)t->min_count ? WS_CELL_PRIMARY : WS_CELL_HIDDEN, order,
+                        false, NONE);
+    if (b->opts->exempt_unpopulated && a->row[0] != NONE &&
+        !populated_row(&b->raw->rows[a->row[0]]))
+        t->cells[c].exempt = t->cells[c].known = true; // see area_cell()
+    return c;
+}
+
+/* The cell of area a in column c. */
+static int area_cell(struct build *b, const struct area *a, size_t c, size_t *cell,
+                     struct ws_err *err)
+{
+    struct ws_sdc_table *t = b->t;
+    unsigned char order = (unsigned char)a->level;
+    const struct ws_indicator *r;
+
+    if (c == b->n_cols) {
+        *cell = remainder_cell(b, a, order);
+        return WS_OK;
+    }
+    if (a->row[c] == NONE) {
+        *cell = ws_sdc_add_cell(t, 0.0, WS_CELL_HIDDEN, order, false, NONE);
+        return WS_OK;
+    }
+    r = &b->raw->rows[a->row[c]];
+    if (isnan(r->cases)) {
+        *cell = ws_sdc_add_cell(t, 0.0, WS_CELL_HIDDEN, order, false, a->row[c]);
+        return WS_OK;
+    }
+    if (!(r->cases >= 0.0) || r->cases != floor(r->cases) || r->cases > 9e15) {
+        fail_row(err, r, "its count is not a whole number >= 0");
+        return WS_EINTERNAL;
+    }
+    *cell = ws_sdc_add_cell(t, r->cases, reveals_exact(r) ? WS_CELL_EXACT : WS_CELL_ROUNDED, order,
+                            false, a->row[c]);
+    if (b->opts->exempt_unpopulated && !populated_row(r))
+        // an area without population: the attacker is assumed to know its
+        // count (a worst case: the published averages give the sum over such
+        // areas anyway), so the audit's LPs stay within their subtables
+        t->cells[*cell].exempt = t->cells[*cell].known = true;
+    return WS_OK;
+}
+
+/* Remembers that table cell `cell` is column c of year index y. */
+static void map_cell(struct build *b, size_t cell, size_t y, size_t c)
+{
+    WS_VEC_GROW(b->cell_yc, cell + 1, b->cell_yc_cap);
+    while (b->n_cell_yc <= cell)
+        b->cell_yc[b->n_cell_yc++] = NONE;
+    b->cell_yc[cell] = y * (b->n_cols + 1) + c;
+}
+
+static int year_cells(struct build *b, struct year *Y, struct ws_err *err)
+{
+    int rc = WS_OK;
+
+    for (size_t i = 0; i < Y->n_areas && !rc; i++) {
+        struct area *a = &Y->areas[i];
+        for (size_t c = 0; c <= b->n_cols && !rc; c++) {
+            if (!Y->present[c])
                 continue;
-            if (a->row[c] == NONE) {
-                a->cell[c] = ws_sdc_add_cell(b->t, 0.0, WS_CELL_HIDDEN, order, false, NONE);
-                continue;
-            }
-            r = &raw->rows[a->row[c]];
-            if (isnan(r->cases)) {
-                a->cell[c] = ws_sdc_add_cell(b->t, 0.0, WS_CELL_HIDDEN, order, false, a->row[c]);
-                continue;
-            }
-            if (!(r->cases >= 0.0) || r->cases != floor(r->cases) || r->cases > 9e15) {
-                fail_row(err, r, "its count is not a whole number >= 0");
-                rc = WS_EINTERNAL;
-                goto out;
-            }
-            a->cell[c] =
-                ws_sdc_add_cell(b->t, r->cases, reveals_exact(r) ? WS_CELL_EXACT : WS_CELL_ROUNDED,
-                                order, false, a->row[c]);
-            if (b->opts->exempt_unpopulated && !(isfinite(r->population) && r->population > 0.0))
-                b->t->cells[a->cell[c]].exempt = true;
+            if ((rc = area_cell(b, a, c, &a->cell[c], err)))
+                break;
+            b->t->cells[a->cell[c]].group = Y->areas[a->parent_area].group;
+            b->t->cells[a->cell[c]].margin = a->group;
+            map_cell(b, a->cell[c], Y->y, c);
         }
     }
-    // the study's cells: known to the attacker (fixed) when a published
-    // average covers a whole level (see add_known_sums), else hidden
-    for (size_t c = 0; c < b->n_cols; c++) {
-        struct area *s = &areas[study];
+    return rc;
+}
+
+/* The study's cells: known to the attacker (fixed) when a published
+ * average covers a whole level (see add_known_sums), else hidden; the
+ * remainder has no published average of its own. */
+static int study_cells(struct build *b, struct year *Y, struct ws_err *err)
+{
+    struct area *s = &Y->areas[Y->study];
+    int rc = WS_OK;
+
+    for (size_t c = 0; c <= b->n_cols && !rc; c++) {
         double sum = 0.0;
         bool known = false;
-        if (!present[c])
+        if (!Y->present[c])
             continue;
-        if ((rc = add_known_sums(b, areas, n_areas, c, &known, err)))
-            goto out;
+        if (c < b->n_cols && (rc = add_known_sums(b, Y->areas, Y->n_areas, c, &known, err)))
+            break;
         for (size_t k = 0; k < s->n_children; k++) {
             const struct ws_sdc_cell *cc =
-                &b->t->cells[areas[children[s->child_start + k]].cell[c]];
+                &b->t->cells[Y->areas[Y->children[s->child_start + k]].cell[c]];
             if (cc->state == WS_CELL_HIDDEN)
                 known = false;
             sum += cc->value;
         }
         s->cell[c] = known ? ws_sdc_add_cell(b->t, sum, WS_CELL_EXACT, ORDER_STUDY, true, NONE)
                            : ws_sdc_add_cell(b->t, 0.0, WS_CELL_HIDDEN, ORDER_STUDY, false, NONE);
+        b->t->cells[s->cell[c]].margin = s->group;
+        map_cell(b, s->cell[c], Y->y, c);
     }
+    return rc;
+}
 
-    // relations: parent = sum of children, per column
-    for (size_t i = 0; i <= n_areas; i++) {
-        const struct area *a = &areas[i];
+/* A row of area a for error messages. */
+static const struct ws_indicator *where_of(const struct build *b, const struct year *Y,
+                                           const struct area *a, size_t c, size_t fallback)
+{
+    const struct area *first = &Y->areas[Y->children[a->child_start]];
+    size_t c0 = c < b->n_cols ? c : 0;
+
+    return &b->raw->rows[a->row[c0] != NONE       ? a->row[c0]
+                         : first->row[c0] != NONE ? first->row[c0]
+                                                  : fallback];
+}
+
+/* parent = sum of children, per column (the parent's subtable) */
+static int area_relations(struct build *b, const struct year *Y, size_t fallback,
+                          struct ws_err *err)
+{
+    int rc = WS_OK;
+
+    for (size_t i = 0; i <= Y->n_areas && !rc; i++) {
+        const struct area *a = &Y->areas[i];
         if (!a->n_children)
             continue;
         grow_parts(b, a->n_children);
-        for (size_t c = 0; c < b->n_cols; c++) {
-            const struct area *first = &areas[children[a->child_start]];
-            const struct ws_indicator *where;
-            if (!present[c] || study_unknown(b, a, c))
+        for (size_t c = 0; c <= b->n_cols && !rc; c++) {
+            if (!Y->present[c] || study_unknown(b, a, c))
                 continue;
             for (size_t k = 0; k < a->n_children; k++)
-                b->parts[k] = areas[children[a->child_start + k]].cell[c];
-            where = &raw->rows[a->row[c] != NONE       ? a->row[c]
-                               : first->row[c] != NONE ? first->row[c]
-                                                       : keys[0].i];
-            if ((rc = add_relation(b, a->cell[c], b->parts, a->n_children, where, err)))
-                goto out;
+                b->parts[k] = Y->areas[Y->children[a->child_start + k]].cell[c];
+            rc = add_relation(b, a->cell[c], b->parts, a->n_children, a->group,
+                              where_of(b, Y, a, c, fallback), err);
         }
     }
-    // relations: all = sum of categories, per area
-    if (present[0]) {
+    return rc;
+}
+
+/* all = sum of categories (and the remainder), per area (in the subtable
+ * where the area is an inner row) */
+static int category_relations(struct build *b, const struct year *Y, size_t fallback,
+                              struct ws_err *err)
+{
+    int rc = WS_OK;
+
+    if (!Y->present[0])
+        return WS_OK;
+    grow_parts(b, b->n_cols + 1);
+    for (size_t i = 0; i <= Y->n_areas && !rc; i++) {
+        const struct area *a = &Y->areas[i];
         size_t n_parts = 0;
-        grow_parts(b, b->n_cols);
-        for (size_t i = 0; i <= n_areas; i++) {
-            const struct area *a = &areas[i];
-            n_parts = 0;
-            for (size_t c = 1; c < b->n_cols; c++)
-                if (present[c])
-                    b->parts[n_parts++] = a->cell[c];
-            if (!n_parts)
-                break;
-            if (study_unknown(b, a, 0))
-                continue;
-            if ((rc = add_relation(b, a->cell[0], b->parts, n_parts,
-                                   &raw->rows[a->row[0] != NONE ? a->row[0] : keys[0].i], err)))
-                goto out;
-        }
+        size_t g = i == Y->study ? a->group : Y->areas[a->parent_area].group;
+        for (size_t c = 1; c <= b->n_cols; c++)
+            if (Y->present[c])
+                b->parts[n_parts++] = a->cell[c];
+        if (!n_parts)
+            break;
+        if (study_unknown(b, a, 0))
+            continue;
+        rc = add_relation(b, a->cell[0], b->parts, n_parts, g,
+                          &b->raw->rows[a->row[0] != NONE ? a->row[0] : fallback], err);
     }
+    return rc;
+}
+
+static void year_release(struct year *Y)
+{
+    for (size_t i = 0; i < Y->n_areas; i++) {
+        free(Y->areas[i].row);
+        free(Y->areas[i].cell);
+    }
+    free(Y->areas);
+    free(Y->children);
+    free(Y->present);
+}
+
+/* One year: rows keys[0..n) (sorted by level, code, category). */
+static int build_year(struct build *b, const struct key *keys, size_t n, struct ws_err *err)
+{
+    struct year Y;
+    int rc;
+
+    memset(&Y, 0, sizeof(Y));
+    Y.one_gem = Y.study = NONE;
+    Y.y = year_index(b, keys[0].r->year);
+    if (b->year_out[Y.y])
+        return WS_OK; // withheld entirely: nothing of it in the table
+    Y.present = ws_xcalloc(b->n_cols + 1, sizeof(*Y.present));
+    if ((rc = year_areas(b, &Y, keys, n, err)))
+        goto out;
+    // the study: a virtual area after the real ones (not in the sorted part)
+    {
+        struct area *s = new_area(&Y, b->n_cols);
+        s->study = true;
+        Y.study = Y.n_areas - 1;
+        Y.n_areas--; // the real areas are [0, n_areas); the study is at n_areas
+    }
+    if ((rc = year_tree(b, &Y, err)) || (rc = year_cells(b, &Y, err)) ||
+        (rc = study_cells(b, &Y, err)) || (rc = area_relations(b, &Y, keys[0].i, err)) ||
+        (rc = category_relations(b, &Y, keys[0].i, err)))
+        goto out;
 out:
-    // the study's slot exists once `study` is set
-    for (size_t i = 0; i < (study != NONE ? n_areas + 1 : n_areas); i++) {
-        free(areas[i].row);
-        free(areas[i].cell);
-    }
-    free(areas);
-    free(children);
-    free(fill);
-    free(present);
+    if (Y.study != NONE)
+        Y.n_areas++;
+    year_release(&Y);
     return rc;
 }
 
@@ -748,7 +922,7 @@ static void add_offers(struct build *b, const struct key *keys, size_t n,
                 t, o->total, o->total >= (double)t->min_count ? WS_CELL_ROUNDED : WS_CELL_PRIMARY,
                 WS_SDC_ORDER_FIRST, false, WS_SDC_NO_TAG);
             t->cells[c].exempt = true; // it protects its members, not itself
-            ws_sdc_add_relation(t, c, parts, np);
+            ws_sdc_add_relation(t, c, parts, np, WS_SDC_NO_GROUP);
             o->published = (double)c;
         }
     }
@@ -778,124 +952,327 @@ static void publish_offers(const struct ws_sdc_table *t, struct ws_offer_set *of
     }
 }
 
-int ws_protect_apply(const struct ws_indicator_set *raw, const struct ws_protect_opts *opts,
-                     struct ws_indicator_set *published, struct ws_audit *audit, struct ws_err *err)
+/* --- withholding ------------------------------------------------------------ */
+
+static size_t wh_at(const struct build *b, size_t y, size_t c)
 {
-    struct ws_sdc_table t;
-    struct ws_indicator_set work = {0};
-    struct build b;
-    struct key *keys = NULL;
-    size_t n = raw->n;
-    size_t failed = SIZE_MAX;
-    int rc;
+    return y * (b->n_cols + 1) + c;
+}
 
-    memset(published, 0, sizeof(*published));
-    ws_audit_release(audit);
-    memset(&b, 0, sizeof(b));
-    ws_sdc_init(&t, opts->min_count, opts->round_to, opts->safety_range);
-    if ((rc = check_opts(opts, err)))
-        goto out;
-    // the model's figures first: they decide which sums the attacker knows
-    ws_indicator_set_copy(&work, raw);
-    audit->n_model_withheld = withhold_models(&work, opts->min_count);
-    raw = &work;
-    b.raw = raw;
-    b.opts = opts;
-    b.t = &t;
+/* (year index, column) of cell i, from the map kept while building; false
+ * for cells of no column (known sums, offers). */
+static bool cell_yc(const struct build *b, size_t i, size_t *y, size_t *c)
+{
+    size_t v = i < b->n_cell_yc ? b->cell_yc[i] : NONE;
 
-    // categories
-    b.cats = ws_xcalloc(n + 1, sizeof(*b.cats));
-    for (size_t i = 0; i < n; i++)
-        if (!is_all(raw->rows[i].category))
-            b.cats[b.n_cats++] = raw->rows[i].category;
-    if (b.n_cats)
-        qsort(b.cats, b.n_cats, sizeof(*b.cats), cmp_str);
-    {
-        size_t m = 0;
-        for (size_t i = 0; i < b.n_cats; i++)
-            if (m == 0 || strcmp(b.cats[m - 1], b.cats[i]) != 0)
-                b.cats[m++] = b.cats[i];
-        b.n_cats = m;
+    if (v == NONE)
+        return false;
+    *y = v / (b->n_cols + 1);
+    *c = v % (b->n_cols + 1);
+    return true;
+}
+
+/* Study-wide count of column c in year index y (over the buurten). */
+static double study_total(const struct build *b, size_t y, size_t c)
+{
+    double s = 0.0;
+
+    for (size_t i = 0; i < b->raw->n; i++) {
+        const struct ws_indicator *r = &b->raw->rows[i];
+        if (r->level == WS_LEVEL_BUURT && r->year == b->years[y] && col_of(b, r->category) == c &&
+            !isnan(r->cases))
+            s += r->cases;
     }
-    b.n_cols = 1 + b.n_cats;
+    return s;
+}
 
-    // buurt -> gemeente
-    if (opts->buurten && opts->n_buurten) {
-        b.bgem_area = ws_xcalloc(opts->n_buurten, sizeof(*b.bgem_area));
-        for (size_t i = 0; i < opts->n_buurten; i++)
-            b.bgem_area[i] = &opts->buurten[i];
-        b.n_bgem = opts->n_buurten;
-        qsort(b.bgem_area, b.n_bgem, sizeof(*b.bgem_area), cmp_bgem);
-    }
+/* The published category of year index y with the smallest study total,
+ * or NONE. */
+static size_t smallest_open(const struct build *b, size_t y)
+{
+    size_t best = NONE;
+    double best_v = INFINITY;
 
-    // the table, year by year
-    keys = ws_xcalloc(n + 1, sizeof(*keys));
-    for (size_t i = 0; i < n; i++) {
-        keys[i].r = &raw->rows[i];
-        keys[i].i = i;
+    for (size_t c = 1; c < b->n_cols; c++) {
+        double v;
+        if (b->wh[wh_at(b, y, c)] || (v = study_total(b, y, c)) >= best_v)
+            continue;
+        best = c;
+        best_v = v;
     }
-    if (n)
-        qsort(keys, n, sizeof(*keys), cmp_key);
-    for (size_t a = 0, e; a < n; a = e) {
+    return best;
+}
+
+static void set_why(struct build *b, size_t y, size_t c, const char *why)
+{
+    char **w = &b->why[wh_at(b, y, c)];
+
+    if (!*w)
+        *w = ws_xstrdup(why);
+}
+
+/* Withholds column c of year index y (the remainder: one more category
+ * into it; 'all': the whole year), and a partner when a single category
+ * would follow from the total. */
+static void withhold(struct build *b, size_t y, size_t c, const char *why)
+{
+    size_t n_in = 0;
+    size_t extra;
+
+    if (c == 0) {
+        b->year_out[y] = true;
+        set_why(b, y, 0, why);
+        return;
+    }
+    if (c < b->n_cols) {
+        b->wh[wh_at(b, y, c)] = true;
+        set_why(b, y, c, why);
+    }
+    for (size_t k = 1; k < b->n_cols; k++)
+        n_in += b->wh[wh_at(b, y, k)];
+    if (c < b->n_cols && n_in != 1)
+        return;
+    // the remainder must hold two categories at least (and be protectable)
+    extra = smallest_open(b, y);
+    if (extra == NONE) {
+        if (c == b->n_cols)
+            b->year_out[y] = true; // even every category together cannot be protected
+        return;
+    }
+    b->wh[wh_at(b, y, extra)] = true;
+    set_why(b, y, extra,
+            "withheld together with a smaller category: alone it would give that one away "
+            "(the total minus the published categories)");
+}
+
+/* Columns with a cell that the attacker knows exactly (fixed) while it is
+ * below min_count: no suppression can protect it.  Returns how many were
+ * newly withheld. */
+static size_t withhold_pinned(struct build *b)
+{
+    const struct ws_sdc_table *t = b->t;
+    size_t n = 0;
+
+    for (size_t i = 0; i < t->n_cells; i++) {
+        const struct ws_sdc_cell *x = &t->cells[i];
+        size_t y;
+        size_t c;
+        if (!x->fixed || x->exempt || x->state == WS_CELL_HIDDEN ||
+            x->value >= (double)t->min_count || !cell_yc(b, i, &y, &c))
+            continue;
+        if (b->year_out[y] || (c > 0 && c < b->n_cols && b->wh[wh_at(b, y, c)]))
+            continue;
+        withhold(b, y, c,
+                 x->tag == WS_SDC_NO_TAG
+                     ? "fewer than min_count cases in the whole study: the published averages "
+                       "and the model would give the count away"
+                     : "a count below min_count that follows from study-wide figures");
+        n++;
+    }
+    return n;
+}
+
+/* Columns of the cells that must reach safety_range and could not be
+ * certified.  Returns how many were newly withheld. */
+static size_t withhold_failed(struct build *b)
+{
+    const struct ws_sdc_table *t = b->t;
+    size_t n = 0;
+
+    for (size_t i = 0; i < t->n_cells; i++) {
+        size_t y;
+        size_t c;
+        if (!ws_sdc_needs_range(t, i) || t->cells[i].cert != WS_CERT_NONE || !cell_yc(b, i, &y, &c))
+            continue;
+        if (b->year_out[y] || (c > 0 && c < b->n_cols && b->wh[wh_at(b, y, c)]))
+            continue;
+        withhold(b, y, c,
+                 "no suppression pattern keeps its small counts from being recovered from the "
+                 "published figures");
+        n++;
+    }
+    return n;
+}
+
+/* Is row r withheld? */
+static bool row_withheld(const struct build *b, const struct ws_indicator *r)
+{
+    size_t y = year_index(b, r->year);
+    size_t c = col_of(b, r->category);
+
+    return b->year_out[y] || (c != NONE && c > 0 && b->wh[wh_at(b, y, c)]);
+}
+
+/* Drops the withheld rows from the published set (after everything that
+ * uses raw row indices). */
+static void drop_withheld(const struct build *b, struct ws_indicator_set *pub)
+{
+    size_t m = 0;
+
+    for (size_t i = 0; i < pub->n; i++) {
+        struct ws_indicator *r = &pub->rows[i];
+        if (!row_withheld(b, r)) {
+            pub->rows[m++] = *r;
+            continue;
+        }
+        free(r->code);
+        free(r->name);
+        free(r->parent);
+        free(r->category);
+    }
+    pub->n = m;
+}
+
+/* One audit record per withheld year x category (all: the whole year). */
+static void record_withheld(const struct build *b, struct ws_audit *audit)
+{
+    for (size_t y = 0; y < b->n_years; y++)
+        for (size_t c = 0; c < b->n_cols; c++) {
+            struct ws_audit_record *rec;
+            const char *why = b->why[wh_at(b, y, c)];
+            if (b->year_out[y] ? c != 0 : (c == 0 || !b->wh[wh_at(b, y, c)]))
+                continue;
+            rec = ws_audit_add(audit, "", WS_LEVEL_BUURT, b->years[y],
+                               c == 0 ? "all" : b->cats[c - 1], WS_SUPP_NONE, WS_CHECK_WITHHELD,
+                               NAN, NAN);
+            rec->note = ws_xstrdup(why ? why : "withheld");
+            audit->n_withheld++;
+        }
+}
+
+/* The table of every year (and the offers), indexes and closure. */
+static int build_table(struct build *b, const struct key *keys, size_t n, struct ws_err *err)
+{
+    int rc = WS_OK;
+
+    ws_sdc_release(b->t);
+    ws_sdc_init(b->t, b->opts->min_count, b->opts->round_to, b->opts->safety_range);
+    b->n_cell_yc = 0;
+    for (size_t a = 0, e; a < n && !rc; a = e) {
         for (e = a; e < n && keys[e].r->year == keys[a].r->year; e++)
             ;
-        if ((rc = build_year(&b, keys + a, e - a, err)))
-            goto out;
+        rc = build_year(b, keys + a, e - a, err);
     }
-    add_offers(&b, keys, n, opts->offers);
-    ws_sdc_finish(&t);
+    if (rc)
+        return rc;
+    add_offers(b, keys, n, b->opts->offers);
+    ws_sdc_finish(b->t);
+    return WS_OK;
+}
 
-    // suppression and the audit
-    (void)ws_suppress_primary(&t);
-    {
-        struct ws_err sub = WS_ERR_INIT;
-        rc = ws_suppress_secondary(&t, &failed, &audit->stats, &sub);
-        if (rc && failed != SIZE_MAX) {
-            const struct ws_indicator *r = &raw->rows[t.cells[failed].tag];
-            double w = ws_sdc_range_width(&t.ranges[failed]);
-            ws_err_set(err, WS_EINTERNAL,
-                       "the attacker's audit failed: suppressed cell '%s' (%s, year %d, category "
-                       "'%s') can be narrowed to a range of width %.0f from the published figures, "
-                       "less than safety_range %ld",
-                       str_or_empty(r->code), ws_level_name(r->level), r->year,
-                       str_or_empty(r->category), w, opts->safety_range);
-            ws_err_where(err, "[privacy] safety_range in the study file");
-            if (t.cells[failed].fixed)
-                ws_err_hint(err, "this count follows from study-wide figures (averages and the "
-                                 "model), which cannot be suppressed; merge small categories or "
-                                 "leave this category out");
-            else
-                ws_err_hint(err, "no complementary suppression could widen it; lower "
-                                 "safety_range, raise min_count or merge small categories");
-            goto out;
-        }
-        if (rc) {
-            if (err && err->code == WS_OK)
-                *err = sub;
-            goto out;
-        }
+/* Builds, suppresses and audits until nothing more must be withheld. */
+static int protect_table(struct build *b, const struct key *keys, size_t n, struct ws_audit *audit,
+                         struct ws_err *err)
+{
+    size_t limit = b->n_years * (b->n_cols + 2) + 2;
+    int rc = WS_OK;
+
+    for (size_t pass = 0; pass < limit; pass++) {
+        size_t n_failed = 0;
+        if ((rc = build_table(b, keys, n, err)))
+            return rc;
+        if (withhold_pinned(b) > 0)
+            continue;
+        (void)ws_suppress_primary(b->t);
+        if ((rc = ws_suppress_secondary(b->t, &n_failed, &audit->stats, err)))
+            return rc;
+        audit->stats.n_passes = pass + 1;
+        if (n_failed == 0)
+            return WS_OK;
+        if (withhold_failed(b) == 0)
+            break;
     }
+    ws_err_set(err, WS_EINTERNAL,
+               "the attacker's audit failed: some suppressed cells stay narrower than "
+               "safety_range %ld even after withholding",
+               b->opts->safety_range);
+    ws_err_where(err, "[privacy] safety_range in the study file");
+    ws_err_hint(err, "this is a bug in wijkscan's protection; lower safety_range or merge small "
+                     "categories to work around it");
+    return WS_EINTERNAL;
+}
 
-    publish_offers(&t, opts->offers, opts->min_group);
-    // the published set
-    ws_indicator_set_copy(published, raw);
-    for (size_t i = 0; i < t.n_cells; i++) {
-        const struct ws_sdc_cell *c = &t.cells[i];
+/* The distinct years of the set (sorted keys). */
+static void collect_years(struct build *b, const struct key *keys, size_t n)
+{
+    b->years = ws_xcalloc(n + 1, sizeof(*b->years));
+    for (size_t k = 0; k < n; k++)
+        if (b->n_years == 0 || b->years[b->n_years - 1] != keys[k].r->year)
+            b->years[b->n_years++] = keys[k].r->year;
+    b->wh = ws_xcalloc((b->n_years + 1) * (b->n_cols + 1), sizeof(*b->wh));
+    b->why = ws_xcalloc((b->n_years + 1) * (b->n_cols + 1), sizeof(*b->why));
+    b->year_out = ws_xcalloc(b->n_years + 1, sizeof(*b->year_out));
+}
+
+static void collect_cats(struct build *b)
+{
+    const struct ws_indicator_set *raw = b->raw;
+    size_t m = 0;
+
+    b->cats = ws_xcalloc(raw->n + 1, sizeof(*b->cats));
+    for (size_t i = 0; i < raw->n; i++)
+        if (!is_all(raw->rows[i].category))
+            b->cats[b->n_cats++] = raw->rows[i].category;
+    if (b->n_cats)
+        qsort(b->cats, b->n_cats, sizeof(*b->cats), cmp_str);
+    for (size_t i = 0; i < b->n_cats; i++)
+        if (m == 0 || strcmp(b->cats[m - 1], b->cats[i]) != 0)
+            b->cats[m++] = b->cats[i];
+    b->n_cats = m;
+    b->n_cols = 1 + b->n_cats;
+}
+
+static void collect_bgem(struct build *b)
+{
+    const struct ws_protect_opts *opts = b->opts;
+
+    if (!opts->buurten || !opts->n_buurten)
+        return;
+    b->bgem_area = ws_xcalloc(opts->n_buurten, sizeof(*b->bgem_area));
+    for (size_t i = 0; i < opts->n_buurten; i++)
+        b->bgem_area[i] = &opts->buurten[i];
+    b->n_bgem = opts->n_buurten;
+    qsort(b->bgem_area, b->n_bgem, sizeof(*b->bgem_area), cmp_bgem);
+}
+
+/* The published rows: suppressed ones NULLed, the rest rounded; audit
+ * records for every suppressed cell. */
+static void publish_cells(const struct build *b, struct ws_indicator_set *published,
+                          struct ws_audit *audit)
+{
+    const struct ws_sdc_table *t = b->t;
+
+    for (size_t i = 0; i < t->n_cells; i++) {
+        const struct ws_sdc_cell *c = &t->cells[i];
         struct ws_indicator *r;
+        enum ws_audit_check chk = WS_CHECK_EXACT;
         if (c->tag == WS_SDC_NO_TAG)
             continue;
         r = &published->rows[c->tag];
-        if (c->state == WS_CELL_PRIMARY || c->state == WS_CELL_SECONDARY) {
-            r->suppressed = c->state == WS_CELL_PRIMARY ? WS_SUPP_PRIMARY : WS_SUPP_SECONDARY;
-            null_count_figures(r);
-            ws_audit_add(audit, r->code, r->level, r->year, r->category, r->suppressed,
-                         t.ranges ? t.ranges[i].low : NAN, t.ranges ? t.ranges[i].high : NAN);
-        } else {
+        if (!ws_sdc_is_suppressed(c->state)) {
             r->suppressed = WS_SUPP_NONE;
-            r->cases = ws_sdc_round(r->cases, opts->round_to);
+            r->cases = ws_sdc_round(r->cases, b->opts->round_to);
+            continue;
         }
+        r->suppressed = c->state == WS_CELL_PRIMARY ? WS_SUPP_PRIMARY : WS_SUPP_SECONDARY;
+        null_count_figures(r);
+        if (c->exempt || c->known)
+            chk = WS_CHECK_EXEMPT;
+        else if (c->cert == WS_CERT_BOUND || t->safety_range <= 0)
+            chk = WS_CHECK_BOUND;
+        if (row_withheld(b, r))
+            continue;
+        ws_audit_add(audit, r->code, r->level, r->year, r->category, r->suppressed, chk,
+                     chk == WS_CHECK_EXACT && t->ranges ? t->ranges[i].low : NAN,
+                     chk == WS_CHECK_EXACT && t->ranges ? t->ranges[i].high : NAN);
     }
-    // trend against a suppressed previous year
+}
+
+/* A published row whose previous year is suppressed loses its trend. */
+static void null_trends(struct ws_indicator_set *published, struct key *keys)
+{
+    size_t n = published->n;
+
     for (size_t i = 0; i < n; i++) {
         keys[i].r = &published->rows[i];
         keys[i].i = i;
@@ -911,33 +1288,95 @@ int ws_protect_apply(const struct ws_indicator_set *raw, const struct ws_protect
             prev->suppressed != WS_SUPP_NONE)
             cur->trend_rr = cur->trend_p = NAN;
     }
+}
+
+/* Audit records in the published order: level, code, year, category. */
+static void sort_audit(struct ws_audit *audit)
+{
+    struct key *ak = ws_xcalloc(audit->n + 1, sizeof(*ak));
+    struct ws_indicator *tmp = ws_xcalloc(audit->n + 1, sizeof(*tmp));
+    struct ws_audit_record *sorted = ws_xcalloc(audit->n + 1, sizeof(*sorted));
+
+    for (size_t i = 0; i < audit->n; i++) {
+        tmp[i].level = audit->rec[i].level;
+        tmp[i].code = audit->rec[i].code;
+        tmp[i].category = audit->rec[i].category;
+        tmp[i].year = audit->rec[i].year;
+        ak[i].r = &tmp[i];
+        ak[i].i = i;
+    }
+    if (audit->n)
+        qsort(ak, audit->n, sizeof(*ak), cmp_key_series);
+    for (size_t i = 0; i < audit->n; i++)
+        sorted[i] = audit->rec[ak[i].i];
+    if (audit->n)
+        memcpy(audit->rec, sorted, audit->n * sizeof(*sorted));
+    free(sorted);
+    free(tmp);
+    free(ak);
+}
+
+static void build_release(struct build *b)
+{
+    for (size_t i = 0; b->why && i < (b->n_years + 1) * (b->n_cols + 1); i++)
+        free(b->why[i]);
+    free(b->why);
+    free(b->wh);
+    free(b->year_out);
+    free(b->years);
+    free(b->cell_yc);
+    free(b->cats);
+    free(b->bgem_area);
+    free(b->parts);
+}
+
+int ws_protect_apply(const struct ws_indicator_set *raw, const struct ws_protect_opts *opts,
+                     struct ws_indicator_set *published, struct ws_audit *audit, struct ws_err *err)
+{
+    struct ws_sdc_table t;
+    struct ws_indicator_set work = {0};
+    struct build b;
+    struct key *keys = NULL;
+    size_t n = raw->n;
+    int rc;
+
+    memset(published, 0, sizeof(*published));
+    ws_audit_release(audit);
+    memset(&b, 0, sizeof(b));
+    ws_sdc_init(&t, opts->min_count, opts->round_to, opts->safety_range);
+    if ((rc = check_opts(opts, err)))
+        goto out;
+    // the model's figures first: they decide which sums the attacker knows
+    ws_indicator_set_copy(&work, raw);
+    audit->n_model_withheld = withhold_models(&work, opts->min_count);
+    raw = &work;
+    b.raw = raw;
+    b.opts = opts;
+    b.t = &t;
+    collect_cats(&b);
+    collect_bgem(&b);
+    keys = ws_xcalloc(n + 1, sizeof(*keys));
+    for (size_t i = 0; i < n; i++) {
+        keys[i].r = &raw->rows[i];
+        keys[i].i = i;
+    }
+    if (n)
+        qsort(keys, n, sizeof(*keys), cmp_key);
+    collect_years(&b, keys, n);
+    if ((rc = protect_table(&b, keys, n, audit, err)))
+        goto out;
+
+    publish_offers(&t, opts->offers, opts->min_group);
+    ws_indicator_set_copy(published, raw);
+    publish_cells(&b, published, audit);
+    null_trends(published, keys);
     rerank(published, raw);
-    // audit records: level, code, year, category (the published order)
+    drop_withheld(&b, published);
+    record_withheld(&b, audit);
     audit->min_count = opts->min_count;
     audit->round_to = opts->round_to;
     audit->safety_range = opts->safety_range;
-    {
-        struct key *ak = ws_xcalloc(audit->n + 1, sizeof(*ak));
-        struct ws_indicator *tmp = ws_xcalloc(audit->n + 1, sizeof(*tmp));
-        struct ws_audit_record *sorted = ws_xcalloc(audit->n + 1, sizeof(*sorted));
-        for (size_t i = 0; i < audit->n; i++) {
-            tmp[i].level = audit->rec[i].level;
-            tmp[i].code = audit->rec[i].code;
-            tmp[i].category = audit->rec[i].category;
-            tmp[i].year = audit->rec[i].year;
-            ak[i].r = &tmp[i];
-            ak[i].i = i;
-        }
-        if (audit->n)
-            qsort(ak, audit->n, sizeof(*ak), cmp_key_series);
-        for (size_t i = 0; i < audit->n; i++)
-            sorted[i] = audit->rec[ak[i].i];
-        if (audit->n)
-            memcpy(audit->rec, sorted, audit->n * sizeof(*sorted));
-        free(sorted);
-        free(tmp);
-        free(ak);
-    }
+    sort_audit(audit);
 out:
     if (rc) {
         ws_indicator_set_release(published);
@@ -950,9 +1389,7 @@ out:
     ws_sdc_release(&t);
     ws_indicator_set_release(&work);
     free(keys);
-    free(b.cats);
-    free(b.bgem_area);
-    free(b.parts);
+    build_release(&b);
     return rc;
 }
 

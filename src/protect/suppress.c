@@ -1,13 +1,6 @@
 /*
  * suppress.c - primary and secondary suppression on a protection table (see
- * suppress.h for the model).
- *
- * Secondary suppression follows the idea of tau-ARGUS's modular method and
- * sdcTable's heuristic (protect each relation locally, cheapest complement
- * first, iterate to a fixed point), then lets the exact LP audit (audit.c)
- * find what the local rule misses (interactions between relations) and adds
- * complements until every suppressed cell's feasible range is at least
- * safety_range wide.
+ * suppress.h for the method).
  *
  * The local rule, for one relation sum_k a_k x_k = 0 (a = +1 for a part, -1
  * for the total) and a suppressed member u: with every other member v in its
@@ -17,32 +10,40 @@
  * relation alone allows; when it is narrower than safety_range, a published
  * member c becomes a complement.  Its cost is its count (information lost):
  * the cheapest c that makes the range wide enough wins; if none does, the
- * one that widens it most.  Note that a complement c only gives u room when
+ * one that widens it most.  A complement c only gives u room when
  * c - min_count is large enough (the attacker knows c >= min_count), so the
  * cheapest useful complement is often not the smallest cell.
  *
  * Infinite bounds (secondary and hidden cells have no upper bound) are kept
  * as counts of infinite terms, so that no inf - inf arises.
  *
- * Termination: every step of either phase suppresses at least one more cell,
- * and a cell is never unsuppressed.
+ * Termination: every step suppresses at least one more cell, and a cell is
+ * never unsuppressed.  Monotonicity: suppressing more never narrows a range
+ * (a published cell becomes a variable whose bounds contain its old ones),
+ * so a certified cell stays certified and a set of complements that does not
+ * help as a whole has no subset that helps.
  */
 #include "wijkscan/suppress.h"
 
-#include "wijkscan/audit.h"
+#include "wijkscan/log.h"
 #include "wijkscan/mem.h"
 
 #include <math.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
-/* LP trials for one failing cell: single candidates, then pruning a set. */
-#define MAX_LP_TRIES    40
-#define MAX_PRUNE_TRIES 200
-/* Rings of relations added around a failing cell before giving up. */
-#define MAX_RINGS 8
+/* LP trials for one narrow cell: single candidates, then pruning a set. */
+#define MAX_LP_TRIES    24
+#define MAX_PRUNE_TRIES 64
+/* Rings of relations added around a narrow cell before giving up. */
+#define MAX_RINGS 4
+/* The neighbourhood level (audit.h) of the repair's trials. */
+#define REPAIR_LEVEL 1
+/* Any group: no restriction on complements. */
+#define ANY WS_SDC_NO_GROUP
 
 static double now_seconds(void)
 {
@@ -52,204 +53,14 @@ static double now_seconds(void)
     return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
 }
 
-static bool is_suppressed(unsigned char state)
-{
-    return state == WS_CELL_PRIMARY || state == WS_CELL_SECONDARY;
-}
-
-static bool is_published(unsigned char state)
-{
-    return state == WS_CELL_EXACT || state == WS_CELL_ROUNDED;
-}
-
-void ws_sdc_init(struct ws_sdc_table *t, long min_count, long round_to, long safety_range)
-{
-    memset(t, 0, sizeof(*t));
-    t->min_count = min_count;
-    t->round_to = round_to;
-    t->safety_range = safety_range;
-}
-
-void ws_sdc_release(struct ws_sdc_table *t)
-{
-    if (!t)
-        return;
-    free(t->cells);
-    free(t->rel_start);
-    free(t->rel_cell);
-    free(t->rel_coef);
-    free(t->cell_rel_start);
-    free(t->cell_rel);
-    free(t->ranges);
-    memset(t, 0, sizeof(*t));
-}
-
-size_t ws_sdc_add_cell(struct ws_sdc_table *t, double value, enum ws_cell_state state,
-                       unsigned char order, bool fixed, size_t tag)
-{
-    struct ws_sdc_cell *c;
-
-    if (!(value >= 0.0) || value != floor(value))
-        WS_BUG("protection table: a count must be a whole number >= 0");
-    WS_VEC_GROW(t->cells, t->n_cells + 1, t->cells_cap);
-    c = &t->cells[t->n_cells];
-    c->value = value;
-    c->state = (unsigned char)state;
-    c->order = order;
-    c->fixed = fixed;
-    c->exempt = false;
-    c->known = false;
-    c->dirty = is_suppressed((unsigned char)state);
-    c->tag = tag;
-    return t->n_cells++;
-}
-
-static void add_term(struct ws_sdc_table *t, size_t cell, signed char coef)
-{
-    if (cell >= t->n_cells)
-        WS_BUG("protection table: relation names an unknown cell");
-    WS_VEC_GROW(t->rel_cell, t->n_terms + 1, t->terms_cap);
-    // rel_coef grows with rel_cell: same capacity
-    t->rel_coef = ws_xrealloc(t->rel_coef, ws_st_mult(t->terms_cap, sizeof(*t->rel_coef)));
-    t->rel_cell[t->n_terms] = cell;
-    t->rel_coef[t->n_terms++] = coef;
-}
-
-void ws_sdc_add_relation(struct ws_sdc_table *t, size_t total, const size_t *parts, size_t n)
-{
-    if (n == 0)
-        WS_BUG("protection table: a relation needs at least one part");
-    if (t->n_rels == 0) {
-        WS_VEC_GROW(t->rel_start, 1, t->rel_start_cap);
-        t->rel_start[0] = 0;
-    }
-    add_term(t, total, -1);
-    for (size_t k = 0; k < n; k++)
-        add_term(t, parts[k], 1);
-    WS_VEC_GROW(t->rel_start, t->n_rels + 2, t->rel_start_cap);
-    t->rel_start[++t->n_rels] = t->n_terms;
-}
-
-void ws_sdc_finish(struct ws_sdc_table *t)
-{
-    size_t *fill = NULL;
-    size_t *queue = NULL;
-    bool *queued = NULL;
-    size_t qh = 0;
-    size_t qt = 0;
-
-    if (t->n_rels == 0) {
-        WS_VEC_GROW(t->rel_start, 1, t->rel_start_cap);
-        t->rel_start[0] = 0;
-    }
-    free(t->cell_rel_start);
-    free(t->cell_rel);
-    t->cell_rel_start = ws_xcalloc(t->n_cells + 1, sizeof(*t->cell_rel_start));
-    t->cell_rel = ws_xcalloc(t->n_terms + 1, sizeof(*t->cell_rel));
-    for (size_t k = 0; k < t->n_terms; k++)
-        t->cell_rel_start[t->rel_cell[k] + 1]++;
-    for (size_t i = 0; i < t->n_cells; i++)
-        t->cell_rel_start[i + 1] += t->cell_rel_start[i];
-    fill = ws_xcalloc(t->n_cells + 1, sizeof(*fill));
-    for (size_t r = 0; r < t->n_rels; r++)
-        for (size_t k = t->rel_start[r]; k < t->rel_start[r + 1]; k++) {
-            size_t c = t->rel_cell[k];
-            t->cell_rel[t->cell_rel_start[c] + fill[c]++] = r;
-        }
-
-    // fixed closure: the only non-fixed member of a relation is known too
-    queue = ws_xcalloc(t->n_rels + 1, sizeof(*queue));
-    queued = ws_xcalloc(t->n_rels + 1, sizeof(*queued));
-    for (size_t r = 0; r < t->n_rels; r++) {
-        queue[qt++] = r;
-        queued[r] = true;
-    }
-    while (qh != qt) {
-        size_t r = queue[qh];
-        size_t n_free = 0;
-        size_t last = 0;
-        qh = (qh + 1) % (t->n_rels + 1);
-        queued[r] = false;
-        for (size_t k = t->rel_start[r]; k < t->rel_start[r + 1]; k++)
-            if (!t->cells[t->rel_cell[k]].fixed) {
-                n_free++;
-                last = t->rel_cell[k];
-            }
-        if (n_free != 1)
-            continue;
-        t->cells[last].fixed = true;
-        for (size_t k = t->cell_rel_start[last]; k < t->cell_rel_start[last + 1]; k++) {
-            size_t r2 = t->cell_rel[k];
-            if (!queued[r2]) {
-                queued[r2] = true;
-                queue[qt] = r2;
-                qt = (qt + 1) % (t->n_rels + 1);
-            }
-        }
-    }
-    free(queue);
-    free(queued);
-    free(fill);
-}
-
-double ws_sdc_round(double v, long round_to)
-{
-    double r;
-
-    if (round_to <= 1 || isnan(v))
-        return v;
-    r = (double)round_to;
-    // round half up: 12.5 -> 15 for round_to 5 (counts are whole, so only
-    // an even round_to has exact halves: 15 -> 20 for round_to 10)
-    return r * floor((v + r / 2.0) / r);
-}
-
-void ws_sdc_bounds(const struct ws_sdc_table *t, size_t i, double *lo, double *hi)
-{
-    const struct ws_sdc_cell *c = &t->cells[i];
-    double m = t->min_count > 0 ? (double)t->min_count : 0.0;
-
-    if (c->known) {
-        *lo = *hi = c->value;
-        return;
-    }
-    switch (c->state) {
-    case WS_CELL_EXACT:
-        *lo = *hi = c->value;
-        return;
-    case WS_CELL_ROUNDED: {
-        double r = ws_sdc_round(c->value, t->round_to);
-        long R = t->round_to > 1 ? t->round_to : 1;
-        *lo = r - (double)(R / 2);
-        *hi = r + (double)((R + 1) / 2) - 1.0;
-        if (*lo < m)
-            *lo = m; // it was published, so it is not below min_count
-        if (*lo < 0.0)
-            *lo = 0.0;
-        return;
-    }
-    case WS_CELL_PRIMARY:
-        *lo = 0.0;
-        *hi = m > 0.0 ? m - 1.0 : 0.0;
-        return;
-    case WS_CELL_SECONDARY:
-        *lo = m;
-        *hi = INFINITY;
-        return;
-    default:
-        *lo = 0.0;
-        *hi = INFINITY;
-        return;
-    }
-}
-
 size_t ws_suppress_primary(struct ws_sdc_table *t)
 {
     size_t n = 0;
 
     for (size_t i = 0; i < t->n_cells; i++) {
         struct ws_sdc_cell *c = &t->cells[i];
-        if (c->tag != WS_SDC_NO_TAG && is_published(c->state) && c->value < (double)t->min_count) {
+        if (c->tag != WS_SDC_NO_TAG && ws_sdc_is_published(c->state) &&
+            c->value < (double)t->min_count) {
             c->state = WS_CELL_PRIMARY;
             c->dirty = true;
             n++;
@@ -264,7 +75,7 @@ size_t ws_suppress_primary(struct ws_sdc_table *t)
  * terms (-inf in lo, +inf in hi). */
 struct span {
     double lo, hi;
-    size_t lo_inf, hi_inf;
+    long lo_inf, hi_inf;
 };
 
 static void term_bounds(const struct ws_sdc_table *t, size_t cell, signed char a,
@@ -272,18 +83,8 @@ static void term_bounds(const struct ws_sdc_table *t, size_t cell, signed char a
 {
     double lo;
     double hi;
-    struct ws_sdc_cell tmp;
-    struct ws_sdc_table view = *t;
 
-    if (state != t->cells[cell].state) {
-        // bounds as if the cell had another state
-        tmp = t->cells[cell];
-        tmp.state = state;
-        view.cells = &tmp;
-        ws_sdc_bounds(&view, 0, &lo, &hi);
-    } else {
-        ws_sdc_bounds(t, cell, &lo, &hi);
-    }
+    ws_sdc_bounds_as(t, cell, state, &lo, &hi);
     if (a > 0) {
         *tlo = lo;
         *thi = hi;
@@ -296,11 +97,11 @@ static void term_bounds(const struct ws_sdc_table *t, size_t cell, signed char a
 static void span_add(struct span *s, double tlo, double thi, int sign)
 {
     if (isinf(tlo))
-        s->lo_inf = (size_t)((long)s->lo_inf + sign);
+        s->lo_inf += sign;
     else
         s->lo += sign * tlo;
     if (isinf(thi))
-        s->hi_inf = (size_t)((long)s->hi_inf + sign);
+        s->hi_inf += sign;
     else
         s->hi += sign * thi;
 }
@@ -318,7 +119,7 @@ static void relation_span(const struct ws_sdc_table *t, size_t r, struct span *s
 }
 
 /* Width of u's range from relation r alone, given the span of all its terms;
- * when cand != SIZE_MAX, as if cand (at term k_cand) were secondary. */
+ * when k_cand != SIZE_MAX, as if that member were secondary. */
 static double local_width(const struct ws_sdc_table *t, const struct span *all, size_t k_u,
                           size_t k_cand)
 {
@@ -350,13 +151,9 @@ static double local_width(const struct ws_sdc_table *t, const struct span *all, 
         hi = -tmp;
     }
     ws_sdc_bounds(t, u, &ulo, &uhi);
-    if (ulo > lo)
-        lo = ulo;
-    if (uhi < hi)
-        hi = uhi;
-    if (isinf(hi))
-        return INFINITY;
-    return hi - lo;
+    lo = ulo > lo ? ulo : lo;
+    hi = uhi < hi ? uhi : hi;
+    return isinf(hi) ? INFINITY : hi - lo;
 }
 
 /* a is cheaper than b as a complement */
@@ -374,11 +171,62 @@ static bool cheaper(const struct ws_sdc_table *t, size_t a, size_t b)
     return a < b;
 }
 
-static void suppress_cell(struct ws_sdc_table *t, size_t c)
+/* May cell c become a complement of subtable g (ANY: anywhere)? */
+static bool eligible(const struct ws_sdc_table *t, size_t c, size_t g)
 {
-    t->cells[c].state = WS_CELL_SECONDARY;
-    t->cells[c].dirty = true;
+    const struct ws_sdc_cell *x = &t->cells[c];
+
+    return ws_sdc_is_published(x->state) && !x->fixed && !x->known && (g == ANY || x->group == g);
 }
+
+/* The complement relation r needs for member u (at term ku), or SIZE_MAX. */
+static size_t rule_member(const struct ws_sdc_table *t, size_t r, const struct span *all, size_t ku,
+                          size_t g)
+{
+    double need = (double)t->safety_range;
+    double w0 = local_width(t, all, ku, SIZE_MAX);
+    double best_w = w0;
+    size_t good = SIZE_MAX;
+    size_t best = SIZE_MAX;
+
+    if (w0 >= need)
+        return SIZE_MAX;
+    for (size_t kc = t->rel_start[r]; kc < t->rel_start[r + 1]; kc++) {
+        size_t c = t->rel_cell[kc];
+        double w;
+        if (kc == ku || !eligible(t, c, g))
+            continue;
+        w = local_width(t, all, ku, kc);
+        if (w >= need) {
+            if (good == SIZE_MAX || cheaper(t, c, good))
+                good = c;
+        } else if (w > w0 &&
+                   (w > best_w || (best != SIZE_MAX && w == best_w && cheaper(t, c, best)))) {
+            best_w = w;
+            best = c;
+        }
+    }
+    return good != SIZE_MAX ? good : best;
+}
+
+/* One relation: the complement chosen, or SIZE_MAX when the relation needs
+ * none (or none helps). */
+static size_t rule_relation(const struct ws_sdc_table *t, size_t r, size_t g)
+{
+    struct span all;
+
+    relation_span(t, r, &all);
+    for (size_t ku = t->rel_start[r]; ku < t->rel_start[r + 1]; ku++) {
+        size_t c;
+        if (!ws_sdc_needs_range(t, t->rel_cell[ku]))
+            continue;
+        if ((c = rule_member(t, r, &all, ku, g)) != SIZE_MAX)
+            return c;
+    }
+    return SIZE_MAX;
+}
+
+/* --- queues, undo ------------------------------------------------------------ */
 
 struct relqueue {
     size_t *q;
@@ -395,62 +243,18 @@ static void rq_push(struct relqueue *rq, size_t r)
     rq->tail = (rq->tail + 1) % rq->cap;
 }
 
-static void rq_push_cell(struct relqueue *rq, const struct ws_sdc_table *t, size_t c)
+/* Queues the relations of cell c (those of subtable g only, unless ANY). */
+static void rq_push_cell(struct relqueue *rq, const struct ws_sdc_table *t, size_t c, size_t g)
 {
     for (size_t k = t->cell_rel_start[c]; k < t->cell_rel_start[c + 1]; k++)
-        rq_push(rq, t->cell_rel[k]);
-}
-
-/* One relation: returns the complement chosen, or SIZE_MAX when the relation
- * needs none (or none helps). */
-static size_t rule_relation(const struct ws_sdc_table *t, size_t r)
-{
-    struct span all;
-    double need = (double)t->safety_range;
-
-    relation_span(t, r, &all);
-    for (size_t ku = t->rel_start[r]; ku < t->rel_start[r + 1]; ku++) {
-        size_t u = t->rel_cell[ku];
-        size_t good = SIZE_MAX;
-        size_t best = SIZE_MAX;
-        double w0;
-        double best_w;
-        if (!is_suppressed(t->cells[u].state) || t->cells[u].exempt || t->cells[u].known)
-            continue;
-        w0 = local_width(t, &all, ku, SIZE_MAX);
-        if (w0 >= need)
-            continue;
-        best_w = w0;
-        for (size_t kc = t->rel_start[r]; kc < t->rel_start[r + 1]; kc++) {
-            size_t c = t->rel_cell[kc];
-            double w;
-            if (kc == ku || !is_published(t->cells[c].state) || t->cells[c].fixed ||
-                t->cells[c].known)
-                continue;
-            w = local_width(t, &all, ku, kc);
-            if (w >= need) {
-                if (good == SIZE_MAX || cheaper(t, c, good))
-                    good = c;
-            } else if (w > best_w || (w == best_w && best != SIZE_MAX && cheaper(t, c, best))) {
-                if (w > w0) {
-                    best_w = w;
-                    best = c;
-                }
-            }
-        }
-        if (good != SIZE_MAX)
-            return good;
-        if (best != SIZE_MAX)
-            return best;
-    }
-    return SIZE_MAX;
+        if (g == ANY || t->rel_group[t->cell_rel[k]] == g)
+            rq_push(rq, t->cell_rel[k]);
 }
 
 /* Cells suppressed tentatively, with what they were, to be undone. */
 struct undo {
     size_t *cell;
     unsigned char *state;
-    bool *dirty;
     size_t n, cap;
 };
 
@@ -461,13 +265,13 @@ static void suppress_logged(struct ws_sdc_table *t, size_t c, struct undo *u)
             u->cap = u->cap ? 2 * u->cap : 16;
             u->cell = ws_xrealloc(u->cell, ws_st_mult(u->cap, sizeof(*u->cell)));
             u->state = ws_xrealloc(u->state, ws_st_mult(u->cap, sizeof(*u->state)));
-            u->dirty = ws_xrealloc(u->dirty, ws_st_mult(u->cap, sizeof(*u->dirty)));
         }
         u->cell[u->n] = c;
-        u->state[u->n] = t->cells[c].state;
-        u->dirty[u->n++] = t->cells[c].dirty;
+        u->state[u->n++] = t->cells[c].state;
     }
-    suppress_cell(t, c);
+    t->cells[c].state = WS_CELL_SECONDARY;
+    t->cells[c].dirty = true;
+    t->cells[c].cert = WS_CERT_NONE;
 }
 
 static void undo_all(struct ws_sdc_table *t, struct undo *u)
@@ -475,20 +279,14 @@ static void undo_all(struct ws_sdc_table *t, struct undo *u)
     while (u->n > 0) {
         u->n--;
         t->cells[u->cell[u->n]].state = u->state[u->n];
-        t->cells[u->cell[u->n]].dirty = u->dirty[u->n];
+        t->cells[u->cell[u->n]].dirty = false;
     }
 }
 
-static void undo_release(struct undo *u)
-{
-    free(u->cell);
-    free(u->state);
-    free(u->dirty);
-}
-
-/* Applies the rule to the queued relations until none needs a complement;
- * the cells it suppresses go into u when u is not NULL. */
-static size_t rule_fixpoint(struct ws_sdc_table *t, struct relqueue *rq, struct undo *u)
+/* Applies the rule to the queued relations until none needs a complement
+ * (complements from subtable g, or ANY); the cells it suppresses go into u
+ * when u is not NULL.  Returns how many. */
+static size_t rule_fixpoint(struct ws_sdc_table *t, struct relqueue *rq, size_t g, struct undo *u)
 {
     size_t added = 0;
 
@@ -497,17 +295,16 @@ static size_t rule_fixpoint(struct ws_sdc_table *t, struct relqueue *rq, struct 
         size_t c;
         rq->head = (rq->head + 1) % rq->cap;
         rq->in[r] = false;
-        c = rule_relation(t, r);
-        if (c == SIZE_MAX)
+        if ((c = rule_relation(t, r, g)) == SIZE_MAX)
             continue;
         suppress_logged(t, c, u);
         added++;
-        rq_push_cell(rq, t, c); // includes r: check it again
+        rq_push_cell(rq, t, c, g); // includes r: check it again
     }
     return added;
 }
 
-/* --- LP-driven repair -------------------------------------------------------- */
+/* --- choosing complements by LP ------------------------------------------------ */
 
 struct cands {
     size_t *v;
@@ -527,111 +324,102 @@ static int cmp_cheaper(const void *pa, const void *pb)
     return cheaper(sort_table_, a, b) ? -1 : 1;
 }
 
-/* Published, non-fixed members of relation r not yet in `seen` (== mark). */
-static void gather(const struct ws_sdc_table *t, size_t r, unsigned *seen, unsigned mark,
-                   struct cands *cs)
+static void sort_cands(const struct ws_sdc_table *t, size_t *v, size_t n)
 {
-    for (size_t k = t->rel_start[r]; k < t->rel_start[r + 1]; k++) {
-        size_t c = t->rel_cell[k];
-        if (seen[c] == mark || !is_published(t->cells[c].state) || t->cells[c].fixed ||
-            t->cells[c].known)
-            continue;
-        seen[c] = mark;
-        WS_VEC_GROW(cs->v, cs->n + 1, cs->cap);
-        cs->v[cs->n++] = c;
-    }
+    sort_table_ = t;
+    if (n > 1)
+        qsort(v, n, sizeof(*v), cmp_cheaper);
 }
 
+/* The state of one search for complements. */
 struct repair {
+    struct ws_sdc_table *t;
     struct ws_audit_ctx *ctx;
-    struct relqueue *rq; /* empty between uses */
+    struct relqueue rq; /* empty between uses */
     struct undo undo;
-    unsigned *seen;     /* per cell: candidate and BFS marks */
-    unsigned *rel_seen; /* per relation: BFS marks */
+    unsigned *seen; /* per cell: candidate marks */
     unsigned mark;
-    size_t *queue;
-    size_t queue_cap;
-    size_t *comp_rels; /* the relations of the last component_relations() */
-    size_t n_comp_rels, comp_rels_cap;
+    size_t group;  /* subtable (its LP, its inner cells) or ANY (neighbourhoods) */
+    size_t cell;   /* the narrow cell */
+    size_t level;  /* neighbourhood level of the trials (group ANY) */
+    bool *gdirty;  /* per subtable: to be protected (again) */
+    size_t lowest; /* no subtable below it is dirty */
 };
 
-/* The relations of f's component (unknown cells linked by relations), as the
- * audit forms them; kept here so the audit context stays free for
- * ws_audit_cell(). */
-static void component_relations(const struct ws_sdc_table *t, size_t f, struct repair *rp)
+/* One ring of candidates around the frontier fr[from..n): the eligible
+ * members of their relations go into cs (and onto the frontier), and so do
+ * their unknown members (onto the frontier only), each cell once (marks). */
+static void ring(struct repair *rp, struct cands *fr, size_t from, struct cands *cs)
 {
-    size_t nq = 0;
-    unsigned mark = ++rp->mark;
+    const struct ws_sdc_table *t = rp->t;
+    size_t n = fr->n;
 
-    rp->n_comp_rels = 0;
-    WS_VEC_GROW(rp->queue, 1, rp->queue_cap);
-    rp->queue[nq++] = f;
-    rp->seen[f] = mark;
-    for (size_t qi = 0; qi < nq; qi++) {
-        size_t c = rp->queue[qi];
+    for (size_t i = from; i < n; i++) {
+        size_t c = fr->v[i];
         for (size_t k = t->cell_rel_start[c]; k < t->cell_rel_start[c + 1]; k++) {
             size_t r = t->cell_rel[k];
-            if (rp->rel_seen[r] == mark)
+            if (rp->group != ANY && t->rel_group[r] != rp->group)
                 continue;
-            rp->rel_seen[r] = mark;
-            WS_VEC_GROW(rp->comp_rels, rp->n_comp_rels + 1, rp->comp_rels_cap);
-            rp->comp_rels[rp->n_comp_rels++] = r;
             for (size_t m = t->rel_start[r]; m < t->rel_start[r + 1]; m++) {
                 size_t d = t->rel_cell[m];
-                if (rp->seen[d] == mark || !ws_sdc_is_variable(&t->cells[d]))
+                bool take = eligible(t, d, rp->group);
+                if (rp->seen[d] == rp->mark || (!take && !ws_sdc_is_variable(&t->cells[d])))
                     continue;
-                rp->seen[d] = mark;
-                WS_VEC_GROW(rp->queue, nq + 1, rp->queue_cap);
-                rp->queue[nq++] = d;
+                rp->seen[d] = rp->mark;
+                WS_VEC_GROW(fr->v, fr->n + 1, fr->cap);
+                fr->v[fr->n++] = d;
+                if (take) {
+                    WS_VEC_GROW(cs->v, cs->n + 1, cs->cap);
+                    cs->v[cs->n++] = d;
+                }
             }
         }
     }
 }
 
-/* f's range if the cells cs[0..n) were suppressed, with what the
- * per-relation rule would add because of them (its cascade); undone after. */
-static int try_cells(struct ws_sdc_table *t, struct repair *rp, size_t f, const size_t *cs,
-                     size_t n, struct ws_sdc_range *rg, struct ws_err *err)
+/* The narrow cell's range if cs[0..n) were suppressed, with the rule's
+ * cascade; undone after. */
+static int try_cells(struct repair *rp, const size_t *cs, size_t n, double *width,
+                     struct ws_err *err)
 {
+    struct ws_sdc_table *t = rp->t;
+    struct ws_sdc_range rg;
     int rc;
 
     rp->undo.n = 0;
     for (size_t i = 0; i < n; i++) {
-        if (!is_published(t->cells[cs[i]].state))
+        if (!ws_sdc_is_published(t->cells[cs[i]].state))
             continue;
         suppress_logged(t, cs[i], &rp->undo);
-        rq_push_cell(rp->rq, t, cs[i]);
+        rq_push_cell(&rp->rq, t, cs[i], rp->group);
     }
-    (void)rule_fixpoint(t, rp->rq, &rp->undo);
-    // the quick range is never wider than the exact one: enough is enough
-    rc = ws_audit_cell_quick(rp->ctx, t, f, rg, err);
-    if (!rc && !(ws_sdc_range_width(rg) >= (double)t->safety_range))
-        rc = ws_audit_cell(rp->ctx, t, f, rg, err);
+    (void)rule_fixpoint(t, &rp->rq, rp->group, &rp->undo);
+    if (rp->group != ANY)
+        rc = ws_audit_group_range(rp->ctx, t, rp->group, rp->cell, &rg, err);
+    else
+        rc = ws_audit_hood_range(rp->ctx, t, rp->cell, ws_audit_levels[rp->level], &rg, NULL, err);
     undo_all(t, &rp->undo);
+    *width = rc ? 0.0 : ws_sdc_range_width(&rg);
     return rc;
 }
 
-/* Greedy pruning of a set that makes f wide enough: drop its members, most
- * expensive first, as long as f stays wide enough without them (one LP trial
- * each, at most MAX_PRUNE_TRIES). */
-static int prune(struct ws_sdc_table *t, struct repair *rp, size_t f, struct cands *set,
-                 struct ws_err *err)
+/* Greedy pruning of a set that makes the cell wide enough: drop members,
+ * most expensive first, while it stays wide enough without them. */
+static int prune(struct repair *rp, struct cands *set, struct ws_err *err)
 {
-    double need = (double)t->safety_range;
+    double need = (double)rp->t->safety_range;
     size_t tries = 0;
     int rc = WS_OK;
 
-    sort_table_ = t;
-    qsort(set->v, set->n, sizeof(*set->v), cmp_cheaper);
-    for (size_t k = set->n; k-- > 0 && tries < MAX_PRUNE_TRIES && set->n > 1; tries++) {
-        struct ws_sdc_range rg;
+    sort_cands(rp->t, set->v, set->n);
+    for (size_t k = set->n; k-- > 0 && tries < MAX_PRUNE_TRIES && set->n > 1 && !rc; tries++) {
         size_t drop = set->v[k];
-        // try without member k (swap it to the end)
-        set->v[k] = set->v[set->n - 1];
+        double w;
+        set->v[k] = set->v[set->n - 1]; // try without member k (at the end)
         set->v[set->n - 1] = drop;
-        if ((rc = try_cells(t, rp, f, set->v, set->n - 1, &rg, err)))
-            return rc;
-        if (ws_sdc_range_width(&rg) >= need) {
+        if ((rc = try_cells(rp, set->v, set->n - 1, &w, err)))
+            break;
+        if (w >= need) {
             set->n--;
         } else {
             set->v[set->n - 1] = set->v[k];
@@ -641,269 +429,344 @@ static int prune(struct ws_sdc_table *t, struct repair *rp, size_t f, struct can
     return rc;
 }
 
-/* Adds to `cs` the published, non-fixed members (not yet marked) of every
- * relation of its first n cells.  (cs->v may move as it grows: read it by
- * index.) */
-static void ring(const struct ws_sdc_table *t, size_t n, unsigned *seen, unsigned mark,
-                 struct cands *cs)
+/* The cheapest single candidate that makes the cell wide enough, or
+ * SIZE_MAX. */
+static int cheapest_single(struct repair *rp, const struct cands *cs, size_t *pick,
+                           struct ws_err *err)
 {
-    for (size_t i = 0; i < n; i++) {
-        size_t c = cs->v[i];
-        for (size_t k = t->cell_rel_start[c]; k < t->cell_rel_start[c + 1]; k++)
-            gather(t, t->cell_rel[k], seen, mark, cs);
+    double need = (double)rp->t->safety_range;
+    int rc = WS_OK;
+
+    *pick = SIZE_MAX;
+    for (size_t i = 0; i < cs->n && i < MAX_LP_TRIES; i++) {
+        double w;
+        if ((rc = try_cells(rp, &cs->v[i], 1, &w, err)))
+            break;
+        if (w >= need) {
+            *pick = cs->v[i];
+            break;
+        }
     }
+    return rc;
 }
 
-/* The complements for failing cell f, into *chosen (emptied first):
- *   1. candidates: the published, non-fixed members of the relations of f's
- *      component (f's own relations first), cheapest first;
- *   2. if suppressing all of them (with the per-relation rule's cascade)
- *      makes f wide enough, the cheapest single one that does (LP trial,
- *      at most MAX_LP_TRIES), else that whole set, pruned;
- *   3. if not, the candidate set grows ring by ring (the published members of
- *      the relations of every candidate) until all of them make f wide
- *      enough, then is pruned; if even the last ring does not, the set that
- *      widened f most (or nothing: f cannot be widened).
- * Monotone: suppressing more never narrows a range, so a set that does not
- * help as a whole has no subset that helps. */
-static int find_complements(struct ws_sdc_table *t, struct repair *rp, size_t f,
-                            struct cands *chosen, struct ws_err *err)
+/* Complements for the narrow cell rp->cell, into *chosen (emptied first):
+ * candidates are the eligible members of its relations, then ring by ring
+ * of theirs; if all of a ring's candidates make it wide enough, the
+ * cheapest single one that does, else the set, pruned.  Empty: nothing
+ * helps. */
+static int find_complements(struct repair *rp, struct cands *chosen, struct ws_err *err)
 {
-    struct cands tier1 = {0};
+    const struct ws_sdc_table *t = rp->t;
     struct cands cs = {0};
+    struct cands fr = {0};
     double need = (double)t->safety_range;
-    double w0 = ws_sdc_range_width(&t->ranges[f]);
-    double w_all;
-    size_t tries = 0;
-    unsigned mark;
+    double w_all = 0.0;
+    size_t from = 0;
+    size_t pick = SIZE_MAX;
     int rc = WS_OK;
 
     chosen->n = 0;
-    component_relations(t, f, rp);
-    mark = ++rp->mark;
-    for (size_t k = t->cell_rel_start[f]; k < t->cell_rel_start[f + 1]; k++)
-        gather(t, t->cell_rel[k], rp->seen, mark, &tier1);
-    sort_table_ = t;
-    if (tier1.n)
-        qsort(tier1.v, tier1.n, sizeof(*tier1.v), cmp_cheaper);
-    WS_VEC_GROW(cs.v, tier1.n, cs.cap);
-    if (tier1.n)
-        memcpy(cs.v, tier1.v, tier1.n * sizeof(*cs.v));
-    cs.n = tier1.n;
-    for (size_t j = 0; j < rp->n_comp_rels; j++)
-        gather(t, rp->comp_rels[j], rp->seen, mark, &cs);
-    if (cs.n > tier1.n) {
-        sort_table_ = t;
-        qsort(cs.v + tier1.n, cs.n - tier1.n, sizeof(*cs.v), cmp_cheaper);
+    rp->mark++;
+    WS_VEC_GROW(fr.v, 1, fr.cap);
+    fr.v[fr.n++] = rp->cell;
+    rp->seen[rp->cell] = rp->mark;
+    for (int r = 0; r <= MAX_RINGS && fr.n > from; r++) {
+        size_t before = fr.n;
+        size_t had = cs.n;
+        ring(rp, &fr, from, &cs);
+        from = before;
+        sort_cands(t, cs.v + had, cs.n - had);
+        if (cs.n == had)
+            continue; // no new candidate: look further out
+        if ((rc = try_cells(rp, cs.v, cs.n, &w_all, err)) || w_all >= need)
+            break;
     }
-    if (cs.n == 0)
+    if (!rc && !(w_all >= need) && rp->group == ANY && cs.n > 0 && rp->level < REPAIR_LEVEL + 1) {
+        rp->level++; // a larger neighbourhood may show the room the set gives
+        rc = try_cells(rp, cs.v, cs.n, &w_all, err);
+    }
+    if (rc || !(w_all >= need))
+        goto out; // nothing helps (or an error)
+    if ((rc = cheapest_single(rp, &cs, &pick, err)))
         goto out;
-    {
-        struct ws_sdc_range rg;
-        if ((rc = try_cells(t, rp, f, cs.v, cs.n, &rg, err)))
-            goto out;
-        w_all = ws_sdc_range_width(&rg);
-    }
-    if (w_all >= need) {
-        // one cell may do: the cheapest that does (f's relations first)
-        for (size_t i = 0; i < cs.n && tries < MAX_LP_TRIES; i++, tries++) {
-            struct ws_sdc_range rg;
-            if ((rc = try_cells(t, rp, f, &cs.v[i], 1, &rg, err)))
-                goto out;
-            if (ws_sdc_range_width(&rg) >= need) {
-                WS_VEC_GROW(chosen->v, 1, chosen->cap);
-                chosen->v[0] = cs.v[i];
-                chosen->n = 1;
-                goto out;
-            }
-        }
-    } else {
-        // grow the candidate set ring by ring
-        for (int r = 0; r < MAX_RINGS && w_all < need; r++) {
-            struct ws_sdc_range rg;
-            size_t before = cs.n;
-            ring(t, before, rp->seen, mark, &cs);
-            if (cs.n == before)
-                break;
-            if ((rc = try_cells(t, rp, f, cs.v, cs.n, &rg, err)))
-                goto out;
-            w_all = ws_sdc_range_width(&rg);
-        }
-        if (!(w_all > w0))
-            goto out; // nothing widens f
-    }
-    if (w_all >= need && (rc = prune(t, rp, f, &cs, err)))
+    if (pick != SIZE_MAX) {
+        cs.v[0] = pick;
+        cs.n = 1;
+    } else if ((rc = prune(rp, &cs, err))) {
         goto out;
+    }
     WS_VEC_GROW(chosen->v, cs.n, chosen->cap);
     memcpy(chosen->v, cs.v, cs.n * sizeof(*cs.v));
     chosen->n = cs.n;
 out:
-    free(tier1.v);
     free(cs.v);
+    free(fr.v);
     return rc;
 }
 
-static bool failing(const struct ws_sdc_table *t, size_t i)
+/* Marks the subtables of a newly suppressed cell to be protected again. */
+static void touch(struct repair *rp, size_t c)
 {
-    double w;
+    const struct ws_sdc_cell *x = &rp->t->cells[c];
+    size_t gs[2] = {x->group, x->margin};
 
-    if (!is_suppressed(t->cells[i].state) || t->cells[i].exempt || t->cells[i].known)
-        return false;
-    w = ws_sdc_range_width(&t->ranges[i]);
-    return !(w >= (double)t->safety_range);
+    if (!rp->gdirty)
+        return;
+    for (int k = 0; k < 2; k++) {
+        if (gs[k] == WS_SDC_NO_GROUP || gs[k] == rp->group)
+            continue;
+        rp->gdirty[gs[k]] = true;
+        if (gs[k] < rp->lowest)
+            rp->lowest = gs[k];
+    }
 }
 
-int ws_suppress_secondary(struct ws_sdc_table *t, size_t *failed, struct ws_sdc_stats *stats,
+/* Suppresses the chosen cells and what the rule adds because of them. */
+static size_t apply(struct repair *rp, const struct cands *chosen)
+{
+    struct undo log = {0};
+    size_t n;
+
+    for (size_t i = 0; i < chosen->n; i++) {
+        suppress_logged(rp->t, chosen->v[i], &log);
+        rq_push_cell(&rp->rq, rp->t, chosen->v[i], rp->group);
+    }
+    n = chosen->n + rule_fixpoint(rp->t, &rp->rq, rp->group, &log);
+    for (size_t i = 0; i < log.n; i++)
+        touch(rp, log.cell[i]);
+    free(log.cell);
+    free(log.state);
+    return n;
+}
+
+/* HiTaS backtracking: when no inner cell of subtable g helps narrow cell f,
+ * its cheapest published margin in f's relations of g is suppressed (its
+ * own subtable, above, is then protected again).  Returns whether one was. */
+static bool open_margin(struct repair *rp, size_t f, struct cands *chosen)
+{
+    const struct ws_sdc_table *t = rp->t;
+    size_t best = SIZE_MAX;
+
+    for (size_t k = t->cell_rel_start[f]; k < t->cell_rel_start[f + 1]; k++) {
+        size_t r = t->cell_rel[k];
+        if (t->rel_group[r] != rp->group)
+            continue;
+        for (size_t m = t->rel_start[r]; m < t->rel_start[r + 1]; m++) {
+            size_t c = t->rel_cell[m];
+            if (c == f || !eligible(t, c, ANY) || t->cells[c].group == rp->group)
+                continue;
+            if (best == SIZE_MAX || cheaper(t, c, best))
+                best = c;
+        }
+    }
+    if (best == SIZE_MAX)
+        return false;
+    WS_VEC_GROW(chosen->v, 1, chosen->cap);
+    chosen->v[0] = best;
+    chosen->n = 1;
+    (void)apply(rp, chosen);
+    return true;
+}
+
+/* --- 1. subtables ---------------------------------------------------------- */
+
+/* Protects subtable g with its margins as they are. */
+static int protect_group(struct repair *rp, bool *hopeless, struct cands *chosen, size_t *added,
+                         struct ws_err *err)
+{
+    struct ws_sdc_table *t = rp->t;
+    size_t g = rp->group;
+    int rc = WS_OK;
+
+    struct cands none = {0};
+
+    for (size_t i = t->group_rel_start[g]; i < t->group_rel_start[g + 1]; i++)
+        rq_push(&rp->rq, t->group_rel[i]);
+    *added += apply(rp, &none);
+    for (;;) {
+        size_t f;
+        if ((rc = ws_audit_group_narrow(rp->ctx, t, g, hopeless, &f, err)) || f == SIZE_MAX)
+            break;
+        rp->cell = f;
+        if ((rc = find_complements(rp, chosen, err)))
+            break;
+        if (chosen->n > 0)
+            *added += apply(rp, chosen);
+        else if (open_margin(rp, f, chosen))
+            (*added)++;
+        else
+            hopeless[f] = true; // left to the whole-table audit
+    }
+    return rc;
+}
+
+static void progress_line(const char *what, size_t done, size_t total, double t0)
+{
+    double el = now_seconds() - t0;
+    double left = done > 0 ? el * (double)(total - done) / (double)done : 0.0;
+
+    ws_log_progress("protecting: %s %zu of %zu (%.0f s, about %.0f s to go)", what, done, total, el,
+                    left);
+}
+
+static int subtables(struct repair *rp, struct cands *chosen, struct ws_sdc_stats *st,
+                     struct ws_err *err)
+{
+    struct ws_sdc_table *t = rp->t;
+    bool *hopeless = ws_xcalloc(t->n_cells + 1, sizeof(*hopeless));
+    double t0 = now_seconds();
+    int rc = WS_OK;
+
+    size_t done = 0;
+
+    rp->gdirty = ws_xcalloc(t->n_groups + 1, sizeof(*rp->gdirty));
+    for (size_t g = 0; g < t->n_groups; g++)
+        rp->gdirty[g] = true;
+    rp->lowest = 0;
+    while (!rc) {
+        size_t g = rp->lowest;
+        while (g < t->n_groups && !rp->gdirty[g])
+            g++;
+        if (g >= t->n_groups)
+            break;
+        rp->gdirty[g] = false;
+        rp->lowest = g + 1;
+        rp->group = g;
+        rc = protect_group(rp, hopeless, chosen, &st->n_secondary_subtable, err);
+        if ((++done & 63) == 0)
+            progress_line("subtables", g + 1, t->n_groups, t0);
+    }
+    st->n_subtables = done;
+    rp->group = ANY;
+    free(rp->gdirty);
+    rp->gdirty = NULL;
+    free(hopeless);
+    return rc;
+}
+
+/* --- 2. the whole table ------------------------------------------------------- */
+
+struct audit_progress {
+    double t0;
+};
+
+static void on_audit_progress(void *arg, size_t done, size_t total)
+{
+    progress_line("audit, cells", done, total, ((struct audit_progress *)arg)->t0);
+}
+
+/* Complements for every cell the audit could not certify; returns how many
+ * were added. */
+static int repair_round(struct repair *rp, struct cands *chosen, size_t *added, struct ws_err *err)
+{
+    struct ws_sdc_table *t = rp->t;
+    int rc = WS_OK;
+
+    *added = 0;
+    for (size_t f = 0; f < t->n_cells && !rc; f++) {
+        if (!ws_sdc_needs_range(t, f) || t->cells[f].cert != WS_CERT_NONE || t->cells[f].dirty)
+            continue;
+        rp->cell = f;
+        rp->level = REPAIR_LEVEL;
+        if (!(rc = find_complements(rp, chosen, err)) && chosen->n > 0)
+            *added += apply(rp, chosen);
+    }
+    return rc;
+}
+
+static int whole_table(struct repair *rp, struct cands *chosen, struct ws_sdc_stats *st,
+                       struct ws_err *err)
+{
+    struct ws_sdc_table *t = rp->t;
+    struct audit_progress ap = {now_seconds()};
+    struct cands none = {0};
+    size_t left = 0;
+    size_t added = 0;
+    int rc;
+
+    // the rule over every relation, the ones between subtables included
+    for (size_t r = 0; r < t->n_rels; r++)
+        rq_push(&rp->rq, r);
+    st->n_secondary_repair += apply(rp, &none);
+    rc = ws_audit_certify(rp->ctx, t, WS_AUDIT_N_LEVELS - 2, false, &left, on_audit_progress, &ap,
+                          err);
+    while (!rc && left > 0) {
+        if ((rc = repair_round(rp, chosen, &added, err)) || added == 0)
+            break;
+        st->n_secondary_repair += added;
+        rc = ws_audit_certify(rp->ctx, t, WS_AUDIT_N_LEVELS - 2, false, &left, NULL, NULL, err);
+    }
+    // what is left: the whole component, exactly
+    if (!rc && left > 0)
+        rc = ws_audit_certify(rp->ctx, t, WS_AUDIT_N_LEVELS - 1, false, &left, NULL, NULL, err);
+    return rc;
+}
+
+static void count_stats(const struct ws_sdc_table *t, size_t *n_failed, struct ws_sdc_stats *st)
+{
+    *n_failed = 0;
+    for (size_t i = 0; i < t->n_cells; i++) {
+        const struct ws_sdc_cell *c = &t->cells[i];
+        st->n_secondary += c->state == WS_CELL_SECONDARY;
+        st->n_bound += c->cert == WS_CERT_BOUND;
+        st->n_exact += c->cert == WS_CERT_EXACT;
+        if (ws_sdc_needs_range(t, i) && c->cert == WS_CERT_NONE)
+            (*n_failed)++;
+        if (c->exempt && ws_sdc_is_suppressed(c->state))
+            st->n_exempt_narrow++;
+    }
+}
+
+int ws_suppress_secondary(struct ws_sdc_table *t, size_t *n_failed, struct ws_sdc_stats *stats,
                           struct ws_err *err)
 {
     struct ws_sdc_stats st;
-    struct relqueue rq = {0};
-    struct repair rp = {0};
+    struct repair rp;
     struct cands chosen = {0};
-    bool *hopeless = NULL;
     double t0 = now_seconds();
     double t1;
-    bool repaired = false;
-    size_t n_comp = 0;
     int rc = WS_OK;
 
     memset(&st, 0, sizeof(st));
-    *failed = SIZE_MAX;
+    memset(&rp, 0, sizeof(rp));
+    *n_failed = 0;
     for (size_t i = 0; i < t->n_cells; i++)
-        if (t->cells[i].state == WS_CELL_PRIMARY)
-            st.n_primary++;
-
-    // safety_range 0: the study asked for no check (primary suppression
-    // only); no ranges are computed
+        st.n_primary += t->cells[i].state == WS_CELL_PRIMARY;
     if (t->safety_range <= 0) {
+        // the study asked for no check: primary suppression only
         for (size_t i = 0; i < t->n_cells; i++)
             st.n_secondary += t->cells[i].state == WS_CELL_SECONDARY;
-        st.total_seconds = now_seconds() - t0;
-        if (stats)
-            *stats = st;
-        return WS_OK;
+        goto out;
     }
-
-    // 1. the per-relation rule over every relation
-    rq.cap = t->n_rels + 1;
-    rq.q = ws_xcalloc(rq.cap, sizeof(*rq.q));
-    rq.in = ws_xcalloc(rq.cap, sizeof(*rq.in));
-    for (size_t r = 0; r < t->n_rels; r++)
-        rq_push(&rq, r);
-    st.n_secondary_rule += rule_fixpoint(t, &rq, NULL);
-
-    // 2. audit; repair what the audit finds; audit the changed components
+    rp.t = t;
     rp.ctx = ws_audit_ctx_new(t);
-    rp.rq = &rq;
-    // deciding on complements may use ranges narrower than exact (safe side);
-    // the final audit below is exact
-    ws_audit_ctx_set_exact(rp.ctx, false);
+    rp.rq.cap = t->n_rels + 1;
+    rp.rq.q = ws_xcalloc(rp.rq.cap, sizeof(*rp.rq.q));
+    rp.rq.in = ws_xcalloc(rp.rq.cap, sizeof(*rp.rq.in));
     rp.seen = ws_xcalloc(t->n_cells + 1, sizeof(*rp.seen));
-    rp.rel_seen = ws_xcalloc(t->n_rels + 1, sizeof(*rp.rel_seen));
-    hopeless = ws_xcalloc(t->n_cells + 1, sizeof(*hopeless));
-    for (bool first = true;; first = false) {
-        bool progress = false;
-        t1 = now_seconds();
-        if ((rc = ws_audit_table(rp.ctx, t, !first, first ? &n_comp : NULL, err)))
-            goto out;
-        if (first)
-            st.audit_seconds = now_seconds() - t1;
-        for (size_t f = 0; f < t->n_cells; f++) {
-            if (!failing(t, f) || hopeless[f])
-                continue;
-            // its component changed in this round: its range can only have
-            // widened (more suppression relaxes the LP); look again
-            if (t->cells[f].dirty) {
-                struct ws_sdc_range q;
-                if ((rc = ws_audit_cell_quick(rp.ctx, t, f, &q, err)))
-                    goto out;
-                if (ws_sdc_range_width(&q) >= (double)t->safety_range)
-                    continue;
-                if ((rc = ws_audit_cell(rp.ctx, t, f, &t->ranges[f], err)))
-                    goto out;
-                if (!failing(t, f))
-                    continue;
-            }
-            if ((rc = find_complements(t, &rp, f, &chosen, err)))
-                goto out;
-            if (chosen.n == 0 && ws_audit_ctx_inexact(rp.ctx) > 0) {
-                // the fast ranges may have hidden a way out: look again exactly
-                ws_audit_ctx_set_exact(rp.ctx, true);
-                rc = ws_audit_cell(rp.ctx, t, f, &t->ranges[f], err);
-                if (!rc && failing(t, f))
-                    rc = find_complements(t, &rp, f, &chosen, err);
-                ws_audit_ctx_set_exact(rp.ctx, false);
-                if (rc)
-                    goto out;
-                if (!failing(t, f))
-                    continue;
-            }
-            if (chosen.n == 0) {
-                hopeless[f] = true;
-                continue;
-            }
-            for (size_t i = 0; i < chosen.n; i++) {
-                suppress_cell(t, chosen.v[i]);
-                st.n_secondary_lp++;
-                rq_push_cell(&rq, t, chosen.v[i]);
-            }
-            st.n_secondary_rule += rule_fixpoint(t, &rq, NULL);
-            // everything in f's component (as it is now) must be audited again
-            component_relations(t, f, &rp);
-            for (size_t j = 0; j < rp.n_comp_rels; j++) {
-                size_t r = rp.comp_rels[j];
-                for (size_t k = t->rel_start[r]; k < t->rel_start[r + 1]; k++) {
-                    size_t d = t->rel_cell[k];
-                    if (is_suppressed(t->cells[d].state)) {
-                        t->cells[d].dirty = true;
-                        hopeless[d] = false;
-                    }
-                }
-            }
-            progress = true;
-        }
-        if (!progress)
-            break;
-        repaired = true;
-    }
-
-    // 3. the final audit, from scratch over the whole table, when the repair
-    // changed it (the loop above already audited every changed component:
-    // this is the independent check the run reports)
-    ws_audit_ctx_set_exact(rp.ctx, true);
-    if (repaired || ws_audit_ctx_inexact(rp.ctx) > 0) {
-        t1 = now_seconds();
-        if ((rc = ws_audit_table(rp.ctx, t, false, &n_comp, err)))
-            goto out;
-        st.audit_seconds = now_seconds() - t1;
-    }
-    st.n_components = n_comp;
-    for (size_t i = 0; i < t->n_cells; i++) {
-        if (t->cells[i].state == WS_CELL_SECONDARY)
-            st.n_secondary++;
-        if (*failed == SIZE_MAX && failing(t, i))
-            *failed = i;
-        if (t->cells[i].exempt && is_suppressed(t->cells[i].state) &&
-            (t->cells[i].known || !(ws_sdc_range_width(&t->ranges[i]) >= (double)t->safety_range)))
-            st.n_exempt_narrow++;
-    }
-    if (*failed != SIZE_MAX)
-        rc = WS_EINTERNAL; // the caller names the cell (see suppress.h)
+    rp.group = ANY;
+    if ((rc = subtables(&rp, &chosen, &st, err)))
+        goto out;
+    t1 = now_seconds();
+    st.subtable_seconds = t1 - t0;
+    if ((rc = whole_table(&rp, &chosen, &st, err)))
+        goto out;
+    st.audit_seconds = now_seconds() - t1;
+    count_stats(t, n_failed, &st);
 out:
     st.n_lp_solves = ws_audit_ctx_solves(rp.ctx);
-    st.max_component = ws_audit_ctx_max_component(rp.ctx);
+    st.max_vars = ws_audit_ctx_max_vars(rp.ctx);
     st.total_seconds = now_seconds() - t0;
     if (stats)
         *stats = st;
+    ws_log_progress_done();
     ws_audit_ctx_free(rp.ctx);
     free(rp.seen);
-    free(rp.rel_seen);
-    free(rp.queue);
-    free(rp.comp_rels);
-    undo_release(&rp.undo);
-    free(hopeless);
+    free(rp.undo.cell);
+    free(rp.undo.state);
+    free(rp.rq.q);
+    free(rp.rq.in);
     free(chosen.v);
-    free(rq.q);
-    free(rq.in);
     return rc;
 }

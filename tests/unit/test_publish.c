@@ -214,9 +214,11 @@ static void test_publish_commit(void **state)
     // audit.csv
     path = ws_test_path(dir, "audit.csv");
     csv = slurp(path);
-    assert_string_equal(csv, "code,level,year,category,reason,range_low,range_high,range_width\n"
-                             "BU1,buurt,2024,all,primary,0,9,9\n"
-                             "BU2,buurt,2024,all,secondary,34,43,9\n");
+    assert_string_equal(csv,
+                        "code,level,year,category,reason,check,range_low,range_high,range_width,"
+                        "note\n"
+                        "BU1,buurt,2024,all,primary,exact,0,9,9,\n"
+                        "BU2,buurt,2024,all,secondary,exact,34,43,9,\n");
     free(csv);
     free(path);
 

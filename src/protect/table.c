@@ -1,0 +1,257 @@
+/*
+ * table.c - the protection table: cells, relations, subtables and the
+ * attacker's prior bounds (see table.h).
+ */
+#include "wijkscan/table.h"
+
+#include "wijkscan/err.h"
+#include "wijkscan/mem.h"
+
+#include <math.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+void ws_sdc_init(struct ws_sdc_table *t, long min_count, long round_to, long safety_range)
+{
+    memset(t, 0, sizeof(*t));
+    t->min_count = min_count;
+    t->round_to = round_to;
+    t->safety_range = safety_range;
+}
+
+void ws_sdc_release(struct ws_sdc_table *t)
+{
+    if (!t)
+        return;
+    free(t->cells);
+    free(t->rel_start);
+    free(t->rel_cell);
+    free(t->rel_coef);
+    free(t->rel_group);
+    free(t->cell_rel_start);
+    free(t->cell_rel);
+    free(t->group_rel_start);
+    free(t->group_rel);
+    free(t->group_parent);
+    free(t->ranges);
+    memset(t, 0, sizeof(*t));
+}
+
+size_t ws_sdc_add_group(struct ws_sdc_table *t)
+{
+    return t->n_groups++;
+}
+
+size_t ws_sdc_add_cell(struct ws_sdc_table *t, double value, enum ws_cell_state state,
+                       unsigned char order, bool fixed, size_t tag)
+{
+    struct ws_sdc_cell *c;
+
+    if (!(value >= 0.0) || value != floor(value))
+        WS_BUG("protection table: a count must be a whole number >= 0");
+    WS_VEC_GROW(t->cells, t->n_cells + 1, t->cells_cap);
+    c = &t->cells[t->n_cells];
+    memset(c, 0, sizeof(*c));
+    c->value = value;
+    c->state = (unsigned char)state;
+    c->order = order;
+    c->fixed = fixed;
+    c->dirty = ws_sdc_is_suppressed((unsigned char)state);
+    c->tag = tag;
+    c->group = WS_SDC_NO_GROUP;
+    c->margin = WS_SDC_NO_GROUP;
+    return t->n_cells++;
+}
+
+static void add_term(struct ws_sdc_table *t, size_t cell, signed char coef)
+{
+    if (cell >= t->n_cells)
+        WS_BUG("protection table: relation names an unknown cell");
+    WS_VEC_GROW(t->rel_cell, t->n_terms + 1, t->terms_cap);
+    // rel_coef grows with rel_cell: same capacity
+    t->rel_coef = ws_xrealloc(t->rel_coef, ws_st_mult(t->terms_cap, sizeof(*t->rel_coef)));
+    t->rel_cell[t->n_terms] = cell;
+    t->rel_coef[t->n_terms++] = coef;
+}
+
+void ws_sdc_add_relation(struct ws_sdc_table *t, size_t total, const size_t *parts, size_t n,
+                         size_t group)
+{
+    if (n == 0)
+        WS_BUG("protection table: a relation needs at least one part");
+    if (group != WS_SDC_NO_GROUP && group >= t->n_groups)
+        WS_BUG("protection table: relation names an unknown group");
+    if (t->n_rels == 0) {
+        WS_VEC_GROW(t->rel_start, 1, t->rel_start_cap);
+        t->rel_start[0] = 0;
+    }
+    add_term(t, total, -1);
+    for (size_t k = 0; k < n; k++)
+        add_term(t, parts[k], 1);
+    WS_VEC_GROW(t->rel_start, t->n_rels + 2, t->rel_start_cap);
+    WS_VEC_GROW(t->rel_group, t->n_rels + 1, t->rel_group_cap);
+    t->rel_group[t->n_rels] = group;
+    t->rel_start[++t->n_rels] = t->n_terms;
+}
+
+/* cell -> relations and group -> relations (CSR) */
+static void build_indexes(struct ws_sdc_table *t)
+{
+    size_t *fill = ws_xcalloc(t->n_cells + t->n_groups + 1, sizeof(*fill));
+
+    free(t->cell_rel_start);
+    free(t->cell_rel);
+    free(t->group_rel_start);
+    free(t->group_rel);
+    free(t->group_parent);
+    t->group_parent = ws_xmalloc(ws_st_mult(t->n_groups + 1, sizeof(*t->group_parent)));
+    for (size_t g = 0; g <= t->n_groups; g++)
+        t->group_parent[g] = WS_SDC_NO_GROUP;
+    for (size_t i = 0; i < t->n_cells; i++)
+        if (t->cells[i].margin != WS_SDC_NO_GROUP && t->cells[i].margin < t->n_groups)
+            t->group_parent[t->cells[i].margin] = t->cells[i].group;
+    t->cell_rel_start = ws_xcalloc(t->n_cells + 1, sizeof(*t->cell_rel_start));
+    t->cell_rel = ws_xcalloc(t->n_terms + 1, sizeof(*t->cell_rel));
+    for (size_t k = 0; k < t->n_terms; k++)
+        t->cell_rel_start[t->rel_cell[k] + 1]++;
+    for (size_t i = 0; i < t->n_cells; i++)
+        t->cell_rel_start[i + 1] += t->cell_rel_start[i];
+    for (size_t r = 0; r < t->n_rels; r++)
+        for (size_t k = t->rel_start[r]; k < t->rel_start[r + 1]; k++) {
+            size_t c = t->rel_cell[k];
+            t->cell_rel[t->cell_rel_start[c] + fill[c]++] = r;
+        }
+    memset(fill, 0, (t->n_cells + t->n_groups + 1) * sizeof(*fill));
+    t->group_rel_start = ws_xcalloc(t->n_groups + 1, sizeof(*t->group_rel_start));
+    t->group_rel = ws_xcalloc(t->n_rels + 1, sizeof(*t->group_rel));
+    for (size_t r = 0; r < t->n_rels; r++)
+        if (t->rel_group[r] != WS_SDC_NO_GROUP)
+            t->group_rel_start[t->rel_group[r] + 1]++;
+    for (size_t g = 0; g < t->n_groups; g++)
+        t->group_rel_start[g + 1] += t->group_rel_start[g];
+    for (size_t r = 0; r < t->n_rels; r++) {
+        size_t g = t->rel_group[r];
+        if (g != WS_SDC_NO_GROUP)
+            t->group_rel[t->group_rel_start[g] + fill[g]++] = r;
+    }
+    free(fill);
+}
+
+/* The only non-fixed member of relation r, or SIZE_MAX. */
+static size_t sole_free(const struct ws_sdc_table *t, size_t r)
+{
+    size_t n_free = 0;
+    size_t last = SIZE_MAX;
+
+    for (size_t k = t->rel_start[r]; k < t->rel_start[r + 1]; k++)
+        if (!t->cells[t->rel_cell[k]].fixed) {
+            n_free++;
+            last = t->rel_cell[k];
+        }
+    return n_free == 1 ? last : SIZE_MAX;
+}
+
+void ws_sdc_finish(struct ws_sdc_table *t)
+{
+    size_t *queue = NULL;
+    bool *queued = NULL;
+    size_t cap = t->n_rels + 1;
+    size_t qh = 0;
+    size_t qt = 0;
+
+    if (t->n_rels == 0) {
+        WS_VEC_GROW(t->rel_start, 1, t->rel_start_cap);
+        t->rel_start[0] = 0;
+    }
+    build_indexes(t);
+    // fixed closure: the only non-fixed member of a relation is known too
+    queue = ws_xcalloc(cap, sizeof(*queue));
+    queued = ws_xcalloc(cap, sizeof(*queued));
+    for (size_t r = 0; r < t->n_rels; r++) {
+        queue[qt++] = r;
+        queued[r] = true;
+    }
+    while (qh != qt) {
+        size_t r = queue[qh];
+        size_t last;
+        qh = (qh + 1) % cap;
+        queued[r] = false;
+        if ((last = sole_free(t, r)) == SIZE_MAX)
+            continue;
+        t->cells[last].fixed = true;
+        for (size_t k = t->cell_rel_start[last]; k < t->cell_rel_start[last + 1]; k++) {
+            size_t r2 = t->cell_rel[k];
+            if (!queued[r2]) {
+                queued[r2] = true;
+                queue[qt] = r2;
+                qt = (qt + 1) % cap;
+            }
+        }
+    }
+    free(queue);
+    free(queued);
+}
+
+double ws_sdc_round(double v, long round_to)
+{
+    double r;
+
+    if (round_to <= 1 || isnan(v))
+        return v;
+    r = (double)round_to;
+    // round half up: 12.5 -> 15 for round_to 5 (counts are whole, so only
+    // an even round_to has exact halves: 15 -> 20 for round_to 10)
+    return r * floor((v + r / 2.0) / r);
+}
+
+void ws_sdc_bounds_as(const struct ws_sdc_table *t, size_t i, unsigned char state, double *lo,
+                      double *hi)
+{
+    const struct ws_sdc_cell *c = &t->cells[i];
+    double m = t->min_count > 0 ? (double)t->min_count : 0.0;
+
+    if (c->known || state == WS_CELL_EXACT) {
+        *lo = *hi = c->value;
+        return;
+    }
+    switch (state) {
+    case WS_CELL_ROUNDED: {
+        double r = ws_sdc_round(c->value, t->round_to);
+        long R = t->round_to > 1 ? t->round_to : 1;
+        *lo = r - (double)(R / 2);
+        *hi = r + (double)((R + 1) / 2) - 1.0;
+        if (*lo < m)
+            *lo = m; // it was published, so it is not below min_count
+        if (*lo < 0.0)
+            *lo = 0.0;
+        return;
+    }
+    case WS_CELL_PRIMARY:
+        *lo = 0.0;
+        *hi = m > 0.0 ? m - 1.0 : 0.0;
+        return;
+    case WS_CELL_SECONDARY:
+        *lo = m;
+        *hi = INFINITY;
+        return;
+    default:
+        *lo = 0.0;
+        *hi = INFINITY;
+        return;
+    }
+}
+
+void ws_sdc_bounds(const struct ws_sdc_table *t, size_t i, double *lo, double *hi)
+{
+    ws_sdc_bounds_as(t, i, t->cells[i].state, lo, hi);
+}
+
+double ws_sdc_range_width(const struct ws_sdc_range *r)
+{
+    if (isnan(r->low) || isnan(r->high))
+        return NAN;
+    if (isinf(r->high) || isinf(r->low))
+        return INFINITY;
+    return r->high - r->low;
+}
