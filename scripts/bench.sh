@@ -9,6 +9,14 @@
 # shared and noisy, so run it more than once before believing a figure.
 #
 #   sh scripts/bench.sh [RUNS]      (default 3 runs; the best is reported)
+#   WS_BENCH_PARTS=protect sh scripts/bench.sh   only the protection benchmarks
+#
+# Protection (issue targets, measured here, never in tests): the Groningen
+# demo, the 10 gemeenten of provincie Groningen (635 buurten, 7 categories,
+# 4 years; protect stage < 10 s, whole run < 30 s; secondary suppressions at
+# most 10 % above the sum over the gemeenten run alone, and no gemeente total
+# suppressed), and all Dutch buurten (4 years x 9 columns; protect stage
+# < 120 s, peak < 500 MB).
 set -eu
 cd "$(dirname "$0")/.."
 runs=${1:-3}
@@ -17,12 +25,86 @@ work=${WS_BENCH_DIR:-/tmp/wijkscan-bench}
 bin=build/wijkscan
 
 [ -x "$bin" ] || make --no-print-directory all
+parts=${WS_BENCH_PARTS:-all}
 command -v python3 >/dev/null 2>&1 || { echo "bench: needs python3 to generate cases" >&2; exit 1; }
 [ -x /usr/bin/time ] || { sh scripts/install-deps.sh >/dev/null; apt-get install -y -qq time >/dev/null 2>&1 || true; }
 [ -x /usr/bin/time ] || { echo "bench: needs GNU time (apt-get install time)" >&2; exit 1; }
 
 mkdir -p "$work"
 abs_shared=$(cd "$shared" && pwd)
+
+# protect_stage LOG: "SECONDS SECONDARY PRIMARY" of a --verbose analyse/run log
+protect_stage() {
+    s=$(grep -o 'protection in all [0-9.]* s' "$1" | awk '{ print $4 }')
+    sec=$(grep -o '([0-9]* primary, [0-9]* secondary)' "$1" | tr -d '(),' | awk '{ print $3 }')
+    prim=$(grep -o '([0-9]* primary, [0-9]* secondary)' "$1" | tr -d '(),' | awk '{ print $1 }')
+    echo "${s:-?} ${sec:-?} ${prim:-?}"
+}
+
+protection_bench() {
+    # the demo
+    rm -rf "$work/demo"
+    "$bin" --quiet load -c data/groningen.ini -o "$work/demo" >/dev/null
+    "$bin" --verbose analyse -c data/groningen.ini -o "$work/demo" >"$work/demo.out" 2>"$work/demo.log"
+    cat "$work/demo.out" >>"$work/demo.log"
+    set -- $(protect_stage "$work/demo.log")
+    echo "bench: protect demo (Groningen): protect stage $1 s; $3 primary, $2 secondary"
+
+    # provincie Groningen: 10 gemeenten, 7 categories, 4 years
+    prov="GM0014 GM0037 GM0047 GM0765 GM1895 GM1950 GM1952 GM1966 GM1969 GM1979"
+    if [ ! -f "$work/prov/study.ini" ]; then
+        # shellcheck disable=SC2086
+        WS_SHARED="$abs_shared" WS_CATEGORIES=7 sh scripts/cut-region.sh "$work/prov" $prov >/dev/null 2>&1
+        sed -i 's/^permutations = 99/permutations = 999/' "$work/prov/study.ini"
+    fi
+    rm -rf "$work/prov/out"
+    /usr/bin/time -f "%e %M" -o "$work/time.txt" "$bin" --verbose run -c "$work/prov/study.ini" \
+        -o "$work/prov/out" >"$work/prov.out" 2>"$work/prov.log"
+    read -r wall kb <"$work/time.txt"
+    cat "$work/prov.out" >>"$work/prov.log"
+    set -- $(protect_stage "$work/prov.log")
+    p_s=$1 p_sec=$2
+    awk -v s="$p_s" -v w="$wall" -v mb="$((kb / 1024))" -v sec="$p_sec" -v pr="$3" 'BEGIN {
+        printf "bench: protect provincie Groningen: protect stage %.2f s (target 10 s, ratio %.2f); whole run %.2f s (target 30 s, ratio %.2f), peak %d MB; %d primary, %d secondary\n",
+            s, s / 10, w, w / 30, mb, pr, sec }'
+    sum=0
+    for g in $prov; do
+        if [ ! -f "$work/alone_$g/study.ini" ]; then
+            WS_SHARED="$abs_shared" WS_CATEGORIES=7 sh scripts/cut-region.sh "$work/alone_$g" "$g" >/dev/null 2>&1
+        fi
+        rm -rf "$work/alone_$g/out"
+        "$bin" --quiet load -c "$work/alone_$g/study.ini" -o "$work/alone_$g/out" >/dev/null 2>&1
+        "$bin" --verbose analyse -c "$work/alone_$g/study.ini" -o "$work/alone_$g/out" \
+            >"$work/alone.out" 2>/dev/null
+        n=$(grep -o '[0-9]* secondary' "$work/alone.out" | awk '{ print $1 }')
+        sum=$((sum + ${n:-0}))
+    done
+    awk -v a="$p_sec" -v b="$sum" 'BEGIN {
+        printf "bench: protect provincie Groningen: %d secondary suppressions against %d for the 10 gemeenten run alone (ratio %.2f, target 1.10)\n",
+            a, b, b ? a / b : 0 }'
+    n=$(awk -F, 'NR > 1 && $3 == "gemeente" && $6 == "all" && $NF != "0"' "$work/prov/out/indicators.csv" | wc -l)
+    echo "bench: protect provincie Groningen: $n gemeente totals suppressed (target 0)"
+}
+
+# the national protection: 4 years x 9 columns, full protection and audit
+national_protect() {
+    limit=${WS_BENCH_PROTECT_LIMIT:-900}
+    [ -f "$work/loaded/wijkscan.sqlite" ] ||
+        "$bin" --quiet load -c "$work/nl.ini" -o "$work/loaded" >/dev/null
+    rm -rf "$work/out" && mkdir -p "$work/out" && cp "$work/loaded/wijkscan.sqlite" "$work/out/"
+    if timeout "$limit" /usr/bin/time -f "%e %M" -o "$work/time.txt" "$bin" --verbose analyse \
+        -c "$work/nl.ini" -o "$work/out" >"$work/protect.out" 2>"$work/protect.log"; then
+        read -r wall kb <"$work/time.txt"
+        cat "$work/protect.out" >>"$work/protect.log"
+        set -- $(protect_stage "$work/protect.log")
+        awk -v s="$1" -v w="$wall" -v mb="$((kb / 1024))" -v sec="$2" -v pr="$3" 'BEGIN {
+            printf "bench: protect national: protect stage %.1f s (target 120 s, ratio %.2f); analyse command %.1f s, peak %d MB (target 500 MB, ratio %.2f); %d primary, %d secondary\n",
+                s, s / 120, w, mb, mb / 500, pr, sec }'
+    else
+        echo "bench: protect national: did not finish within $limit s (WS_BENCH_PROTECT_LIMIT)"
+    fi
+}
+
 if [ ! -f "$work/cases.csv" ]; then
     python3 scripts/gen_synthetic_cases.py \
         --kerncijfers "$abs_shared/nl_buurten_2024_kerncijfers.csv.gz" \
@@ -78,6 +160,12 @@ formats = png, pdf
 width_px = 2000
 height_px = 2400
 INI
+if [ "$parts" = protect ]; then
+    protection_bench
+    national_protect
+    exit 0
+fi
+protection_bench
 rows=$(($(wc -l <"$work/cases.csv") - 1))
 echo "bench: $(nproc) cores; national buurten; $rows case rows; best of $runs runs"
 
@@ -156,13 +244,4 @@ if [ "${WS_BENCH_REPORT:-1}" = 1 ]; then
 fi
 
 # the real protection (secondary suppression and the audit), time-limited
-limit=${WS_BENCH_PROTECT_LIMIT:-600}
-fresh
-start=$(date +%s)
-if timeout "$limit" "$bin" --verbose analyse -c "$work/nl.ini" -o "$work/out" >/dev/null \
-    2>"$work/protect.log"; then
-    grep -o 'protect: .*' "$work/protect.log" | sed 's/^/bench: /'
-    echo "bench: protect national: whole analyse command $(($(date +%s) - start)) s"
-else
-    echo "bench: protect national: did not finish within $limit s (WS_BENCH_PROTECT_LIMIT)"
-fi
+national_protect

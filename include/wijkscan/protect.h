@@ -1,6 +1,6 @@
 /*
  * protect.h - disclosure control: from the raw indicator set to the one that
- * may be published (CONTRACT section 6).
+ * may be published.
  *
  * ws_protect_apply() turns a RAW set (exact counts, every figure) into a
  * PUBLISHED set and the audit records:
@@ -9,11 +9,18 @@
  *   2. secondary suppression (suppress.h) over the relations that the
  *      published rows form for each year: buurten within their wijk, wijken
  *      within their gemeente, gemeenten within the study, categories within
- *      'all', at every level at once;
- *   3. the attacker's audit (audit.h); the run stops (WS_EINTERNAL, exit 70)
- *      when a suppressed cell's feasible range is narrower than
- *      safety_range; the message names the cell and the width, never its
- *      count or range;
+ *      'all'; subtable by subtable, top-down (one subtable per parent area);
+ *   3. the attacker's audit (audit.h) over every relation;
+ *   3a. withholding: a year x category with a cell the attacker knows
+ *      exactly while it is below min_count (a study-wide total, the only
+ *      gemeente's total), or with a cell no suppression can protect, is
+ *      withheld: none of its rows is published, and its counts become part
+ *      of an unpublished remainder column (all minus the published
+ *      categories, which the attacker can compute) that is protected like
+ *      any other; a single withheld category takes the smallest other one
+ *      with it (else the remainder would be that category).  A withheld
+ *      'all' (or a remainder that cannot be protected) withholds the year.
+ *      audit.csv and statistics.json list them with the reason;
  *   0. first, the model: where the buurten with a population but no
  *      covariate profile hold fewer than min_count cases of a year and
  *      category (ws_rates_model_withheld), the GLM's expected values and
@@ -49,6 +56,8 @@
  *     in a one-gemeente study the gemeente's cells can never be hidden;
  *   - a primary cell lies in [0, min_count - 1], a secondary one is at least
  *     min_count.
+ * Areas without a population are assumed known to the attacker exactly (a
+ * worst case; see exempt_unpopulated).
  * Not modelled (see the README's privacy section): non-linear channels
  * (EB prior variance, local EB and LISA values of a suppressed cell's
  * neighbours, Moran's I), the GLM's score equations for the covariates, and
@@ -95,13 +104,14 @@ struct ws_protect_opts {
 /* Protects `raw` (borrowed) into `published` (zeroed or released first; owned
  * by the caller: ws_indicator_set_release) and `audit` (owned: released
  * first, then filled; ws_audit_release), records ordered by level, code,
- * year, category.  Errors:
+ * year, category (withheld year x categories: code "", check
+ * WS_CHECK_WITHHELD, with a note).  Errors:
  *   WS_EDATA      safety_range >= min_count (no primary cell could ever have
  *                 a range that wide; where: [privacy]);
  *   WS_EINTERNAL  the raw rows do not form additive tables (a wijk whose
  *                 buurten do not add up, duplicate rows, a buurt without a
- *                 gemeente), or a suppressed cell is narrower than
- *                 safety_range after protection.
+ *                 gemeente), or a suppressed cell stays narrower than
+ *                 safety_range even after withholding (a bug).
  * On failure published and audit are empty. */
 int ws_protect_apply(const struct ws_indicator_set *raw, const struct ws_protect_opts *opts,
                      struct ws_indicator_set *published, struct ws_audit *audit,

@@ -106,8 +106,14 @@ struct ws_sdc_table {
     size_t *cell_rel;
     size_t *group_rel_start; /* n_groups + 1 entries */
     size_t *group_rel;
-    size_t *group_parent; /* n_groups: the subtable whose inner cells are its margins, or
-                           * WS_SDC_NO_GROUP */
+    size_t *group_parent;     /* n_groups: the subtable whose inner cells are its margins, or
+                               * WS_SDC_NO_GROUP */
+    size_t *group_cell_start; /* n_groups + 1: inner cells by subtable (CSR) */
+    size_t *group_cell;
+    size_t *group_margin_start; /* n_groups + 1: margin cells by subtable (CSR) */
+    size_t *group_margin;
+    size_t *group_child_start; /* n_groups + 1: child subtables (CSR) */
+    size_t *group_child;
 
     long min_count;    /* primary: value < min_count */
     long round_to;     /* published counts rounded to a multiple of this (<= 1: none) */

@@ -141,7 +141,116 @@ out:
     return rc;
 }
 
+/* n as text (a static buffer: one use per expression). */
+static const char *size_str(size_t n)
+{
+    static char buf[32];
+
+    (void)snprintf(buf, sizeof(buf), "%zu", n);
+    return buf;
+}
+
 /* Analysis, then protection, inside the store. */
+/* Protection with the study's service locations (for the group offers). */
+static int protect_in(struct ws_store *s, const struct ws_study *st, struct ws_audit *audit,
+                      struct ws_err *err)
+{
+    struct ws_map_point *points = NULL;
+    struct ws_offer_location *loc = NULL;
+    size_t n_points = 0;
+    void *owner = NULL;
+    int rc;
+
+    rc = ws_cli_read_locations(st, &points, &n_points, &owner, err);
+    if (!rc) {
+        loc = ws_xcalloc(n_points + 1, sizeof(*loc));
+        for (size_t i = 0; i < n_points; i++) {
+            loc[i].name = points[i].name;
+            loc[i].x = points[i].x;
+            loc[i].y = points[i].y;
+        }
+        rc = ws_protect_store_plan(s, st, loc, n_points, audit, err);
+    }
+    free(loc);
+    ws_cli_free_locations(owner);
+    return rc;
+}
+
+/* One warning per withheld year x category, ahead of the others: the user
+ * must see them. */
+static void warn_withheld(const struct ws_audit *audit, struct ws_warnings *warn)
+{
+    size_t n_before = warn->n;
+
+    for (size_t i = 0; i < audit->n; i++) {
+        const struct ws_audit_record *r = &audit->rec[i];
+        if (r->check != WS_CHECK_WITHHELD)
+            continue;
+        if (strcmp(r->category, "all") == 0)
+            ws_warnings_add(warn,
+                            "%d: withheld, nothing of this year is published (see audit.csv): %s",
+                            r->year, r->note ? r->note : "");
+        else
+            ws_warnings_add(warn,
+                            "%d, category '%s': withheld, nothing of it is published for %d (see "
+                            "audit.csv): %s",
+                            r->year, r->category, r->year, r->note ? r->note : "");
+    }
+    for (size_t i = n_before; i < warn->n; i++) {
+        char *m = warn->msg[i];
+        memmove(warn->msg + (i - n_before) + 1, warn->msg + (i - n_before),
+                n_before * sizeof(*warn->msg));
+        warn->msg[i - n_before] = m;
+    }
+}
+
+static int store_manifest(struct ws_store *s, const struct ws_warnings *warn, struct ws_err *err)
+{
+    char *json = NULL;
+    char *txt = NULL;
+    int rc;
+
+    if (!(rc = ws_cli_manifest(s, warn, &json, &txt, err)) && !(rc = ws_store_begin(s, err))) {
+        if ((rc = ws_store_put_result(s, "manifest.json", json, err)) ||
+            (rc = ws_store_put_result(s, "manifest.txt", txt, err)))
+            ws_store_rollback(s);
+        else
+            rc = ws_store_commit(s, err);
+    }
+    free(json);
+    free(txt);
+    return rc;
+}
+
+static void print_protect_summary(const struct ws_audit *audit, const struct ws_study *st)
+{
+    size_t prim = 0;
+    size_t sec = 0;
+
+    ws_log_verbose("protect: %zu subtables in %.2f s; audit and repair %.2f s (%zu cells "
+                   "certified on a neighbourhood, %zu exactly; %zu LP solves, the largest LP "
+                   "%zu variables); protection in all %.2f s over %zu passes; complements: %zu "
+                   "by subtable, %zu after the audit; %zu model fits withheld",
+                   audit->stats.n_subtables, audit->stats.subtable_seconds,
+                   audit->stats.audit_seconds, audit->stats.n_bound, audit->stats.n_exact,
+                   audit->stats.n_lp_solves, audit->stats.max_vars, audit->stats.total_seconds,
+                   audit->stats.n_passes, audit->stats.n_secondary_subtable,
+                   audit->stats.n_secondary_repair, audit->n_model_withheld);
+    if (ws_log_get_level() < WS_LOG_NORMAL)
+        return;
+    for (size_t i = 0; i < audit->n; i++) {
+        if (audit->rec[i].reason == WS_SUPP_PRIMARY)
+            prim++;
+        else if (audit->rec[i].reason == WS_SUPP_SECONDARY)
+            sec++;
+    }
+    (void)printf("analyse: indicators computed; %zu cells suppressed (%zu primary, %zu "
+                 "secondary)%s%s; %s\n",
+                 prim + sec, prim, sec, audit->n_withheld ? "; year x category withheld: " : "",
+                 audit->n_withheld ? size_str(audit->n_withheld) : "",
+                 st->safety_range > 0 ? "audit passed" : "no audit (safety_range = 0)");
+}
+
 static int analyse_in(struct ws_store *s, const struct ws_study *st, struct ws_err *err)
 {
     struct ws_warnings warn = WS_WARNINGS_INIT;
@@ -163,66 +272,14 @@ static int analyse_in(struct ws_store *s, const struct ws_study *st, struct ws_e
     if (st->safety_range <= 0)
         ws_log_info("warning: safety_range = 0: no secondary suppression and no audit; a "
                     "suppressed count may be recoverable by subtraction");
-    {
-        struct ws_map_point *points = NULL;
-        struct ws_offer_location *loc = NULL;
-        size_t n_points = 0;
-        void *owner = NULL;
-        rc = ws_cli_read_locations(st, &points, &n_points, &owner, err);
-        if (!rc) {
-            loc = ws_xcalloc(n_points + 1, sizeof(*loc));
-            for (size_t i = 0; i < n_points; i++) {
-                loc[i].name = points[i].name;
-                loc[i].x = points[i].x;
-                loc[i].y = points[i].y;
-            }
-            rc = ws_protect_store_plan(s, st, loc, n_points, &audit, err);
-        }
-        free(loc);
-        ws_cli_free_locations(owner);
-    }
-    if (rc)
+    if ((rc = protect_in(s, st, &audit, err)))
         goto out;
-    ws_log_verbose("protect: %zu subtables in %.2f s; audit and repair %.2f s (%zu cells "
-                   "certified on a neighbourhood, %zu exactly; %zu LP solves, the largest LP "
-                   "%zu variables); protection in all %.2f s over %zu passes; complements: %zu "
-                   "by subtable, %zu after the audit; %zu model fits withheld",
-                   audit.stats.n_subtables, audit.stats.subtable_seconds, audit.stats.audit_seconds,
-                   audit.stats.n_bound, audit.stats.n_exact, audit.stats.n_lp_solves,
-                   audit.stats.max_vars, audit.stats.total_seconds, audit.stats.n_passes,
-                   audit.stats.n_secondary_subtable, audit.stats.n_secondary_repair,
-                   audit.n_model_withheld);
-    {
-        char *json = NULL;
-        char *txt = NULL;
-        if (!(rc = ws_cli_manifest(s, &warn, &json, &txt, err)) && !(rc = ws_store_begin(s, err))) {
-            if ((rc = ws_store_put_result(s, "manifest.json", json, err)) ||
-                (rc = ws_store_put_result(s, "manifest.txt", txt, err)))
-                ws_store_rollback(s);
-            else
-                rc = ws_store_commit(s, err);
-        }
-        free(json);
-        free(txt);
-        if (rc)
-            goto out;
-    }
+    warn_withheld(&audit, &warn);
+    if ((rc = store_manifest(s, &warn, err)))
+        goto out;
     ws_log_progress_done();
-    ws_warnings_print(&warn, 5);
-    if (ws_log_get_level() >= WS_LOG_NORMAL) {
-        size_t prim = 0;
-        size_t sec = 0;
-        for (size_t i = 0; i < audit.n; i++) {
-            if (audit.rec[i].reason == WS_SUPP_PRIMARY)
-                prim++;
-            else if (audit.rec[i].reason == WS_SUPP_SECONDARY)
-                sec++;
-        }
-        (void)printf("analyse: indicators computed; %zu cells suppressed (%zu primary, %zu "
-                     "secondary); %s\n",
-                     prim + sec, prim, sec,
-                     st->safety_range > 0 ? "audit passed" : "no audit (safety_range = 0)");
-    }
+    ws_warnings_print(&warn, audit.n_withheld > 5 ? audit.n_withheld : 5);
+    print_protect_summary(&audit, st);
 out:
     ws_log_progress_done();
     ws_audit_release(&audit);

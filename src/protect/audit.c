@@ -155,43 +155,45 @@ static void collect_hood(struct ws_audit_ctx *ctx, const struct ws_sdc_table *t,
     }
 }
 
-/* Is subtable h in the subtree of subtable g (g itself included)? */
-static bool under(const struct ws_sdc_table *t, size_t h, size_t g)
+/* Adds the unknown cells of cells[0..n) not in the LP yet; false when that
+ * would pass max_vars. */
+static bool add_cells(struct ws_audit_ctx *ctx, const struct ws_sdc_table *t, const size_t *cells,
+                      size_t n, size_t max_vars)
 {
-    for (int depth = 0; h != WS_SDC_NO_GROUP && depth < 64; depth++) {
-        if (h == g)
-            return true;
-        h = t->group_parent[h];
+    for (size_t k = 0; k < n; k++) {
+        size_t c = cells[k];
+        if (in_lp(ctx, c) || !ws_sdc_is_variable(&t->cells[c]))
+            continue;
+        if (ctx->n_vars >= max_vars)
+            return false;
+        add_var(ctx, c);
     }
-    return false;
+    return true;
 }
 
-/* The subtree of subtable g: the unknown inner cells of g and of every
- * subtable below it, and every relation touching them (margins of g and
- * anything else outside held at their true values: a restriction).  At
- * most max_vars variables (false: more, nothing collected). */
-static bool collect_subtree(struct ws_audit_ctx *ctx, const struct ws_sdc_table *t, size_t g,
-                            size_t max_vars)
+/* The inner cells of subtable g and of every subtable below it. */
+static bool add_subtree(struct ws_audit_ctx *ctx, const struct ws_sdc_table *t, size_t g,
+                        size_t max_vars)
 {
-    next_gen(ctx);
-    ctx->exact = false;
-    for (size_t i = 0; i < t->n_cells; i++) {
-        const struct ws_sdc_cell *c = &t->cells[i];
-        if (c->group == WS_SDC_NO_GROUP || !ws_sdc_is_variable(c) || !under(t, c->group, g))
-            continue;
-        if (ctx->n_vars >= max_vars) {
-            next_gen(ctx);
+    if (!add_cells(ctx, t, t->group_cell + t->group_cell_start[g],
+                   t->group_cell_start[g + 1] - t->group_cell_start[g], max_vars))
+        return false;
+    for (size_t k = t->group_child_start[g]; k < t->group_child_start[g + 1]; k++)
+        if (!add_subtree(ctx, t, t->group_child[k], max_vars))
             return false;
-        }
-        add_var(ctx, i);
-    }
+    return true;
+}
+
+/* Every relation touching a variable; ctx->exact when none of them has an
+ * unknown member outside the LP (then it is the whole component). */
+static void add_touching(struct ws_audit_ctx *ctx, const struct ws_sdc_table *t)
+{
     for (size_t v = 0; v < ctx->n_vars; v++) {
         size_t c = ctx->cells[v];
         for (size_t k = t->cell_rel_start[c]; k < t->cell_rel_start[c + 1]; k++)
             if (ctx->rel_gen[t->cell_rel[k]] != ctx->gen)
                 add_rel(ctx, t->cell_rel[k]);
     }
-    // nothing unknown held outside: the whole component, exact
     ctx->exact = true;
     for (size_t i = 0; i < ctx->n_crels && ctx->exact; i++) {
         size_t r = ctx->rels[i];
@@ -199,6 +201,21 @@ static bool collect_subtree(struct ws_audit_ctx *ctx, const struct ws_sdc_table 
             if (!in_lp(ctx, t->rel_cell[m]) && ws_sdc_is_variable(&t->cells[t->rel_cell[m]]))
                 ctx->exact = false;
     }
+}
+
+/* The subtree of subtable g and every relation touching it: everything
+ * else unknown (its margins included) is held at its true value (a
+ * restriction).  False (nothing usable) past max_vars. */
+static bool collect_subtree(struct ws_audit_ctx *ctx, const struct ws_sdc_table *t, size_t g,
+                            size_t max_vars)
+{
+    next_gen(ctx);
+    ctx->exact = false;
+    if (!add_subtree(ctx, t, g, max_vars)) {
+        next_gen(ctx);
+        return false;
+    }
+    add_touching(ctx, t);
     return true;
 }
 

@@ -360,6 +360,27 @@ static void subset_of(const struct build *b, const struct area *areas, size_t n_
     }
 }
 
+/* The known-sum relation of one subset (see add_known_sums). */
+static void add_subset_relation(struct build *b, const struct subset *x, const struct subset *theta,
+                                bool study_known, size_t *sel)
+{
+    bool complement;
+    size_t n_sel = 0;
+    double sum;
+
+    if (x->n_in == 0 || x->n_in == x->n_level || x->hidden_in)
+        return;
+    if (theta && memcmp(x->in, theta->in, x->n_level * sizeof(*x->in)) == 0)
+        return; // the same buurten as theta's
+    complement = study_known && !x->hidden_out;
+    for (size_t k = 0; k < x->n_level; k++)
+        if (x->in[k] != complement)
+            sel[n_sel++] = x->cells[k];
+    sum = complement ? x->sum_all - x->sum_in : x->sum_in;
+    ws_sdc_add_relation(b->t, ws_sdc_add_cell(b->t, sum, WS_CELL_EXACT, ORDER_STUDY, true, NONE),
+                        sel, n_sel, WS_SDC_NO_GROUP);
+}
+
 static int add_known_sums(struct build *b, const struct area *areas, size_t n_areas, size_t col,
                           bool *study_known, struct ws_err *err)
 {
@@ -376,28 +397,11 @@ static int add_known_sums(struct build *b, const struct area *areas, size_t n_ar
             subset_of(b, areas, n_areas, col, lv, kind, x);
             if (kind == 1 && lv != WS_LEVEL_BUURT)
                 x->n_in = 0; // `expected` is a model fit only for buurten
-            if (x->n_in > 0 && x->n_in == x->n_level && !x->hidden_in)
-                *study_known = true;
+            *study_known |= x->n_in > 0 && x->n_in == x->n_level && !x->hidden_in;
         }
     for (int lv = WS_LEVEL_BUURT; lv <= WS_LEVEL_GEMEENTE; lv++)
-        for (int kind = 0; kind < 2; kind++) {
-            const struct subset *x = &ss[lv][kind];
-            bool complement;
-            size_t n_sel = 0;
-            double sum;
-            if (x->n_in == 0 || x->n_in == x->n_level || x->hidden_in)
-                continue;
-            if (kind == 1 && memcmp(x->in, ss[lv][0].in, x->n_level * sizeof(*x->in)) == 0)
-                continue; // the same buurten as theta's
-            complement = *study_known && !x->hidden_out;
-            for (size_t k = 0; k < x->n_level; k++)
-                if (x->in[k] != complement)
-                    sel[n_sel++] = x->cells[k];
-            sum = complement ? x->sum_all - x->sum_in : x->sum_in;
-            ws_sdc_add_relation(b->t,
-                                ws_sdc_add_cell(b->t, sum, WS_CELL_EXACT, ORDER_STUDY, true, NONE),
-                                sel, n_sel, WS_SDC_NO_GROUP);
-        }
+        for (int kind = 0; kind < 2; kind++)
+            add_subset_relation(b, &ss[lv][kind], kind == 1 ? &ss[lv][0] : NULL, *study_known, sel);
     for (int lv = WS_LEVEL_BUURT; lv <= WS_LEVEL_GEMEENTE; lv++)
         for (int kind = 0; kind < 2; kind++) {
             free(ss[lv][kind].cells);
@@ -870,6 +874,42 @@ static int check_opts(const struct ws_protect_opts *o, struct ws_err *err)
  * with at least one member cell, its relation to the member cells of every
  * pooled year; cells are recorded in o->published as an index until
  * publish_offers() reads their states (NAN: no cell). */
+/* The table cell of buurt `code`'s row of (category, year), or NONE; sk
+ * sorted by cmp_key_series. */
+static size_t member_cell(const struct key *sk, size_t n, const size_t *row_cell, const char *code,
+                          const char *category, int year)
+{
+    struct ws_indicator probe;
+    struct key pk = {&probe, 0};
+    const struct key *hit;
+
+    memset(&probe, 0, sizeof(probe));
+    probe.level = WS_LEVEL_BUURT;
+    probe.code = (char *)code;
+    probe.category = (char *)category;
+    probe.year = year;
+    hit = bsearch(&pk, sk, n, sizeof(*sk), cmp_key_series);
+    return hit ? row_cell[hit->i] : NONE;
+}
+
+/* The member cells of offer o over its pooled years into *parts; 0 when a
+ * member has no count (then the offer is not published). */
+static size_t offer_parts(const struct ws_offer *o, const struct key *sk, size_t n,
+                          const size_t *row_cell, size_t **parts, size_t *cap)
+{
+    size_t np = 0;
+
+    for (int year = o->year_from; year <= o->year_to; year++)
+        for (size_t m = 0; m < o->n_members; m++) {
+            size_t c = member_cell(sk, n, row_cell, o->members[m], o->category, year);
+            if (c == NONE)
+                return 0;
+            WS_VEC_GROW(*parts, np + 1, *cap);
+            (*parts)[np++] = c;
+        }
+    return np;
+}
+
 static void add_offers(struct build *b, const struct key *keys, size_t n,
                        struct ws_offer_set *offers)
 {
@@ -893,38 +933,17 @@ static void add_offers(struct build *b, const struct key *keys, size_t n,
         qsort(sk, n, sizeof(*sk), cmp_key_series);
     for (size_t k = 0; k < offers->n; k++) {
         struct ws_offer *o = &offers->rows[k];
-        size_t np = 0;
-        bool complete = true;
+        size_t np = offer_parts(o, sk, n, row_cell, &parts, &parts_cap);
+        size_t c;
         o->published = NAN;
-        for (int year = o->year_from; year <= o->year_to && complete; year++) {
-            for (size_t m = 0; m < o->n_members; m++) {
-                struct ws_indicator probe;
-                struct key pk = {&probe, 0};
-                const struct key *hit;
-                memset(&probe, 0, sizeof(probe));
-                probe.level = WS_LEVEL_BUURT;
-                probe.code = o->members[m];
-                probe.category = o->category;
-                probe.year = year;
-                hit = bsearch(&pk, sk, n, sizeof(*sk), cmp_key_series);
-                if (!hit || row_cell[hit->i] == NONE) {
-                    complete = false; // a member without a count: not published
-                    break;
-                }
-                WS_VEC_GROW(parts, np + 1, parts_cap);
-                parts[np++] = row_cell[hit->i];
-            }
-        }
-        if (!complete || np == 0)
+        if (np == 0)
             continue;
-        {
-            size_t c = ws_sdc_add_cell(
-                t, o->total, o->total >= (double)t->min_count ? WS_CELL_ROUNDED : WS_CELL_PRIMARY,
-                WS_SDC_ORDER_FIRST, false, WS_SDC_NO_TAG);
-            t->cells[c].exempt = true; // it protects its members, not itself
-            ws_sdc_add_relation(t, c, parts, np, WS_SDC_NO_GROUP);
-            o->published = (double)c;
-        }
+        c = ws_sdc_add_cell(t, o->total,
+                            o->total >= (double)t->min_count ? WS_CELL_ROUNDED : WS_CELL_PRIMARY,
+                            WS_SDC_ORDER_FIRST, false, WS_SDC_NO_TAG);
+        t->cells[c].exempt = true; // it protects its members, not itself
+        ws_sdc_add_relation(t, c, parts, np, WS_SDC_NO_GROUP);
+        o->published = (double)c;
     }
     free(parts);
     free(sk);
@@ -1040,9 +1059,19 @@ static void withhold(struct build *b, size_t y, size_t c, const char *why)
         return;
     }
     b->wh[wh_at(b, y, extra)] = true;
-    set_why(b, y, extra,
-            "withheld together with a smaller category: alone it would give that one away "
-            "(the total minus the published categories)");
+    {
+        struct ws_strbuf sb = WS_STRBUF_INIT;
+        const char *other = NULL;
+        for (size_t k = 1; k < b->n_cols && !other; k++)
+            if (k != extra && b->wh[wh_at(b, y, k)])
+                other = b->cats[k - 1];
+        ws_strbuf_addf(&sb,
+                       "withheld together with '%s' (the smallest other category), since the "
+                       "total minus the published categories would give that one away",
+                       other ? other : "?");
+        set_why(b, y, extra, sb.buf);
+        ws_strbuf_release(&sb);
+    }
 }
 
 /* Columns with a cell that the attacker knows exactly (fixed) while it is
@@ -1064,9 +1093,11 @@ static size_t withhold_pinned(struct build *b)
             continue;
         withhold(b, y, c,
                  x->tag == WS_SDC_NO_TAG
-                     ? "fewer than min_count cases in the whole study: the published averages "
-                       "and the model would give the count away"
-                     : "a count below min_count that follows from study-wide figures");
+                     ? "fewer than min_count cases in the whole study, which its published "
+                       "averages and model would give away; merge it with another category, "
+                       "or pool years"
+                     : "fewer than min_count cases in a gemeente whose count follows from the "
+                       "study-wide figures; merge it with another category, or pool years");
         n++;
     }
     return n;
@@ -1087,8 +1118,8 @@ static size_t withhold_failed(struct build *b)
         if (b->year_out[y] || (c > 0 && c < b->n_cols && b->wh[wh_at(b, y, c)]))
             continue;
         withhold(b, y, c,
-                 "no suppression pattern keeps its small counts from being recovered from the "
-                 "published figures");
+                 "no suppression keeps its small counts from being recovered from the "
+                 "published figures; merge it with another category, or pool years");
         n++;
     }
     return n;
@@ -1228,11 +1259,11 @@ static void collect_bgem(struct build *b)
 
     if (!opts->buurten || !opts->n_buurten)
         return;
-    b->bgem_area = ws_xcalloc(opts->n_buurten, sizeof(*b->bgem_area));
+    b->bgem_area = ws_xcalloc(opts->n_buurten, sizeof(const struct ws_area *));
     for (size_t i = 0; i < opts->n_buurten; i++)
         b->bgem_area[i] = &opts->buurten[i];
     b->n_bgem = opts->n_buurten;
-    qsort(b->bgem_area, b->n_bgem, sizeof(*b->bgem_area), cmp_bgem);
+    qsort(b->bgem_area, b->n_bgem, sizeof(const struct ws_area *), cmp_bgem);
 }
 
 /* The published rows: suppressed ones NULLed, the rest rounded; audit
@@ -1405,6 +1436,67 @@ static int cmp_prio(const void *pa, const void *pb)
     return strcmp(str_or_empty(a->code), str_or_empty(b->code));
 }
 
+/* One priorities.csv line for row r with its reasons (bits of `keys`). */
+static void priority_line(struct ws_strbuf *sb, const struct ws_indicator *r, unsigned reasons)
+{
+    static const char *const keys[] = {"need", "demand", "rising", "cluster", "falling"};
+    bool first = true;
+
+    ws_strbuf_addf(sb, "%d,%ld,", r->year, r->priority_rank);
+    ws_strbuf_add_csv(sb, r->code);
+    ws_strbuf_addch(sb, ',');
+    ws_strbuf_add_csv(sb, r->name);
+    ws_strbuf_addch(sb, ',');
+    ws_strbuf_add_csv(sb, r->parent);
+    ws_strbuf_addch(sb, ',');
+    for (unsigned f = 0; f < 5; f++) {
+        if (!(reasons & (1u << f)))
+            continue;
+        ws_strbuf_addf(sb, "%s%s", first ? "" : ";", keys[f]);
+        first = false;
+    }
+    ws_strbuf_addch(sb, '\n');
+}
+
+/* The lines of one year's rows[0..m) (sorted by rank). */
+static int priorities_year(const struct ws_indicator *const *rows, size_t m,
+                           const struct ws_study *st, struct ws_strbuf *sb, struct ws_err *err)
+{
+    struct ws_priority_weights w = {st->prio_need, st->prio_demand, st->prio_trend,
+                                    st->prio_cluster};
+    double *need = ws_xcalloc(4 * m + 1, sizeof(double));
+    bool *hh = ws_xcalloc(2 * m + 1, sizeof(bool));
+    unsigned *reasons = ws_xcalloc(m + 1, sizeof(*reasons));
+    struct ws_priority_input pi;
+    int rc;
+
+    memset(&pi, 0, sizeof(pi));
+    pi.n = m;
+    pi.need = need;
+    pi.demand = need + m;
+    pi.trend_rr = need + 2 * m;
+    pi.trend_p = need + 3 * m;
+    pi.in_hh_cluster = hh;
+    pi.usable = hh + m;
+    for (size_t k = 0; k < m; k++) {
+        const struct ws_indicator *r = rows[k];
+        hh[m + k] = r->suppressed == WS_SUPP_NONE && r->population > 0;
+        need[k] = hh[m + k] ? 1000.0 * r->expected / r->population : NAN;
+        need[m + k] = r->eb_rate;
+        need[2 * m + k] = r->trend_rr;
+        need[3 * m + k] = r->trend_p;
+        hh[k] = strcmp(r->lisa_cluster, "HH") == 0;
+    }
+    rc = ws_priority_score(&pi, &w, NULL, NULL, reasons, err);
+    for (size_t k = 0; !rc && k < m; k++)
+        if (rows[k]->priority_rank >= 1 && rows[k]->priority_rank <= st->prio_top)
+            priority_line(sb, rows[k], reasons[k]);
+    free(need);
+    free(hh);
+    free(reasons);
+    return rc;
+}
+
 /* priorities.csv: per year, the published buurten (category 'all') with
  * priority_rank 1..top, and the reasons that their PUBLISHED figures
  * support (priority.h on the published values: a reason whose figure is
@@ -1412,10 +1504,7 @@ static int cmp_prio(const void *pa, const void *pb)
 static int priorities_csv(const struct ws_indicator_set *pub, const struct ws_study *st, char **out,
                           struct ws_err *err)
 {
-    static const char *const keys[] = {"need", "demand", "rising", "cluster", "falling"};
-    struct ws_priority_weights w = {st->prio_need, st->prio_demand, st->prio_trend,
-                                    st->prio_cluster};
-    const struct ws_indicator **rows = ws_xcalloc(pub->n + 1, sizeof(*rows));
+    const struct ws_indicator **rows = ws_xcalloc(pub->n + 1, sizeof(const struct ws_indicator *));
     struct ws_strbuf sb = WS_STRBUF_INIT;
     size_t n = 0;
     int rc = WS_OK;
@@ -1426,68 +1515,12 @@ static int priorities_csv(const struct ws_indicator_set *pub, const struct ws_st
             rows[n++] = r;
     }
     if (n)
-        qsort(rows, n, sizeof(*rows), cmp_prio);
+        qsort(rows, n, sizeof(const struct ws_indicator *), cmp_prio);
     ws_strbuf_adds(&sb, "year,rank,code,name,wijk,reasons\n");
     for (size_t a = 0, e; a < n && !rc; a = e) {
-        size_t m;
-        double *need;
-        double *demand;
-        double *trr;
-        double *tp;
-        bool *hh, *usable;
-        unsigned *reasons;
-        struct ws_priority_input pi;
         for (e = a; e < n && rows[e]->year == rows[a]->year; e++)
             ;
-        m = e - a;
-        need = ws_xcalloc(4 * m, sizeof(double));
-        demand = need + m;
-        trr = demand + m;
-        tp = trr + m;
-        hh = ws_xcalloc(2 * m, sizeof(bool));
-        usable = hh + m;
-        reasons = ws_xcalloc(m, sizeof(*reasons));
-        for (size_t k = 0; k < m; k++) {
-            const struct ws_indicator *r = rows[a + k];
-            usable[k] = r->suppressed == WS_SUPP_NONE && r->population > 0;
-            need[k] = usable[k] ? 1000.0 * r->expected / r->population : NAN;
-            demand[k] = r->eb_rate;
-            trr[k] = r->trend_rr;
-            tp[k] = r->trend_p;
-            hh[k] = strcmp(r->lisa_cluster, "HH") == 0;
-        }
-        memset(&pi, 0, sizeof(pi));
-        pi.n = m;
-        pi.need = need;
-        pi.demand = demand;
-        pi.trend_rr = trr;
-        pi.trend_p = tp;
-        pi.in_hh_cluster = hh;
-        pi.usable = usable;
-        rc = ws_priority_score(&pi, &w, NULL, NULL, reasons, err);
-        for (size_t k = 0; !rc && k < m; k++) {
-            const struct ws_indicator *r = rows[a + k];
-            bool first = true;
-            if (r->priority_rank < 1 || r->priority_rank > st->prio_top)
-                continue;
-            ws_strbuf_addf(&sb, "%d,%ld,", r->year, r->priority_rank);
-            ws_strbuf_add_csv(&sb, r->code);
-            ws_strbuf_addch(&sb, ',');
-            ws_strbuf_add_csv(&sb, r->name);
-            ws_strbuf_addch(&sb, ',');
-            ws_strbuf_add_csv(&sb, r->parent);
-            ws_strbuf_addch(&sb, ',');
-            for (unsigned f = 0; f < 5; f++) {
-                if (!(reasons[k] & (1u << f)))
-                    continue;
-                ws_strbuf_addf(&sb, "%s%s", first ? "" : ";", keys[f]);
-                first = false;
-            }
-            ws_strbuf_addch(&sb, '\n');
-        }
-        free(need);
-        free(hh);
-        free(reasons);
+        rc = priorities_year(rows + a, e - a, st, &sb, err);
     }
     free(rows);
     if (rc) {
@@ -1496,6 +1529,100 @@ static int priorities_csv(const struct ws_indicator_set *pub, const struct ws_st
     }
     *out = ws_strbuf_detach(&sb);
     return WS_OK;
+}
+
+/* Does p[0..len) contain key[0..n)? */
+static bool contains(const char *p, size_t len, const char *key, size_t n)
+{
+    for (size_t i = 0; n <= len && i <= len - n; i++)
+        if (memcmp(p + i, key, n) == 0)
+            return true;
+    return false;
+}
+
+/* Is the line an analysis of a withheld year x category? */
+static bool line_withheld(const char *line, size_t len, const struct ws_audit *a)
+{
+    char key[256];
+
+    if (len < 10 || strncmp(line, "{\"level\":", 9) != 0)
+        return false;
+    for (size_t k = 0; k < a->n; k++) {
+        const struct ws_audit_record *r = &a->rec[k];
+        int n;
+        if (r->check != WS_CHECK_WITHHELD)
+            continue;
+        n = strcmp(r->category, "all") == 0
+                ? snprintf(key, sizeof(key), "\"year\":%d,", r->year)
+                : snprintf(key, sizeof(key), "\"year\":%d,\"category\":\"%s\"", r->year,
+                           r->category);
+        if (n > 0 && (size_t)n < sizeof(key) && contains(line, len, key, (size_t)n))
+            return true;
+    }
+    return false;
+}
+
+/* Appends one analysis line (an entry of "analyses") to sb unless it is
+ * withheld: without its separator or the closing "]}". */
+static void keep_entry(struct ws_strbuf *sb, const char *p, size_t len, const struct ws_audit *a,
+                       bool *first)
+{
+    if (line_withheld(p, len, a))
+        return;
+    if (len && p[len - 1] == ',')
+        len--;
+    else if (len >= 2 && strncmp(p + len - 2, "]}", 2) == 0)
+        len -= 2;
+    if (!*first)
+        ws_strbuf_adds(sb, ",\n");
+    ws_strbuf_add(sb, p, len);
+    *first = false;
+}
+
+static void withheld_json(struct ws_strbuf *sb, const struct ws_audit *a)
+{
+    size_t n = 0;
+
+    ws_strbuf_adds(sb, "],\"withheld\":[");
+    for (size_t k = 0; k < a->n; k++) {
+        const struct ws_audit_record *r = &a->rec[k];
+        if (r->check != WS_CHECK_WITHHELD)
+            continue;
+        ws_strbuf_addf(sb, "%s\n{\"year\":%d,\"category\":", n++ ? "," : "", r->year);
+        ws_strbuf_add_json(sb, r->category);
+        ws_strbuf_adds(sb, ",\"why\":");
+        ws_strbuf_add_json(sb, r->note ? r->note : "");
+        ws_strbuf_addch(sb, '}');
+    }
+    ws_strbuf_adds(sb, "]}\n");
+}
+
+/* statistics.json without the analyses of withheld year x categories, and
+ * with the list of them ("withheld": year, category, why).  It is one
+ * analysis per line (analyse.c), the last followed by "]}".  Owned. */
+static char *filter_statistics(const char *json, const struct ws_audit *a)
+{
+    struct ws_strbuf sb = WS_STRBUF_INIT;
+    bool first = true;
+
+    for (const char *p = json; *p;) {
+        const char *nl = strchr(p, '\n');
+        size_t len = nl ? (size_t)(nl - p) : strlen(p);
+        bool entry =
+            len > 10 && strncmp(p, "{\"level\":", 9) == 0 && contains(p, len, "\"year\":", 7);
+        if (entry)
+            keep_entry(&sb, p, len, a, &first);
+        else if (!first)
+            break; // nothing follows the analyses but their closing
+        else {
+            ws_strbuf_add(&sb, p, len);
+            if (nl)
+                ws_strbuf_addch(&sb, '\n');
+        }
+        p = nl ? nl + 1 : p + len;
+    }
+    withheld_json(&sb, a);
+    return ws_strbuf_detach(&sb);
 }
 
 int ws_protect_store(struct ws_store *s, const struct ws_study *st, struct ws_audit *audit,
@@ -1518,6 +1645,8 @@ int ws_protect_store_plan(struct ws_store *s, const struct ws_study *st,
     char *csv = NULL;
     char *offers_csv = NULL;
     char *prio = NULL;
+    char *stats = NULL;
+    char *stats_out = NULL;
     struct ws_offer_set offers = {NULL, 0, 0};
     bool in_tx = false;
     int rc;
@@ -1541,6 +1670,9 @@ int ws_protect_store_plan(struct ws_store *s, const struct ws_study *st,
         goto out;
     csv = ws_audit_csv(a);
     offers_csv = ws_offers_csv(&offers);
+    if ((rc = ws_store_get_result(s, "statistics.json", &stats, err)))
+        goto out;
+    stats_out = filter_statistics(stats, a);
     if ((rc = ws_store_begin(s, err)))
         goto out;
     in_tx = true;
@@ -1548,6 +1680,7 @@ int ws_protect_store_plan(struct ws_store *s, const struct ws_study *st,
         (rc = ws_store_put_result(s, "audit.csv", csv, err)) ||
         (rc = ws_store_put_result(s, "groepsaanbod.csv", offers_csv, err)) ||
         (rc = ws_store_put_result(s, "priorities.csv", prio, err)) ||
+        (rc = ws_store_put_result(s, "statistics.json", stats_out, err)) ||
         (rc = ws_store_commit(s, err)))
         goto out;
     in_tx = false;
@@ -1561,6 +1694,8 @@ out:
     free(offers_csv);
     free(prio);
     free(csv);
+    free(stats);
+    free(stats_out);
     ws_indicator_set_release(&raw);
     ws_indicator_set_release(&pub);
     ws_store_free_areas(buurten, n_buurten);

@@ -156,6 +156,16 @@ static double local_width(const struct ws_sdc_table *t, const struct span *all, 
     return isinf(hi) ? INFINITY : hi - lo;
 }
 
+/* What losing cell c costs: its count, weighted by its level (order): a
+ * wijk or gemeente figure is read by more people than a buurt's, and a
+ * suppressed total takes its breakdowns' use with it. */
+static double cost(const struct ws_sdc_cell *c)
+{
+    static const double weight[] = {1.0, 4.0, 16.0, 64.0};
+
+    return c->value * (c->order < 4 ? weight[c->order] : 1.0);
+}
+
 /* a is cheaper than b as a complement */
 static bool cheaper(const struct ws_sdc_table *t, size_t a, size_t b)
 {
@@ -164,8 +174,8 @@ static bool cheaper(const struct ws_sdc_table *t, size_t a, size_t b)
 
     if ((ca->order == WS_SDC_ORDER_FIRST) != (cb->order == WS_SDC_ORDER_FIRST))
         return ca->order == WS_SDC_ORDER_FIRST;
-    if (ca->value != cb->value)
-        return ca->value < cb->value;
+    if (cost(ca) != cost(cb))
+        return cost(ca) < cost(cb);
     if (ca->order != cb->order)
         return ca->order < cb->order;
     return a < b;
@@ -339,16 +349,51 @@ struct repair {
     struct undo undo;
     unsigned *seen; /* per cell: candidate marks */
     unsigned mark;
-    size_t group;  /* subtable (its LP, its inner cells) or ANY (neighbourhoods) */
-    size_t cell;   /* the narrow cell */
-    size_t level;  /* neighbourhood level of the trials (group ANY) */
-    bool *gdirty;  /* per subtable: to be protected (again) */
-    size_t lowest; /* no subtable below it is dirty */
+    size_t group;            /* subtable (its LP, its inner cells) or ANY (neighbourhoods) */
+    size_t cell;             /* the narrow cell */
+    size_t level;            /* neighbourhood level of the trials (group ANY) */
+    unsigned char max_order; /* candidates up to this level (and group offers) */
+    bool *gdirty;            /* per subtable: to be protected (again) */
+    size_t lowest;           /* no subtable below it is dirty */
 };
 
 /* One ring of candidates around the frontier fr[from..n): the eligible
  * members of their relations go into cs (and onto the frontier), and so do
  * their unknown members (onto the frontier only), each cell once (marks). */
+static void cands_push(struct cands *cs, size_t c)
+{
+    WS_VEC_GROW(cs->v, cs->n + 1, cs->cap);
+    cs->v[cs->n++] = c;
+}
+
+/* May cell d be a candidate of this search? */
+static bool takes(const struct repair *rp, size_t d)
+{
+    const struct ws_sdc_cell *x = &rp->t->cells[d];
+
+    return eligible(rp->t, d, rp->group) &&
+           (x->order <= rp->max_order || x->order == WS_SDC_ORDER_FIRST);
+}
+
+/* The members of relation r for ring(). */
+static void ring_relation(struct repair *rp, size_t r, struct cands *fr, struct cands *cs)
+{
+    const struct ws_sdc_table *t = rp->t;
+
+    if (rp->group != ANY && t->rel_group[r] != rp->group)
+        return;
+    for (size_t m = t->rel_start[r]; m < t->rel_start[r + 1]; m++) {
+        size_t d = t->rel_cell[m];
+        bool take = takes(rp, d);
+        if (rp->seen[d] == rp->mark || (!take && !ws_sdc_is_variable(&t->cells[d])))
+            continue;
+        rp->seen[d] = rp->mark;
+        cands_push(fr, d);
+        if (take)
+            cands_push(cs, d);
+    }
+}
+
 static void ring(struct repair *rp, struct cands *fr, size_t from, struct cands *cs)
 {
     const struct ws_sdc_table *t = rp->t;
@@ -356,24 +401,8 @@ static void ring(struct repair *rp, struct cands *fr, size_t from, struct cands 
 
     for (size_t i = from; i < n; i++) {
         size_t c = fr->v[i];
-        for (size_t k = t->cell_rel_start[c]; k < t->cell_rel_start[c + 1]; k++) {
-            size_t r = t->cell_rel[k];
-            if (rp->group != ANY && t->rel_group[r] != rp->group)
-                continue;
-            for (size_t m = t->rel_start[r]; m < t->rel_start[r + 1]; m++) {
-                size_t d = t->rel_cell[m];
-                bool take = eligible(t, d, rp->group);
-                if (rp->seen[d] == rp->mark || (!take && !ws_sdc_is_variable(&t->cells[d])))
-                    continue;
-                rp->seen[d] = rp->mark;
-                WS_VEC_GROW(fr->v, fr->n + 1, fr->cap);
-                fr->v[fr->n++] = d;
-                if (take) {
-                    WS_VEC_GROW(cs->v, cs->n + 1, cs->cap);
-                    cs->v[cs->n++] = d;
-                }
-            }
-        }
+        for (size_t k = t->cell_rel_start[c]; k < t->cell_rel_start[c + 1]; k++)
+            ring_relation(rp, t->cell_rel[k], fr, cs);
     }
 }
 
@@ -455,38 +484,48 @@ static int cheapest_single(struct repair *rp, const struct cands *cs, size_t *pi
  * of theirs; if all of a ring's candidates make it wide enough, the
  * cheapest single one that does, else the set, pruned.  Empty: nothing
  * helps. */
-static int find_complements(struct repair *rp, struct cands *chosen, struct ws_err *err)
+/* Grows the candidates ring by ring until suppressing all of them makes
+ * the narrow cell wide enough (*w_all its width then). */
+static int grow_candidates(struct repair *rp, struct cands *cs, double *w_all, struct ws_err *err)
 {
     const struct ws_sdc_table *t = rp->t;
-    struct cands cs = {0};
-    struct cands fr = {0};
     double need = (double)t->safety_range;
-    double w_all = 0.0;
+    struct cands fr = {0};
     size_t from = 0;
-    size_t pick = SIZE_MAX;
     int rc = WS_OK;
 
-    chosen->n = 0;
+    *w_all = 0.0;
     rp->mark++;
-    WS_VEC_GROW(fr.v, 1, fr.cap);
-    fr.v[fr.n++] = rp->cell;
+    cands_push(&fr, rp->cell);
     rp->seen[rp->cell] = rp->mark;
     for (int r = 0; r <= MAX_RINGS && fr.n > from; r++) {
         size_t before = fr.n;
-        size_t had = cs.n;
-        ring(rp, &fr, from, &cs);
+        size_t had = cs->n;
+        ring(rp, &fr, from, cs);
         from = before;
-        sort_cands(t, cs.v + had, cs.n - had);
-        if (cs.n == had)
+        sort_cands(t, cs->v + had, cs->n - had);
+        if (cs->n == had)
             continue; // no new candidate: look further out
-        if ((rc = try_cells(rp, cs.v, cs.n, &w_all, err)) || w_all >= need)
+        if ((rc = try_cells(rp, cs->v, cs->n, w_all, err)) || *w_all >= need)
             break;
     }
-    if (!rc && !(w_all >= need) && rp->group == ANY && cs.n > 0 && rp->level < REPAIR_LEVEL + 1) {
+    if (!rc && !(*w_all >= need) && rp->group == ANY && cs->n > 0 && rp->level < REPAIR_LEVEL + 1) {
         rp->level++; // a larger neighbourhood may show the room the set gives
-        rc = try_cells(rp, cs.v, cs.n, &w_all, err);
+        rc = try_cells(rp, cs->v, cs->n, w_all, err);
     }
-    if (rc || !(w_all >= need))
+    free(fr.v);
+    return rc;
+}
+
+static int find_complements_upto(struct repair *rp, struct cands *chosen, struct ws_err *err)
+{
+    struct cands cs = {0};
+    double w_all = 0.0;
+    size_t pick = SIZE_MAX;
+    int rc;
+
+    chosen->n = 0;
+    if ((rc = grow_candidates(rp, &cs, &w_all, err)) || !(w_all >= (double)rp->t->safety_range))
         goto out; // nothing helps (or an error)
     if ((rc = cheapest_single(rp, &cs, &pick, err)))
         goto out;
@@ -496,12 +535,26 @@ static int find_complements(struct repair *rp, struct cands *chosen, struct ws_e
     } else if ((rc = prune(rp, &cs, err))) {
         goto out;
     }
-    WS_VEC_GROW(chosen->v, cs.n, chosen->cap);
-    memcpy(chosen->v, cs.v, cs.n * sizeof(*cs.v));
-    chosen->n = cs.n;
+    for (size_t i = 0; i < cs.n; i++)
+        cands_push(chosen, cs.v[i]);
 out:
     free(cs.v);
-    free(fr.v);
+    return rc;
+}
+
+/* find_complements_upto() among cells at the narrow cell's level or below
+ * (a wijk at least) first; only when they cannot help, higher ones. */
+static int find_complements(struct repair *rp, struct cands *chosen, struct ws_err *err)
+{
+    unsigned char own = rp->t->cells[rp->cell].order;
+    int rc;
+
+    rp->max_order = own > 1 && own != WS_SDC_ORDER_FIRST ? own : 1;
+    rc = find_complements_upto(rp, chosen, err);
+    if (!rc && chosen->n == 0) {
+        rp->max_order = WS_SDC_ORDER_FIRST;
+        rc = find_complements_upto(rp, chosen, err);
+    }
     return rc;
 }
 
@@ -533,8 +586,9 @@ static size_t apply(struct repair *rp, const struct cands *chosen)
         rq_push_cell(&rp->rq, rp->t, chosen->v[i], rp->group);
     }
     n = chosen->n + rule_fixpoint(rp->t, &rp->rq, rp->group, &log);
-    for (size_t i = 0; i < log.n; i++)
+    for (size_t i = 0; i < log.n; i++) {
         touch(rp, log.cell[i]);
+    }
     free(log.cell);
     free(log.state);
     return n;

@@ -34,6 +34,12 @@ void ws_sdc_release(struct ws_sdc_table *t)
     free(t->group_rel_start);
     free(t->group_rel);
     free(t->group_parent);
+    free(t->group_cell_start);
+    free(t->group_cell);
+    free(t->group_margin_start);
+    free(t->group_margin);
+    free(t->group_child_start);
+    free(t->group_child);
     free(t->ranges);
     memset(t, 0, sizeof(*t));
 }
@@ -75,6 +81,13 @@ static void add_term(struct ws_sdc_table *t, size_t cell, signed char coef)
     t->rel_coef[t->n_terms++] = coef;
 }
 
+/* Room for one more relation (rel_start has n_rels + 2 entries). */
+static void grow_relations(struct ws_sdc_table *t)
+{
+    WS_VEC_GROW(t->rel_start, t->n_rels + 2, t->rel_start_cap);
+    WS_VEC_GROW(t->rel_group, t->n_rels + 1, t->rel_group_cap);
+}
+
 void ws_sdc_add_relation(struct ws_sdc_table *t, size_t total, const size_t *parts, size_t n,
                          size_t group)
 {
@@ -82,15 +95,11 @@ void ws_sdc_add_relation(struct ws_sdc_table *t, size_t total, const size_t *par
         WS_BUG("protection table: a relation needs at least one part");
     if (group != WS_SDC_NO_GROUP && group >= t->n_groups)
         WS_BUG("protection table: relation names an unknown group");
-    if (t->n_rels == 0) {
-        WS_VEC_GROW(t->rel_start, 1, t->rel_start_cap);
-        t->rel_start[0] = 0;
-    }
+    grow_relations(t);
+    t->rel_start[0] = t->n_rels == 0 ? 0 : t->rel_start[0];
     add_term(t, total, -1);
     for (size_t k = 0; k < n; k++)
         add_term(t, parts[k], 1);
-    WS_VEC_GROW(t->rel_start, t->n_rels + 2, t->rel_start_cap);
-    WS_VEC_GROW(t->rel_group, t->n_rels + 1, t->rel_group_cap);
     t->rel_group[t->n_rels] = group;
     t->rel_start[++t->n_rels] = t->n_terms;
 }
@@ -104,13 +113,6 @@ static void build_indexes(struct ws_sdc_table *t)
     free(t->cell_rel);
     free(t->group_rel_start);
     free(t->group_rel);
-    free(t->group_parent);
-    t->group_parent = ws_xmalloc(ws_st_mult(t->n_groups + 1, sizeof(*t->group_parent)));
-    for (size_t g = 0; g <= t->n_groups; g++)
-        t->group_parent[g] = WS_SDC_NO_GROUP;
-    for (size_t i = 0; i < t->n_cells; i++)
-        if (t->cells[i].margin != WS_SDC_NO_GROUP && t->cells[i].margin < t->n_groups)
-            t->group_parent[t->cells[i].margin] = t->cells[i].group;
     t->cell_rel_start = ws_xcalloc(t->n_cells + 1, sizeof(*t->cell_rel_start));
     t->cell_rel = ws_xcalloc(t->n_terms + 1, sizeof(*t->cell_rel));
     for (size_t k = 0; k < t->n_terms; k++)
@@ -136,6 +138,48 @@ static void build_indexes(struct ws_sdc_table *t)
             t->group_rel[t->group_rel_start[g] + fill[g]++] = r;
     }
     free(fill);
+}
+
+/* CSR of items 0..n by key(item) < n_keys (SIZE_MAX: none). */
+static void csr(size_t n, size_t n_keys, const size_t *key_of, size_t **start, size_t **items)
+{
+    size_t *fill = ws_xcalloc(n_keys + 1, sizeof(*fill));
+
+    free(*start);
+    free(*items);
+    *start = ws_xcalloc(n_keys + 1, sizeof(**start));
+    *items = ws_xcalloc(n + 1, sizeof(**items));
+    for (size_t i = 0; i < n; i++)
+        if (key_of[i] < n_keys)
+            (*start)[key_of[i] + 1]++;
+    for (size_t k = 0; k < n_keys; k++)
+        (*start)[k + 1] += (*start)[k];
+    for (size_t i = 0; i < n; i++)
+        if (key_of[i] < n_keys)
+            (*items)[(*start)[key_of[i]] + fill[key_of[i]]++] = i;
+    free(fill);
+}
+
+/* Subtables: parents, inner and margin cells, children. */
+static void build_groups(struct ws_sdc_table *t)
+{
+    size_t *key = ws_xcalloc(t->n_cells + t->n_groups + 1, sizeof(*key));
+
+    free(t->group_parent);
+    t->group_parent = ws_xmalloc(ws_st_mult(t->n_groups + 1, sizeof(*t->group_parent)));
+    for (size_t g = 0; g <= t->n_groups; g++)
+        t->group_parent[g] = WS_SDC_NO_GROUP;
+    for (size_t i = 0; i < t->n_cells; i++)
+        if (t->cells[i].margin < t->n_groups)
+            t->group_parent[t->cells[i].margin] = t->cells[i].group;
+    for (size_t i = 0; i < t->n_cells; i++)
+        key[i] = t->cells[i].group;
+    csr(t->n_cells, t->n_groups, key, &t->group_cell_start, &t->group_cell);
+    for (size_t i = 0; i < t->n_cells; i++)
+        key[i] = t->cells[i].margin;
+    csr(t->n_cells, t->n_groups, key, &t->group_margin_start, &t->group_margin);
+    csr(t->n_groups, t->n_groups, t->group_parent, &t->group_child_start, &t->group_child);
+    free(key);
 }
 
 /* The only non-fixed member of relation r, or SIZE_MAX. */
@@ -165,6 +209,7 @@ void ws_sdc_finish(struct ws_sdc_table *t)
         t->rel_start[0] = 0;
     }
     build_indexes(t);
+    build_groups(t);
     // fixed closure: the only non-fixed member of a relation is known too
     queue = ws_xcalloc(cap, sizeof(*queue));
     queued = ws_xcalloc(cap, sizeof(*queued));
@@ -219,8 +264,8 @@ void ws_sdc_bounds_as(const struct ws_sdc_table *t, size_t i, unsigned char stat
     case WS_CELL_ROUNDED: {
         double r = ws_sdc_round(c->value, t->round_to);
         long R = t->round_to > 1 ? t->round_to : 1;
-        *lo = r - (double)(R / 2);
-        *hi = r + (double)((R + 1) / 2) - 1.0;
+        *lo = r - floor((double)R / 2.0);
+        *hi = r + ceil((double)R / 2.0) - 1.0;
         if (*lo < m)
             *lo = m; // it was published, so it is not below min_count
         if (*lo < 0.0)

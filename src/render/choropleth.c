@@ -392,6 +392,19 @@ static void add_panel(struct build *b, const char *category, bool heading)
     p->areas = ws_xcalloc(m->n_areas ? m->n_areas : 1, sizeof(*p->areas));
 }
 
+/* Does the level have published rows of `category` in the map's year?  (A
+ * withheld year x category has none: it gets no panel.) */
+static bool cat_in_year(const struct build *b, const char *category)
+{
+    const struct ws_indicator_set *set = b->in->published;
+
+    for (size_t i = 0; set && i < set->n; i++)
+        if (set->rows[i].level == b->m->level && set->rows[i].year == b->m->year &&
+            set->rows[i].category && strcmp(set->rows[i].category, category) == 0)
+            return true;
+    return false;
+}
+
 /* One panel per category (each), or the one asked for. */
 static int choose_panels(struct build *b)
 {
@@ -401,7 +414,7 @@ static int choose_panels(struct build *b)
 
     if (md->each) {
         for (size_t i = 0; i < b->n_cats; i++)
-            if (strcmp(b->cats[i], "all") != 0)
+            if (strcmp(b->cats[i], "all") != 0 && cat_in_year(b, b->cats[i]))
                 add_panel(b, b->cats[i], true);
         return WS_OK;
     }
