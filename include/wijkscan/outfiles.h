@@ -48,7 +48,8 @@ void ws_outfiles_release(struct ws_outfiles *o);
  * folders it created in o (may be NULL). */
 int ws_mkdir_p(const char *path, struct ws_outfiles *o, struct ws_err *err);
 
-/* Copies the file src to dst (created or truncated).  WS_ENOINPUT when src
+/* Copies the file src to dst (created or truncated, readable by the owner
+ * only: mode 0600 whatever the umask; it is meant for the private store).  WS_ENOINPUT when src
  * cannot be read, WS_ECANTCREAT when dst cannot be written. */
 int ws_copy_file(const char *src, const char *dst, struct ws_err *err);
 

@@ -7,6 +7,7 @@
 #include "wijkscan/strbuf.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -146,6 +147,7 @@ int ws_copy_file(const char *src, const char *dst, struct ws_err *err)
 {
     FILE *in = NULL;
     FILE *out = NULL;
+    int fd = -1;
     char buf[1 << 16];
     size_t n;
     int rc = WS_OK;
@@ -156,8 +158,15 @@ int ws_copy_file(const char *src, const char *dst, struct ws_err *err)
         ws_err_where(err, "%s", src);
         goto out;
     }
-    out = fopen(dst, "wb");
+    fd = open(dst, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+    if (fd >= 0 && fchmod(fd, 0600) != 0) {
+        (void)close(fd);
+        fd = -1;
+    }
+    out = fd >= 0 ? fdopen(fd, "wb") : NULL;
     if (!out) {
+        if (fd >= 0)
+            (void)close(fd);
         rc = ws_err_set(err, WS_ECANTCREAT, "cannot create '%s': %s", dst, strerror(errno));
         ws_err_where(err, "%s", dst);
         ws_err_hint(err, "check the permissions of the output folder");
