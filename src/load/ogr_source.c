@@ -662,6 +662,24 @@ static int check_unique_names(const struct ws_ogr_table *t, struct ws_err *err)
     return WS_OK;
 }
 
+/* The pre-scan of a CSV file: a .gz one must be complete (gzip_complete),
+ * then csv_scan and csv_check. */
+static int csv_prescan(const char *path, struct csv_info *csv, struct ws_err *err)
+{
+    char *gpath = gdal_path(path);
+    VSIStatBufL st;
+    int rc = WS_OK;
+
+    if (VSIStatL(gpath, &st) == 0)
+        rc = gzip_complete(path, gpath, err);
+    if (!rc) {
+        csv_scan(gpath, csv);
+        rc = csv_check(path, csv, err);
+    }
+    free(gpath);
+    return rc;
+}
+
 int ws_ogr_table_open(const char *path, const char *layer, struct ws_warnings *warn,
                       struct ws_ogr_table **out, struct ws_err *err)
 {
@@ -678,7 +696,6 @@ int ws_ogr_table_open(const char *path, const char *layer, struct ws_warnings *w
     const char *const *config_keys = NULL;
     char *saved[2] = {NULL, NULL};
     struct csv_info csv;
-    VSIStatBufL gst;
     OGRFeatureDefnH defn;
     int rc = WS_OK;
 
@@ -699,14 +716,7 @@ int ws_ogr_table_open(const char *path, const char *layer, struct ws_warnings *w
     if (kind == KIND_CSV) {
         // before GDAL: it opens neither an empty file nor one without a
         // separator, and reads an open quote to the end of the file
-        char *gpath = gdal_path(path);
-        if (VSIStatL(gpath, &gst) == 0 && (rc = gzip_complete(path, gpath, err))) {
-            free(gpath);
-            goto out;
-        }
-        csv_scan(gpath, &csv);
-        free(gpath);
-        if ((rc = csv_check(path, &csv, err)))
+        if ((rc = csv_prescan(path, &csv, err)))
             goto out;
         t->recs = csv.recs;
         csv.recs = NULL;
