@@ -237,9 +237,27 @@ static uint32_t crc32_update(uint32_t crc, const unsigned char *p, size_t n)
     return ~crc;
 }
 
+/* The most a ".gz" input may hold once decompressed: a national case table
+ * is about 100 MB; more is refused before the pre-scan spends memory on it
+ * (a gzip bomb: 13 MB of gzip can hold 2 GB of rows). */
+#define WS_GZIP_MAX_BYTES ((uint64_t)512 << 20)
+
+static int gzip_too_large(const char *path, struct ws_err *err)
+{
+    ws_err_set(err, WS_EDATA, "'%s' holds more than %u MB once decompressed", path,
+               (unsigned)(WS_GZIP_MAX_BYTES >> 20));
+    ws_err_where(err, "%s", path);
+    ws_err_hint(err,
+                "wijkscan reads gzip-compressed tables up to %u MB; check what the file "
+                "holds ('zcat FILE | head'), and give one row per buurt, year and category",
+                (unsigned)(WS_GZIP_MAX_BYTES >> 20));
+    return WS_EDATA;
+}
+
 /* GDAL reads a gzip stream that was cut short as if it ended there.  So a
  * ".gz" input is read through once and its data checked against the
- * stream's trailer (CRC-32 and length): WS_EDATA when they differ. */
+ * stream's trailer (CRC-32 and length): WS_EDATA when they differ, or when
+ * it holds more than WS_GZIP_MAX_BYTES. */
 static int gzip_complete(const char *path, const char *gpath, struct ws_err *err)
 {
     const size_t pre = strlen("/vsigzip/");
@@ -262,7 +280,7 @@ static int gzip_complete(const char *path, const char *gpath, struct ws_err *err
     fp = ok ? VSIFOpenL(gpath, "rb") : NULL;
     if (fp) {
         buf = ws_xmalloc(65536);
-        while ((got = VSIFReadL(buf, 1, 65536, fp)) > 0) {
+        while (size <= WS_GZIP_MAX_BYTES && (got = VSIFReadL(buf, 1, 65536, fp)) > 0) {
             crc = crc32_update(crc, buf, got);
             size += got;
         }
@@ -273,6 +291,8 @@ static int gzip_complete(const char *path, const char *gpath, struct ws_err *err
              (uint32_t)size == ((uint32_t)tail[4] | (uint32_t)tail[5] << 8 |
                                 (uint32_t)tail[6] << 16 | (uint32_t)tail[7] << 24);
     }
+    if (size > WS_GZIP_MAX_BYTES)
+        return gzip_too_large(path, err);
     if (ok)
         return WS_OK;
     ws_err_set(err, WS_EDATA, "'%s' is not a complete gzip file: it was cut short or is damaged",
