@@ -7,6 +7,7 @@
 #include "wijkscan/mem.h"
 #include "wijkscan/strbuf.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
@@ -271,6 +272,68 @@ static int try_lock(struct ws_outfiles *o, const char *lock_path, struct ws_err 
     return WS_OK;
 }
 
+/* An earlier wijkscan wrote its temporary files beside the final ones as
+ * ".NAME.tmp-PID" (plus SQLite's -journal, -wal, -shm): true for such a
+ * name whose process no longer runs. */
+static bool legacy_tmp(const char *name)
+{
+    const char *t = strstr(name, ".tmp-");
+    char *end = NULL;
+    long pid;
+
+    if (name[0] != '.' || !t)
+        return false;
+    pid = strtol(t + 5, &end, 10);
+    if (end == t + 5 || pid <= 0 ||
+        (*end && strcmp(end, "-journal") && strcmp(end, "-wal") && strcmp(end, "-shm")))
+        return false;
+    return kill((pid_t)pid, 0) != 0 && errno == ESRCH;
+}
+
+/* Removes such leftovers from OUTDIR, maps/, report/ and report/'s
+ * sub-folders; returns how many. */
+static size_t remove_legacy(const char *dir, int depth)
+{
+    struct ws_strbuf p = WS_STRBUF_INIT;
+    DIR *d = opendir(dir);
+    struct dirent *e;
+    size_t n = 0;
+
+    while (d && (e = readdir(d))) {
+        struct stat sb;
+        ws_strbuf_reset(&p);
+        ws_strbuf_addf(&p, "%s/%s", dir, e->d_name);
+        if (lstat(p.buf, &sb) != 0)
+            continue;
+        if (S_ISREG(sb.st_mode) && legacy_tmp(e->d_name) && unlink(p.buf) == 0)
+            n++;
+        else if (S_ISDIR(sb.st_mode) && e->d_name[0] != '.' &&
+                 ((depth == 0 && (!strcmp(e->d_name, "maps") || !strcmp(e->d_name, "report"))) ||
+                  depth == 1))
+            n += remove_legacy(p.buf, depth + 1);
+    }
+    if (d)
+        (void)closedir(d);
+    ws_strbuf_release(&p);
+    return n;
+}
+
+static void note_legacy(struct ws_outfiles *o)
+{
+    size_t n = remove_legacy(o->dir, 0);
+    struct ws_strbuf note = WS_STRBUF_INIT;
+
+    if (n == 0)
+        return;
+    if (o->note)
+        ws_strbuf_addf(&note, "%s; ", o->note);
+    ws_strbuf_addf(&note,
+                   "%zu temporary file%s of an earlier wijkscan version left in '%s' %s removed", n,
+                   n == 1 ? "" : "s", o->dir, n == 1 ? "was" : "were");
+    free(o->note);
+    o->note = ws_strbuf_detach(&note);
+}
+
 int ws_outfiles_lock(struct ws_outfiles *o, struct ws_err *err)
 {
     struct ws_strbuf work = WS_STRBUF_INIT;
@@ -297,6 +360,7 @@ int ws_outfiles_lock(struct ws_outfiles *o, struct ws_err *err)
         return rc;
     }
     sig_arm(o);
+    note_legacy(o);
     return WS_OK;
 }
 
