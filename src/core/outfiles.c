@@ -285,7 +285,8 @@ static bool legacy_tmp(const char *name)
         return false;
     pid = strtol(t + 5, &end, 10);
     if (end == t + 5 || pid <= 0 ||
-        (*end && strcmp(end, "-journal") && strcmp(end, "-wal") && strcmp(end, "-shm")))
+        (*end && strcmp(end, "-journal") != 0 && strcmp(end, "-wal") != 0 &&
+         strcmp(end, "-shm") != 0))
         return false;
     return kill((pid_t)pid, 0) != 0 && errno == ESRCH;
 }
