@@ -43,8 +43,14 @@ BIN     := $(BUILD)/wijkscan
 TEST_SRC := $(sort $(wildcard tests/unit/test_*.c))
 TEST_BIN := $(TEST_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 
+# libFuzzer harnesses (tests/fuzz/fuzz_NAME.c); replay_NAME runs one over its
+# corpus tests/fuzz/corpus/NAME/ without libFuzzer, as part of `make test`
+FUZZ_NAMES   := study mapdef csv number pii
+FUZZ_REPLAY  := $(FUZZ_NAMES:%=$(BUILD)/tests/replay_%)
+FUZZ_SECONDS ?= 60
+
 .PHONY: all deps run test unit cli check format format-check tidy check-includes \
-	valgrind bench clean install uninstall
+	valgrind bench clean install uninstall fuzz fuzz-replay
 .DEFAULT_GOAL := all
 
 all: $(BIN)
@@ -78,17 +84,38 @@ $(BUILD)/tests/%: tests/unit/%.c tests/helpers.h $(LIB)
 	$(Q)$(CC) $(WS_CFLAGS) -Itests $(PKG_CFLAGS) $(CPPFLAGS) $(CFLAGS) $(WS_LDFLAGS) $(LDFLAGS) \
 		-o $@ $< $(LIB) $(PKG_LIBS) -lcmocka
 
+$(BUILD)/tests/replay_%: tests/fuzz/fuzz_%.c tests/fuzz/driver.c tests/fuzz/fuzz.h $(LIB)
+	@mkdir -p $(dir $@)
+	@$(if $(Q),echo "  FUZZ    $@")
+	$(Q)$(CC) $(WS_CFLAGS) -Itests/fuzz $(PKG_CFLAGS) $(CPPFLAGS) $(CFLAGS) $(WS_LDFLAGS) \
+		$(LDFLAGS) -o $@ tests/fuzz/fuzz_$*.c tests/fuzz/driver.c $(LIB) $(PKG_LIBS)
+
 run: deps
 	@$(MAKE) --no-print-directory all
 	$(BIN) run
 
 # `make test`: install what is missing, build, run unit and CLI tests.
 test: deps
-	@$(MAKE) --no-print-directory all $(TEST_BIN)
-	@$(MAKE) --no-print-directory unit cli
+	@$(MAKE) --no-print-directory all $(TEST_BIN) $(FUZZ_REPLAY)
+	@$(MAKE) --no-print-directory unit fuzz-replay cli
 
 unit: $(TEST_BIN)
 	@VALGRIND="$(VALGRIND)" sh scripts/run-unit-tests.sh $(TEST_BIN)
+
+fuzz-replay: $(FUZZ_REPLAY)
+	@for n in $(FUZZ_NAMES); do \
+		$(VALGRIND) $(BUILD)/tests/replay_$$n tests/fuzz/corpus/$$n || exit 1; done
+
+# `make fuzz FUZZ_SECONDS=N`: each harness N seconds under libFuzzer with
+# ASan+UBSan (clang), one after the other; see scripts/fuzz.sh
+fuzz:
+	@sh scripts/fuzz.sh $(FUZZ_SECONDS) $(FUZZ_NAMES)
+
+print-cflags:
+	@echo $(WS_CFLAGS) $(PKG_CFLAGS)
+
+print-libs:
+	@echo $(PKG_LIBS)
 
 cli: $(BIN)
 	@VALGRIND="$(VALGRIND)" sh scripts/run-cli-tests.sh $(BIN)
@@ -96,8 +123,8 @@ cli: $(BIN)
 VALGRIND_CMD := valgrind -q --leak-check=full --errors-for-leak-kinds=definite \
 	--error-exitcode=99 --suppressions=tests/valgrind.supp
 valgrind: deps
-	@$(MAKE) --no-print-directory all $(TEST_BIN)
-	@$(MAKE) --no-print-directory unit cli VALGRIND="$(VALGRIND_CMD)"
+	@$(MAKE) --no-print-directory all $(TEST_BIN) $(FUZZ_REPLAY)
+	@$(MAKE) --no-print-directory unit fuzz-replay cli VALGRIND="$(VALGRIND_CMD)"
 
 check: format-check check-includes tidy test
 
@@ -131,6 +158,6 @@ uninstall:
 	rm -rf $(DESTDIR)$(PREFIX)/share/wijkscan
 
 clean:
-	rm -rf build build-san
+	rm -rf build build-san build-fuzz
 
 -include $(LIB_OBJ:.o=.d) $(CLI_OBJ:.o=.d)

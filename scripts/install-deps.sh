@@ -2,7 +2,7 @@
 # install-deps.sh - install the Debian 12 packages wijkscan needs, only when
 # something is missing.  Idempotent; prints nothing when all is there.
 #   scripts/install-deps.sh          build, run and test dependencies
-#   scripts/install-deps.sh --dev    also clang-format, clang-tidy, valgrind
+#   scripts/install-deps.sh --dev    also clang-format, clang-tidy, valgrind, clang
 # Runs apt-get as root, or through sudo.
 set -eu
 
@@ -38,6 +38,10 @@ if [ "$dev" = 1 ]; then
     have_cmd clang-format || need clang-format
     have_cmd clang-tidy || need clang-tidy
     have_cmd valgrind || need valgrind
+    # make fuzz: clang with libFuzzer and the sanitizer runtimes
+    have_cmd clang || need clang
+    ls /usr/lib/llvm-14/lib/clang/*/lib/linux/libclang_rt.fuzzer-x86_64.a >/dev/null 2>&1 ||
+        need libclang-rt-14-dev
 fi
 
 [ -z "$missing" ] && exit 0

@@ -10,10 +10,13 @@
 #include "wijkscan/log.h"
 #include "wijkscan/numerics.h"
 #include "wijkscan/ogr_source.h"
+#include "wijkscan/outfiles.h"
 #include "wijkscan/suggest.h"
 
+#include <signal.h>
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 #ifndef WS_VERSION
 #define WS_VERSION "0.0.0"
@@ -177,6 +180,42 @@ static int unknown_command(const char *name)
     return ws_status_exit_code(err.code);
 }
 
+/* SIGINT, SIGTERM, SIGHUP: the run's temporary files go (the private store
+ * among them), one line says so, exit 128 + the signal number. */
+static void on_signal(int sig)
+{
+    const char *msg = sig == SIGINT    ? "wijkscan: interrupted (SIGINT): stopped; the run's "
+                                         "temporary files were removed\n"
+                      : sig == SIGTERM ? "wijkscan: terminated (SIGTERM): stopped; the run's "
+                                         "temporary files were removed\n"
+                                       : "wijkscan: hangup (SIGHUP): stopped; the run's "
+                                         "temporary files were removed\n";
+
+    if (!ws_outfiles_signal_cleanup(sig))
+        return; /* a commit is under way: raised again when it has ended */
+    (void)!write(STDERR_FILENO, msg, strlen(msg));
+    _exit(128 + sig);
+}
+
+static void catch_signals(void)
+{
+    static const int sigs[] = {SIGINT, SIGTERM, SIGHUP};
+    struct sigaction sa;
+
+    memset(&sa, 0, sizeof(sa));
+    sa.sa_handler = on_signal;
+    (void)sigemptyset(&sa.sa_mask);
+    for (size_t i = 0; i < sizeof(sigs) / sizeof(sigs[0]); i++)
+        (void)sigaddset(&sa.sa_mask, sigs[i]);
+    for (size_t i = 0; i < sizeof(sigs) / sizeof(sigs[0]); i++) {
+        struct sigaction old;
+        // a signal ignored at start (nohup, a background job) stays ignored
+        if (sigaction(sigs[i], NULL, &old) == 0 && old.sa_handler == SIG_IGN)
+            continue;
+        (void)sigaction(sigs[i], &sa, NULL);
+    }
+}
+
 int main(int argc, char **argv)
 {
     struct ws_err err = WS_ERR_INIT;
@@ -185,6 +224,7 @@ int main(int argc, char **argv)
     int rc;
 
     fill_table();
+    catch_signals();
     rc = global_options(argc, argv, &i);
     if (rc >= 0)
         return rc;

@@ -13,6 +13,7 @@
 
 #include <stdbool.h>
 
+struct ws_outfiles;
 struct ws_store;
 struct ws_warnings;
 
@@ -71,6 +72,10 @@ int ws_cli_pipeline(const struct ws_study *st, const char *out_dir, unsigned sta
                     struct ws_err *err);
 
 /* Shared by load and run: read, validate, write the store, print counts. */
+/* Takes OUTDIR for a command that writes `stages` (see outfiles.h): the lock,
+ * a note about an earlier run's leftovers, and the parts of OUTDIR the
+ * stages own (stale outputs there are removed by the commit). */
+int ws_cli_take_outdir(struct ws_outfiles *o, unsigned stages, struct ws_err *err);
 int ws_cli_do_load(const struct ws_study *st, const char *out_dir, struct ws_err *err);
 
 /* Usage text of each command (NULL-terminated lines). */

@@ -19,10 +19,13 @@ struct ws_db;   /* a connection with SpatiaLite initialised */
 struct ws_stmt; /* a prepared statement */
 
 enum ws_db_mode {
-    WS_DB_READ = 0,   /* existing file, read-only */
-    WS_DB_WRITE = 1,  /* existing file, read-write */
-    WS_DB_CREATE = 2, /* new file (must not exist), read-write */
-    WS_DB_MEMORY = 3, /* private scratch database in memory; path only names it */
+    WS_DB_READ = 0,           /* existing file, read-only */
+    WS_DB_WRITE = 1,          /* existing file, read-write */
+    WS_DB_CREATE = 2,         /* new file (must not exist), read-write */
+    WS_DB_MEMORY = 3,         /* private scratch database in memory; path only names it */
+    WS_DB_CREATE_PRIVATE = 4, /* as WS_DB_CREATE, but the file (and SQLite's side
+                               * files, which copy its mode) is readable by the
+                               * owner only (0600), whatever the umask */
 };
 
 /* Process-wide start and end (spatialite_initialize / spatialite_shutdown,

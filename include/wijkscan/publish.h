@@ -42,6 +42,7 @@
 
 #include <stddef.h>
 
+struct ws_outfiles;
 struct ws_publish;
 struct ws_store;
 
@@ -56,6 +57,10 @@ struct ws_publish_areas {
  * otherwise).  *out owned: end with ws_publish_commit() or
  * ws_publish_abort(). */
 int ws_publish_begin(const char *out_dir, struct ws_publish **out, struct ws_err *err);
+/* Starts a publication through the outfiles set `set` (borrowed, must
+ * outlive p): files get the set's temporary names, ws_publish_commit() only
+ * frees p and the set's commit puts the files in place. */
+int ws_publish_begin_set(struct ws_outfiles *set, struct ws_publish **out);
 
 /* Checks that `set` is protected: every suppressed row has NULL cases and
  * NULL figures (WS_EINTERNAL naming the row otherwise). */
@@ -79,7 +84,9 @@ void ws_publish_abort(struct ws_publish *p);
 /* Store level: reads WS_SET_PUBLISHED, the areas of every level and the
  * results "statistics.json" and "audit.csv" (written by ws_protect_store)
  * from the store, and publishes indicators.csv, indicators.gpkg,
- * statistics.json and audit.csv into out_dir, committed together. */
-int ws_publish_tables(struct ws_store *s, const char *out_dir, struct ws_err *err);
+ * statistics.json, audit.csv, groepsaanbod.csv, priorities.csv and
+ * manifest.json through `set` (ws_publish_begin_set): the caller commits
+ * them with the rest of the run's files. */
+int ws_publish_tables(struct ws_store *s, struct ws_outfiles *set, struct ws_err *err);
 
 #endif

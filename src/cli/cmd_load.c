@@ -4,6 +4,7 @@
 #include "wijkscan/cli.h"
 #include "wijkscan/load.h"
 #include "wijkscan/log.h"
+#include "wijkscan/outfiles.h"
 #include "wijkscan/store.h"
 
 #include <stdio.h>
@@ -30,7 +31,9 @@ const char *const *ws_cmd_load_usage(void)
 int ws_cli_do_load(const struct ws_study *st, const char *out_dir, struct ws_err *err)
 {
     struct ws_dataset ds;
+    struct ws_outfiles o;
     struct ws_store *store = NULL;
+    const char *tmp = NULL;
     char path[4096];
     size_t n_b = 0;
     size_t n_w = 0;
@@ -38,25 +41,29 @@ int ws_cli_do_load(const struct ws_study *st, const char *out_dir, struct ws_err
     int rc;
 
     ws_dataset_init(&ds);
+    ws_outfiles_init(&o, out_dir);
+    if ((rc = ws_cli_take_outdir(&o, WS_STAGE_LOAD, err)))
+        goto out;
     ws_log_progress("reading inputs");
     rc = ws_load_read(st, &ds, err);
     if (rc)
         goto out;
     ws_log_progress("writing store");
-    rc = ws_load_write(st, &ds, out_dir, err);
-    if (rc)
+    if ((rc = ws_outfiles_add(&o, "wijkscan.sqlite", &tmp, err)) ||
+        (rc = ws_store_create(tmp, ds.srid, &store, err)) || (rc = ws_store_begin(store, err)) ||
+        (rc = ws_store_put_dataset(store, st, &ds, err)) || (rc = ws_store_commit(store, err)))
         goto out;
     ws_log_progress_done();
-    ws_warnings_print(&ds.warnings, 5);
-
-    (void)snprintf(path, sizeof(path), "%s/wijkscan.sqlite", out_dir);
-    rc = ws_store_open(path, false, &store, err);
-    if (rc)
-        goto out;
     if ((rc = ws_store_count_areas(store, WS_LEVEL_BUURT, &n_b, err)) ||
         (rc = ws_store_count_areas(store, WS_LEVEL_WIJK, &n_w, err)) ||
         (rc = ws_store_count_areas(store, WS_LEVEL_GEMEENTE, &n_g, err)))
         goto out;
+    ws_store_close(store);
+    store = NULL;
+    if ((rc = ws_outfiles_commit(&o, err)))
+        goto out;
+    ws_warnings_print(&ds.warnings, 5);
+    (void)snprintf(path, sizeof(path), "%s/wijkscan.sqlite", out_dir);
     if (ws_log_get_level() >= WS_LOG_NORMAL)
         (void)printf("store %s: %zu buurt%s, %zu wijk%s, %zu gemeente%s; %zu statistics "
                      "row%s, %zu case row%s\n",
@@ -65,7 +72,13 @@ int ws_cli_do_load(const struct ws_study *st, const char *out_dir, struct ws_err
                      ds.n_cases == 1 ? "" : "s");
 out:
     ws_log_progress_done();
-    ws_store_close(store);
+    if (store) {
+        ws_store_rollback(store);
+        ws_store_close(store);
+    }
+    if (rc)
+        ws_outfiles_abort(&o);
+    ws_outfiles_release(&o);
     ws_dataset_release(&ds);
     return rc;
 }

@@ -359,6 +359,25 @@ static int open_store(const struct ws_study *st, const char *existing, unsigned 
     return ws_store_open(tmp_store, true, s, err);
 }
 
+int ws_cli_take_outdir(struct ws_outfiles *o, unsigned stages, struct ws_err *err)
+{
+    int rc = ws_outfiles_lock(o, err);
+
+    if (rc)
+        return rc;
+    if (o->note)
+        ws_log_info("note: %s", o->note);
+    if (stages & WS_STAGE_LOAD)
+        ws_outfiles_own(o, "wijkscan.sqlite");
+    if (stages & WS_STAGE_ANALYSE)
+        ws_outfiles_own(o, ".");
+    if (stages & WS_STAGE_MAP)
+        ws_outfiles_own(o, "maps/");
+    if (stages & WS_STAGE_REPORT)
+        ws_outfiles_own(o, "report/");
+    return WS_OK;
+}
+
 int ws_cli_pipeline(const struct ws_study *st, const char *out_dir, unsigned stages,
                     struct ws_err *err)
 {
@@ -369,6 +388,8 @@ int ws_cli_pipeline(const struct ws_study *st, const char *out_dir, unsigned sta
 
     ws_outfiles_init(&o, out_dir);
     ws_strbuf_addf(&existing, "%s/wijkscan.sqlite", out_dir);
+    if ((rc = ws_cli_take_outdir(&o, stages, err)))
+        goto out;
     if ((rc = open_store(st, existing.buf, stages, &o, &s, err)))
         goto out;
     if ((stages & WS_STAGE_ANALYSE) && (rc = analyse_in(s, st, err)))
@@ -394,7 +415,7 @@ int ws_cli_pipeline(const struct ws_study *st, const char *out_dir, unsigned sta
     if (stages & WS_STAGE_ANALYSE) {
         /* published tables come last: they commit their own files at once */
         ws_log_progress("writing tables");
-        rc = ws_publish_tables(s, out_dir, err);
+        rc = ws_publish_tables(s, &o, err);
         ws_log_progress_done();
         if (rc)
             goto out;

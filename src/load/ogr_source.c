@@ -52,6 +52,7 @@
 #include <ogr_srs_api.h>
 #pragma GCC diagnostic pop
 
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -116,6 +117,8 @@ void ws_ogr_global_init(void)
 {
     GDALAllRegister();
     CPLSetErrorHandler(CPLQuietErrorHandler);
+    // reading a .gz input must not write NAME.gz.properties beside it
+    CPLSetConfigOption("CPL_VSIL_GZIP_WRITE_PROPERTIES", "NO");
     have_geos = OGRGetGEOSVersion(NULL, NULL, NULL);
 }
 
@@ -215,6 +218,91 @@ static char *gdal_path(const char *path)
     return ws_xstrdup(path);
 }
 
+/* CRC-32 (the gzip trailer's) of n bytes, continuing crc. */
+static uint32_t crc32_update(uint32_t crc, const unsigned char *p, size_t n)
+{
+    static uint32_t table[256];
+
+    if (!table[1]) {
+        for (uint32_t i = 0; i < 256; i++) {
+            uint32_t c = i;
+            for (int k = 0; k < 8; k++)
+                c = (c & 1) ? 0xEDB88320u ^ (c >> 1) : c >> 1;
+            table[i] = c;
+        }
+    }
+    crc = ~crc;
+    for (size_t i = 0; i < n; i++)
+        crc = table[(crc ^ p[i]) & 0xff] ^ (crc >> 8);
+    return ~crc;
+}
+
+/* The most a ".gz" input may hold once decompressed: a national case table
+ * is about 100 MB; more is refused before the pre-scan spends memory on it
+ * (a gzip bomb: 13 MB of gzip can hold 2 GB of rows). */
+#define WS_GZIP_MAX_BYTES ((uint64_t)512 << 20)
+
+static int gzip_too_large(const char *path, struct ws_err *err)
+{
+    ws_err_set(err, WS_EDATA, "'%s' holds more than %u MB once decompressed", path,
+               (unsigned)(WS_GZIP_MAX_BYTES >> 20));
+    ws_err_where(err, "%s", path);
+    ws_err_hint(err,
+                "wijkscan reads gzip-compressed tables up to %u MB; check what the file "
+                "holds ('zcat FILE | head'), and give one row per buurt, year and category",
+                (unsigned)(WS_GZIP_MAX_BYTES >> 20));
+    return WS_EDATA;
+}
+
+/* GDAL reads a gzip stream that was cut short as if it ended there.  So a
+ * ".gz" input is read through once and its data checked against the
+ * stream's trailer (CRC-32 and length): WS_EDATA when they differ, or when
+ * it holds more than WS_GZIP_MAX_BYTES. */
+static int gzip_complete(const char *path, const char *gpath, struct ws_err *err)
+{
+    const size_t pre = strlen("/vsigzip/");
+    unsigned char *buf = NULL;
+    unsigned char tail[8];
+    VSILFILE *fp = NULL;
+    uint32_t crc = 0;
+    uint64_t size = 0;
+    size_t got;
+    bool ok = false;
+
+    if (strncmp(gpath, "/vsigzip/", pre) != 0)
+        return WS_OK;
+    fp = VSIFOpenL(gpath + pre, "rb");
+    if (fp && VSIFSeekL(fp, 0, SEEK_END) == 0 && VSIFTellL(fp) >= 18 &&
+        VSIFSeekL(fp, VSIFTellL(fp) - 8, SEEK_SET) == 0 && VSIFReadL(tail, 1, 8, fp) == 8)
+        ok = true;
+    if (fp)
+        (void)VSIFCloseL(fp);
+    fp = ok ? VSIFOpenL(gpath, "rb") : NULL;
+    if (fp) {
+        buf = ws_xmalloc(65536);
+        while (size <= WS_GZIP_MAX_BYTES && (got = VSIFReadL(buf, 1, 65536, fp)) > 0) {
+            crc = crc32_update(crc, buf, got);
+            size += got;
+        }
+        (void)VSIFCloseL(fp);
+        free(buf);
+        ok = crc == ((uint32_t)tail[0] | (uint32_t)tail[1] << 8 | (uint32_t)tail[2] << 16 |
+                     (uint32_t)tail[3] << 24) &&
+             (uint32_t)size == ((uint32_t)tail[4] | (uint32_t)tail[5] << 8 |
+                                (uint32_t)tail[6] << 16 | (uint32_t)tail[7] << 24);
+    }
+    if (size > WS_GZIP_MAX_BYTES)
+        return gzip_too_large(path, err);
+    if (ok)
+        return WS_OK;
+    ws_err_set(err, WS_EDATA, "'%s' is not a complete gzip file: it was cut short or is damaged",
+               path);
+    ws_err_where(err, "%s", path);
+    ws_err_hint(err, "copy or export the file again ('gzip -t FILE' checks it); a file of "
+                     "several gzip streams joined together is not supported either");
+    return WS_EDATA;
+}
+
 /* Opens path for reading vectors.  Missing or unreadable: WS_ENOINPUT. */
 static int open_dataset(const char *path, const char *const *drivers, const char *const *options,
                         struct gdal_msgs *m, GDALDatasetH *out, struct ws_err *err)
@@ -232,6 +320,8 @@ static int open_dataset(const char *path, const char *const *drivers, const char
         rc = WS_ENOINPUT;
         goto out;
     }
+    if ((rc = gzip_complete(path, gpath, err)))
+        goto out;
     ds = GDALOpenEx(gpath, GDAL_OF_VECTOR | GDAL_OF_READONLY | GDAL_OF_VERBOSE_ERROR, drivers,
                     options, NULL);
     if (!ds) {
@@ -592,6 +682,24 @@ static int check_unique_names(const struct ws_ogr_table *t, struct ws_err *err)
     return WS_OK;
 }
 
+/* The pre-scan of a CSV file: a .gz one must be complete (gzip_complete),
+ * then csv_scan and csv_check. */
+static int csv_prescan(const char *path, struct csv_info *csv, struct ws_err *err)
+{
+    char *gpath = gdal_path(path);
+    VSIStatBufL st;
+    int rc = WS_OK;
+
+    if (VSIStatL(gpath, &st) == 0)
+        rc = gzip_complete(path, gpath, err);
+    if (!rc) {
+        csv_scan(gpath, csv);
+        rc = csv_check(path, csv, err);
+    }
+    free(gpath);
+    return rc;
+}
+
 int ws_ogr_table_open(const char *path, const char *layer, struct ws_warnings *warn,
                       struct ws_ogr_table **out, struct ws_err *err)
 {
@@ -628,10 +736,7 @@ int ws_ogr_table_open(const char *path, const char *layer, struct ws_warnings *w
     if (kind == KIND_CSV) {
         // before GDAL: it opens neither an empty file nor one without a
         // separator, and reads an open quote to the end of the file
-        char *gpath = gdal_path(path);
-        csv_scan(gpath, &csv);
-        free(gpath);
-        if ((rc = csv_check(path, &csv, err)))
+        if ((rc = csv_prescan(path, &csv, err)))
             goto out;
         t->recs = csv.recs;
         csv.recs = NULL;

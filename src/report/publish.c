@@ -16,6 +16,7 @@
 
 #include "wijkscan/gpkg.h"
 #include "wijkscan/mem.h"
+#include "wijkscan/outfiles.h"
 #include "wijkscan/store.h"
 #include "wijkscan/strbuf.h"
 
@@ -34,6 +35,7 @@ struct pub_file {
 
 struct ws_publish {
     char *dir;
+    struct ws_outfiles *set; /* when set, files go through it (borrowed) */
     struct pub_file *f;
     size_t n, cap;
 };
@@ -64,12 +66,16 @@ int ws_publish_begin(const char *out_dir, struct ws_publish **out, struct ws_err
 /* Registers OUTDIR/NAME and returns its temporary path (borrowed, valid
  * until commit/abort), after removing a leftover of an earlier run with the
  * same process id. */
-static const char *add_file(struct ws_publish *p, const char *name)
+static const char *add_file(struct ws_publish *p, const char *name, struct ws_err *err)
 {
     struct ws_strbuf tmp = WS_STRBUF_INIT;
     struct ws_strbuf fin = WS_STRBUF_INIT;
     struct pub_file *f;
 
+    if (p->set) {
+        const char *path = NULL;
+        return ws_outfiles_add(p->set, name, &path, err) ? NULL : path;
+    }
     ws_strbuf_addf(&tmp, "%s/.%s.tmp-%ld", p->dir, name, (long)getpid());
     ws_strbuf_addf(&fin, "%s/%s", p->dir, name);
     (void)unlink(tmp.buf);
@@ -91,10 +97,13 @@ static int cannot_write(const char *path, int e, struct ws_err *err)
 static int write_file(struct ws_publish *p, const char *name, const char *data, size_t len,
                       struct ws_err *err)
 {
-    const char *path = add_file(p, name);
-    FILE *fp = fopen(path, "wx");
+    const char *path = add_file(p, name, err);
+    FILE *fp = NULL;
     int rc = WS_OK;
 
+    if (!path)
+        return WS_ECANTCREAT;
+    fp = fopen(path, "wx");
     if (!fp)
         return cannot_write(path, errno, err);
     if (len && fwrite(data, 1, len, fp) != len)
@@ -204,7 +213,9 @@ int ws_publish_indicators_csv(struct ws_publish *p, const struct ws_indicator_se
 
     if ((rc = ws_publish_check_protected(published, err)))
         return rc;
-    path = add_file(p, "indicators.csv");
+    path = add_file(p, "indicators.csv", err);
+    if (!path)
+        return WS_ECANTCREAT;
     fp = fopen(path, "wx");
     if (!fp)
         return cannot_write(path, errno, err);
@@ -414,7 +425,9 @@ int ws_publish_indicators_gpkg(struct ws_publish *p, const struct ws_indicator_s
 
     if ((rc = ws_publish_check_protected(published, err)))
         return rc;
-    path = add_file(p, "indicators.gpkg");
+    path = add_file(p, "indicators.gpkg", err);
+    if (!path)
+        return WS_ECANTCREAT;
     if ((rc = ws_gpkg_create(path, srid, &g, err)))
         return rc;
     for (int lv = WS_LEVEL_BUURT; lv <= WS_LEVEL_GEMEENTE && !rc; lv++) {
@@ -474,6 +487,10 @@ int ws_publish_commit(struct ws_publish *p, struct ws_err *err)
 
     if (!p)
         return WS_OK;
+    if (p->set) {
+        release(p); /* the set's commit renames the files */
+        return WS_OK;
+    }
     for (i = 0; i < p->n; i++) {
         if (rename(p->f[i].tmp, p->f[i].final) != 0) {
             int e = errno;
@@ -502,7 +519,17 @@ void ws_publish_abort(struct ws_publish *p)
 
 /* --- from the store ------------------------------------------------------------ */
 
-int ws_publish_tables(struct ws_store *s, const char *out_dir, struct ws_err *err)
+int ws_publish_begin_set(struct ws_outfiles *set, struct ws_publish **out)
+{
+    struct ws_publish *p = ws_xcalloc(1, sizeof(*p));
+
+    p->dir = ws_xstrdup(set->dir);
+    p->set = set;
+    *out = p;
+    return WS_OK;
+}
+
+int ws_publish_tables(struct ws_store *s, struct ws_outfiles *set, struct ws_err *err)
 {
     struct ws_indicator_set pub = {0};
     struct ws_area *areas[3] = {NULL, NULL, NULL};
@@ -530,8 +557,7 @@ int ws_publish_tables(struct ws_store *s, const char *out_dir, struct ws_err *er
         (rc = ws_store_get_result(s, "priorities.csv", &prio, err)) ||
         (rc = ws_store_get_result(s, "manifest.json", &manifest, err)))
         goto out;
-    if ((rc = ws_publish_begin(out_dir, &p, err)) ||
-        (rc = ws_publish_indicators_csv(p, &pub, err)) ||
+    if ((rc = ws_publish_begin_set(set, &p)) || (rc = ws_publish_indicators_csv(p, &pub, err)) ||
         (rc = ws_publish_indicators_gpkg(p, &pub, &pa, ws_store_srid(s), err)) ||
         (rc = ws_publish_text(p, "statistics.json", stats, err)) ||
         (rc = ws_publish_text(p, "audit.csv", audit, err)) ||

@@ -150,10 +150,11 @@ bool ws_db_last_error_is_constraint(const struct ws_db *db)
     return db && (db->last_rc & 0xff) == SQLITE_CONSTRAINT;
 }
 
-/* Makes the file with O_EXCL so an existing file is never reused. */
-static int create_exclusive(const char *path, struct ws_err *err)
+/* Makes the file with O_EXCL so an existing file is never reused; a private
+ * file gets mode 0600 whatever the umask, others 0666 less the umask. */
+static int create_exclusive(const char *path, bool private_file, struct ws_err *err)
 {
-    int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0666);
+    int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, private_file ? 0600 : 0666);
 
     if (fd < 0) {
         int e = errno;
@@ -167,8 +168,10 @@ static int create_exclusive(const char *path, struct ws_err *err)
         }
         return WS_ECANTCREAT;
     }
-    if (close(fd) != 0) {
-        int e = errno;
+    int e = private_file && fchmod(fd, 0600) != 0 ? errno : 0;
+    if (close(fd) != 0 && e == 0)
+        e = errno;
+    if (e != 0) {
         (void)unlink(path);
         ws_err_set(err, WS_ECANTCREAT, "cannot create '%s'", path);
         ws_err_cause(err, "%s", strerror(e));
@@ -209,7 +212,8 @@ static int open_flags(const char *path, enum ws_db_mode mode, int *flags, bool *
         *flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_MEMORY;
         break;
     case WS_DB_CREATE:
-        rc = create_exclusive(path, err);
+    case WS_DB_CREATE_PRIVATE:
+        rc = create_exclusive(path, mode == WS_DB_CREATE_PRIVATE, err);
         *created = rc == WS_OK;
         *flags = SQLITE_OPEN_READWRITE;
         break;
@@ -252,7 +256,7 @@ int ws_db_open(const char *path, enum ws_db_mode mode, struct ws_db **out, struc
     spatialite_init_ex(db->h, db->splite, 0);
 
     // one bulk load on a fresh file that is renamed only after COMMIT
-    if (mode == WS_DB_CREATE || mode == WS_DB_MEMORY)
+    if (mode == WS_DB_CREATE || mode == WS_DB_CREATE_PRIVATE || mode == WS_DB_MEMORY)
         rc = ws_db_exec(db,
                         "PRAGMA journal_mode = MEMORY;"
                         "PRAGMA synchronous = OFF;"

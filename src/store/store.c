@@ -203,7 +203,7 @@ int ws_store_create(const char *path, int srid, struct ws_store **out, struct ws
     int rc;
 
     *out = NULL;
-    rc = ws_db_open(path, WS_DB_CREATE, &db, err);
+    rc = ws_db_open(path, WS_DB_CREATE_PRIVATE, &db, err);
     if (rc)
         goto out;
     rc = create_schema(db, srid, err);
