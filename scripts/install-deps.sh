@@ -31,6 +31,8 @@ fi
 [ -f /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf ] || need fonts-dejavu-core
 have_cmd sqlite3 || need sqlite3
 have_cmd ogrinfo || need gdal-bin
+# GDAL's GeoPackage validator (validate_gpkg.py) for the tests
+[ -f /usr/lib/python3/dist-packages/osgeo_utils/samples/validate_gpkg.py ] || need python3-gdal
 have_cmd pdftotext || need poppler-utils
 have_cmd chromium || need chromium
 have_cmd tidy || need tidy

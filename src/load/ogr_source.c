@@ -52,6 +52,7 @@
 #include <ogr_srs_api.h>
 #pragma GCC diagnostic pop
 
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -1613,4 +1614,304 @@ int ws_ogr_read_points(const char *path, const char *layer, const char *name_fie
     }
     *out = p;
     return WS_OK;
+}
+
+/* ---- writing ---- */
+
+struct ws_ogr_writer {
+    GDALDatasetH ds;
+    OGRLayerH lyr; /* the current layer (borrowed from ds) */
+    char *target;  /* for messages: the path, or the connection's name */
+    char *layer;   /* the current layer's name */
+    enum ws_ogr_type *types;
+    size_t n_fields;
+    bool in_tx;
+    char *date;       /* OGR_CURRENT_DATE while GDAL writes, or NULL */
+    char *saved_date; /* the thread's value before */
+    struct gdal_msgs m;
+};
+
+/* A connection string names its database only: never print a password. */
+static char *target_label(const char *driver, const char *target)
+{
+    struct ws_strbuf sb = WS_STRBUF_INIT;
+    const char *db;
+
+    if (strcmp(driver, "PostgreSQL") != 0)
+        return ws_xstrdup(target);
+    db = strstr(target, "dbname=");
+    ws_strbuf_adds(&sb, "PostgreSQL database ");
+    if (db) {
+        db += 7;
+        ws_strbuf_addf(&sb, "'%.*s'", (int)strcspn(db, " '"), db);
+    } else {
+        ws_strbuf_adds(&sb, "(default)");
+    }
+    return ws_strbuf_detach(&sb);
+}
+
+/* Every writer call runs with the collecting handler and the date option. */
+static void writer_begin(struct ws_ogr_writer *w)
+{
+    guard_begin(&w->m);
+    if (w->date) {
+        const char *old = CPLGetThreadLocalConfigOption("OGR_CURRENT_DATE", NULL);
+        free(w->saved_date);
+        w->saved_date = old ? ws_xstrdup(old) : NULL;
+        CPLSetThreadLocalConfigOption("OGR_CURRENT_DATE", w->date);
+    }
+}
+
+static void writer_end(struct ws_ogr_writer *w)
+{
+    if (w->date)
+        CPLSetThreadLocalConfigOption("OGR_CURRENT_DATE", w->saved_date);
+    guard_end();
+}
+
+static int write_failed(struct ws_ogr_writer *w, struct ws_err *err, const char *what)
+{
+    ws_err_set(err, WS_ECANTCREAT, "cannot write %s into '%s'", what, w->target);
+    gdal_cause(err, &w->m);
+    if (w->layer)
+        ws_err_where(err, "%s, layer '%s'", w->target, w->layer);
+    ws_err_hint(err, "check that the output folder (or database) is writable and the disk is "
+                     "not full");
+    return WS_ECANTCREAT;
+}
+
+static void writer_free(struct ws_ogr_writer *w)
+{
+    free(w->target);
+    free(w->layer);
+    free(w->types);
+    free(w->date);
+    free(w->saved_date);
+    free(w);
+}
+
+int ws_ogr_writer_create(const char *driver, const char *target, const char *date,
+                         struct ws_ogr_writer **out, struct ws_err *err)
+{
+    const char *const drivers[] = {driver, NULL};
+    struct ws_ogr_writer *w = ws_xcalloc(1, sizeof(*w));
+    GDALDriverH drv;
+    int rc = WS_OK;
+
+    *out = NULL;
+    w->target = target_label(driver, target);
+    w->date = date ? ws_xstrdup(date) : NULL;
+    writer_begin(w);
+    drv = GDALGetDriverByName(driver);
+    if (!drv) {
+        rc = ws_err_set(err, WS_ECANTCREAT, "cannot write '%s': GDAL has no %s driver", w->target,
+                        driver);
+        ws_err_hint(err, "install GDAL with the %s driver (Debian: libgdal32)", driver);
+        goto out;
+    }
+    if (strcmp(driver, "PostgreSQL") != 0) {
+        VSIStatBufL st;
+        if (VSIStatL(target, &st) == 0) {
+            rc = ws_err_set(err, WS_ECANTCREAT, "cannot create '%s': it exists", w->target);
+            ws_err_hint(err, "remove it or write to another folder");
+            goto out;
+        }
+    }
+    if (strcmp(driver, "PostgreSQL") == 0)
+        w->ds = GDALOpenEx(target, GDAL_OF_VECTOR | GDAL_OF_UPDATE | GDAL_OF_VERBOSE_ERROR, drivers,
+                           NULL, NULL);
+    else
+        w->ds = GDALCreate(drv, target, 0, 0, 0, GDT_Unknown, NULL);
+    if (!w->ds) {
+        rc = ws_err_set(err, WS_ECANTCREAT, "cannot create '%s'", w->target);
+        gdal_cause(err, &w->m);
+        ws_err_hint(err, strcmp(driver, "PostgreSQL") == 0
+                             ? "check [output] database: the server must run, the database "
+                               "exist with PostGIS, and the user may create tables"
+                             : "check that the output folder is writable and the disk is not "
+                               "full");
+        goto out;
+    }
+    if (GDALDatasetTestCapability(w->ds, ODsCTransactions)) {
+        if (GDALDatasetStartTransaction(w->ds, FALSE) != OGRERR_NONE) {
+            rc = write_failed(w, err, "a transaction");
+            goto out;
+        }
+        w->in_tx = true;
+    }
+out:
+    writer_end(w);
+    if (rc) {
+        ws_ogr_writer_abort(w);
+        return rc;
+    }
+    *out = w;
+    return WS_OK;
+}
+
+static OGRFieldType field_type(enum ws_ogr_type t)
+{
+    switch (t) {
+    case WS_OGR_INTEGER:
+        return OFTInteger64;
+    case WS_OGR_REAL:
+        return OFTReal;
+    case WS_OGR_TEXT:
+        break;
+    }
+    return OFTString;
+}
+
+int ws_ogr_writer_add_layer(struct ws_ogr_writer *w, const char *name, int srid,
+                            const struct ws_ogr_field *fields, size_t n_fields,
+                            const char *const *options, struct ws_err *err)
+{
+    OGRSpatialReferenceH srs = NULL;
+    int rc = WS_OK;
+
+    writer_begin(w);
+    free(w->layer);
+    w->layer = ws_xstrdup(name);
+    w->lyr = NULL;
+    if (srid > 0) {
+        srs = OSRNewSpatialReference(NULL);
+        OSRSetAxisMappingStrategy(srs, OAMS_TRADITIONAL_GIS_ORDER);
+        if (OSRImportFromEPSG(srs, srid) != OGRERR_NONE) {
+            rc = ws_err_set(err, WS_ECANTCREAT, "cannot write layer '%s': unknown CRS EPSG:%d",
+                            name, srid);
+            gdal_cause(err, &w->m);
+            ws_err_hint(err, "check that the proj-data package is installed");
+            goto out;
+        }
+    }
+    w->lyr = GDALDatasetCreateLayer(w->ds, name, srs, srid > 0 ? wkbMultiPolygon : wkbNone,
+                                    (char **)options); // GDAL does not change them
+    if (!w->lyr) {
+        rc = write_failed(w, err, "a layer");
+        goto out;
+    }
+    for (size_t k = 0; k < n_fields; k++) {
+        OGRFieldDefnH fd = OGR_Fld_Create(fields[k].name, field_type(fields[k].type));
+        OGRErr e = OGR_L_CreateField(w->lyr, fd, TRUE);
+        OGR_Fld_Destroy(fd);
+        if (e != OGRERR_NONE) {
+            rc = write_failed(w, err, "a field");
+            goto out;
+        }
+    }
+    free(w->types);
+    w->types = ws_xcalloc(n_fields + 1, sizeof(*w->types));
+    for (size_t k = 0; k < n_fields; k++)
+        w->types[k] = fields[k].type;
+    w->n_fields = n_fields;
+out:
+    if (srs)
+        OSRRelease(srs);
+    writer_end(w);
+    return rc;
+}
+
+static void set_value(OGRFeatureH f, int i, enum ws_ogr_type t, const struct ws_ogr_value *v)
+{
+    if (v->null || (t == WS_OGR_TEXT && !v->s) || (t == WS_OGR_REAL && isnan(v->d))) {
+        OGR_F_SetFieldNull(f, i);
+        return;
+    }
+    switch (t) {
+    case WS_OGR_TEXT:
+        OGR_F_SetFieldString(f, i, v->s);
+        break;
+    case WS_OGR_INTEGER:
+        OGR_F_SetFieldInteger64(f, i, v->i);
+        break;
+    case WS_OGR_REAL:
+        OGR_F_SetFieldDouble(f, i, v->d);
+        break;
+    }
+}
+
+int ws_ogr_writer_add_feature(struct ws_ogr_writer *w, const struct ws_ogr_value *values,
+                              const unsigned char *wkb, size_t wkb_len, struct ws_err *err)
+{
+    OGRFeatureH f;
+    OGRGeometryH g = NULL;
+    int rc = WS_OK;
+
+    if (!w->lyr)
+        return ws_err_set(err, WS_EINTERNAL, "ws_ogr_writer_add_feature: no layer");
+    writer_begin(w);
+    f = OGR_F_Create(OGR_L_GetLayerDefn(w->lyr));
+    for (size_t k = 0; k < w->n_fields; k++)
+        set_value(f, (int)k, w->types[k], &values[k]);
+    if (wkb && wkb_len) {
+        if (OGR_G_CreateFromWkbEx(wkb, NULL, &g, wkb_len) != OGRERR_NONE) {
+            rc = ws_err_set(err, WS_EINTERNAL, "GDAL cannot read a geometry for layer '%s'",
+                            w->layer);
+            gdal_cause(err, &w->m);
+            goto out;
+        }
+        OGR_F_SetGeometryDirectly(f, g);
+    }
+    if (OGR_L_CreateFeature(w->lyr, f) != OGRERR_NONE)
+        rc = write_failed(w, err, "a feature");
+out:
+    OGR_F_Destroy(f);
+    writer_end(w);
+    return rc;
+}
+
+int ws_ogr_writer_exec(struct ws_ogr_writer *w, const char *sql, struct ws_err *err)
+{
+    OGRLayerH res;
+    int rc = WS_OK;
+
+    writer_begin(w);
+    res = GDALDatasetExecuteSQL(w->ds, sql, NULL, NULL);
+    if (res)
+        GDALDatasetReleaseResultSet(w->ds, res);
+    if (w->m.failure[0])
+        rc = write_failed(w, err, "a table or view");
+    writer_end(w);
+    return rc;
+}
+
+int ws_ogr_writer_finish(struct ws_ogr_writer *w, struct ws_err *err)
+{
+    int rc = WS_OK;
+
+    if (!w)
+        return WS_OK;
+    writer_begin(w);
+    if (w->in_tx && GDALDatasetCommitTransaction(w->ds) != OGRERR_NONE) {
+        rc = write_failed(w, err, "the data");
+        (void)GDALDatasetRollbackTransaction(w->ds);
+    }
+    w->in_tx = false;
+    w->lyr = NULL;
+    free(w->layer);
+    w->layer = NULL;
+    // GDAL writes a new file's last pages (the GeoPackage's extents, the
+    // XLSX zip) on close: a failure then is reported as an error
+    w->m.failure[0] = '\0';
+    GDALClose(w->ds);
+    w->ds = NULL;
+    if (!rc && w->m.failure[0])
+        rc = write_failed(w, err, "the data");
+    writer_end(w);
+    writer_free(w);
+    return rc;
+}
+
+void ws_ogr_writer_abort(struct ws_ogr_writer *w)
+{
+    if (!w)
+        return;
+    writer_begin(w);
+    if (w->ds) {
+        if (w->in_tx)
+            (void)GDALDatasetRollbackTransaction(w->ds);
+        GDALClose(w->ds);
+    }
+    writer_end(w);
+    writer_free(w);
 }

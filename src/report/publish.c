@@ -14,8 +14,8 @@
  */
 #include "wijkscan/publish.h"
 
-#include "wijkscan/gpkg.h"
 #include "wijkscan/mem.h"
+#include "wijkscan/ogr_source.h"
 #include "wijkscan/store.h"
 #include "wijkscan/strbuf.h"
 
@@ -25,6 +25,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 struct pub_file {
@@ -38,7 +39,7 @@ struct ws_publish {
     size_t n, cap;
 };
 
-static const char *const csv_header =
+static const char *const csv_header_line =
     "code,name,level,parent,year,category,population,cases,rate_per_1000,rate_ci_low,"
     "rate_ci_high,ratio_avg,poisson_p,expected,oe_ratio,oe_ci_low,oe_ci_high,eb_rate,seb_rate,"
     "lisa_i,lisa_z,lisa_p,lisa_cluster,trend_rr,trend_p,priority_rank,suppressed\n";
@@ -69,8 +70,14 @@ static const char *add_file(struct ws_publish *p, const char *name)
     struct ws_strbuf tmp = WS_STRBUF_INIT;
     struct ws_strbuf fin = WS_STRBUF_INIT;
     struct pub_file *f;
+    const char *ext = strrchr(name, '.');
 
-    ws_strbuf_addf(&tmp, "%s/.%s.tmp-%ld", p->dir, name, (long)getpid());
+    // ".NAME.tmp-PID", keeping the extension at the end (".a.tmp-PID.xlsx"):
+    // GDAL's writers choose by it
+    if (!ext)
+        ext = name + strlen(name);
+    ws_strbuf_addf(&tmp, "%s/.%.*s.tmp-%ld%s", p->dir, (int)(ext - name), name, (long)getpid(),
+                   ext);
     ws_strbuf_addf(&fin, "%s/%s", p->dir, name);
     (void)unlink(tmp.buf);
     WS_VEC_GROW(p->f, p->n + 1, p->cap);
@@ -144,58 +151,112 @@ int ws_publish_check_protected(const struct ws_indicator_set *set, struct ws_err
     return WS_OK;
 }
 
-/* --- indicators.csv --------------------------------------------------------- */
+/* --- indicators.csv and indicators_excel.csv -------------------------------- */
 
-/* ",%.10g" or "," for NULL; -0 prints as 0 */
-static void csv_num(struct ws_strbuf *sb, double v)
+/* The two CSV dialects: ',' with a decimal point (indicators.csv), and ';'
+ * with a decimal comma, a byte-order mark and CRLF line ends
+ * (indicators_excel.csv, as Excel with Dutch settings reads on a
+ * double-click). */
+struct csv_style {
+    char sep;
+    char decimal;
+    const char *eol;
+};
+
+static const struct csv_style csv_plain = {',', '.', "\n"};
+static const struct csv_style csv_excel = {';', ',', "\r\n"};
+
+/* Text, quoted (RFC 4180) when it holds a separator, '"', CR or LF. */
+static void csv_text(struct ws_strbuf *sb, const char *s, const struct csv_style *st)
 {
-    ws_strbuf_addch(sb, ',');
+    if (!s)
+        return;
+    if (st->sep == ',') {
+        ws_strbuf_add_csv(sb, s);
+        return;
+    }
+    if (!s[strcspn(s, ";,\"\r\n")]) {
+        ws_strbuf_adds(sb, s);
+        return;
+    }
+    ws_strbuf_addch(sb, '"');
+    for (; *s; s++) {
+        if (*s == '"')
+            ws_strbuf_addch(sb, '"');
+        ws_strbuf_addch(sb, *s);
+    }
+    ws_strbuf_addch(sb, '"');
+}
+
+/* SEP and %.10g (the decimal point as the style says), or SEP alone for
+ * NULL; -0 prints as 0. */
+static void csv_num(struct ws_strbuf *sb, double v, const struct csv_style *st)
+{
+    size_t at;
+
+    ws_strbuf_addch(sb, st->sep);
     if (isnan(v))
         return;
     if (v == 0.0)
         v = 0.0;
+    at = sb->len;
     ws_strbuf_addf(sb, "%.10g", v);
+    if (st->decimal != '.') {
+        char *dot = strchr(sb->buf + at, '.');
+        if (dot)
+            *dot = st->decimal;
+    }
 }
 
-static void csv_row(struct ws_strbuf *sb, const struct ws_indicator *r)
+static void csv_header(struct ws_strbuf *sb, const struct csv_style *st)
 {
-    ws_strbuf_add_csv(sb, r->code);
-    ws_strbuf_addch(sb, ',');
-    ws_strbuf_add_csv(sb, r->name);
-    ws_strbuf_addf(sb, ",%s,", ws_level_name(r->level));
-    ws_strbuf_add_csv(sb, r->parent);
-    ws_strbuf_addf(sb, ",%d,", r->year);
-    ws_strbuf_add_csv(sb, r->category);
-    csv_num(sb, r->population);
-    ws_strbuf_addch(sb, ',');
+    for (const char *h = csv_header_line; *h != '\n'; h++)
+        ws_strbuf_addch(sb, *h == ',' ? st->sep : *h);
+    ws_strbuf_adds(sb, st->eol);
+}
+
+static void csv_row(struct ws_strbuf *sb, const struct ws_indicator *r, const struct csv_style *st)
+{
+    const char c = st->sep;
+
+    csv_text(sb, r->code, st);
+    ws_strbuf_addch(sb, c);
+    csv_text(sb, r->name, st);
+    ws_strbuf_addf(sb, "%c%s%c", c, ws_level_name(r->level), c);
+    csv_text(sb, r->parent, st);
+    ws_strbuf_addf(sb, "%c%d%c", c, r->year, c);
+    csv_text(sb, r->category, st);
+    csv_num(sb, r->population, st);
+    ws_strbuf_addch(sb, c);
     if (!isnan(r->cases))
         ws_strbuf_addf(sb, "%.0f", r->cases);
-    csv_num(sb, r->rate_per_1000);
-    csv_num(sb, r->rate_ci_low);
-    csv_num(sb, r->rate_ci_high);
-    csv_num(sb, r->ratio_avg);
-    csv_num(sb, r->poisson_p);
-    csv_num(sb, r->expected);
-    csv_num(sb, r->oe_ratio);
-    csv_num(sb, r->oe_ci_low);
-    csv_num(sb, r->oe_ci_high);
-    csv_num(sb, r->eb_rate);
-    csv_num(sb, r->seb_rate);
-    csv_num(sb, r->lisa_i);
-    csv_num(sb, r->lisa_z);
-    csv_num(sb, r->lisa_p);
-    ws_strbuf_addch(sb, ',');
-    ws_strbuf_add_csv(sb, r->lisa_cluster);
-    csv_num(sb, r->trend_rr);
-    csv_num(sb, r->trend_p);
-    ws_strbuf_addch(sb, ',');
+    csv_num(sb, r->rate_per_1000, st);
+    csv_num(sb, r->rate_ci_low, st);
+    csv_num(sb, r->rate_ci_high, st);
+    csv_num(sb, r->ratio_avg, st);
+    csv_num(sb, r->poisson_p, st);
+    csv_num(sb, r->expected, st);
+    csv_num(sb, r->oe_ratio, st);
+    csv_num(sb, r->oe_ci_low, st);
+    csv_num(sb, r->oe_ci_high, st);
+    csv_num(sb, r->eb_rate, st);
+    csv_num(sb, r->seb_rate, st);
+    csv_num(sb, r->lisa_i, st);
+    csv_num(sb, r->lisa_z, st);
+    csv_num(sb, r->lisa_p, st);
+    ws_strbuf_addch(sb, c);
+    csv_text(sb, r->lisa_cluster, st);
+    csv_num(sb, r->trend_rr, st);
+    csv_num(sb, r->trend_p, st);
+    ws_strbuf_addch(sb, c);
     if (r->priority_rank > 0)
         ws_strbuf_addf(sb, "%ld", r->priority_rank);
-    ws_strbuf_addf(sb, ",%d\n", r->suppressed != WS_SUPP_NONE);
+    ws_strbuf_addf(sb, "%c%d%s", c, r->suppressed != WS_SUPP_NONE, st->eol);
 }
 
-int ws_publish_indicators_csv(struct ws_publish *p, const struct ws_indicator_set *published,
-                              struct ws_err *err)
+static int write_csv(struct ws_publish *p, const char *name,
+                     const struct ws_indicator_set *published, const struct csv_style *st,
+                     struct ws_err *err)
 {
     struct ws_strbuf sb = WS_STRBUF_INIT;
     const char *path;
@@ -204,13 +265,15 @@ int ws_publish_indicators_csv(struct ws_publish *p, const struct ws_indicator_se
 
     if ((rc = ws_publish_check_protected(published, err)))
         return rc;
-    path = add_file(p, "indicators.csv");
+    path = add_file(p, name);
     fp = fopen(path, "wx");
     if (!fp)
         return cannot_write(path, errno, err);
-    ws_strbuf_adds(&sb, csv_header);
+    if (st->sep != ',')
+        ws_strbuf_adds(&sb, "\xEF\xBB\xBF"); // Excel reads UTF-8 only after a BOM
+    csv_header(&sb, st);
     for (size_t i = 0; i < published->n && !rc; i++) {
-        csv_row(&sb, &published->rows[i]);
+        csv_row(&sb, &published->rows[i], st);
         // write in blocks of about 1 MB
         if (sb.len > (1u << 20) || i + 1 == published->n) {
             if (fwrite(sb.buf, 1, sb.len, fp) != sb.len)
@@ -226,7 +289,19 @@ int ws_publish_indicators_csv(struct ws_publish *p, const struct ws_indicator_se
     return rc;
 }
 
-/* --- indicators.gpkg -------------------------------------------------------- */
+int ws_publish_indicators_csv(struct ws_publish *p, const struct ws_indicator_set *published,
+                              struct ws_err *err)
+{
+    return write_csv(p, "indicators.csv", published, &csv_plain, err);
+}
+
+int ws_publish_indicators_excel_csv(struct ws_publish *p, const struct ws_indicator_set *published,
+                                    struct ws_err *err)
+{
+    return write_csv(p, "indicators_excel.csv", published, &csv_excel, err);
+}
+
+/* --- indicators.gpkg and indicators.xlsx ------------------------------------ */
 
 enum {
     F_CODE,
@@ -259,36 +334,62 @@ enum {
     N_FIELDS
 };
 
-static const struct ws_gpkg_field gpkg_fields[N_FIELDS] = {
-    {"code", WS_GPKG_TEXT},          {"name", WS_GPKG_TEXT},
-    {"level", WS_GPKG_TEXT},         {"parent", WS_GPKG_TEXT},
-    {"year", WS_GPKG_INTEGER},       {"category", WS_GPKG_TEXT},
-    {"population", WS_GPKG_REAL},    {"cases", WS_GPKG_INTEGER},
-    {"rate_per_1000", WS_GPKG_REAL}, {"rate_ci_low", WS_GPKG_REAL},
-    {"rate_ci_high", WS_GPKG_REAL},  {"ratio_avg", WS_GPKG_REAL},
-    {"poisson_p", WS_GPKG_REAL},     {"expected", WS_GPKG_REAL},
-    {"oe_ratio", WS_GPKG_REAL},      {"oe_ci_low", WS_GPKG_REAL},
-    {"oe_ci_high", WS_GPKG_REAL},    {"eb_rate", WS_GPKG_REAL},
-    {"seb_rate", WS_GPKG_REAL},      {"lisa_i", WS_GPKG_REAL},
-    {"lisa_z", WS_GPKG_REAL},        {"lisa_p", WS_GPKG_REAL},
-    {"lisa_cluster", WS_GPKG_TEXT},  {"trend_rr", WS_GPKG_REAL},
-    {"trend_p", WS_GPKG_REAL},       {"priority_rank", WS_GPKG_INTEGER},
-    {"suppressed", WS_GPKG_INTEGER},
+/* The fields, and the column headers of indicators.xlsx (nl, en). */
+static const struct {
+    struct ws_ogr_field f;
+    const char *nl;
+    const char *en;
+} fields[N_FIELDS] = {
+    {{"code", WS_OGR_TEXT}, "Code", "Code"},
+    {{"name", WS_OGR_TEXT}, "Naam", "Name"},
+    {{"level", WS_OGR_TEXT}, "Niveau", "Level"},
+    {{"parent", WS_OGR_TEXT}, "Ligt in", "Part of"},
+    {{"year", WS_OGR_INTEGER}, "Jaar", "Year"},
+    {{"category", WS_OGR_TEXT}, "Categorie", "Category"},
+    {{"population", WS_OGR_REAL}, "Inwoners (doelgroep)", "Population at risk"},
+    {{"cases", WS_OGR_INTEGER}, "Hulpvragen (afgerond)", "Cases (rounded)"},
+    {{"rate_per_1000", WS_OGR_REAL}, "Per 1.000 inwoners", "Rate per 1,000"},
+    {{"rate_ci_low", WS_OGR_REAL}, "Per 1.000: 95%-interval van", "Rate: 95% interval from"},
+    {{"rate_ci_high", WS_OGR_REAL}, "Per 1.000: 95%-interval tot", "Rate: 95% interval to"},
+    {{"ratio_avg", WS_OGR_REAL}, "Verhouding tot gemiddelde", "Ratio to the average"},
+    {{"poisson_p", WS_OGR_REAL}, "Kans (Poisson)", "Poisson probability"},
+    {{"expected", WS_OGR_REAL}, "Verwacht aantal", "Expected cases"},
+    {{"oe_ratio", WS_OGR_REAL}, "Waargenomen / verwacht", "Observed / expected"},
+    {{"oe_ci_low", WS_OGR_REAL},
+     "Waargenomen / verwacht: 95%-interval van",
+     "Observed / expected: 95% interval from"},
+    {{"oe_ci_high", WS_OGR_REAL},
+     "Waargenomen / verwacht: 95%-interval tot",
+     "Observed / expected: 95% interval to"},
+    {{"eb_rate", WS_OGR_REAL}, "Gladgestreken per 1.000 (EB)", "Smoothed rate per 1,000 (EB)"},
+    {{"seb_rate", WS_OGR_REAL},
+     "Ruimtelijk gladgestreken per 1.000 (EB)",
+     "Spatially smoothed rate per 1,000 (EB)"},
+    {{"lisa_i", WS_OGR_REAL}, "LISA I", "LISA I"},
+    {{"lisa_z", WS_OGR_REAL}, "LISA z", "LISA z"},
+    {{"lisa_p", WS_OGR_REAL}, "LISA p", "LISA p"},
+    {{"lisa_cluster", WS_OGR_TEXT}, "Cluster (LISA)", "Cluster (LISA)"},
+    {{"trend_rr", WS_OGR_REAL},
+     "Verandering t.o.v. vorig jaar (verhouding)",
+     "Change on the year before (ratio)"},
+    {{"trend_p", WS_OGR_REAL}, "Verandering: kans (p)", "Change: probability (p)"},
+    {{"priority_rank", WS_OGR_INTEGER}, "Prioriteit (rang)", "Priority (rank)"},
+    {{"suppressed", WS_OGR_INTEGER}, "Geheim (1 = ja)", "Suppressed (1 = yes)"},
 };
 
-static void real_value(struct ws_gpkg_value *v, double d)
+static void real_value(struct ws_ogr_value *v, double d)
 {
     v->null = isnan(d);
     v->d = d;
 }
 
-static void text_value(struct ws_gpkg_value *v, const char *s)
+static void text_value(struct ws_ogr_value *v, const char *s)
 {
     v->null = !s || !*s;
     v->s = s;
 }
 
-static void row_values(const struct ws_indicator *r, struct ws_gpkg_value *v)
+static void row_values(const struct ws_indicator *r, struct ws_ogr_value *v)
 {
     memset(v, 0, N_FIELDS * sizeof(*v));
     text_value(&v[F_CODE], r->code);
@@ -338,12 +439,11 @@ static int cmp_code_area(const void *pkey, const void *pel)
     return strcmp(code, a->code ? a->code : "");
 }
 
-/* One geometry per area, converted once. */
+/* One WKB per area, converted once. */
 struct geom_cache {
     const struct ws_area **sorted;
-    unsigned char **gpb;
+    unsigned char **wkb;
     size_t *len;
-    struct ws_bbox *box;
     bool *done;
     size_t n;
 };
@@ -353,9 +453,8 @@ static void cache_init(struct geom_cache *gc, const struct ws_area *areas, size_
     memset(gc, 0, sizeof(*gc));
     gc->n = n;
     gc->sorted = ws_xcalloc(n + 1, sizeof(const struct ws_area *));
-    gc->gpb = ws_xcalloc(n + 1, sizeof(*gc->gpb));
+    gc->wkb = ws_xcalloc(n + 1, sizeof(*gc->wkb));
     gc->len = ws_xcalloc(n + 1, sizeof(*gc->len));
-    gc->box = ws_xcalloc(n + 1, sizeof(*gc->box));
     gc->done = ws_xcalloc(n + 1, sizeof(*gc->done));
     for (size_t i = 0; i < n; i++)
         gc->sorted[i] = &areas[i];
@@ -366,80 +465,130 @@ static void cache_init(struct geom_cache *gc, const struct ws_area *areas, size_
 static void cache_release(struct geom_cache *gc)
 {
     for (size_t i = 0; i < gc->n; i++)
-        free(gc->gpb[i]);
+        free(gc->wkb[i]);
     free(gc->sorted);
-    free(gc->gpb);
+    free(gc->wkb);
     free(gc->len);
-    free(gc->box);
     free(gc->done);
 }
 
-/* The blob of area `code` (NULL when unknown or empty). */
-static int cache_get(struct geom_cache *gc, struct ws_gpkg *g, const char *code,
-                     const unsigned char **gpb, size_t *len, const struct ws_bbox **box,
-                     struct ws_err *err)
+/* The WKB of area `code` (NULL, *len 0 when unknown or empty); borrowed. */
+static const unsigned char *cache_get(struct geom_cache *gc, const char *code, size_t *len)
 {
     const struct ws_area *const *hit;
     size_t k;
-    int rc;
 
-    *gpb = NULL;
     *len = 0;
-    *box = NULL;
     if (!code || !gc->n)
-        return WS_OK;
+        return NULL;
     hit = bsearch(&code, gc->sorted, gc->n, sizeof(const struct ws_area *), cmp_code_area);
     if (!hit)
-        return WS_OK;
+        return NULL;
     k = (size_t)(hit - gc->sorted);
     if (!gc->done[k]) {
-        if ((rc = ws_gpkg_geometry_blob(g, &(*hit)->geom, &gc->gpb[k], &gc->len[k], err)))
-            return rc;
-        gc->box[k] = ws_geom_bbox(&(*hit)->geom);
+        if ((*hit)->geom.n_polys > 0)
+            gc->wkb[k] = ws_geom_to_wkb(&(*hit)->geom, &gc->len[k]);
         gc->done[k] = true;
     }
-    *gpb = gc->gpb[k];
     *len = gc->len[k];
-    *box = &gc->box[k];
-    return WS_OK;
+    return gc->wkb[k];
+}
+
+/* gpkg_contents.last_change (and GDAL's other timestamps): SOURCE_DATE_EPOCH
+ * when set, else a fixed date, so that two runs write the same bytes. */
+static void publish_date(char *buf, size_t size)
+{
+    const char *sde = getenv("SOURCE_DATE_EPOCH");
+    char *end = NULL;
+    long long t = sde ? strtoll(sde, &end, 10) : -1;
+    time_t tt;
+    struct tm tm;
+
+    if (!sde || end == sde || *end || t < 0) {
+        (void)snprintf(buf, size, "2000-01-01T00:00:00.000Z");
+        return;
+    }
+    tt = (time_t)t;
+    if (!gmtime_r(&tt, &tm) || strftime(buf, size, "%Y-%m-%dT%H:%M:%S.000Z", &tm) == 0)
+        (void)snprintf(buf, size, "2000-01-01T00:00:00.000Z");
+}
+
+/* The three level layers of the published set into w: GeoPackage and
+ * database layers with geometry (srid > 0) and the field names, or
+ * spreadsheet sheets without geometry (srid 0) and the readable headers of
+ * `language`. */
+static int write_levels(struct ws_ogr_writer *w, const struct ws_indicator_set *published,
+                        const struct ws_publish_areas *areas, int srid, const char *language,
+                        const char *const *layer_options, struct ws_err *err)
+{
+    struct ws_ogr_field f[N_FIELDS];
+    struct ws_ogr_value v[N_FIELDS];
+    int rc = WS_OK;
+
+    for (size_t k = 0; k < N_FIELDS; k++) {
+        f[k] = fields[k].f;
+        if (language)
+            f[k].name = strcmp(language, "en") == 0 ? fields[k].en : fields[k].nl;
+    }
+    for (int lv = WS_LEVEL_BUURT; lv <= WS_LEVEL_GEMEENTE && !rc; lv++) {
+        struct geom_cache gc;
+        cache_init(&gc, areas ? areas->areas[lv] : NULL, areas ? areas->n[lv] : 0);
+        rc = ws_ogr_writer_add_layer(w, ws_level_name((enum ws_level)lv), srid, f, N_FIELDS,
+                                     layer_options, err);
+        for (size_t i = 0; i < published->n && !rc; i++) {
+            const struct ws_indicator *r = &published->rows[i];
+            const unsigned char *wkb = NULL;
+            size_t len = 0;
+            if ((int)r->level != lv)
+                continue;
+            row_values(r, v);
+            if (srid > 0)
+                wkb = cache_get(&gc, r->code, &len);
+            rc = ws_ogr_writer_add_feature(w, v, wkb, len, err);
+        }
+        cache_release(&gc);
+    }
+    return rc;
 }
 
 int ws_publish_indicators_gpkg(struct ws_publish *p, const struct ws_indicator_set *published,
                                const struct ws_publish_areas *areas, int srid, struct ws_err *err)
 {
-    struct ws_gpkg *g = NULL;
-    struct ws_gpkg_value v[N_FIELDS];
-    const char *path;
+    static const char *const options[] = {"FID=fid", "GEOMETRY_NAME=geom", "SPATIAL_INDEX=YES",
+                                          NULL};
+    struct ws_ogr_writer *w = NULL;
+    char date[32];
     int rc;
 
     if ((rc = ws_publish_check_protected(published, err)))
         return rc;
-    path = add_file(p, "indicators.gpkg");
-    if ((rc = ws_gpkg_create(path, srid, &g, err)))
+    publish_date(date, sizeof(date));
+    if ((rc = ws_ogr_writer_create("GPKG", add_file(p, "indicators.gpkg"), date, &w, err)))
         return rc;
-    for (int lv = WS_LEVEL_BUURT; lv <= WS_LEVEL_GEMEENTE && !rc; lv++) {
-        struct geom_cache gc;
-        cache_init(&gc, areas ? areas->areas[lv] : NULL, areas ? areas->n[lv] : 0);
-        rc = ws_gpkg_add_layer(g, ws_level_name((enum ws_level)lv), gpkg_fields, N_FIELDS, err);
-        for (size_t i = 0; i < published->n && !rc; i++) {
-            const struct ws_indicator *r = &published->rows[i];
-            const unsigned char *gpb;
-            const struct ws_bbox *box;
-            size_t len;
-            if ((int)r->level != lv)
-                continue;
-            row_values(r, v);
-            rc = cache_get(&gc, g, r->code, &gpb, &len, &box, err);
-            if (!rc)
-                rc = ws_gpkg_add_feature_blob(g, v, gpb, len, box, err);
-        }
-        cache_release(&gc);
-    }
-    if (rc) {
-        ws_gpkg_abort(g);
+    if ((rc = write_levels(w, published, areas, srid, NULL, options, err))) {
+        ws_ogr_writer_abort(w);
         return rc;
     }
-    return ws_gpkg_finish(g, err);
+    return ws_ogr_writer_finish(w, err);
+}
+
+int ws_publish_indicators_xlsx(struct ws_publish *p, const struct ws_indicator_set *published,
+                               const char *language, struct ws_err *err)
+{
+    struct ws_ogr_writer *w = NULL;
+    char date[32];
+    int rc;
+
+    if ((rc = ws_publish_check_protected(published, err)))
+        return rc;
+    publish_date(date, sizeof(date));
+    if ((rc = ws_ogr_writer_create("XLSX", add_file(p, "indicators.xlsx"), date, &w, err)))
+        return rc;
+    if ((rc = write_levels(w, published, NULL, 0, language ? language : "nl", NULL, err))) {
+        ws_ogr_writer_abort(w);
+        return rc;
+    }
+    return ws_ogr_writer_finish(w, err);
 }
 
 /* --- commit and abort -------------------------------------------------------- */
@@ -463,6 +612,12 @@ static void remove_tmp(const char *path)
     // SQLite side files of a GeoPackage (journal_mode MEMORY leaves none,
     // but a crash of another mode could)
     ws_strbuf_addf(&side, "%s-journal", path);
+    (void)unlink(side.buf);
+    ws_strbuf_reset(&side);
+    ws_strbuf_addf(&side, "%s-wal", path);
+    (void)unlink(side.buf);
+    ws_strbuf_reset(&side);
+    ws_strbuf_addf(&side, "%s-shm", path);
     (void)unlink(side.buf);
     ws_strbuf_release(&side);
 }
@@ -502,7 +657,8 @@ void ws_publish_abort(struct ws_publish *p)
 
 /* --- from the store ------------------------------------------------------------ */
 
-int ws_publish_tables(struct ws_store *s, const char *out_dir, struct ws_err *err)
+int ws_publish_tables(struct ws_store *s, const char *out_dir, const char *language,
+                      struct ws_err *err)
 {
     struct ws_indicator_set pub = {0};
     struct ws_area *areas[3] = {NULL, NULL, NULL};
@@ -532,7 +688,9 @@ int ws_publish_tables(struct ws_store *s, const char *out_dir, struct ws_err *er
         goto out;
     if ((rc = ws_publish_begin(out_dir, &p, err)) ||
         (rc = ws_publish_indicators_csv(p, &pub, err)) ||
+        (rc = ws_publish_indicators_excel_csv(p, &pub, err)) ||
         (rc = ws_publish_indicators_gpkg(p, &pub, &pa, ws_store_srid(s), err)) ||
+        (rc = ws_publish_indicators_xlsx(p, &pub, language, err)) ||
         (rc = ws_publish_text(p, "statistics.json", stats, err)) ||
         (rc = ws_publish_text(p, "audit.csv", audit, err)) ||
         (rc = ws_publish_text(p, "groepsaanbod.csv", offers, err)) ||
