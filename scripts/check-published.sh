@@ -1,6 +1,6 @@
 #!/bin/sh
 # check-published.sh OUTDIR [ROUND_TO [SAFETY_RANGE]] - checks the published
-# files of a run against the privacy rules (CONTRACT section 6), as an
+# files of a run against the privacy rules (README: Privacy), as an
 # outsider would read them.  Used by the CLI case privacy_demo.
 #
 #   1. indicators.csv and every layer of indicators.gpkg: a suppressed row

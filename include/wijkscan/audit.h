@@ -1,5 +1,5 @@
 /*
- * audit.h - the attacker's audit (CONTRACT section 6).
+ * audit.h - the attacker's audit (README: Privacy).
  *
  * From every additive relation of a protection table (suppress.h) and what
  * the attacker knows of each cell (ws_sdc_bounds: exact published counts as

@@ -1,5 +1,5 @@
 /*
- * conf.h - the study file (INI, CONTRACT section 2).
+ * conf.h - the study file (INI; every key is listed in the README).
  *
  * Parsed with inih and validated against one key table (conf.c): unknown
  * sections and keys, duplicate keys, bad values and missing required keys are

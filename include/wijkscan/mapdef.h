@@ -1,5 +1,5 @@
 /*
- * mapdef.h - map definition files maps/NAME.ini (CONTRACT section 2).
+ * mapdef.h - map definition files maps/NAME.ini (README: Maps).
  *
  * A definition says what one map shows, not how to draw it:
  *
@@ -7,7 +7,7 @@
  *   title     = Gesmoothe ratio per 1.000      ; optional: default from the indicator
  *   title_en  = Smoothed rate per 1,000        ; optional: used with language = en
  *   subtitle  = ...                            ; optional (subtitle_en likewise)
- *   indicator = eb_rate        ; a numeric indicator field (CONTRACT section 4) or lisa_cluster
+ *   indicator = eb_rate        ; a numeric field of the data dictionary, or lisa_cluster
  *   level     = buurt          ; buurt | wijk
  *   year      = latest         ; a year or latest
  *   category  = all            ; a category value, all, or each (small multiples)
@@ -61,7 +61,7 @@ struct ws_mapdef {
     char *title_en;    /* NULL: title */
     char *subtitle;    /* NULL: none */
     char *subtitle_en; /* NULL: subtitle */
-    char *indicator;   /* field name of CONTRACT section 4 */
+    char *indicator;   /* field name (README: data dictionary) */
     bool categorical;  /* indicator is lisa_cluster */
     enum ws_level level;
     int year;       /* 0: latest */
@@ -83,7 +83,7 @@ struct ws_mapdef {
     bool same_breaks_across_years;
 };
 
-/* The numeric indicator fields a map may show, in CONTRACT order, then
+/* The numeric indicator fields a map may show, in data dictionary order, then
  * "lisa_cluster"; NULL-terminated, static. */
 const char *const *ws_mapdef_indicators(void);
 /* Value of numeric indicator `field` in row r (NAN when NULL or unknown). */

@@ -1,6 +1,6 @@
 /*
  * protect.h - disclosure control: from the raw indicator set to the one that
- * may be published (CONTRACT section 6).
+ * may be published (README: Privacy).
  *
  * ws_protect_apply() turns a RAW set (exact counts, every figure) into a
  * PUBLISHED set and the audit records:

@@ -1,6 +1,6 @@
 /*
  * suppress.h - primary and secondary cell suppression on a table of counts
- * linked by additive relations (CONTRACT section 6).
+ * linked by additive relations (README: Privacy).
  *
  * The table is abstract: cells (one count each, with what the attacker knows
  * about it) and relations "total = sum of parts".  protect.c builds it from

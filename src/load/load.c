@@ -1,6 +1,6 @@
 /*
  * load.c - the load stage: read, validate, and hand rows to the store (see
- * load.h and CONTRACT section 3).
+ * load.h and the README, Your own municipality).
  *
  * Order of work, each step stopping at the first error:
  *   1. the study's crs (crs.c): a projected CRS in metres with an EPSG code;
