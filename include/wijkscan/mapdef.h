@@ -95,9 +95,12 @@ double ws_mapdef_value(const struct ws_indicator *r, const char *field);
 int ws_mapdef_load(const char *path, struct ws_mapdef *md, struct ws_err *err);
 void ws_mapdef_release(struct ws_mapdef *md);
 
-/* The definition files of a study: its [maps] files, or else every *.ini of
- * the shipped folder: ./maps, else maps/ beside the binary
- * (BINDIR/../share/wijkscan/maps), else WS_DATADIR/maps; sorted by name.
+/* The definition files of a study: its [maps] files (globs already
+ * expanded by the study reader), or else every *.ini of the first folder
+ * that has any of: maps/ beside the study file, ./maps, maps/ of an
+ * installed binary (BINDIR/../share/wijkscan/maps), maps/ of a checkout
+ * whose build folder holds the binary (BINDIR/../maps), WS_DATADIR/maps;
+ * sorted by name.
  * *paths is owned: free with ws_mapdef_free_paths(*paths, *n).  No folder
  * with definitions is WS_ENOINPUT with a hint. */
 int ws_mapdef_files(const struct ws_study *st, char ***paths, size_t *n, struct ws_err *err);

@@ -17,6 +17,7 @@
 #include <ini.h>
 
 #include <errno.h>
+#include <glob.h>
 #include <limits.h>
 #include <math.h>
 #include <stdio.h>
@@ -301,22 +302,50 @@ static int bad_value(struct parse *p, const struct key_def *d, const char *what,
     return WS_EDATA;
 }
 
+/* Appends path to v unless it is there already. */
+static void add_unique(char ***v, size_t *n, size_t *cap, const char *path)
+{
+    for (size_t i = 0; i < *n; i++)
+        if (strcmp((*v)[i], path) == 0)
+            return;
+    WS_VEC_GROW(*v, *n + 1, *cap);
+    (*v)[(*n)++] = ws_xstrdup(path);
+}
+
+/* Comma-separated paths, each relative to the study folder; an item with
+ * '*', '?' or '[' is a glob pattern and becomes the files it matches, sorted
+ * (no match: the pattern itself stays, and reading it fails with a message
+ * that names it). */
 static int set_paths(struct parse *p, const struct key_def *d, const char *raw)
 {
     size_t n;
-    char **v = split(raw, ',', &n);
+    char **items = split(raw, ',', &n);
+    char **v = NULL;
+    size_t nv = 0;
+    size_t cap = 0;
 
     for (size_t i = 0; i < n; i++) {
-        if (!v[i][0]) {
-            free_list(v, n);
+        if (!items[i][0]) {
+            free_list(items, n);
+            free_list(v, nv);
             return bad_value(p, d, "empty item in list", "separate file paths with commas");
         }
-        char *r = ws_path_resolve(p->st->dir, v[i]);
-        free(v[i]);
-        v[i] = r;
     }
+    for (size_t i = 0; i < n; i++) {
+        char *r = ws_path_resolve(p->st->dir, items[i]);
+        glob_t g;
+        if (strpbrk(items[i], "*?[") && glob(r, 0, NULL, &g) == 0) {
+            for (size_t k = 0; k < g.gl_pathc; k++)
+                add_unique(&v, &nv, &cap, g.gl_pathv[k]);
+            globfree(&g);
+        } else {
+            add_unique(&v, &nv, &cap, r);
+        }
+        free(r);
+    }
+    free_list(items, n);
     p->st->map_files = v;
-    p->st->n_map_files = n;
+    p->st->n_map_files = nv;
     return WS_OK;
 }
 
