@@ -33,7 +33,8 @@ struct ws_study {
     char *bnd_parent_name;
     char *bnd_gemeente;
     char *bnd_gemeente_name;
-    char *crs; /* default "EPSG:28992" */
+    char *bnd_where; /* OGR attribute filter (SQL WHERE), NULL: none */
+    char *crs;       /* default "EPSG:28992" */
 
     /* [statistics] */
     char *stat_source;

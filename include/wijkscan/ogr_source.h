@@ -131,10 +131,14 @@ void ws_ogr_polygons_release(struct ws_ogr_polygons *p);
  *   - an invalid polygon is repaired (OGR_G_MakeValid, polygonal parts kept)
  *     and warned about in `warn` (may be NULL): "feature N ('CODE'): invalid
  *     polygon repaired (MakeValid)".
- * Curved geometries are linearised; Z and M are dropped. */
-int ws_ogr_read_polygons(const char *path, const char *layer, const char *const *fields,
-                         const char *const *keys, size_t n_fields, struct ws_ogr_polygons *out,
-                         struct ws_warnings *warn, struct ws_err *err);
+ * Curved geometries are linearised; Z and M are dropped.
+ * `where` (may be NULL) is an OGR attribute filter (OGR SQL, as ogr2ogr
+ * -where): only matching features are read.  A filter GDAL refuses is
+ * WS_EDATA with GDAL's reason as the cause and err->where left empty (the
+ * caller names the study line); no matching feature is WS_EDATA. */
+int ws_ogr_read_polygons(const char *path, const char *layer, const char *where,
+                         const char *const *fields, const char *const *keys, size_t n_fields,
+                         struct ws_ogr_polygons *out, struct ws_warnings *warn, struct ws_err *err);
 
 /* ---- points ([locations]) ---- */
 

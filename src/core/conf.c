@@ -69,6 +69,8 @@ static const struct key_def keys[] = {
      "gemeente code column"},
     {"boundaries", "gemeente_name", K_NAME, false, NULL, NOLIM, NULL, OFF(bnd_gemeente_name),
      "gemeente name column"},
+    {"boundaries", "where", K_STR, false, NULL, NOLIM, NULL, OFF(bnd_where),
+     "OGR attribute filter, e.g. gemeentecode = 'GM0014'"},
     {"boundaries", "crs", K_NAME, false, "EPSG:28992", NOLIM, NULL, OFF(crs), "working CRS"},
     {"statistics", "source", K_PATH, true, NULL, NOLIM, NULL, OFF(stat_source), "statistics table"},
     {"statistics", "layer", K_NAME, false, NULL, NOLIM, NULL, OFF(stat_layer), "layer or sheet"},

@@ -317,7 +317,16 @@ struct loader {
     size_t stat_cap;
     size_t case_cap;
     size_t input_cap;
+    bool unknown_code;     /* the last case_area() error was an unknown code */
+    size_t n_unknown;      /* case rows with an unknown code */
+    struct strmap unknown; /* unknown code -> index into the two arrays */
+    size_t *unknown_line;  /* first line of each unknown code */
+    size_t *unknown_rows;  /* rows with it */
+    size_t unknown_cap;
 };
+
+/* Unknown case codes named in one error (the message has room for these). */
+#define MAX_UNKNOWN_LISTED 10
 
 static int add_input(struct loader *L, const char *role, const char *path, struct ws_err *err)
 {
@@ -460,10 +469,13 @@ static int read_boundaries(struct loader *L, struct ws_err *err)
     int rc;
 
     ws_ogr_polygons_init(&p);
-    rc = ws_ogr_read_polygons(path, st->bnd_layer, fields, keys, 6, &p, &ds->warnings, err);
+    rc = ws_ogr_read_polygons(path, st->bnd_layer, st->bnd_where, fields, keys, 6, &p,
+                              &ds->warnings, err);
     if (rc) {
         if (rc == WS_ENOINPUT)
             ws_study_where(st, "boundaries", "source", err);
+        else if (st->bnd_where && !err->where[0])
+            ws_study_where(st, "boundaries", "where", err);
         goto out;
     }
     rc = ws_crs_transform_new(p.crs, st->crs, &tr, err);
@@ -880,6 +892,7 @@ static int case_area(struct loader *L, struct ws_ogr_table *t, const char *code,
             (*codes)[i] = ds->areas[i].code;
     }
     near = ws_suggest(code, *codes, ds->n_areas);
+    L->unknown_code = true;
     ws_err_set(err, WS_EDATA, "code '%.40s' is not a buurt in '%s'", code, st->bnd_source);
     ws_ogr_table_where(t, st->case_code, err);
     if (near)
@@ -987,6 +1000,81 @@ static int find_case_columns(const struct ws_study *st, struct ws_ogr_table *t,
     return WS_OK;
 }
 
+/* Remembers a case row with an unknown code for the error that lists them. */
+static void add_unknown(struct loader *L, const char *code, size_t line)
+{
+    size_t k = L->unknown.n;
+    size_t prev;
+
+    if (!L->unknown.cap)
+        strmap_init(&L->unknown);
+    L->n_unknown++;
+    if (!strmap_put(&L->unknown, code, k, &prev)) {
+        L->unknown_rows[prev]++;
+        return;
+    }
+    WS_VEC_GROW(L->unknown_line, k + 1, L->unknown_cap);
+    L->unknown_rows = ws_xrealloc(L->unknown_rows, L->unknown_cap * sizeof(*L->unknown_rows));
+    L->unknown_line[k] = line;
+    L->unknown_rows[k] = 1;
+}
+
+/* After the first unknown code: notes the current row's code if unknown. */
+static void note_unknown_code(struct loader *L, struct ws_ogr_table *t,
+                              const struct case_columns *c, const char ***codes)
+{
+    const char *code = ws_ogr_table_value(t, c->code);
+    struct ws_err ignored = WS_ERR_INIT;
+    size_t ai;
+
+    L->unknown_code = false;
+    if (code[0] && case_area(L, t, code, codes, &ai, &ignored) != WS_OK && L->unknown_code)
+        add_unknown(L, code, ws_ogr_table_line(t));
+}
+
+/* The unknown codes in order of first appearance, for the error. */
+static void list_unknown(const struct loader *L, struct ws_strbuf *sb)
+{
+    size_t n = L->unknown.n;
+    const char **code = ws_xcalloc(n + 1, sizeof(*code));
+
+    for (size_t i = 0; i < L->unknown.cap; i++)
+        if (L->unknown.slots[i].key)
+            code[L->unknown.slots[i].value] = L->unknown.slots[i].key;
+    for (size_t k = 0; k < n && k < MAX_UNKNOWN_LISTED; k++) {
+        ws_strbuf_addf(sb, "%s'%.20s' (line %zu", k ? ", " : "", code[k], L->unknown_line[k]);
+        if (L->unknown_rows[k] > 1)
+            ws_strbuf_addf(sb, ", %zu rows", L->unknown_rows[k]);
+        ws_strbuf_addch(sb, ')');
+    }
+    if (n > MAX_UNKNOWN_LISTED)
+        ws_strbuf_addf(sb, " and %zu more", n - MAX_UNKNOWN_LISTED);
+    free(code);
+}
+
+/* Turns the error of the first unknown code into one naming them all
+ * (at most MAX_UNKNOWN_LISTED); where stays at the first. */
+static void unknown_codes_error(struct loader *L, struct ws_err *err)
+{
+    const struct ws_study *st = L->st;
+    struct ws_strbuf hint = WS_STRBUF_INIT;
+    char where[sizeof(err->where)];
+
+    memcpy(where, err->where, sizeof(where));
+    ws_err_clear(err);
+    ws_err_set(err, WS_EDATA, "%zu codes in %zu case rows are not buurten in '%s'", L->unknown.n,
+               L->n_unknown, st->bnd_source);
+    ws_err_where(err, "%s", where);
+    ws_strbuf_adds(&hint, "unknown: ");
+    list_unknown(L, &hint);
+    ws_strbuf_addf(&hint, "; case codes must match the boundaries' '%s' column exactly",
+                   st->bnd_code);
+    if (st->bnd_where)
+        ws_strbuf_addf(&hint, " (the boundaries are filtered with where = %s)", st->bnd_where);
+    ws_err_hint(err, "%s", hint.buf);
+    ws_strbuf_release(&hint);
+}
+
 /* Reads every case row.  Every value of every row is tallied for the
  * personal-data check, also after the first bad row (rows are then no longer
  * checked or kept); *bad holds that first error. */
@@ -1004,13 +1092,26 @@ static int read_case_rows(struct loader *L, struct ws_ogr_table *t, const struct
         struct ws_case_row row = {NULL, 0, NULL, 0, 0};
         for (size_t k = 0; k < n_cols; k++)
             ws_pii_tally_add(&tallies[k], ws_ogr_table_value(t, k));
-        if (bad_rc || (bad_rc = read_case_row(L, t, c, &seen, &codes, &row, bad)))
+        if (bad_rc && L->n_unknown) {
+            // after an unknown code only the codes are checked, to name them all
+            note_unknown_code(L, t, c, &codes);
             continue;
+        }
+        if (bad_rc)
+            continue;
+        L->unknown_code = false;
+        if ((bad_rc = read_case_row(L, t, c, &seen, &codes, &row, bad))) {
+            if (L->unknown_code)
+                add_unknown(L, ws_ogr_table_value(t, c->code), ws_ogr_table_line(t));
+            continue;
+        }
         WS_VEC_GROW(ds->cases, ds->n_cases + 1, L->case_cap);
         ds->cases[ds->n_cases++] = row;
     }
     if (r < 0 && !bad_rc)
         bad_rc = -r;
+    if (bad_rc && L->unknown.n > 1)
+        unknown_codes_error(L, bad);
     u64map_release(&seen);
     free(codes);
     return bad_rc;
@@ -1090,6 +1191,74 @@ static void warn_case_years(struct loader *L)
     free(years);
 }
 
+/* Warns when some gemeenten of the boundaries have no case row at all (a
+ * national boundary file that was not filtered: every other buurt would
+ * count 0 cases), or, in a study of one gemeente, when the case rows name
+ * fewer than 5% of its buurten (from 100 buurten up). */
+static void warn_case_coverage(struct loader *L)
+{
+    struct ws_dataset *ds = L->ds;
+    struct strmap gem;  /* gemeente code -> index */
+    bool *has = NULL;   /* per gemeente: named by a case row */
+    bool *buurt = NULL; /* per buurt: named by a case row */
+    const char **codes = NULL;
+    size_t n_gem = 0;
+    size_t n_with = 0;
+    size_t n_buurt = 0;
+    struct ws_strbuf list = WS_STRBUF_INIT;
+
+    if (!ds->n_areas || !ds->n_cases)
+        return;
+    strmap_init(&gem);
+    codes = ws_xcalloc(ds->n_areas, sizeof(*codes));
+    for (size_t i = 0; i < ds->n_areas; i++) {
+        size_t prev;
+        if (strmap_put(&gem, ds->areas[i].gemeente, n_gem, &prev))
+            codes[n_gem++] = ds->areas[i].gemeente;
+    }
+    has = ws_xcalloc(n_gem, sizeof(*has));
+    buurt = ws_xcalloc(ds->n_areas, sizeof(*buurt));
+    for (size_t i = 0; i < ds->n_cases; i++) {
+        size_t ai;
+        size_t gi;
+        if (strmap_get(&L->areas, ds->cases[i].code, &ai) &&
+            strmap_get(&gem, ds->areas[ai].gemeente, &gi)) {
+            n_buurt += !buurt[ai];
+            buurt[ai] = true;
+            n_with += !has[gi];
+            has[gi] = true;
+        }
+    }
+    if (n_gem > 1 && n_with < n_gem) {
+        size_t shown = 0;
+        for (size_t g = 0; g < n_gem && shown < 3; g++) {
+            if (!has[g])
+                continue;
+            ws_strbuf_addf(&list, "%s'%s'", shown ? ", " : "", codes[g]);
+            shown++;
+        }
+        ws_warnings_add(&ds->warnings,
+                        "cases in %zu of %zu gemeenten of the boundaries: every buurt of the "
+                        "other %zu counts 0 cases; filter the boundaries with [boundaries] "
+                        "where = %s %s %s%s%s",
+                        n_with, n_gem, n_gem - n_with,
+                        L->st->bnd_gemeente ? L->st->bnd_gemeente : "gemeentecode",
+                        n_with == 1 ? "=" : "IN (", list.buf, n_with == 1 ? "" : ")",
+                        n_with > 3 ? " (and the others)" : "");
+    } else if (n_gem == 1 && ds->n_areas >= 100 && 20 * n_buurt < ds->n_areas) {
+        ws_warnings_add(&ds->warnings,
+                        "cases name %zu of the %zu buurten of the boundaries: every other buurt "
+                        "counts 0 cases; filter the boundaries with [boundaries] where = ... if "
+                        "the study covers less",
+                        n_buurt, ds->n_areas);
+    }
+    ws_strbuf_release(&list);
+    free(has);
+    free(buurt);
+    free(codes);
+    strmap_release(&gem);
+}
+
 int ws_load_read(const struct ws_study *st, struct ws_dataset *ds, struct ws_err *err)
 {
     struct loader L;
@@ -1118,9 +1287,13 @@ int ws_load_read(const struct ws_study *st, struct ws_dataset *ds, struct ws_err
         (void)add_input(&L, "locations", st->loc_source, &ignored);
     }
     warn_case_years(&L);
+    warn_case_coverage(&L);
 out:
     strmap_release(&L.areas);
     strmap_release(&L.categories);
+    strmap_release(&L.unknown);
+    free(L.unknown_line);
+    free(L.unknown_rows);
     if (rc)
         ws_dataset_release(ds);
     return rc;

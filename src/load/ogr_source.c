@@ -1324,9 +1324,9 @@ static int read_features(OGRLayerH lyr, struct poly_reader *r, const int *idx,
     return WS_OK;
 }
 
-int ws_ogr_read_polygons(const char *path, const char *layer, const char *const *fields,
-                         const char *const *keys, size_t n_fields, struct ws_ogr_polygons *out,
-                         struct ws_warnings *warn, struct ws_err *err)
+int ws_ogr_read_polygons(const char *path, const char *layer, const char *where,
+                         const char *const *fields, const char *const *keys, size_t n_fields,
+                         struct ws_ogr_polygons *out, struct ws_warnings *warn, struct ws_err *err)
 {
     struct gdal_msgs m;
     struct ws_ogr_polygons p;
@@ -1353,6 +1353,24 @@ int ws_ogr_read_polygons(const char *path, const char *layer, const char *const 
     if ((rc = check_geometry_type(lyr, path, p.layer, err)) ||
         (rc = layer_crs(lyr, path, p.layer, &m, &p.crs, &r.swap_xy, err)))
         goto out;
+    if (where && OGR_L_SetAttributeFilter(lyr, where) != OGRERR_NONE) {
+        rc = ws_err_set(err, WS_EDATA, "cannot filter layer '%s' in '%s' with where = %s", p.layer,
+                        path, where);
+        gdal_cause(err, &m);
+        ws_err_hint(err, "write an OGR SQL condition on the layer's columns, e.g. where = "
+                         "gemeentecode = 'GM0014' (text in single quotes); try 'ogrinfo -where "
+                         "\"...\" FILE LAYER'");
+        goto out;
+    }
+    if (where && OGR_L_GetFeatureCount(lyr, TRUE) == 0) {
+        rc = ws_err_set(err, WS_EDATA, "no feature of layer '%s' in '%s' matches where = %s",
+                        p.layer, path, where);
+        ws_err_hint(err,
+                    "check the column and the value (codes are text: gemeentecode = "
+                    "'GM0014'); 'ogrinfo -so %s %s' lists the columns",
+                    path, p.layer);
+        goto out;
+    }
     if (OGR_L_GetFeatureCount(lyr, TRUE) == 0) {
         rc = ws_err_set(err, WS_EDATA, "layer '%s' in '%s' has no features", p.layer, path);
         layer_where(err, path, p.layer);
