@@ -36,6 +36,12 @@ struct ws_study {
     char *bnd_where; /* OGR attribute filter (SQL WHERE), NULL: none */
     char *crs;       /* default "EPSG:28992" */
 
+    /* [wijken]: wijk names from a separate source (NULL: none) */
+    char *wijk_source;
+    char *wijk_layer;
+    char *wijk_code; /* default "wijkcode" */
+    char *wijk_name; /* default "wijknaam" */
+
     /* [statistics] */
     char *stat_source;
     char *stat_layer;

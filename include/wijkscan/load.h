@@ -58,7 +58,7 @@ struct ws_case_row {
 };
 
 struct ws_input_file {
-    char *role; /* "study", "boundaries", "statistics", "cases", "locations" */
+    char *role; /* "study", "boundaries", "wijken", "statistics", "cases", "locations" */
     char *path;
     char sha256[65];
 };

@@ -72,6 +72,11 @@ static const struct key_def keys[] = {
     {"boundaries", "where", K_STR, false, NULL, NOLIM, NULL, OFF(bnd_where),
      "OGR attribute filter, e.g. gemeentecode = 'GM0014'"},
     {"boundaries", "crs", K_NAME, false, "EPSG:28992", NOLIM, NULL, OFF(crs), "working CRS"},
+    {"wijken", "source", K_PATH, false, NULL, NOLIM, NULL, OFF(wijk_source),
+     "wijk names: a table or polygon layer"},
+    {"wijken", "layer", K_NAME, false, NULL, NOLIM, NULL, OFF(wijk_layer), "layer or sheet"},
+    {"wijken", "code", K_NAME, false, "wijkcode", NOLIM, NULL, OFF(wijk_code), "wijk code column"},
+    {"wijken", "name", K_NAME, false, "wijknaam", NOLIM, NULL, OFF(wijk_name), "wijk name column"},
     {"statistics", "source", K_PATH, true, NULL, NOLIM, NULL, OFF(stat_source), "statistics table"},
     {"statistics", "layer", K_NAME, false, NULL, NOLIM, NULL, OFF(stat_layer), "layer or sheet"},
     {"statistics", "code", K_NAME, true, NULL, NOLIM, NULL, OFF(stat_code), "area code column"},
@@ -122,8 +127,9 @@ static const struct key_def keys[] = {
 };
 #define N_KEYS (sizeof(keys) / sizeof(keys[0]))
 
-static const char *const sections[] = {"study",    "boundaries", "statistics", "cases", "privacy",
-                                       "analysis", "locations",  "priority",   "maps",  "output"};
+static const char *const sections[] = {"study",    "boundaries", "wijken",   "statistics",
+                                       "cases",    "privacy",    "analysis", "locations",
+                                       "priority", "maps",       "output"};
 #define N_SECTIONS (sizeof(sections) / sizeof(sections[0]))
 
 /* Parse state shared by the reader and the handler. */

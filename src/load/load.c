@@ -453,6 +453,85 @@ static int add_area(struct loader *L, const struct ws_ogr_polygons *p, struct ws
     return WS_OK;
 }
 
+static int find_column(struct ws_ogr_table *t, const char *name, const char *key, size_t *idx,
+                       struct ws_err *err);
+
+/* [wijken]: the wijk names from a separate table or layer (the national
+ * buurt file has none): they replace the boundaries' parent_name.  Wijk codes
+ * of the buurten that the source lacks keep their name (or none); one warning
+ * counts them. */
+static int read_wijk_names(struct loader *L, struct ws_err *err)
+{
+    const struct ws_study *st = L->st;
+    struct ws_dataset *ds = L->ds;
+    struct ws_ogr_table *t = NULL;
+    struct strmap names; /* wijk code -> index into values */
+    char **values = NULL;
+    size_t n = 0;
+    size_t cap = 0;
+    size_t ci;
+    size_t ni;
+    size_t missing = 0;
+    int r;
+    int rc;
+
+    if (!st->wijk_source)
+        return WS_OK;
+    if (!st->bnd_parent) {
+        ws_err_set(err, WS_EDATA, "[wijken] needs the wijk code of every buurt");
+        ws_study_where(st, "wijken", "source", err);
+        ws_err_hint(err, "set [boundaries] parent to the boundaries' wijk code column "
+                         "(wijkcode), or remove [wijken]");
+        return WS_EDATA;
+    }
+    strmap_init(&names);
+    rc = ws_ogr_table_open(st->wijk_source, st->wijk_layer, &ds->warnings, &t, err);
+    if (rc) {
+        if (rc == WS_ENOINPUT)
+            ws_study_where(st, "wijken", "source", err);
+        goto out;
+    }
+    if ((rc = find_column(t, st->wijk_code, "[wijken] code", &ci, err)) ||
+        (rc = find_column(t, st->wijk_name, "[wijken] name", &ni, err)))
+        goto out;
+    while ((r = ws_ogr_table_next(t, err)) == 1) {
+        const char *code = ws_ogr_table_value(t, ci);
+        size_t prev;
+        if (!code[0] || !ws_ogr_table_value(t, ni)[0] || !strmap_put(&names, code, n, &prev))
+            continue; // the first name of a code counts
+        WS_VEC_GROW(values, n + 1, cap);
+        values[n++] = ws_xstrdup(ws_ogr_table_value(t, ni));
+    }
+    if (r < 0) {
+        rc = -r;
+        goto out;
+    }
+    for (size_t i = 0; i < ds->n_areas; i++) {
+        struct ws_area *a = &ds->areas[i];
+        size_t k;
+        if (!a->parent)
+            continue;
+        if (!strmap_get(&names, a->parent, &k)) {
+            missing++;
+            continue;
+        }
+        free(a->parent_name);
+        a->parent_name = ws_xstrdup(values[k]);
+    }
+    if (missing)
+        ws_warnings_add(&ds->warnings, "%zu buurten have a wijk code without a name in '%s'",
+                        missing, st->wijk_source);
+    ws_log_verbose("wijken: %zu names from '%s'", n, st->wijk_source);
+    rc = add_input(L, "wijken", st->wijk_source, err);
+out:
+    ws_ogr_table_close(t);
+    for (size_t i = 0; i < n; i++)
+        free(values[i]);
+    free(values);
+    strmap_release(&names);
+    return rc;
+}
+
 static int read_boundaries(struct loader *L, struct ws_err *err)
 {
     const struct ws_study *st = L->st;
@@ -1278,8 +1357,8 @@ int ws_load_read(const struct ws_study *st, struct ws_dataset *ds, struct ws_err
     ds->crs = ws_xstrdup(st->crs);
     if (st->path && (rc = add_input(&L, "study", st->path, err)))
         goto out;
-    if ((rc = read_boundaries(&L, err)) || (rc = read_statistics(&L, err)) ||
-        (rc = read_cases(&L, err)))
+    if ((rc = read_boundaries(&L, err)) || (rc = read_wijk_names(&L, err)) ||
+        (rc = read_statistics(&L, err)) || (rc = read_cases(&L, err)))
         goto out;
     if (st->loc_source) {
         // read by a later stage; recorded here when it can be read at all

@@ -319,6 +319,7 @@ struct ws_ogr_table {
     bool *have;             /* vals[i] holds the current row's field i */
     size_t line;
     struct gdal_msgs msgs;
+    char *mem_path; /* /vsimem/ UTF-8 copy of a UTF-16 file, or NULL */
 };
 
 /* What the scan of a CSV file found. */
@@ -593,6 +594,48 @@ static int check_unique_names(const struct ws_ogr_table *t, struct ws_err *err)
     return WS_OK;
 }
 
+/* Excel's "Unicode-tekst" is UTF-16 (tab-separated), which GDAL's CSV
+ * reader does not decode: a file that starts with a UTF-16 byte-order mark
+ * is copied as UTF-8 into /vsimem/ (same lines, so positions stay right).
+ * Returns that path (owned), or NULL for any other file. */
+static char *utf16_copy(const char *path)
+{
+    static unsigned serial;
+    unsigned char head[2];
+    VSILFILE *fp = VSIFOpenL(path, "rb");
+    VSIStatBufL st;
+    unsigned char *raw;
+    char *utf8;
+    size_t len;
+    const char *base = strrchr(path, '/');
+    struct ws_strbuf mem = WS_STRBUF_INIT;
+    VSILFILE *out;
+
+    if (!fp)
+        return NULL;
+    if (VSIFReadL(head, 1, 2, fp) != 2 || !ws_utf16_bom(head, 2) || VSIStatL(path, &st) != 0) {
+        VSIFCloseL(fp);
+        return NULL;
+    }
+    raw = ws_xmalloc((size_t)st.st_size + 1);
+    (void)VSIFSeekL(fp, 0, SEEK_SET);
+    len = VSIFReadL(raw, 1, (size_t)st.st_size, fp);
+    VSIFCloseL(fp);
+    utf8 = ws_utf16_to_utf8(raw, len, &len);
+    free(raw);
+    // named .csv: GDAL's CSV driver does not take a .txt file
+    ws_strbuf_addf(&mem, "/vsimem/wijkscan-utf16-%u/%s.csv", ++serial, base ? base + 1 : path);
+    // VSIFileFromMemBuffer takes ownership of the buffer (freed by VSIFree)
+    out = VSIFileFromMemBuffer(mem.buf, (GByte *)utf8, len, TRUE);
+    if (!out) {
+        free(utf8);
+        ws_strbuf_release(&mem);
+        return NULL;
+    }
+    VSIFCloseL(out);
+    return ws_strbuf_detach(&mem);
+}
+
 int ws_ogr_table_open(const char *path, const char *layer, struct ws_warnings *warn,
                       struct ws_ogr_table **out, struct ws_err *err)
 {
@@ -626,13 +669,15 @@ int ws_ogr_table_open(const char *path, const char *layer, struct ws_warnings *w
         config_keys = ods_keys;
 
     guard_begin(&t->msgs);
+    if (kind == KIND_CSV && (t->mem_path = utf16_copy(path)) != NULL)
+        path = t->mem_path; // GDAL reads the UTF-8 copy; messages name t->path
     if (kind == KIND_CSV) {
         // before GDAL: it opens neither an empty file nor one without a
         // separator, and reads an open quote to the end of the file
         char *gpath = gdal_path(path);
         csv_scan(gpath, &csv);
         free(gpath);
-        if ((rc = csv_check(path, &csv, err)))
+        if ((rc = csv_check(t->path, &csv, err)))
             goto out;
         t->recs = csv.recs;
         csv.recs = NULL;
@@ -698,7 +743,10 @@ void ws_ogr_table_close(struct ws_ogr_table *t)
         OGR_F_Destroy(t->feat);
     if (t->ds)
         GDALClose(t->ds);
+    if (t->mem_path)
+        (void)VSIUnlink(t->mem_path);
     guard_end();
+    free(t->mem_path);
     for (size_t i = 0; t->vals && i < t->n_fields; i++)
         ws_strbuf_release(&t->vals[i]);
     free(t->vals);
