@@ -40,6 +40,12 @@
  * are SOURCE_DATE_EPOCH when set, else 2000-01-01T00:00:00Z, so two runs
  * give the same bytes.
  *
+ * Next to them: views buurt_latest, wijk_latest and gemeente_latest (the
+ * latest year, category 'all': one feature per area), registered as
+ * feature layers, and QGIS's layer_styles table with a style per map
+ * definition (on its level's layer, and on LEVEL_latest when it shows the
+ * latest year); QGIS opens each layer with its default style.
+ *
  * indicators.xlsx (GDAL's XLSX driver): sheets buurt, wijk, gemeente, the
  * same rows and columns without geometry, numbers stored as numbers, and
  * the column headers in the study's language (nl or en).
@@ -56,6 +62,7 @@
 
 struct ws_publish;
 struct ws_store;
+struct ws_layer_styles;
 
 /* The areas of each level with their geometry (borrowed), as
  * ws_store_read_areas() returns them. */
@@ -77,8 +84,10 @@ int ws_publish_indicators_csv(struct ws_publish *p, const struct ws_indicator_se
                               struct ws_err *err);
 int ws_publish_indicators_excel_csv(struct ws_publish *p, const struct ws_indicator_set *published,
                                     struct ws_err *err);
+/* styles (may be NULL): QGIS styles for layer_styles (render.h). */
 int ws_publish_indicators_gpkg(struct ws_publish *p, const struct ws_indicator_set *published,
-                               const struct ws_publish_areas *areas, int srid, struct ws_err *err);
+                               const struct ws_publish_areas *areas, int srid,
+                               const struct ws_layer_styles *styles, struct ws_err *err);
 /* language "nl" (NULL) or "en": the column headers. */
 int ws_publish_indicators_xlsx(struct ws_publish *p, const struct ws_indicator_set *published,
                                const char *language, struct ws_err *err);
@@ -97,8 +106,9 @@ void ws_publish_abort(struct ws_publish *p);
  * stored results (statistics.json, audit.csv, groepsaanbod.csv,
  * priorities.csv, manifest.json) from the store, and publishes them with
  * indicators.csv, indicators_excel.csv, indicators.gpkg and indicators.xlsx
- * (headers in `language`) into out_dir, committed together. */
-int ws_publish_tables(struct ws_store *s, const char *out_dir, const char *language,
+ * (headers in the study's language; the GeoPackage with the QGIS styles of
+ * the study's maps) into out_dir, committed together. */
+int ws_publish_tables(struct ws_store *s, const char *out_dir, const struct ws_study *st,
                       struct ws_err *err);
 
 #endif

@@ -16,6 +16,7 @@
 
 #include "wijkscan/mem.h"
 #include "wijkscan/ogr_source.h"
+#include "wijkscan/render.h"
 #include "wijkscan/store.h"
 #include "wijkscan/strbuf.h"
 
@@ -551,8 +552,144 @@ static int write_levels(struct ws_ogr_writer *w, const struct ws_indicator_set *
     return rc;
 }
 
+/* The latest year of `level` with rows of category 'all' (0: none). */
+static int latest_year(const struct ws_indicator_set *set, enum ws_level level)
+{
+    int y = 0;
+
+    for (size_t i = 0; i < set->n; i++) {
+        const struct ws_indicator *r = &set->rows[i];
+        if (r->level == level && r->category && !strcmp(r->category, "all") && r->year > y)
+            y = r->year;
+    }
+    return y;
+}
+
+/* LEVEL_latest: a view of the latest year, category 'all' (one feature per
+ * area), registered as a feature layer so that GIS users see it. */
+static int add_latest_view(struct ws_ogr_writer *w, enum ws_level lv, int year, int srid,
+                           const char *date, struct ws_err *err)
+{
+    const char *level = ws_level_name(lv);
+    struct ws_strbuf sql = WS_STRBUF_INIT;
+    int rc;
+
+    ws_strbuf_addf(&sql,
+                   "CREATE VIEW \"%s_latest\" AS SELECT * FROM \"%s\" WHERE year = %d AND "
+                   "category = 'all'",
+                   level, level, year);
+    if ((rc = ws_ogr_writer_exec(w, sql.buf, err)))
+        goto out;
+    ws_strbuf_reset(&sql);
+    ws_strbuf_addf(&sql,
+                   "INSERT INTO gpkg_contents (table_name, data_type, identifier, description, "
+                   "last_change, srs_id) VALUES ('%s_latest', 'features', '%s_latest', "
+                   "'%s: %d, category all (one feature per %s)', '%s', %d)",
+                   level, level, level, year, level, date, srid);
+    if ((rc = ws_ogr_writer_exec(w, sql.buf, err)))
+        goto out;
+    ws_strbuf_reset(&sql);
+    ws_strbuf_addf(&sql,
+                   "INSERT INTO gpkg_geometry_columns (table_name, column_name, "
+                   "geometry_type_name, srs_id, z, m) VALUES ('%s_latest', 'geom', "
+                   "'MULTIPOLYGON', %d, 0, 0)",
+                   level, srid);
+    rc = ws_ogr_writer_exec(w, sql.buf, err);
+out:
+    ws_strbuf_release(&sql);
+    return rc;
+}
+
+enum {
+    S_CATALOG,
+    S_SCHEMA,
+    S_TABLE,
+    S_GEOMETRY,
+    S_NAME,
+    S_QML,
+    S_SLD,
+    S_DEFAULT,
+    S_DESCRIPTION,
+    S_OWNER,
+    S_UI,
+    S_TIME,
+    N_STYLE_FIELDS
+};
+
+/* QGIS's layer_styles table (the columns QGIS itself creates). */
+static const struct ws_ogr_field style_fields[N_STYLE_FIELDS] = {
+    {"f_table_catalog", WS_OGR_TEXT},
+    {"f_table_schema", WS_OGR_TEXT},
+    {"f_table_name", WS_OGR_TEXT},
+    {"f_geometry_column", WS_OGR_TEXT},
+    {"styleName", WS_OGR_TEXT},
+    {"styleQML", WS_OGR_TEXT},
+    {"styleSLD", WS_OGR_TEXT},
+    {"useAsDefault", WS_OGR_INTEGER},
+    {"description", WS_OGR_TEXT},
+    {"owner", WS_OGR_TEXT},
+    {"ui", WS_OGR_TEXT},
+    {"update_time", WS_OGR_TEXT},
+};
+
+static int add_style_row(struct ws_ogr_writer *w, const struct ws_layer_style *st,
+                         const char *table, const char *date, struct ws_err *err)
+{
+    struct ws_ogr_value v[N_STYLE_FIELDS];
+
+    memset(v, 0, sizeof(v));
+    for (size_t k = 0; k < N_STYLE_FIELDS; k++)
+        v[k].null = true;
+    text_value(&v[S_CATALOG], "");
+    v[S_CATALOG].null = false;
+    text_value(&v[S_SCHEMA], "");
+    v[S_SCHEMA].null = false;
+    text_value(&v[S_TABLE], table);
+    text_value(&v[S_GEOMETRY], "geom");
+    text_value(&v[S_NAME], st->name);
+    text_value(&v[S_QML], st->qml);
+    v[S_DEFAULT].null = false;
+    v[S_DEFAULT].i = st->is_default;
+    text_value(&v[S_DESCRIPTION], st->description);
+    text_value(&v[S_OWNER], "wijkscan");
+    text_value(&v[S_TIME], date);
+    return ws_ogr_writer_add_feature(w, v, NULL, 0, err);
+}
+
+/* The convenience views and QGIS's layer_styles (each style on its level's
+ * layer, and on LEVEL_latest when it shows that year). */
+static int write_gpkg_extras(struct ws_ogr_writer *w, const struct ws_indicator_set *published,
+                             const struct ws_layer_styles *styles, int srid, const char *date,
+                             struct ws_err *err)
+{
+    static const char *const options[] = {"FID=id", "DESCRIPTION=QGIS styles of the maps", NULL};
+    int latest[3];
+    int rc = WS_OK;
+
+    for (int lv = WS_LEVEL_BUURT; lv <= WS_LEVEL_GEMEENTE && !rc; lv++) {
+        latest[lv] = latest_year(published, (enum ws_level)lv);
+        if (latest[lv])
+            rc = add_latest_view(w, (enum ws_level)lv, latest[lv], srid, date, err);
+    }
+    if (rc || !styles || !styles->n)
+        return rc;
+    rc = ws_ogr_writer_add_layer(w, "layer_styles", 0, style_fields, N_STYLE_FIELDS, options, err);
+    for (size_t i = 0; i < styles->n && !rc; i++) {
+        const struct ws_layer_style *st = &styles->v[i];
+        struct ws_strbuf view = WS_STRBUF_INIT;
+        int lv = strcmp(st->layer, "wijk") == 0 ? WS_LEVEL_WIJK : WS_LEVEL_BUURT;
+        rc = add_style_row(w, st, st->layer, date, err);
+        ws_strbuf_addf(&view, "%s_latest", st->layer);
+        if (!rc && latest[lv] && st->year == latest[lv])
+            rc = add_style_row(w, st, view.buf, date, err);
+        ws_strbuf_release(&view);
+    }
+    return rc;
+}
+
 int ws_publish_indicators_gpkg(struct ws_publish *p, const struct ws_indicator_set *published,
-                               const struct ws_publish_areas *areas, int srid, struct ws_err *err)
+                               const struct ws_publish_areas *areas, int srid,
+                               const struct ws_layer_styles *styles, struct ws_err *err)
 {
     static const char *const options[] = {"FID=fid", "GEOMETRY_NAME=geom", "SPATIAL_INDEX=YES",
                                           NULL};
@@ -565,7 +702,8 @@ int ws_publish_indicators_gpkg(struct ws_publish *p, const struct ws_indicator_s
     publish_date(date, sizeof(date));
     if ((rc = ws_ogr_writer_create("GPKG", add_file(p, "indicators.gpkg"), date, &w, err)))
         return rc;
-    if ((rc = write_levels(w, published, areas, srid, NULL, options, err))) {
+    if ((rc = write_levels(w, published, areas, srid, NULL, options, err)) ||
+        (rc = write_gpkg_extras(w, published, styles, srid, date, err))) {
         ws_ogr_writer_abort(w);
         return rc;
     }
@@ -657,9 +795,11 @@ void ws_publish_abort(struct ws_publish *p)
 
 /* --- from the store ------------------------------------------------------------ */
 
-int ws_publish_tables(struct ws_store *s, const char *out_dir, const char *language,
+int ws_publish_tables(struct ws_store *s, const char *out_dir, const struct ws_study *st,
                       struct ws_err *err)
 {
+    struct ws_layer_styles styles = {NULL, 0, 0};
+    struct ws_err ignored = WS_ERR_INIT;
     struct ws_indicator_set pub = {0};
     struct ws_area *areas[3] = {NULL, NULL, NULL};
     struct ws_publish_areas pa;
@@ -686,11 +826,15 @@ int ws_publish_tables(struct ws_store *s, const char *out_dir, const char *langu
         (rc = ws_store_get_result(s, "priorities.csv", &prio, err)) ||
         (rc = ws_store_get_result(s, "manifest.json", &manifest, err)))
         goto out;
+    // the maps' QGIS styles; map definitions that cannot be read are the map
+    // stage's to report, so the tables are published without styles then
+    if (st && ws_render_styles_store(s, st, &pub, &styles, &ignored) != WS_OK)
+        ws_layer_styles_release(&styles);
     if ((rc = ws_publish_begin(out_dir, &p, err)) ||
         (rc = ws_publish_indicators_csv(p, &pub, err)) ||
         (rc = ws_publish_indicators_excel_csv(p, &pub, err)) ||
-        (rc = ws_publish_indicators_gpkg(p, &pub, &pa, ws_store_srid(s), err)) ||
-        (rc = ws_publish_indicators_xlsx(p, &pub, language, err)) ||
+        (rc = ws_publish_indicators_gpkg(p, &pub, &pa, ws_store_srid(s), &styles, err)) ||
+        (rc = ws_publish_indicators_xlsx(p, &pub, st ? st->language : NULL, err)) ||
         (rc = ws_publish_text(p, "statistics.json", stats, err)) ||
         (rc = ws_publish_text(p, "audit.csv", audit, err)) ||
         (rc = ws_publish_text(p, "groepsaanbod.csv", offers, err)) ||
@@ -704,6 +848,7 @@ out:
     for (int lv = WS_LEVEL_BUURT; lv <= WS_LEVEL_GEMEENTE; lv++)
         ws_store_free_areas(areas[lv], pa.n[lv]);
     ws_indicator_set_release(&pub);
+    ws_layer_styles_release(&styles);
     free(stats);
     free(audit);
     free(offers);

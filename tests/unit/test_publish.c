@@ -221,7 +221,7 @@ static void test_publish_commit(void **state)
     assert_int_equal(ws_publish_begin(dir, &p, &err), WS_OK);
     assert_int_equal(ws_publish_indicators_csv(p, &pub, &err), WS_OK);
     assert_int_equal(ws_publish_indicators_excel_csv(p, &pub, &err), WS_OK);
-    assert_int_equal(ws_publish_indicators_gpkg(p, &pub, &ar.pa, 28992, &err), WS_OK);
+    assert_int_equal(ws_publish_indicators_gpkg(p, &pub, &ar.pa, 28992, NULL, &err), WS_OK);
     assert_int_equal(ws_publish_indicators_xlsx(p, &pub, "nl", &err), WS_OK);
     assert_int_equal(ws_publish_text(p, "statistics.json", "{\"format\": 1}\n", &err), WS_OK);
     assert_int_equal(ws_publish_audit_csv(p, &audit, &err), WS_OK);
@@ -289,9 +289,16 @@ static void test_publish_commit(void **state)
                                    "'features' AND srs_id = 28992 AND identifier = table_name "
                                    "AND min_x IS NOT NULL"),
                      3);
+    // the three layers and the three LEVEL_latest views
     assert_int_equal(query_int(db, "SELECT count(*) FROM gpkg_geometry_columns WHERE "
                                    "geometry_type_name = 'MULTIPOLYGON' AND srs_id = 28992"),
-                     3);
+                     6);
+    assert_int_equal(query_int(db, "SELECT count(*) FROM buurt_latest"), 4);
+    assert_int_equal(query_int(db, "SELECT count(*) FROM gemeente_latest"), 1);
+    // no styles given: no layer_styles table
+    assert_int_equal(query_int(db, "SELECT count(*) FROM sqlite_master WHERE name = "
+                                   "'layer_styles'"),
+                     0);
     assert_int_equal(query_int(db, "SELECT count(*) FROM gpkg_spatial_ref_sys WHERE "
                                    "srs_id = 28992"),
                      1);
@@ -316,7 +323,7 @@ static void test_publish_commit(void **state)
     assert_int_equal(query_int(db, "SELECT count(*) FROM rtree_buurt_geom"), 3);
     assert_int_equal(query_int(db, "SELECT count(*) FROM gpkg_contents WHERE last_change = "
                                    "'2000-01-01T00:00:00.000Z'"),
-                     3);
+                     6);
     ws_db_close(db);
     free(path);
 
@@ -343,7 +350,7 @@ static void test_publish_abort(void **state)
     make_areas(&ar);
     assert_int_equal(ws_publish_begin(dir, &p, &err), WS_OK);
     assert_int_equal(ws_publish_indicators_csv(p, &pub, &err), WS_OK);
-    assert_int_equal(ws_publish_indicators_gpkg(p, &pub, &ar.pa, 28992, &err), WS_OK);
+    assert_int_equal(ws_publish_indicators_gpkg(p, &pub, &ar.pa, 28992, NULL, &err), WS_OK);
     assert_int_equal(count_entries(dir), 2);
     ws_publish_abort(p);
     assert_int_equal(count_entries(dir), 0);
@@ -358,7 +365,7 @@ static void test_publish_abort(void **state)
     ws_err_clear(&err);
     pub.rows[3].cases = NAN;
     pub.rows[3].rate_per_1000 = 6;
-    assert_int_equal(ws_publish_indicators_gpkg(p, &pub, &ar.pa, 28992, &err), WS_EINTERNAL);
+    assert_int_equal(ws_publish_indicators_gpkg(p, &pub, &ar.pa, 28992, NULL, &err), WS_EINTERNAL);
     ws_publish_abort(p);
     assert_int_equal(count_entries(dir), 0);
 
