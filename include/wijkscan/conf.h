@@ -92,7 +92,9 @@ struct ws_study {
     size_t n_map_files;
 
     /* [output] */
-    char *out_dir; /* resolved; default "out" relative to the working folder */
+    char *out_dir;      /* resolved; default "out" relative to the working folder */
+    char *out_database; /* OGR connection string "PG:..." or NULL */
+    char *out_prefix;   /* table name prefix in the database; default "wijkscan" */
 
     /* line of each key as written, for messages (0: not in the file) */
     struct ws_study_line {

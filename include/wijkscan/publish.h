@@ -96,6 +96,18 @@ int ws_publish_audit_csv(struct ws_publish *p, const struct ws_audit *audit, str
 /* Any text file, e.g. "statistics.json" or "audit.csv" as stored. */
 int ws_publish_text(struct ws_publish *p, const char *name, const char *text, struct ws_err *err);
 
+/* [output] database: the published layers into the PostgreSQL/PostGIS
+ * database of st->out_database ("PG:..."), in one transaction: tables
+ * PREFIX_buurt, PREFIX_wijk, PREFIX_gemeente (the fields of
+ * indicators.gpkg, geometry geom in EPSG:srid with a GiST index) and views
+ * PREFIX_LEVEL_latest, replacing the tables and views of an earlier run
+ * with the same prefix (st->out_prefix, default "wijkscan").  Never the
+ * private store.  A connection string that is not "PG:..." or a prefix that
+ * is not a plain name is WS_EDATA at the study line; a database that cannot
+ * be reached or written is WS_ECANTCREAT, and nothing is changed there. */
+int ws_publish_database(const struct ws_study *st, const struct ws_indicator_set *published,
+                        const struct ws_publish_areas *areas, int srid, struct ws_err *err);
+
 /* Renames every temporary file to its final name (replacing an older one)
  * and frees p.  On failure the files not yet renamed are removed. */
 int ws_publish_commit(struct ws_publish *p, struct ws_err *err);

@@ -124,6 +124,10 @@ static const struct key_def keys[] = {
      "buurten listed with reasons"},
     {"maps", "files", K_PATHS, false, NULL, NOLIM, NULL, OFF(map_files), "map definitions"},
     {"output", "dir", K_PATH, false, NULL, NOLIM, NULL, OFF(out_dir), "output folder"},
+    {"output", "database", K_STR, false, NULL, NOLIM, NULL, OFF(out_database),
+     "PostGIS connection string for the published layers"},
+    {"output", "table_prefix", K_NAME, false, "wijkscan", NOLIM, NULL, OFF(out_prefix),
+     "prefix of the study's tables in the database"},
 };
 #define N_KEYS (sizeof(keys) / sizeof(keys[0]))
 

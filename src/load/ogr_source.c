@@ -78,8 +78,14 @@ static void CPL_STDCALL collect(CPLErr cls, CPLErrorNum num, const char *msg)
     if (!m || !msg)
         return;
     if (cls == CE_Failure || cls == CE_Fatal) {
-        if (!m->failure[0])
+        if (!m->failure[0]) {
+            size_t n;
             (void)snprintf(m->failure, sizeof(m->failure), "%s", msg);
+            // PostgreSQL's messages end in a line break
+            n = strlen(m->failure);
+            while (n && (m->failure[n - 1] == '\n' || m->failure[n - 1] == ' '))
+                m->failure[--n] = '\0';
+        }
     } else if (cls == CE_Warning && m->mute) {
         (void)snprintf(m->muted, sizeof(m->muted), "%s", msg);
     } else if (cls == CE_Warning && m->warn && m->n_warn < MAX_GDAL_WARNINGS) {
@@ -1692,6 +1698,7 @@ struct ws_ogr_writer {
     enum ws_ogr_type *types;
     size_t n_fields;
     bool in_tx;
+    bool is_db;       /* a database, not a new file */
     char *date;       /* OGR_CURRENT_DATE while GDAL writes, or NULL */
     char *saved_date; /* the thread's value before */
     struct gdal_msgs m;
@@ -1709,7 +1716,7 @@ static char *target_label(const char *driver, const char *target)
     ws_strbuf_adds(&sb, "PostgreSQL database ");
     if (db) {
         db += 7;
-        ws_strbuf_addf(&sb, "'%.*s'", (int)strcspn(db, " '"), db);
+        ws_strbuf_addf(&sb, "%.*s", (int)strcspn(db, " '"), db);
     } else {
         ws_strbuf_adds(&sb, "(default)");
     }
@@ -1741,8 +1748,11 @@ static int write_failed(struct ws_ogr_writer *w, struct ws_err *err, const char 
     gdal_cause(err, &w->m);
     if (w->layer)
         ws_err_where(err, "%s, layer '%s'", w->target, w->layer);
-    ws_err_hint(err, "check that the output folder (or database) is writable and the disk is "
-                     "not full");
+    if (w->is_db)
+        ws_err_hint(err, "check that the user may create tables and views in that database and "
+                         "that no other object there has the name");
+    else
+        ws_err_hint(err, "check that the output folder is writable and the disk is not full");
     return WS_ECANTCREAT;
 }
 
@@ -1766,6 +1776,7 @@ int ws_ogr_writer_create(const char *driver, const char *target, const char *dat
 
     *out = NULL;
     w->target = target_label(driver, target);
+    w->is_db = strcmp(driver, "PostgreSQL") == 0;
     w->date = date ? ws_xstrdup(date) : NULL;
     writer_begin(w);
     drv = GDALGetDriverByName(driver);
@@ -1935,8 +1946,13 @@ int ws_ogr_writer_exec(struct ws_ogr_writer *w, const char *sql, struct ws_err *
     res = GDALDatasetExecuteSQL(w->ds, sql, NULL, NULL);
     if (res)
         GDALDatasetReleaseResultSet(w->ds, res);
-    if (w->m.failure[0])
+    if (w->m.failure[0]) {
+        // the statement, not the last layer, is what failed
+        free(w->layer);
+        w->layer = NULL;
         rc = write_failed(w, err, "a table or view");
+        ws_err_where(err, "%s", w->target);
+    }
     writer_end(w);
     return rc;
 }

@@ -520,8 +520,9 @@ static void publish_date(char *buf, size_t size)
  * `language`. */
 static int write_levels(struct ws_ogr_writer *w, const struct ws_indicator_set *published,
                         const struct ws_publish_areas *areas, int srid, const char *language,
-                        const char *const *layer_options, struct ws_err *err)
+                        const char *prefix, const char *const *layer_options, struct ws_err *err)
 {
+    struct ws_strbuf name = WS_STRBUF_INIT;
     struct ws_ogr_field f[N_FIELDS];
     struct ws_ogr_value v[N_FIELDS];
     int rc = WS_OK;
@@ -534,8 +535,10 @@ static int write_levels(struct ws_ogr_writer *w, const struct ws_indicator_set *
     for (int lv = WS_LEVEL_BUURT; lv <= WS_LEVEL_GEMEENTE && !rc; lv++) {
         struct geom_cache gc;
         cache_init(&gc, areas ? areas->areas[lv] : NULL, areas ? areas->n[lv] : 0);
-        rc = ws_ogr_writer_add_layer(w, ws_level_name((enum ws_level)lv), srid, f, N_FIELDS,
-                                     layer_options, err);
+        ws_strbuf_reset(&name);
+        ws_strbuf_addf(&name, "%s%s%s", prefix ? prefix : "", prefix ? "_" : "",
+                       ws_level_name((enum ws_level)lv));
+        rc = ws_ogr_writer_add_layer(w, name.buf, srid, f, N_FIELDS, layer_options, err);
         for (size_t i = 0; i < published->n && !rc; i++) {
             const struct ws_indicator *r = &published->rows[i];
             const unsigned char *wkb = NULL;
@@ -549,6 +552,7 @@ static int write_levels(struct ws_ogr_writer *w, const struct ws_indicator_set *
         }
         cache_release(&gc);
     }
+    ws_strbuf_release(&name);
     return rc;
 }
 
@@ -702,7 +706,7 @@ int ws_publish_indicators_gpkg(struct ws_publish *p, const struct ws_indicator_s
     publish_date(date, sizeof(date));
     if ((rc = ws_ogr_writer_create("GPKG", add_file(p, "indicators.gpkg"), date, &w, err)))
         return rc;
-    if ((rc = write_levels(w, published, areas, srid, NULL, options, err)) ||
+    if ((rc = write_levels(w, published, areas, srid, NULL, NULL, options, err)) ||
         (rc = write_gpkg_extras(w, published, styles, srid, date, err))) {
         ws_ogr_writer_abort(w);
         return rc;
@@ -722,7 +726,82 @@ int ws_publish_indicators_xlsx(struct ws_publish *p, const struct ws_indicator_s
     publish_date(date, sizeof(date));
     if ((rc = ws_ogr_writer_create("XLSX", add_file(p, "indicators.xlsx"), date, &w, err)))
         return rc;
-    if ((rc = write_levels(w, published, NULL, 0, language ? language : "nl", NULL, err))) {
+    if ((rc = write_levels(w, published, NULL, 0, language ? language : "nl", NULL, NULL, err))) {
+        ws_ogr_writer_abort(w);
+        return rc;
+    }
+    return ws_ogr_writer_finish(w, err);
+}
+
+/* --- [output] database ------------------------------------------------------- */
+
+/* A table prefix is a plain SQL name: letters, digits, '_', not starting
+ * with a digit (PostgreSQL folds it to lower case). */
+static bool plain_name(const char *s)
+{
+    if (!s || !*s || (*s >= '0' && *s <= '9'))
+        return false;
+    for (; *s; s++)
+        if (!((*s >= 'a' && *s <= 'z') || (*s >= 'A' && *s <= 'Z') || (*s >= '0' && *s <= '9') ||
+              *s == '_'))
+            return false;
+    return true;
+}
+
+int ws_publish_database(const struct ws_study *st, const struct ws_indicator_set *published,
+                        const struct ws_publish_areas *areas, int srid, struct ws_err *err)
+{
+    static const char *const options[] = {"OVERWRITE=YES", "GEOMETRY_NAME=geom", "FID=fid",
+                                          "PRECISION=NO", NULL};
+    const char *prefix = st->out_prefix ? st->out_prefix : "wijkscan";
+    struct ws_ogr_writer *w = NULL;
+    struct ws_strbuf sql = WS_STRBUF_INIT;
+    int rc;
+
+    if ((rc = ws_publish_check_protected(published, err)))
+        return rc;
+    if (strncmp(st->out_database, "PG:", 3) != 0) {
+        ws_err_set(err, WS_EDATA, "[output] database is not a PostgreSQL connection string");
+        ws_study_where(st, "output", "database", err);
+        ws_err_hint(err, "write it as GDAL does: database = PG:dbname=gis host=localhost "
+                         "user=analist");
+        return WS_EDATA;
+    }
+    if (!plain_name(prefix)) {
+        ws_err_set(err, WS_EDATA, "table_prefix '%s' is not a plain SQL name", prefix);
+        ws_study_where(st, "output", "table_prefix", err);
+        ws_err_hint(err, "use letters, digits and '_' only, not starting with a digit");
+        return WS_EDATA;
+    }
+    if ((rc = ws_ogr_writer_create("PostgreSQL", st->out_database, NULL, &w, err))) {
+        ws_study_where(st, "output", "database", err);
+        return rc;
+    }
+    // without PostGIS GDAL would store the polygons as plain bytes
+    if (ws_ogr_writer_exec(w, "SELECT postgis_version()", err) != WS_OK) {
+        ws_err_clear(err);
+        ws_err_set(err, WS_ECANTCREAT, "the database of [output] database has no PostGIS");
+        ws_study_where(st, "output", "database", err);
+        ws_err_hint(err, "run 'CREATE EXTENSION postgis;' in that database (Debian: package "
+                         "postgresql-15-postgis-3), or name another database");
+        ws_ogr_writer_abort(w);
+        return WS_ECANTCREAT;
+    }
+    rc = write_levels(w, published, areas, srid, NULL, prefix, options, err);
+    for (int lv = WS_LEVEL_BUURT; lv <= WS_LEVEL_GEMEENTE && !rc; lv++) {
+        const char *level = ws_level_name((enum ws_level)lv);
+        int year = latest_year(published, (enum ws_level)lv);
+        if (!year)
+            continue;
+        ws_strbuf_reset(&sql);
+        ws_strbuf_addf(&sql,
+                       "CREATE VIEW %s_%s_latest AS SELECT * FROM %s_%s WHERE year = %d AND "
+                       "category = 'all'",
+                       prefix, level, prefix, level, year);
+        rc = ws_ogr_writer_exec(w, sql.buf, err);
+    }
+    ws_strbuf_release(&sql);
+    if (rc) {
         ws_ogr_writer_abort(w);
         return rc;
     }
@@ -840,6 +919,10 @@ int ws_publish_tables(struct ws_store *s, const char *out_dir, const struct ws_s
         (rc = ws_publish_text(p, "groepsaanbod.csv", offers, err)) ||
         (rc = ws_publish_text(p, "priorities.csv", prio, err)) ||
         (rc = ws_publish_text(p, "manifest.json", manifest, err)))
+        goto out;
+    // the database in its own transaction, before the files are renamed: a
+    // failure there leaves neither
+    if (st && st->out_database && (rc = ws_publish_database(st, &pub, &pa, ws_store_srid(s), err)))
         goto out;
     rc = ws_publish_commit(p, err);
     p = NULL;
