@@ -46,9 +46,10 @@ struct ws_study {
     char *stat_source;
     char *stat_layer;
     char *stat_code;
-    char *stat_year;  /* NULL: one year, used for every case year */
-    char *population; /* a column or a sum "a + b" (as written) */
-    char **pop_terms; /* the population expression split on '+' */
+    char *stat_year;      /* NULL: one year, used for every case year */
+    long stat_header_row; /* CSV line of the column names, default 1 */
+    char *population;     /* a column or a sum "a + b" (as written) */
+    char **pop_terms;     /* the population expression split on '+' */
     size_t n_pop_terms;
     char **covariates;
     size_t n_covariates;
@@ -60,6 +61,7 @@ struct ws_study {
     char *case_year;
     char *case_category; /* NULL: only "all" */
     char *case_count;
+    long case_header_row; /* CSV line of the column names, default 1 */
 
     /* [privacy] */
     long min_count;

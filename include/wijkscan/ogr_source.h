@@ -52,6 +52,12 @@ struct ws_ogr_table;
  * separator, and a quote that is never closed (at the line it opens). */
 int ws_ogr_table_open(const char *path, const char *layer, struct ws_warnings *warn,
                       struct ws_ogr_table **out, struct ws_err *err);
+/* As ws_ogr_table_open, with the column names on line `header_row` (from
+ * 1) of a CSV file: the lines above it (a title Excel wrote) are not read;
+ * positions stay the file's own lines.  header_row > 1 for another kind of
+ * table is WS_EDATA with the fix. */
+int ws_ogr_table_open_at(const char *path, const char *layer, size_t header_row,
+                         struct ws_warnings *warn, struct ws_ogr_table **out, struct ws_err *err);
 void ws_ogr_table_close(struct ws_ogr_table *t);
 
 /* Column names: borrowed, valid until close. */

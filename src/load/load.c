@@ -826,7 +826,9 @@ static int read_statistics(struct loader *L, struct ws_err *err)
     int rc;
 
     u64map_init(&seen);
-    rc = ws_ogr_table_open(path, st->stat_layer, &ds->warnings, &t, err);
+    rc = ws_ogr_table_open_at(path, st->stat_layer,
+                              st->stat_header_row > 1 ? (size_t)st->stat_header_row : 1,
+                              &ds->warnings, &t, err);
     if (rc) {
         if (rc == WS_ENOINPUT)
             ws_study_where(st, "statistics", "source", err);
@@ -1209,7 +1211,9 @@ static int read_cases(struct loader *L, struct ws_err *err)
     int rc;
 
     // no warning list: GDAL warnings may quote values of a private table
-    rc = ws_ogr_table_open(path, st->case_layer, NULL, &t, err);
+    rc = ws_ogr_table_open_at(path, st->case_layer,
+                              st->case_header_row > 1 ? (size_t)st->case_header_row : 1, NULL, &t,
+                              err);
     if (rc) {
         if (rc == WS_ENOINPUT)
             ws_study_where(st, "cases", "source", err);

@@ -600,26 +600,32 @@ static int check_unique_names(const struct ws_ogr_table *t, struct ws_err *err)
     return WS_OK;
 }
 
-/* Excel's "Unicode-tekst" is UTF-16 (tab-separated), which GDAL's CSV
- * reader does not decode: a file that starts with a UTF-16 byte-order mark
- * is copied as UTF-8 into /vsimem/ (same lines, so positions stay right).
- * Returns that path (owned), or NULL for any other file. */
-static char *utf16_copy(const char *path)
+/* A /vsimem/ copy of a text table for GDAL, or NULL when GDAL can read the
+ * file itself: Excel's "Unicode-tekst" is UTF-16 (tab-separated), which
+ * GDAL's CSV reader does not decode, so a file that starts with a UTF-16
+ * byte-order mark is copied as UTF-8; and the first `skip` lines (a title
+ * above the header) are left out.  The copy is named .csv (GDAL's CSV
+ * driver does not take .txt).  Line k of the copy is line k + skip of the
+ * file.  Returns the owned path. */
+static char *text_copy(const char *path, size_t skip)
 {
     static unsigned serial;
     unsigned char head[2];
     VSILFILE *fp = VSIFOpenL(path, "rb");
     VSIStatBufL st;
     unsigned char *raw;
-    char *utf8;
+    char *text;
+    const char *from;
     size_t len;
+    bool utf16;
     const char *base = strrchr(path, '/');
     struct ws_strbuf mem = WS_STRBUF_INIT;
     VSILFILE *out;
 
     if (!fp)
         return NULL;
-    if (VSIFReadL(head, 1, 2, fp) != 2 || !ws_utf16_bom(head, 2) || VSIStatL(path, &st) != 0) {
+    utf16 = VSIFReadL(head, 1, 2, fp) == 2 && ws_utf16_bom(head, 2);
+    if ((!utf16 && !skip) || VSIStatL(path, &st) != 0) {
         VSIFCloseL(fp);
         return NULL;
     }
@@ -627,14 +633,25 @@ static char *utf16_copy(const char *path)
     (void)VSIFSeekL(fp, 0, SEEK_SET);
     len = VSIFReadL(raw, 1, (size_t)st.st_size, fp);
     VSIFCloseL(fp);
-    utf8 = ws_utf16_to_utf8(raw, len, &len);
-    free(raw);
-    // named .csv: GDAL's CSV driver does not take a .txt file
-    ws_strbuf_addf(&mem, "/vsimem/wijkscan-utf16-%u/%s.csv", ++serial, base ? base + 1 : path);
+    if (utf16) {
+        text = ws_utf16_to_utf8(raw, len, &len);
+        free(raw);
+    } else {
+        raw[len] = '\0';
+        text = (char *)raw;
+    }
+    from = text;
+    for (size_t k = 0; k < skip && from < text + len; k++) {
+        const char *nl = memchr(from, '\n', (size_t)(text + len - from));
+        from = nl ? nl + 1 : text + len;
+    }
+    len -= (size_t)(from - text);
+    memmove(text, from, len);
+    ws_strbuf_addf(&mem, "/vsimem/wijkscan-text-%u/%s.csv", ++serial, base ? base + 1 : path);
     // VSIFileFromMemBuffer takes ownership of the buffer (freed by VSIFree)
-    out = VSIFileFromMemBuffer(mem.buf, (GByte *)utf8, len, TRUE);
+    out = VSIFileFromMemBuffer(mem.buf, (GByte *)text, len, TRUE);
     if (!out) {
-        free(utf8);
+        free(text);
         ws_strbuf_release(&mem);
         return NULL;
     }
@@ -642,8 +659,26 @@ static char *utf16_copy(const char *path)
     return ws_strbuf_detach(&mem);
 }
 
+/* Line numbers of a copy without its first `skip` lines, as lines of the
+ * file. */
+static void csv_shift_lines(struct csv_info *in, size_t skip)
+{
+    for (size_t i = 0; i < in->n; i++)
+        in->recs[i].line += skip;
+    if (in->header_line)
+        in->header_line += skip;
+    if (in->quote_line)
+        in->quote_line += skip;
+}
+
 int ws_ogr_table_open(const char *path, const char *layer, struct ws_warnings *warn,
                       struct ws_ogr_table **out, struct ws_err *err)
+{
+    return ws_ogr_table_open_at(path, layer, 1, warn, out, err);
+}
+
+int ws_ogr_table_open_at(const char *path, const char *layer, size_t header_row,
+                         struct ws_warnings *warn, struct ws_ogr_table **out, struct ws_err *err)
 {
     static const char *const csv_drivers[] = {"CSV", NULL};
     static const char *const csv_options[] = {
@@ -675,14 +710,25 @@ int ws_ogr_table_open(const char *path, const char *layer, struct ws_warnings *w
         config_keys = ods_keys;
 
     guard_begin(&t->msgs);
-    if (kind == KIND_CSV && (t->mem_path = utf16_copy(path)) != NULL)
-        path = t->mem_path; // GDAL reads the UTF-8 copy; messages name t->path
+    if (header_row > 1 && kind != KIND_CSV) {
+        rc =
+            ws_err_set(err, WS_EDATA, "'%s': a header below row 1 is read in CSV files only", path);
+        ws_err_where(err, "%s", path);
+        ws_err_hint(err, "delete the rows above the column names in the sheet, or save it as "
+                         "CSV (Excel: 'CSV (puntkomma-gescheiden)')");
+        goto out;
+    }
+    if (kind == KIND_CSV &&
+        (t->mem_path = text_copy(path, header_row > 1 ? header_row - 1 : 0)) != NULL)
+        path = t->mem_path; // GDAL reads the copy; messages name t->path
     if (kind == KIND_CSV) {
         // before GDAL: it opens neither an empty file nor one without a
         // separator, and reads an open quote to the end of the file
         char *gpath = gdal_path(path);
         csv_scan(gpath, &csv);
         free(gpath);
+        if (header_row > 1)
+            csv_shift_lines(&csv, header_row - 1);
         if ((rc = csv_check(t->path, &csv, err)))
             goto out;
         t->recs = csv.recs;
