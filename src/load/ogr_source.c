@@ -612,8 +612,9 @@ static char *text_copy(const char *path, size_t skip)
     static unsigned serial;
     unsigned char head[2];
     VSILFILE *fp = VSIFOpenL(path, "rb");
-    VSIStatBufL st;
     unsigned char *raw;
+    size_t cap;
+    size_t got;
     char *text;
     const char *from;
     size_t len;
@@ -625,13 +626,22 @@ static char *text_copy(const char *path, size_t skip)
     if (!fp)
         return NULL;
     utf16 = VSIFReadL(head, 1, 2, fp) == 2 && ws_utf16_bom(head, 2);
-    if ((!utf16 && !skip) || VSIStatL(path, &st) != 0) {
+    if (!utf16 && !skip) {
         VSIFCloseL(fp);
         return NULL;
     }
-    raw = ws_xmalloc((size_t)st.st_size + 1);
+    // read to the end (a /vsigzip/ size is not known beforehand)
     (void)VSIFSeekL(fp, 0, SEEK_SET);
-    len = VSIFReadL(raw, 1, (size_t)st.st_size, fp);
+    cap = 65536;
+    raw = ws_xmalloc(cap + 1);
+    len = 0;
+    while ((got = VSIFReadL(raw + len, 1, cap - len, fp)) > 0) {
+        len += got;
+        if (len == cap) {
+            cap = ws_st_mult(cap, 2);
+            raw = ws_xrealloc(raw, cap + 1);
+        }
+    }
     VSIFCloseL(fp);
     if (utf16) {
         text = ws_utf16_to_utf8(raw, len, &len);
@@ -718,9 +728,13 @@ int ws_ogr_table_open_at(const char *path, const char *layer, size_t header_row,
                          "CSV (Excel: 'CSV (puntkomma-gescheiden)')");
         goto out;
     }
-    if (kind == KIND_CSV &&
-        (t->mem_path = text_copy(path, header_row > 1 ? header_row - 1 : 0)) != NULL)
-        path = t->mem_path; // GDAL reads the copy; messages name t->path
+    if (kind == KIND_CSV) {
+        char *gpath = gdal_path(path); // a .csv.gz is read through /vsigzip/
+        t->mem_path = text_copy(gpath, header_row > 1 ? header_row - 1 : 0);
+        free(gpath);
+        if (t->mem_path)
+            path = t->mem_path; // GDAL reads the copy; messages name t->path
+    }
     if (kind == KIND_CSV) {
         // before GDAL: it opens neither an empty file nor one without a
         // separator, and reads an open quote to the end of the file
