@@ -456,6 +456,54 @@ static int add_area(struct loader *L, const struct ws_ogr_polygons *p, struct ws
 static int find_column(struct ws_ogr_table *t, const char *name, const char *key, size_t *idx,
                        struct ws_err *err);
 
+/* The wijk names of a [wijken] table: names maps a code to its index in
+ * *values (owned strings, *n of them); the first name of a code counts. */
+static int read_wijk_table(const struct ws_study *st, struct ws_ogr_table *t, struct strmap *names,
+                           char ***values, size_t *n, struct ws_err *err)
+{
+    size_t cap = 0;
+    size_t ci;
+    size_t ni;
+    int r;
+    int rc;
+
+    if ((rc = find_column(t, st->wijk_code, "[wijken] code", &ci, err)) ||
+        (rc = find_column(t, st->wijk_name, "[wijken] name", &ni, err)))
+        return rc;
+    while ((r = ws_ogr_table_next(t, err)) == 1) {
+        const char *code = ws_ogr_table_value(t, ci);
+        const char *name = ws_ogr_table_value(t, ni);
+        size_t prev;
+        if (!code[0] || !name[0] || !strmap_put(names, code, *n, &prev))
+            continue;
+        WS_VEC_GROW(*values, *n + 1, cap);
+        (*values)[(*n)++] = ws_xstrdup(name);
+    }
+    return r < 0 ? -r : WS_OK;
+}
+
+/* Gives every buurt the name of its wijk code from names/values; returns
+ * how many buurten have a wijk code without a name there. */
+static size_t apply_wijk_names(struct ws_dataset *ds, const struct strmap *names,
+                               char *const *values, size_t n)
+{
+    size_t missing = 0;
+
+    for (size_t i = 0; i < ds->n_areas; i++) {
+        struct ws_area *a = &ds->areas[i];
+        size_t k;
+        if (!a->parent)
+            continue;
+        if (!strmap_get(names, a->parent, &k) || k >= n) {
+            missing++;
+            continue;
+        }
+        free(a->parent_name);
+        a->parent_name = ws_xstrdup(values[k]);
+    }
+    return missing;
+}
+
 /* [wijken]: the wijk names from a separate table or layer (the national
  * buurt file has none): they replace the boundaries' parent_name.  Wijk codes
  * of the buurten that the source lacks keep their name (or none); one warning
@@ -468,11 +516,7 @@ static int read_wijk_names(struct loader *L, struct ws_err *err)
     struct strmap names; /* wijk code -> index into values */
     char **values = NULL;
     size_t n = 0;
-    size_t cap = 0;
-    size_t ci;
-    size_t ni;
-    size_t missing = 0;
-    int r;
+    size_t missing;
     int rc;
 
     if (!st->wijk_source)
@@ -486,44 +530,18 @@ static int read_wijk_names(struct loader *L, struct ws_err *err)
     }
     strmap_init(&names);
     rc = ws_ogr_table_open(st->wijk_source, st->wijk_layer, &ds->warnings, &t, err);
-    if (rc) {
-        if (rc == WS_ENOINPUT)
-            ws_study_where(st, "wijken", "source", err);
-        goto out;
+    if (rc == WS_ENOINPUT)
+        ws_study_where(st, "wijken", "source", err);
+    if (!rc)
+        rc = read_wijk_table(st, t, &names, &values, &n, err);
+    if (!rc) {
+        missing = apply_wijk_names(ds, &names, values, n);
+        if (missing)
+            ws_warnings_add(&ds->warnings, "%zu buurten have a wijk code without a name in '%s'",
+                            missing, st->wijk_source);
+        ws_log_verbose("wijken: %zu names from '%s'", n, st->wijk_source);
+        rc = add_input(L, "wijken", st->wijk_source, err);
     }
-    if ((rc = find_column(t, st->wijk_code, "[wijken] code", &ci, err)) ||
-        (rc = find_column(t, st->wijk_name, "[wijken] name", &ni, err)))
-        goto out;
-    while ((r = ws_ogr_table_next(t, err)) == 1) {
-        const char *code = ws_ogr_table_value(t, ci);
-        size_t prev;
-        if (!code[0] || !ws_ogr_table_value(t, ni)[0] || !strmap_put(&names, code, n, &prev))
-            continue; // the first name of a code counts
-        WS_VEC_GROW(values, n + 1, cap);
-        values[n++] = ws_xstrdup(ws_ogr_table_value(t, ni));
-    }
-    if (r < 0) {
-        rc = -r;
-        goto out;
-    }
-    for (size_t i = 0; i < ds->n_areas; i++) {
-        struct ws_area *a = &ds->areas[i];
-        size_t k;
-        if (!a->parent)
-            continue;
-        if (!strmap_get(&names, a->parent, &k)) {
-            missing++;
-            continue;
-        }
-        free(a->parent_name);
-        a->parent_name = ws_xstrdup(values[k]);
-    }
-    if (missing)
-        ws_warnings_add(&ds->warnings, "%zu buurten have a wijk code without a name in '%s'",
-                        missing, st->wijk_source);
-    ws_log_verbose("wijken: %zu names from '%s'", n, st->wijk_source);
-    rc = add_input(L, "wijken", st->wijk_source, err);
-out:
     ws_ogr_table_close(t);
     for (size_t i = 0; i < n; i++)
         free(values[i]);
@@ -1091,7 +1109,8 @@ static void add_unknown(struct loader *L, const char *code, size_t line)
         strmap_init(&L->unknown);
     L->n_unknown++;
     if (!strmap_put(&L->unknown, code, k, &prev)) {
-        L->unknown_rows[prev]++;
+        if (L->unknown_rows && prev < k)
+            L->unknown_rows[prev]++;
         return;
     }
     WS_VEC_GROW(L->unknown_line, k + 1, L->unknown_cap);
@@ -1156,13 +1175,36 @@ static void unknown_codes_error(struct loader *L, struct ws_err *err)
     ws_strbuf_release(&hint);
 }
 
+/* One case row of read_case_rows(): kept in ds->cases, or its error in
+ * *bad (the first); after an unknown code only the codes of later rows are
+ * looked at, to name them all. */
+static void case_row_step(struct loader *L, struct ws_ogr_table *t, const struct case_columns *c,
+                          struct u64map *seen, const char ***codes, int *bad_rc, struct ws_err *bad)
+{
+    struct ws_dataset *ds = L->ds;
+    struct ws_case_row row = {NULL, 0, NULL, 0, 0};
+
+    if (*bad_rc) {
+        if (L->n_unknown)
+            note_unknown_code(L, t, c, codes);
+        return;
+    }
+    L->unknown_code = false;
+    if ((*bad_rc = read_case_row(L, t, c, seen, codes, &row, bad))) {
+        if (L->unknown_code)
+            add_unknown(L, ws_ogr_table_value(t, c->code), ws_ogr_table_line(t));
+        return;
+    }
+    WS_VEC_GROW(ds->cases, ds->n_cases + 1, L->case_cap);
+    ds->cases[ds->n_cases++] = row;
+}
+
 /* Reads every case row.  Every value of every row is tallied for the
  * personal-data check, also after the first bad row (rows are then no longer
  * checked or kept); *bad holds that first error. */
 static int read_case_rows(struct loader *L, struct ws_ogr_table *t, const struct case_columns *c,
                           struct ws_pii_tally *tallies, int bad_rc, struct ws_err *bad)
 {
-    struct ws_dataset *ds = L->ds;
     size_t n_cols = ws_ogr_table_n_fields(t);
     struct u64map seen;        /* row_key(area, year, category) -> line */
     const char **codes = NULL; /* area codes for suggestions, made on demand */
@@ -1170,24 +1212,9 @@ static int read_case_rows(struct loader *L, struct ws_ogr_table *t, const struct
 
     u64map_init(&seen);
     while ((r = ws_ogr_table_next(t, bad)) == 1) {
-        struct ws_case_row row = {NULL, 0, NULL, 0, 0};
         for (size_t k = 0; k < n_cols; k++)
             ws_pii_tally_add(&tallies[k], ws_ogr_table_value(t, k));
-        if (bad_rc && L->n_unknown) {
-            // after an unknown code only the codes are checked, to name them all
-            note_unknown_code(L, t, c, &codes);
-            continue;
-        }
-        if (bad_rc)
-            continue;
-        L->unknown_code = false;
-        if ((bad_rc = read_case_row(L, t, c, &seen, &codes, &row, bad))) {
-            if (L->unknown_code)
-                add_unknown(L, ws_ogr_table_value(t, c->code), ws_ogr_table_line(t));
-            continue;
-        }
-        WS_VEC_GROW(ds->cases, ds->n_cases + 1, L->case_cap);
-        ds->cases[ds->n_cases++] = row;
+        case_row_step(L, t, c, &seen, &codes, &bad_rc, bad);
     }
     if (r < 0 && !bad_rc)
         bad_rc = -r;
@@ -1274,6 +1301,30 @@ static void warn_case_years(struct loader *L)
     free(years);
 }
 
+/* The coverage warning for cases in n_with of the n_gem gemeenten in codes
+ * (has[g]: gemeente g has a case row). */
+static void warn_gemeenten(struct loader *L, const char *const *codes, const bool *has,
+                           size_t n_gem, size_t n_with)
+{
+    struct ws_strbuf list = WS_STRBUF_INIT;
+    size_t shown = 0;
+
+    for (size_t g = 0; g < n_gem && shown < 3; g++) {
+        if (!has[g])
+            continue;
+        ws_strbuf_addf(&list, "%s'%s'", shown ? ", " : "", codes[g]);
+        shown++;
+    }
+    ws_warnings_add(&L->ds->warnings,
+                    "cases in %zu of %zu gemeenten of the boundaries: every buurt of the other %zu "
+                    "counts 0 cases; filter the boundaries with [boundaries] where = %s %s %s%s%s",
+                    n_with, n_gem, n_gem - n_with,
+                    L->st->bnd_gemeente ? L->st->bnd_gemeente : "gemeentecode",
+                    n_with == 1 ? "=" : "IN (", list.buf, n_with == 1 ? "" : ")",
+                    n_with > 3 ? " (and the others)" : "");
+    ws_strbuf_release(&list);
+}
+
 /* Warns when some gemeenten of the boundaries have no case row at all (a
  * national boundary file that was not filtered: every other buurt would
  * count 0 cases), or, in a study of one gemeente, when the case rows name
@@ -1288,7 +1339,6 @@ static void warn_case_coverage(struct loader *L)
     size_t n_gem = 0;
     size_t n_with = 0;
     size_t n_buurt = 0;
-    struct ws_strbuf list = WS_STRBUF_INIT;
 
     if (!ds->n_areas || !ds->n_cases)
         return;
@@ -1304,38 +1354,22 @@ static void warn_case_coverage(struct loader *L)
     for (size_t i = 0; i < ds->n_cases; i++) {
         size_t ai;
         size_t gi;
-        if (strmap_get(&L->areas, ds->cases[i].code, &ai) &&
-            strmap_get(&gem, ds->areas[ai].gemeente, &gi)) {
-            n_buurt += !buurt[ai];
-            buurt[ai] = true;
-            n_with += !has[gi];
-            has[gi] = true;
-        }
+        if (!strmap_get(&L->areas, ds->cases[i].code, &ai) ||
+            !strmap_get(&gem, ds->areas[ai].gemeente, &gi))
+            continue;
+        n_buurt += !buurt[ai];
+        buurt[ai] = true;
+        n_with += !has[gi];
+        has[gi] = true;
     }
-    if (n_gem > 1 && n_with < n_gem) {
-        size_t shown = 0;
-        for (size_t g = 0; g < n_gem && shown < 3; g++) {
-            if (!has[g])
-                continue;
-            ws_strbuf_addf(&list, "%s'%s'", shown ? ", " : "", codes[g]);
-            shown++;
-        }
-        ws_warnings_add(&ds->warnings,
-                        "cases in %zu of %zu gemeenten of the boundaries: every buurt of the "
-                        "other %zu counts 0 cases; filter the boundaries with [boundaries] "
-                        "where = %s %s %s%s%s",
-                        n_with, n_gem, n_gem - n_with,
-                        L->st->bnd_gemeente ? L->st->bnd_gemeente : "gemeentecode",
-                        n_with == 1 ? "=" : "IN (", list.buf, n_with == 1 ? "" : ")",
-                        n_with > 3 ? " (and the others)" : "");
-    } else if (n_gem == 1 && ds->n_areas >= 100 && 20 * n_buurt < ds->n_areas) {
+    if (n_gem > 1 && n_with < n_gem)
+        warn_gemeenten(L, codes, has, n_gem, n_with);
+    else if (n_gem == 1 && ds->n_areas >= 100 && 20 * n_buurt < ds->n_areas)
         ws_warnings_add(&ds->warnings,
                         "cases name %zu of the %zu buurten of the boundaries: every other buurt "
                         "counts 0 cases; filter the boundaries with [boundaries] where = ... if "
                         "the study covers less",
                         n_buurt, ds->n_areas);
-    }
-    ws_strbuf_release(&list);
     free(has);
     free(buurt);
     free(codes);

@@ -681,6 +681,49 @@ static void csv_shift_lines(struct csv_info *in, size_t skip)
         in->quote_line += skip;
 }
 
+/* Before GDAL opens a CSV file: the /vsimem/ copy when one is needed
+ * (text_copy), then the scan (GDAL opens neither an empty file nor one
+ * without a separator, and reads an open quote to the end of the file), its
+ * checks, and what the table keeps of it. */
+static int csv_prepare(struct ws_ogr_table *t, size_t header_row, struct ws_err *err)
+{
+    struct csv_info csv;
+    char *gpath = gdal_path(t->path); // a .csv.gz is read through /vsigzip/
+    int rc;
+
+    t->mem_path = text_copy(gpath, header_row > 1 ? header_row - 1 : 0);
+    free(gpath);
+    gpath = gdal_path(t->mem_path ? t->mem_path : t->path);
+    csv_scan(gpath, &csv);
+    free(gpath);
+    if (header_row > 1)
+        csv_shift_lines(&csv, header_row - 1);
+    if ((rc = csv_check(t->path, &csv, err))) {
+        free(csv.recs);
+        return rc;
+    }
+    t->recs = csv.recs;
+    t->n_rec = csv.n;
+    t->n_header_fields = csv.header_fields;
+    t->n_header_named = csv.header_named;
+    if (csv.read && !csv.mixed)
+        t->sep = csv.sep;
+    t->num = csv_conv(&csv);
+    return WS_OK;
+}
+
+/* A sheet (XLSX, ODS) or GIS layer: its header is its first row. */
+static int sheet_header(const struct ws_ogr_table *t, size_t header_row, struct ws_err *err)
+{
+    if (header_row <= 1)
+        return WS_OK;
+    ws_err_set(err, WS_EDATA, "'%s': a header below row 1 is read in CSV files only", t->path);
+    ws_err_where(err, "%s", t->path);
+    ws_err_hint(err, "delete the rows above the column names in the sheet, or save it as CSV "
+                     "(Excel: 'CSV (puntkomma-gescheiden)')");
+    return WS_EDATA;
+}
+
 int ws_ogr_table_open(const char *path, const char *layer, struct ws_warnings *warn,
                       struct ws_ogr_table **out, struct ws_err *err)
 {
@@ -702,12 +745,10 @@ int ws_ogr_table_open_at(const char *path, const char *layer, size_t header_row,
     enum table_kind kind = kind_of(path);
     const char *const *config_keys = NULL;
     char *saved[2] = {NULL, NULL};
-    struct csv_info csv;
     OGRFeatureDefnH defn;
     int rc = WS_OK;
 
     *out = NULL;
-    memset(&csv, 0, sizeof(csv));
     t->path = ws_xstrdup(path);
     t->msgs.warn = warn;
     t->msgs.label = t->path;
@@ -720,40 +761,11 @@ int ws_ogr_table_open_at(const char *path, const char *layer, size_t header_row,
         config_keys = ods_keys;
 
     guard_begin(&t->msgs);
-    if (header_row > 1 && kind != KIND_CSV) {
-        rc =
-            ws_err_set(err, WS_EDATA, "'%s': a header below row 1 is read in CSV files only", path);
-        ws_err_where(err, "%s", path);
-        ws_err_hint(err, "delete the rows above the column names in the sheet, or save it as "
-                         "CSV (Excel: 'CSV (puntkomma-gescheiden)')");
+    if ((rc =
+             kind == KIND_CSV ? csv_prepare(t, header_row, err) : sheet_header(t, header_row, err)))
         goto out;
-    }
-    if (kind == KIND_CSV) {
-        char *gpath = gdal_path(path); // a .csv.gz is read through /vsigzip/
-        t->mem_path = text_copy(gpath, header_row > 1 ? header_row - 1 : 0);
-        free(gpath);
-        if (t->mem_path)
-            path = t->mem_path; // GDAL reads the copy; messages name t->path
-    }
-    if (kind == KIND_CSV) {
-        // before GDAL: it opens neither an empty file nor one without a
-        // separator, and reads an open quote to the end of the file
-        char *gpath = gdal_path(path);
-        csv_scan(gpath, &csv);
-        free(gpath);
-        if (header_row > 1)
-            csv_shift_lines(&csv, header_row - 1);
-        if ((rc = csv_check(t->path, &csv, err)))
-            goto out;
-        t->recs = csv.recs;
-        csv.recs = NULL;
-        t->n_rec = csv.n;
-        t->n_header_fields = csv.header_fields;
-        t->n_header_named = csv.header_named;
-        if (csv.read && !csv.mixed)
-            t->sep = csv.sep;
-        t->num = csv_conv(&csv);
-    }
+    if (t->mem_path)
+        path = t->mem_path; // GDAL reads the copy; messages name t->path
     if (config_keys)
         set_config(config_keys, sheet_values, saved, 2);
     rc = open_dataset(path, kind == KIND_CSV ? csv_drivers : NULL,
@@ -788,7 +800,6 @@ out:
     if (config_keys)
         set_config(config_keys, NULL, saved, 2);
     guard_end();
-    free(csv.recs);
     if (rc) {
         ws_ogr_table_close(t);
         return rc;

@@ -211,8 +211,12 @@ static void csv_num(struct ws_strbuf *sb, double v, const struct csv_style *st)
 
 static void csv_header(struct ws_strbuf *sb, const struct csv_style *st)
 {
-    for (const char *h = csv_header_line; *h != '\n'; h++)
-        ws_strbuf_addch(sb, *h == ',' ? st->sep : *h);
+    for (const char *h = csv_header_line; *h != '\n'; h++) {
+        if (*h == ',')
+            ws_strbuf_addch(sb, st->sep);
+        else
+            ws_strbuf_addch(sb, *h);
+    }
     ws_strbuf_adds(sb, st->eol);
 }
 
