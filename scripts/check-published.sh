@@ -1,12 +1,12 @@
 #!/bin/sh
 # check-published.sh OUTDIR [ROUND_TO [SAFETY_RANGE]] - checks the published
-# files of a run against the privacy rules (CONTRACT section 6), as an
+# files of a run against the privacy rules (README: Privacy), as an
 # outsider would read them.  Used by the CLI case privacy_demo.
 #
-#   1. indicators.csv and every layer of indicators.gpkg: a suppressed row
-#      has no count and no figure from which its count follows (rate,
-#      interval, ratios, O/E, EB rates, LISA, trend, rank); a published count
-#      is a multiple of ROUND_TO (default 5);
+#   1. indicators.csv, indicators_excel.csv and every layer of
+#      indicators.gpkg: a suppressed row has no count and no figure from
+#      which its count follows (rate, interval, ratios, O/E, EB rates, LISA,
+#      trend, rank); a published count is a multiple of ROUND_TO (default 5);
 #   2. the private store's raw rows of the suppressed cells: none of their
 #      counts, rates or smoothed rates appears in the row of that cell in any
 #      published table (a writer that read the raw set would show them);
@@ -52,6 +52,15 @@ nonnull=$(echo "$figures" | tr -d ' \n' | sed "s/,/ IS NOT NULL OR /g; s/\$/ IS 
 
 n=$(q "SELECT count(*) FROM pub WHERE suppressed <> '0' AND ($nonempty)")
 [ "$n" = 0 ] || problem "indicators.csv: $n suppressed rows show a count or a figure"
+if [ -f "$out/indicators_excel.csv" ]; then
+    # ';'-separated with a byte-order mark: the same fields by position
+    sqlite3 "$db" ".mode csv" ".separator ;" ".import '$out/indicators_excel.csv' xl" ||
+        problem "cannot read indicators_excel.csv"
+    n=$(q "SELECT count(*) FROM xl WHERE suppressed <> '0' AND ($nonempty)")
+    [ "$n" = 0 ] || problem "indicators_excel.csv: $n suppressed rows show a count or a figure"
+    n=$(q "SELECT (SELECT count(*) FROM xl) - (SELECT count(*) FROM pub)")
+    [ "$n" = 0 ] || problem "indicators_excel.csv and indicators.csv differ in rows"
+fi
 n=$(q "SELECT count(*) FROM gp WHERE suppressed <> 0 AND ($nonnull)")
 [ "$n" = 0 ] || problem "indicators.gpkg: $n suppressed rows show a count or a figure"
 n=$(q "SELECT count(*) FROM pub WHERE cases <> '' AND CAST(cases AS INTEGER) % $round <> 0")

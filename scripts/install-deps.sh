@@ -31,6 +31,13 @@ fi
 [ -f /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf ] || need fonts-dejavu-core
 have_cmd sqlite3 || need sqlite3
 have_cmd ogrinfo || need gdal-bin
+# GDAL's GeoPackage validator (validate_gpkg.py) for the tests
+[ -f /usr/lib/python3/dist-packages/osgeo_utils/samples/validate_gpkg.py ] || need python3-gdal
+# PostgreSQL 15 with PostGIS 3 for the [output] database test (the test
+# starts its own server on a private socket)
+[ -x /usr/lib/postgresql/15/bin/initdb ] || need postgresql-15
+[ -f /usr/share/postgresql/15/extension/postgis.control ] || need postgresql-15-postgis-3
+have_cmd psql || need postgresql-client-15
 have_cmd pdftotext || need poppler-utils
 have_cmd chromium || need chromium
 have_cmd tidy || need tidy

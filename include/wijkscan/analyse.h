@@ -1,5 +1,5 @@
 /*
- * analyse.h - the analyse stage: every indicator of CONTRACT sections 4 and 5
+ * analyse.h - the analyse stage: every indicator of the README's data dictionary
  * for every area x year x category, from the private store into the store.
  *
  * ws_analyse_store() reads the areas, statistics and cases of a loaded store

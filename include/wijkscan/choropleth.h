@@ -2,7 +2,7 @@
  * choropleth.h - the map page: a model built from published rows and a map
  * definition, then drawn through the canvas to PNG, PDF or SVG.
  *
- * Privacy (CONTRACT section 6): the model is built from PUBLISHED indicator
+ * Privacy (README: Privacy): the model is built from PUBLISHED indicator
  * rows only.  A suppressed row is drawn hatched as "geheim" whatever value it
  * carries, its value never enters class breaks, legend ranges or labels, and
  * labels show area names only.

@@ -96,7 +96,9 @@ int ws_cmd_map(int argc, char **argv, struct ws_err *err);
 int ws_cmd_report(int argc, char **argv, struct ws_err *err);
 
 /* The default study file: data/groningen.ini in the working folder, else the
- * installed copy under WS_DATADIR. Static string. */
+ * copy installed beside the binary (BINDIR/../share/wijkscan/data), else the
+ * checkout's when the binary is in its build folder (BINDIR/../data), else
+ * the installed copy under WS_DATADIR. Static string. */
 const char *ws_cli_default_study(void);
 
 #endif

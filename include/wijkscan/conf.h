@@ -1,5 +1,5 @@
 /*
- * conf.h - the study file (INI, CONTRACT section 2).
+ * conf.h - the study file (INI; every key is listed in the README).
  *
  * Parsed with inih and validated against one key table (conf.c): unknown
  * sections and keys, duplicate keys, bad values and missing required keys are
@@ -33,15 +33,23 @@ struct ws_study {
     char *bnd_parent_name;
     char *bnd_gemeente;
     char *bnd_gemeente_name;
-    char *crs; /* default "EPSG:28992" */
+    char *bnd_where; /* OGR attribute filter (SQL WHERE), NULL: none */
+    char *crs;       /* default "EPSG:28992" */
+
+    /* [wijken]: wijk names from a separate source (NULL: none) */
+    char *wijk_source;
+    char *wijk_layer;
+    char *wijk_code; /* default "wijkcode" */
+    char *wijk_name; /* default "wijknaam" */
 
     /* [statistics] */
     char *stat_source;
     char *stat_layer;
     char *stat_code;
-    char *stat_year;  /* NULL: one year, used for every case year */
-    char *population; /* a column or a sum "a + b" (as written) */
-    char **pop_terms; /* the population expression split on '+' */
+    char *stat_year;      /* NULL: one year, used for every case year */
+    long stat_header_row; /* CSV line of the column names, default 1 */
+    char *population;     /* a column or a sum "a + b" (as written) */
+    char **pop_terms;     /* the population expression split on '+' */
     size_t n_pop_terms;
     char **covariates;
     size_t n_covariates;
@@ -53,6 +61,7 @@ struct ws_study {
     char *case_year;
     char *case_category; /* NULL: only "all" */
     char *case_count;
+    long case_header_row; /* CSV line of the column names, default 1 */
 
     /* [privacy] */
     long min_count;
@@ -85,7 +94,9 @@ struct ws_study {
     size_t n_map_files;
 
     /* [output] */
-    char *out_dir; /* resolved; default "out" relative to the working folder */
+    char *out_dir;      /* resolved; default "out" relative to the working folder */
+    char *out_database; /* OGR connection string "PG:..." or NULL */
+    char *out_prefix;   /* table name prefix in the database; default "wijkscan" */
 
     /* line of each key as written, for messages (0: not in the file) */
     struct ws_study_line {

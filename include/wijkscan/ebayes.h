@@ -1,5 +1,5 @@
 /*
- * ebayes.h - empirical Bayes smoothed rates (CONTRACT section 5: eb_rate,
+ * ebayes.h - empirical Bayes smoothed rates (README, data dictionary: eb_rate,
  * seb_rate).
  *
  * Global EB is Marshall's (1991) method of moments as R spdep::EBest(n, x,

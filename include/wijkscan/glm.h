@@ -1,5 +1,5 @@
 /*
- * glm.h - Poisson regression for expected counts (CONTRACT section 5:
+ * glm.h - Poisson regression for expected counts (README, data dictionary:
  * `expected`).
  *
  * Model: O_i ~ Poisson(mu_i), log mu_i = log P_i + b_0 + sum_j b_j x_ij (log

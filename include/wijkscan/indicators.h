@@ -1,7 +1,7 @@
 /*
- * indicators.h - one row of results per area x year x category (CONTRACT
- * section 4), as plain values shared by the analyse, protect and publishing
- * stages.
+ * indicators.h - one row of results per area x year x category (the
+ * README's data dictionary), as plain values shared by the analyse, protect
+ * and publishing stages.
  *
  * A raw set (from the analysis) holds exact counts and every figure; it lives
  * only in the private store.  A protected set (from ws_protect_apply) has

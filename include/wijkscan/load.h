@@ -2,8 +2,9 @@
  * load.h - the load stage: read, validate, and hand rows to the store.
  *
  * ws_load_read() reads the boundaries, statistics and case tables named by a
- * study, applies every rule of CONTRACT section 3 and returns plain rows; it
- * writes nothing (this is what `wijkscan check` runs).  ws_load_write() puts a
+ * study, applies every input rule (README: Your own municipality) and returns
+ * plain rows; it writes nothing (this is what `wijkscan check` runs).
+ * ws_load_write() puts a
  * validated dataset into a new SpatiaLite store in OUTDIR, inside one
  * transaction, under a temporary name renamed at the end.
  */
@@ -57,7 +58,7 @@ struct ws_case_row {
 };
 
 struct ws_input_file {
-    char *role; /* "study", "boundaries", "statistics", "cases", "locations" */
+    char *role; /* "study", "boundaries", "wijken", "statistics", "cases", "locations" */
     char *path;
     char sha256[65];
 };

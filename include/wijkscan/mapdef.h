@@ -1,5 +1,5 @@
 /*
- * mapdef.h - map definition files maps/NAME.ini (CONTRACT section 2).
+ * mapdef.h - map definition files maps/NAME.ini (README: Maps).
  *
  * A definition says what one map shows, not how to draw it:
  *
@@ -7,7 +7,7 @@
  *   title     = Gesmoothe ratio per 1.000      ; optional: default from the indicator
  *   title_en  = Smoothed rate per 1,000        ; optional: used with language = en
  *   subtitle  = ...                            ; optional (subtitle_en likewise)
- *   indicator = eb_rate        ; a numeric indicator field (CONTRACT section 4) or lisa_cluster
+ *   indicator = eb_rate        ; a numeric field of the data dictionary, or lisa_cluster
  *   level     = buurt          ; buurt | wijk
  *   year      = latest         ; a year or latest
  *   category  = all            ; a category value, all, or each (small multiples)
@@ -61,7 +61,7 @@ struct ws_mapdef {
     char *title_en;    /* NULL: title */
     char *subtitle;    /* NULL: none */
     char *subtitle_en; /* NULL: subtitle */
-    char *indicator;   /* field name of CONTRACT section 4 */
+    char *indicator;   /* field name (README: data dictionary) */
     bool categorical;  /* indicator is lisa_cluster */
     enum ws_level level;
     int year;       /* 0: latest */
@@ -83,7 +83,7 @@ struct ws_mapdef {
     bool same_breaks_across_years;
 };
 
-/* The numeric indicator fields a map may show, in CONTRACT order, then
+/* The numeric indicator fields a map may show, in data dictionary order, then
  * "lisa_cluster"; NULL-terminated, static. */
 const char *const *ws_mapdef_indicators(void);
 /* Value of numeric indicator `field` in row r (NAN when NULL or unknown). */
@@ -95,9 +95,12 @@ double ws_mapdef_value(const struct ws_indicator *r, const char *field);
 int ws_mapdef_load(const char *path, struct ws_mapdef *md, struct ws_err *err);
 void ws_mapdef_release(struct ws_mapdef *md);
 
-/* The definition files of a study: its [maps] files, or else every *.ini of
- * the shipped folder: ./maps, else maps/ beside the binary
- * (BINDIR/../share/wijkscan/maps), else WS_DATADIR/maps; sorted by name.
+/* The definition files of a study: its [maps] files (globs already
+ * expanded by the study reader), or else every *.ini of the first folder
+ * that has any of: maps/ beside the study file, ./maps, maps/ of an
+ * installed binary (BINDIR/../share/wijkscan/maps), maps/ of a checkout
+ * whose build folder holds the binary (BINDIR/../maps), WS_DATADIR/maps;
+ * sorted by name.
  * *paths is owned: free with ws_mapdef_free_paths(*paths, *n).  No folder
  * with definitions is WS_ENOINPUT with a hint. */
 int ws_mapdef_files(const struct ws_study *st, char ***paths, size_t *n, struct ws_err *err);

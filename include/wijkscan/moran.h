@@ -2,7 +2,7 @@
  * moran.h - global Moran's I and local Moran (LISA) with row-standardised
  * contiguity weights (see weights.h), as R spdep 1.2-7.
  *
- * Convention for islands (CONTRACT section 5): areas with no neighbours in w
+ * Convention for islands (README: data dictionary): areas with no neighbours in w
  * are excluded before anything is computed, exactly as in R
  *     u <- card(nb) > 0; lw <- nb2listw(subset(nb, u), style = "W")
  *     moran.test(x[u], lw); localmoran(x[u], lw)

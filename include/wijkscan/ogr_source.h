@@ -1,5 +1,6 @@
 /*
- * ogr_source.h - reading tables and polygons: the one wrapper around GDAL/OGR.
+ * ogr_source.h - reading tables and polygons, and writing vector datasets
+ * (GeoPackage, XLSX, PostgreSQL/PostGIS): the one wrapper around GDAL/OGR.
  *
  * ogr_source.c is the only file that includes gdal.h, ogr_api.h, ogr_srs_api.h
  * or cpl_*.h; GDAL handles never leave it.  Every call runs with a collecting
@@ -51,6 +52,12 @@ struct ws_ogr_table;
  * separator, and a quote that is never closed (at the line it opens). */
 int ws_ogr_table_open(const char *path, const char *layer, struct ws_warnings *warn,
                       struct ws_ogr_table **out, struct ws_err *err);
+/* As ws_ogr_table_open, with the column names on line `header_row` (from
+ * 1) of a CSV file: the lines above it (a title Excel wrote) are not read;
+ * positions stay the file's own lines.  header_row > 1 for another kind of
+ * table is WS_EDATA with the fix. */
+int ws_ogr_table_open_at(const char *path, const char *layer, size_t header_row,
+                         struct ws_warnings *warn, struct ws_ogr_table **out, struct ws_err *err);
 void ws_ogr_table_close(struct ws_ogr_table *t);
 
 /* Column names: borrowed, valid until close. */
@@ -130,10 +137,14 @@ void ws_ogr_polygons_release(struct ws_ogr_polygons *p);
  *   - an invalid polygon is repaired (OGR_G_MakeValid, polygonal parts kept)
  *     and warned about in `warn` (may be NULL): "feature N ('CODE'): invalid
  *     polygon repaired (MakeValid)".
- * Curved geometries are linearised; Z and M are dropped. */
-int ws_ogr_read_polygons(const char *path, const char *layer, const char *const *fields,
-                         const char *const *keys, size_t n_fields, struct ws_ogr_polygons *out,
-                         struct ws_warnings *warn, struct ws_err *err);
+ * Curved geometries are linearised; Z and M are dropped.
+ * `where` (may be NULL) is an OGR attribute filter (OGR SQL, as ogr2ogr
+ * -where): only matching features are read.  A filter GDAL refuses is
+ * WS_EDATA with GDAL's reason as the cause and err->where left empty (the
+ * caller names the study line); no matching feature is WS_EDATA. */
+int ws_ogr_read_polygons(const char *path, const char *layer, const char *where,
+                         const char *const *fields, const char *const *keys, size_t n_fields,
+                         struct ws_ogr_polygons *out, struct ws_warnings *warn, struct ws_err *err);
 
 /* ---- points ([locations]) ---- */
 
@@ -165,5 +176,61 @@ void ws_ogr_points_release(struct ws_ogr_points *p);
  * no points at all: WS_EDATA at FILE:LINE. */
 int ws_ogr_read_points(const char *path, const char *layer, const char *name_field, const char *key,
                        struct ws_ogr_points *out, struct ws_err *err);
+
+/* ---- writing: GeoPackage, XLSX, PostgreSQL/PostGIS ---- */
+
+struct ws_ogr_writer;
+
+enum ws_ogr_type {
+    WS_OGR_TEXT = 0,
+    WS_OGR_INTEGER = 1, /* 64-bit */
+    WS_OGR_REAL = 2,
+};
+
+struct ws_ogr_field {
+    const char *name;
+    enum ws_ogr_type type;
+};
+
+/* One attribute value; `null` (or a NULL s, or a NaN d) writes a null. */
+struct ws_ogr_value {
+    bool null;
+    const char *s; /* WS_OGR_TEXT (borrowed for the call) */
+    int64_t i;     /* WS_OGR_INTEGER */
+    double d;      /* WS_OGR_REAL */
+};
+
+/* Starts writing with OGR driver `driver`:
+ *   "GPKG", "XLSX": a new file at `target`, which must not exist;
+ *   "PostgreSQL": the existing database of connection string `target`
+ *   ("PG:dbname=... host=..."), opened for update.
+ * Everything written goes into one transaction where the driver has them
+ * (GPKG, PostgreSQL), committed by ws_ogr_writer_finish().  `date` (may be
+ * NULL) is the timestamp written for the layers' last change (GDAL's
+ * OGR_CURRENT_DATE, "YYYY-MM-DDTHH:MM:SS.000Z"), so that a GeoPackage is the
+ * same bytes on every run.  *out owned: end with ws_ogr_writer_finish() or
+ * ws_ogr_writer_abort().  WS_ECANTCREAT when it cannot be made or opened. */
+int ws_ogr_writer_create(const char *driver, const char *target, const char *date,
+                         struct ws_ogr_writer **out, struct ws_err *err);
+/* Adds layer `name` with the fields in order, and makes it the current
+ * layer.  srid > 0: a MULTIPOLYGON geometry column in EPSG:srid; 0: no
+ * geometry (a plain table, an XLSX sheet).  `options` (NULL-terminated, may
+ * be NULL) are OGR layer creation options, e.g. "IDENTIFIER=...",
+ * "DESCRIPTION=...", "OVERWRITE=YES". */
+int ws_ogr_writer_add_layer(struct ws_ogr_writer *w, const char *name, int srid,
+                            const struct ws_ogr_field *fields, size_t n_fields,
+                            const char *const *options, struct ws_err *err);
+/* Adds a feature to the current layer: values[k] for field k, and the
+ * geometry as WKB (ws_geom_to_wkb; NULL or len 0: a null geometry). */
+int ws_ogr_writer_add_feature(struct ws_ogr_writer *w, const struct ws_ogr_value *values,
+                              const unsigned char *wkb, size_t wkb_len, struct ws_err *err);
+/* Runs one SQL statement in the driver's dialect (e.g. CREATE VIEW, an
+ * INSERT into a GeoPackage's own tables); a result set is discarded. */
+int ws_ogr_writer_exec(struct ws_ogr_writer *w, const char *sql, struct ws_err *err);
+/* Commits, closes and frees w (also on failure, when a new file is left
+ * incomplete for the caller to remove and a database is rolled back). */
+int ws_ogr_writer_finish(struct ws_ogr_writer *w, struct ws_err *err);
+/* Rolls back, closes and frees w (NULL is fine). */
+void ws_ogr_writer_abort(struct ws_ogr_writer *w);
 
 #endif

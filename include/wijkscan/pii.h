@@ -1,5 +1,5 @@
 /*
- * pii.h - refuse case tables that look like personal data (CONTRACT section 3).
+ * pii.h - refuse case tables that look like personal data (README: Your own municipality).
  *
  * wijkscan accepts only anonymised counts per area, year and category.  This
  * detector looks at a table's column names and at its values and reports the

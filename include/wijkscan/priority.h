@@ -45,7 +45,7 @@
  *   WS_REASON_FALLING      trend_rr < 1 and trend_p < WS_PRIORITY_ALPHA
  *   WS_REASON_CLUSTER      in_hh_cluster
  *
- * Privacy (CONTRACT section 6).  The score and rank are computed on the full
+ * Privacy (README: Privacy).  The score and rank are computed on the full
  * private figures.  Whether a rank may be published for a suppressed buurt
  * is the protection step's decision, not this module's.  The RANK of a
  * suppressed buurt reveals only an order, never a count; but together with

@@ -1,6 +1,6 @@
 /*
  * rates.h - crude rates, exact Poisson intervals, ratio to the study average,
- * Choynowski probabilities and observed/expected ratios (CONTRACT section 5).
+ * Choynowski probabilities and observed/expected ratios (README: data dictionary).
  *
  * All functions work on plain arrays of n areas: O[i] = cases, P[i] =
  * population at risk.  Arrays are borrowed (read only during the call); output
@@ -96,7 +96,7 @@ double ws_rates_choynowski(double O, double E);
 int ws_rates_oe(const double *O, const double *expected, size_t n, double *oe, double *ci_low,
                 double *ci_high, struct ws_err *err);
 
-/* The privacy rule for the model (CONTRACT section 6, see protect.h): a
+/* The privacy rule for the model (README: Privacy; see protect.h): a
  * Poisson GLM with an intercept reproduces the observed total over the
  * buurten it was fitted on, so publishing its `expected` values (or its
  * coefficients) together with theta reveals the total count over the buurten

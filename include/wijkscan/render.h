@@ -19,6 +19,7 @@
 #include "wijkscan/outfiles.h"
 #include "wijkscan/store.h"
 
+#include <stdbool.h>
 #include <stddef.h>
 
 /* Renders every definition in map_files (paths) from `in` into `out` as
@@ -60,5 +61,41 @@ int ws_render_wijk_map(const struct ws_map_inputs *in, const struct ws_mapdef *m
                        const char *wijk_code, enum ws_canvas_format fmt, double width_pt,
                        double height_pt, const char *path, unsigned char **data, size_t *len,
                        struct ws_err *err);
+
+/* ---- QGIS styles (qml.c) ---- */
+
+/* A QGIS style of a published layer, for the GeoPackage's layer_styles. */
+struct ws_layer_style {
+    char *layer;       /* "buurt" or "wijk" */
+    char *name;        /* the map definition's name, e.g. "eb_rate" */
+    char *description; /* the map's title */
+    char *qml;         /* QGIS QML document (UTF-8) */
+    int year;          /* the year the style shows */
+    bool indicator_is_eb;
+    bool is_default; /* the layer's default style (one per layer) */
+};
+
+struct ws_layer_styles {
+    struct ws_layer_style *v;
+    size_t n, cap;
+};
+
+/* The QML of map model m: a rule-based renderer with the map's classes,
+ * colours and legend labels, for the map's year and category; suppressed
+ * rows hatched, no data dotted (see qml.c).  Owned; free with free(). */
+char *ws_render_qml(const struct ws_choropleth *m);
+/* The styles of the definitions in map_files that show one map (not small
+ * multiples) at buurt or wijk level, built from `in` as the maps are;
+ * definitions that do not apply are left out.  One style per layer is the
+ * default: the smoothed rate's (eb_rate) when there is one, else the
+ * first.  *out is initialised here; release with ws_layer_styles_release. */
+int ws_render_styles(const struct ws_map_inputs *in, char *const *map_files, size_t n_files,
+                     struct ws_layer_styles *out, struct ws_err *err);
+/* As ws_render_styles with the study's map files and the store's buurt and
+ * wijk areas, for the published rows `published`. */
+int ws_render_styles_store(struct ws_store *s, const struct ws_study *st,
+                           const struct ws_indicator_set *published, struct ws_layer_styles *out,
+                           struct ws_err *err);
+void ws_layer_styles_release(struct ws_layer_styles *s);
 
 #endif

@@ -2,7 +2,7 @@
  * report.h - the report stage: the atlas report/wijkanalyse.pdf and the
  * offline report/index.html, both rendered from one small document model.
  *
- * Privacy (CONTRACT section 6): the model is built from PUBLISHED indicator
+ * Privacy (README: Privacy): the model is built from PUBLISHED indicator
  * rows only (ws_store_read_indicators(WS_SET_PUBLISHED)), the areas and the
  * store's named results.  Every figure of a suppressed row is replaced by the
  * word "geheim" (en: "suppressed") while the model is built: tables hold

@@ -51,6 +51,13 @@ char *ws_trim(char *s);
 bool ws_utf8_valid(const char *s);
 /* Returns an owned UTF-8 copy of a Windows-1252 string; free with free(). */
 char *ws_cp1252_to_utf8(const char *s);
+/* True if buf starts with a UTF-16 byte-order mark (FF FE little-endian,
+ * FE FF big-endian: Excel's "Unicode-tekst"). */
+bool ws_utf16_bom(const unsigned char *buf, size_t len);
+/* Decodes UTF-16 with a byte-order mark (dropped) into an owned UTF-8
+ * buffer of *out_len bytes (NUL-terminated; free with free()).  A lone
+ * surrogate, an odd last byte and a NUL character become U+FFFD. */
+char *ws_utf16_to_utf8(const unsigned char *buf, size_t len, size_t *out_len);
 
 /* True for the CBS no-data markers: empty, ".", "-99999999", "-99999997"
  * (after trimming). */

@@ -1,5 +1,5 @@
 /*
- * trend.h - change of the rate between two years (CONTRACT section 5:
+ * trend.h - change of the rate between two years (README, data dictionary:
  * trend_rr, trend_p).
  *
  * O0, P0 are the cases and population of "the year before", O1, P1 those of

@@ -24,7 +24,7 @@
 #               for one category; a buurt without a row has O = 0.
 #
 # Scenarios: year 2024 with category 'all' and category 'opvoeding'; the trend
-# compares each with 2023.  For each, CONTRACT section 5 as the C code does it:
+# compares each with 2023.  For each, the README's data dictionary as the C code does it:
 #   usable buurten: P present and > 0 (every other figure NA for the rest);
 #   rates with the Garwood interval (qchisq form, as poisson.test);
 #   theta = sum O / sum P over usable buurten; ratio_avg = O / (theta P);

@@ -20,7 +20,7 @@
 #         a missing covariate, an island and an area whose only neighbours have
 #         no population (it becomes an island once they are excluded).
 #
-# Rules mirrored from the C code (CONTRACT section 5): areas with P missing or
+# Rules mirrored from the C code (README: data dictionary): areas with P missing or
 # 0 are excluded before any R function sees them (so they do not enter theta,
 # the EB moments or the neighbour sums: the neighbour list is subset with
 # spdep::subset.nb), and their outputs are written as NA.

@@ -12,9 +12,10 @@
 #define WS_DATADIR "/usr/local/share/wijkscan"
 #endif
 
-/* The study installed beside the binary: BINDIR/../share/wijkscan/data/...,
- * found through /proc/self/exe so that any PREFIX works. */
-static const char *beside_binary(void)
+/* BINDIR/REL of the running binary (the study installed beside it, or the
+ * checkout around a build folder), found through /proc/self/exe so that any
+ * PREFIX works; static, NULL if unknown. */
+static const char *beside_binary(const char *rel)
 {
     static char path[4096];
     char exe[4096];
@@ -28,8 +29,7 @@ static const char *beside_binary(void)
     if (!slash)
         return NULL;
     *slash = '\0';
-    if (snprintf(path, sizeof(path), "%s/../share/wijkscan/data/groningen.ini", exe) >=
-        (int)sizeof(path))
+    if (snprintf(path, sizeof(path), "%s/%s", exe, rel) >= (int)sizeof(path))
         return NULL;
     return path;
 }
@@ -42,7 +42,11 @@ const char *ws_cli_default_study(void)
 
     if (access(local, R_OK) == 0)
         return local;
-    beside = beside_binary();
+    beside = beside_binary("../share/wijkscan/data/groningen.ini");
+    if (beside && access(beside, R_OK) == 0)
+        return beside;
+    // a binary in a checkout's build folder
+    beside = beside_binary("../data/groningen.ini");
     if (beside && access(beside, R_OK) == 0)
         return beside;
     if (access(installed, R_OK) == 0)

@@ -26,6 +26,20 @@ const char *const *ws_cmd_check_usage(void)
     return usage;
 }
 
+/* --verbose: which map definitions the study uses. */
+static void log_map_files(const struct ws_study *st)
+{
+    char **paths = NULL;
+    size_t n = 0;
+    struct ws_err sub = WS_ERR_INIT;
+
+    if (ws_mapdef_files(st, &paths, &n, &sub) != WS_OK)
+        return;
+    for (size_t i = 0; i < n; i++)
+        ws_log_verbose("map definition: %s", paths[i]);
+    ws_mapdef_free_paths(paths, n);
+}
+
 int ws_cmd_check(int argc, char **argv, struct ws_err *err)
 {
     struct ws_cli_opts o;
@@ -48,6 +62,8 @@ int ws_cmd_check(int argc, char **argv, struct ws_err *err)
     rc = ws_load_read(&st, &ds, err);
     if (!rc)
         rc = ws_mapdef_check_files(&st, err);
+    if (!rc && ws_log_get_level() >= WS_LOG_VERBOSE)
+        log_map_files(&st);
     ws_log_progress_done();
     if (!rc) {
         ws_warnings_print(&ds.warnings, 5);

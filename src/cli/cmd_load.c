@@ -14,7 +14,7 @@ static const char *const usage[] = {
     "usage: wijkscan load [-c STUDY.ini] [-o OUTDIR]",
     "",
     "Reads the boundaries, statistics and case counts named by the study file,",
-    "checks them (CONTRACT section 3) and writes the private store",
+    "checks them (README: Your own municipality) and writes the private store",
     "OUTDIR/wijkscan.sqlite in one transaction.",
     "",
     "  -c, --config STUDY.ini   study file (default: data/groningen.ini)",

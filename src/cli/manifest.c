@@ -1,5 +1,5 @@
 /*
- * manifest.c - manifest.json (CONTRACT section 4): what made the published
+ * manifest.c - manifest.json (README: What it writes): what made the published
  * files, so that a result can be traced and repeated.
  *
  * {"format": "wijkscan-manifest/1", "tool": {"name", "version"},
@@ -31,7 +31,9 @@
 
 static const char *const published_files[] = {
     "indicators.csv",
+    "indicators_excel.csv",
     "indicators.gpkg",
+    "indicators.xlsx",
     "statistics.json",
     "audit.csv",
     "groepsaanbod.csv",

@@ -415,7 +415,7 @@ int ws_cli_pipeline(const struct ws_study *st, const char *out_dir, unsigned sta
     if (stages & WS_STAGE_ANALYSE) {
         /* published tables come last: they commit their own files at once */
         ws_log_progress("writing tables");
-        rc = ws_publish_tables(s, &o, err);
+        rc = ws_publish_tables(s, &o, st, err);
         ws_log_progress_done();
         if (rc)
             goto out;

@@ -17,6 +17,7 @@
 #include <ini.h>
 
 #include <errno.h>
+#include <glob.h>
 #include <limits.h>
 #include <math.h>
 #include <stdio.h>
@@ -68,11 +69,20 @@ static const struct key_def keys[] = {
      "gemeente code column"},
     {"boundaries", "gemeente_name", K_NAME, false, NULL, NOLIM, NULL, OFF(bnd_gemeente_name),
      "gemeente name column"},
+    {"boundaries", "where", K_STR, false, NULL, NOLIM, NULL, OFF(bnd_where),
+     "OGR attribute filter, e.g. gemeentecode = 'GM0014'"},
     {"boundaries", "crs", K_NAME, false, "EPSG:28992", NOLIM, NULL, OFF(crs), "working CRS"},
+    {"wijken", "source", K_PATH, false, NULL, NOLIM, NULL, OFF(wijk_source),
+     "wijk names: a table or polygon layer"},
+    {"wijken", "layer", K_NAME, false, NULL, NOLIM, NULL, OFF(wijk_layer), "layer or sheet"},
+    {"wijken", "code", K_NAME, false, "wijkcode", NOLIM, NULL, OFF(wijk_code), "wijk code column"},
+    {"wijken", "name", K_NAME, false, "wijknaam", NOLIM, NULL, OFF(wijk_name), "wijk name column"},
     {"statistics", "source", K_PATH, true, NULL, NOLIM, NULL, OFF(stat_source), "statistics table"},
     {"statistics", "layer", K_NAME, false, NULL, NOLIM, NULL, OFF(stat_layer), "layer or sheet"},
     {"statistics", "code", K_NAME, true, NULL, NOLIM, NULL, OFF(stat_code), "area code column"},
     {"statistics", "year", K_NAME, false, NULL, NOLIM, NULL, OFF(stat_year), "year column"},
+    {"statistics", "header_row", K_INT, false, "1", 1, 1000, NULL, OFF(stat_header_row),
+     "CSV line with the column names"},
     {"statistics", "population", K_SUM, true, NULL, NOLIM, NULL, OFF(population),
      "population at risk"},
     {"statistics", "covariates", K_LIST, false, "", NOLIM, NULL, OFF(covariates),
@@ -82,6 +92,8 @@ static const struct key_def keys[] = {
     {"cases", "code", K_NAME, true, NULL, NOLIM, NULL, OFF(case_code), "area code column"},
     {"cases", "year", K_NAME, true, NULL, NOLIM, NULL, OFF(case_year), "year column"},
     {"cases", "category", K_NAME, false, NULL, NOLIM, NULL, OFF(case_category), "category column"},
+    {"cases", "header_row", K_INT, false, "1", 1, 1000, NULL, OFF(case_header_row),
+     "CSV line with the column names"},
     {"cases", "count", K_NAME, true, NULL, NOLIM, NULL, OFF(case_count), "count column"},
     {"privacy", "min_count", K_INT, false, "10", 1, 1000000, NULL, OFF(min_count),
      "smallest publishable count"},
@@ -116,11 +128,16 @@ static const struct key_def keys[] = {
      "buurten listed with reasons"},
     {"maps", "files", K_PATHS, false, NULL, NOLIM, NULL, OFF(map_files), "map definitions"},
     {"output", "dir", K_PATH, false, NULL, NOLIM, NULL, OFF(out_dir), "output folder"},
+    {"output", "database", K_STR, false, NULL, NOLIM, NULL, OFF(out_database),
+     "PostGIS connection string for the published layers"},
+    {"output", "table_prefix", K_NAME, false, "wijkscan", NOLIM, NULL, OFF(out_prefix),
+     "prefix of the study's tables in the database"},
 };
 #define N_KEYS (sizeof(keys) / sizeof(keys[0]))
 
-static const char *const sections[] = {"study",    "boundaries", "statistics", "cases", "privacy",
-                                       "analysis", "locations",  "priority",   "maps",  "output"};
+static const char *const sections[] = {"study",    "boundaries", "wijken",   "statistics",
+                                       "cases",    "privacy",    "analysis", "locations",
+                                       "priority", "maps",       "output"};
 #define N_SECTIONS (sizeof(sections) / sizeof(sections[0]))
 
 /* Parse state shared by the reader and the handler. */
@@ -301,22 +318,50 @@ static int bad_value(struct parse *p, const struct key_def *d, const char *what,
     return WS_EDATA;
 }
 
+/* Appends path to v unless it is there already. */
+static void add_unique(char ***v, size_t *n, size_t *cap, const char *path)
+{
+    for (size_t i = 0; i < *n; i++)
+        if (strcmp((*v)[i], path) == 0)
+            return;
+    WS_VEC_GROW(*v, *n + 1, *cap);
+    (*v)[(*n)++] = ws_xstrdup(path);
+}
+
+/* Comma-separated paths, each relative to the study folder; an item with
+ * '*', '?' or '[' is a glob pattern and becomes the files it matches, sorted
+ * (no match: the pattern itself stays, and reading it fails with a message
+ * that names it). */
 static int set_paths(struct parse *p, const struct key_def *d, const char *raw)
 {
     size_t n;
-    char **v = split(raw, ',', &n);
+    char **items = split(raw, ',', &n);
+    char **v = NULL;
+    size_t nv = 0;
+    size_t cap = 0;
 
     for (size_t i = 0; i < n; i++) {
-        if (!v[i][0]) {
-            free_list(v, n);
+        if (!items[i][0]) {
+            free_list(items, n);
+            free_list(v, nv);
             return bad_value(p, d, "empty item in list", "separate file paths with commas");
         }
-        char *r = ws_path_resolve(p->st->dir, v[i]);
-        free(v[i]);
-        v[i] = r;
     }
+    for (size_t i = 0; i < n; i++) {
+        char *r = ws_path_resolve(p->st->dir, items[i]);
+        glob_t g;
+        if (strpbrk(items[i], "*?[") && glob(r, 0, NULL, &g) == 0) {
+            for (size_t k = 0; k < g.gl_pathc; k++)
+                add_unique(&v, &nv, &cap, g.gl_pathv[k]);
+            globfree(&g);
+        } else {
+            add_unique(&v, &nv, &cap, r);
+        }
+        free(r);
+    }
+    free_list(items, n);
     p->st->map_files = v;
-    p->st->n_map_files = n;
+    p->st->n_map_files = nv;
     return WS_OK;
 }
 

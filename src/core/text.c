@@ -147,6 +147,66 @@ char *ws_cp1252_to_utf8(const char *str)
     return out;
 }
 
+bool ws_utf16_bom(const unsigned char *buf, size_t len)
+{
+    return len >= 2 && ((buf[0] == 0xFF && buf[1] == 0xFE) || (buf[0] == 0xFE && buf[1] == 0xFF));
+}
+
+static size_t put_utf8(char *out, uint32_t cp)
+{
+    if (cp < 0x80) {
+        out[0] = (char)cp;
+        return 1;
+    }
+    if (cp < 0x800) {
+        out[0] = (char)(0xC0 | (cp >> 6));
+        out[1] = (char)(0x80 | (cp & 0x3F));
+        return 2;
+    }
+    if (cp < 0x10000) {
+        out[0] = (char)(0xE0 | (cp >> 12));
+        out[1] = (char)(0x80 | ((cp >> 6) & 0x3F));
+        out[2] = (char)(0x80 | (cp & 0x3F));
+        return 3;
+    }
+    out[0] = (char)(0xF0 | (cp >> 18));
+    out[1] = (char)(0x80 | ((cp >> 12) & 0x3F));
+    out[2] = (char)(0x80 | ((cp >> 6) & 0x3F));
+    out[3] = (char)(0x80 | (cp & 0x3F));
+    return 4;
+}
+
+char *ws_utf16_to_utf8(const unsigned char *buf, size_t len, size_t *out_len)
+{
+    bool be = len >= 2 && buf[0] == 0xFE && buf[1] == 0xFF;
+    size_t i = ws_utf16_bom(buf, len) ? 2 : 0;
+    // a UTF-16 unit becomes at most three UTF-8 bytes (a pair: four)
+    char *out = ws_xmalloc(ws_st_mult(len / 2 + 1, 3) + 1);
+    size_t o = 0;
+
+    for (; i + 1 < len; i += 2) {
+        uint32_t u =
+            be ? (uint32_t)(buf[i] << 8 | buf[i + 1]) : (uint32_t)(buf[i + 1] << 8 | buf[i]);
+        if (u >= 0xD800 && u <= 0xDBFF && i + 3 < len) {
+            uint32_t lo = be ? (uint32_t)(buf[i + 2] << 8 | buf[i + 3])
+                             : (uint32_t)(buf[i + 3] << 8 | buf[i + 2]);
+            if (lo >= 0xDC00 && lo <= 0xDFFF) {
+                o += put_utf8(out + o, 0x10000 + ((u - 0xD800) << 10) + (lo - 0xDC00));
+                i += 2;
+                continue;
+            }
+        }
+        if ((u >= 0xD800 && u <= 0xDFFF) || u == 0)
+            u = 0xFFFD;
+        o += put_utf8(out + o, u);
+    }
+    if (i < len)
+        o += put_utf8(out + o, 0xFFFD);
+    out[o] = '\0';
+    *out_len = o;
+    return out;
+}
+
 /* The bounds [*b, *e) of s without surrounding white space (and BOM). */
 static void trimmed_bounds(const char *s, const char **b, const char **e)
 {

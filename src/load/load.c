@@ -1,6 +1,6 @@
 /*
  * load.c - the load stage: read, validate, and hand rows to the store (see
- * load.h and CONTRACT section 3).
+ * load.h and the README, Your own municipality).
  *
  * Order of work, each step stopping at the first error:
  *   1. the study's crs (crs.c): a projected CRS in metres with an EPSG code;
@@ -317,7 +317,16 @@ struct loader {
     size_t stat_cap;
     size_t case_cap;
     size_t input_cap;
+    bool unknown_code;     /* the last case_area() error was an unknown code */
+    size_t n_unknown;      /* case rows with an unknown code */
+    struct strmap unknown; /* unknown code -> index into the two arrays */
+    size_t *unknown_line;  /* first line of each unknown code */
+    size_t *unknown_rows;  /* rows with it */
+    size_t unknown_cap;
 };
+
+/* Unknown case codes named in one error (the message has room for these). */
+#define MAX_UNKNOWN_LISTED 10
 
 static int add_input(struct loader *L, const char *role, const char *path, struct ws_err *err)
 {
@@ -444,6 +453,103 @@ static int add_area(struct loader *L, const struct ws_ogr_polygons *p, struct ws
     return WS_OK;
 }
 
+static int find_column(struct ws_ogr_table *t, const char *name, const char *key, size_t *idx,
+                       struct ws_err *err);
+
+/* The wijk names of a [wijken] table: names maps a code to its index in
+ * *values (owned strings, *n of them); the first name of a code counts. */
+static int read_wijk_table(const struct ws_study *st, struct ws_ogr_table *t, struct strmap *names,
+                           char ***values, size_t *n, struct ws_err *err)
+{
+    size_t cap = 0;
+    size_t ci;
+    size_t ni;
+    int r;
+    int rc;
+
+    if ((rc = find_column(t, st->wijk_code, "[wijken] code", &ci, err)) ||
+        (rc = find_column(t, st->wijk_name, "[wijken] name", &ni, err)))
+        return rc;
+    while ((r = ws_ogr_table_next(t, err)) == 1) {
+        const char *code = ws_ogr_table_value(t, ci);
+        const char *name = ws_ogr_table_value(t, ni);
+        size_t prev;
+        if (!code[0] || !name[0] || !strmap_put(names, code, *n, &prev))
+            continue;
+        WS_VEC_GROW(*values, *n + 1, cap);
+        (*values)[(*n)++] = ws_xstrdup(name);
+    }
+    return r < 0 ? -r : WS_OK;
+}
+
+/* Gives every buurt the name of its wijk code from names/values; returns
+ * how many buurten have a wijk code without a name there. */
+static size_t apply_wijk_names(struct ws_dataset *ds, const struct strmap *names,
+                               char *const *values, size_t n)
+{
+    size_t missing = 0;
+
+    for (size_t i = 0; i < ds->n_areas; i++) {
+        struct ws_area *a = &ds->areas[i];
+        size_t k;
+        if (!a->parent)
+            continue;
+        if (!strmap_get(names, a->parent, &k) || k >= n) {
+            missing++;
+            continue;
+        }
+        free(a->parent_name);
+        a->parent_name = ws_xstrdup(values[k]);
+    }
+    return missing;
+}
+
+/* [wijken]: the wijk names from a separate table or layer (the national
+ * buurt file has none): they replace the boundaries' parent_name.  Wijk codes
+ * of the buurten that the source lacks keep their name (or none); one warning
+ * counts them. */
+static int read_wijk_names(struct loader *L, struct ws_err *err)
+{
+    const struct ws_study *st = L->st;
+    struct ws_dataset *ds = L->ds;
+    struct ws_ogr_table *t = NULL;
+    struct strmap names; /* wijk code -> index into values */
+    char **values = NULL;
+    size_t n = 0;
+    size_t missing;
+    int rc;
+
+    if (!st->wijk_source)
+        return WS_OK;
+    if (!st->bnd_parent) {
+        ws_err_set(err, WS_EDATA, "[wijken] needs the wijk code of every buurt");
+        ws_study_where(st, "wijken", "source", err);
+        ws_err_hint(err, "set [boundaries] parent to the boundaries' wijk code column "
+                         "(wijkcode), or remove [wijken]");
+        return WS_EDATA;
+    }
+    strmap_init(&names);
+    rc = ws_ogr_table_open(st->wijk_source, st->wijk_layer, &ds->warnings, &t, err);
+    if (rc == WS_ENOINPUT)
+        ws_study_where(st, "wijken", "source", err);
+    if (!rc)
+        rc = read_wijk_table(st, t, &names, &values, &n, err);
+    if (!rc) {
+        missing = apply_wijk_names(ds, &names, values, n);
+        if (missing)
+            ws_warnings_add(&ds->warnings, "%zu buurten have a wijk code without a name in '%s'",
+                            missing, st->wijk_source);
+        ws_log_verbose("wijken: %zu names from '%s'", n, st->wijk_source);
+        rc = add_input(L, "wijken", st->wijk_source, err);
+    }
+    ws_ogr_table_close(t);
+    for (size_t i = 0; i < n; i++)
+        free(values[i]);
+    free(values);
+    strmap_release(&names);
+    return rc;
+}
+
 static int read_boundaries(struct loader *L, struct ws_err *err)
 {
     const struct ws_study *st = L->st;
@@ -460,10 +566,13 @@ static int read_boundaries(struct loader *L, struct ws_err *err)
     int rc;
 
     ws_ogr_polygons_init(&p);
-    rc = ws_ogr_read_polygons(path, st->bnd_layer, fields, keys, 6, &p, &ds->warnings, err);
+    rc = ws_ogr_read_polygons(path, st->bnd_layer, st->bnd_where, fields, keys, 6, &p,
+                              &ds->warnings, err);
     if (rc) {
         if (rc == WS_ENOINPUT)
             ws_study_where(st, "boundaries", "source", err);
+        else if (st->bnd_where && !err->where[0])
+            ws_study_where(st, "boundaries", "where", err);
         goto out;
     }
     rc = ws_crs_transform_new(p.crs, st->crs, &tr, err);
@@ -735,7 +844,9 @@ static int read_statistics(struct loader *L, struct ws_err *err)
     int rc;
 
     u64map_init(&seen);
-    rc = ws_ogr_table_open(path, st->stat_layer, &ds->warnings, &t, err);
+    rc = ws_ogr_table_open_at(path, st->stat_layer,
+                              st->stat_header_row > 1 ? (size_t)st->stat_header_row : 1,
+                              &ds->warnings, &t, err);
     if (rc) {
         if (rc == WS_ENOINPUT)
             ws_study_where(st, "statistics", "source", err);
@@ -880,6 +991,7 @@ static int case_area(struct loader *L, struct ws_ogr_table *t, const char *code,
             (*codes)[i] = ds->areas[i].code;
     }
     near = ws_suggest(code, *codes, ds->n_areas);
+    L->unknown_code = true;
     ws_err_set(err, WS_EDATA, "code '%.40s' is not a buurt in '%s'", code, st->bnd_source);
     ws_ogr_table_where(t, st->case_code, err);
     if (near)
@@ -987,13 +1099,112 @@ static int find_case_columns(const struct ws_study *st, struct ws_ogr_table *t,
     return WS_OK;
 }
 
+/* Remembers a case row with an unknown code for the error that lists them. */
+static void add_unknown(struct loader *L, const char *code, size_t line)
+{
+    size_t k = L->unknown.n;
+    size_t prev;
+
+    if (!L->unknown.cap)
+        strmap_init(&L->unknown);
+    L->n_unknown++;
+    if (!strmap_put(&L->unknown, code, k, &prev)) {
+        if (L->unknown_rows && prev < k)
+            L->unknown_rows[prev]++;
+        return;
+    }
+    WS_VEC_GROW(L->unknown_line, k + 1, L->unknown_cap);
+    L->unknown_rows = ws_xrealloc(L->unknown_rows, L->unknown_cap * sizeof(*L->unknown_rows));
+    L->unknown_line[k] = line;
+    L->unknown_rows[k] = 1;
+}
+
+/* After the first unknown code: notes the current row's code if unknown. */
+static void note_unknown_code(struct loader *L, struct ws_ogr_table *t,
+                              const struct case_columns *c, const char ***codes)
+{
+    const char *code = ws_ogr_table_value(t, c->code);
+    struct ws_err ignored = WS_ERR_INIT;
+    size_t ai;
+
+    L->unknown_code = false;
+    if (code[0] && case_area(L, t, code, codes, &ai, &ignored) != WS_OK && L->unknown_code)
+        add_unknown(L, code, ws_ogr_table_line(t));
+}
+
+/* The unknown codes in order of first appearance, for the error. */
+static void list_unknown(const struct loader *L, struct ws_strbuf *sb)
+{
+    size_t n = L->unknown.n;
+    const char **code = ws_xcalloc(n + 1, sizeof(*code));
+
+    for (size_t i = 0; i < L->unknown.cap; i++)
+        if (L->unknown.slots[i].key)
+            code[L->unknown.slots[i].value] = L->unknown.slots[i].key;
+    for (size_t k = 0; k < n && k < MAX_UNKNOWN_LISTED; k++) {
+        ws_strbuf_addf(sb, "%s'%.20s' (line %zu", k ? ", " : "", code[k], L->unknown_line[k]);
+        if (L->unknown_rows[k] > 1)
+            ws_strbuf_addf(sb, ", %zu rows", L->unknown_rows[k]);
+        ws_strbuf_addch(sb, ')');
+    }
+    if (n > MAX_UNKNOWN_LISTED)
+        ws_strbuf_addf(sb, " and %zu more", n - MAX_UNKNOWN_LISTED);
+    free(code);
+}
+
+/* Turns the error of the first unknown code into one naming them all
+ * (at most MAX_UNKNOWN_LISTED); where stays at the first. */
+static void unknown_codes_error(struct loader *L, struct ws_err *err)
+{
+    const struct ws_study *st = L->st;
+    struct ws_strbuf hint = WS_STRBUF_INIT;
+    char where[sizeof(err->where)];
+
+    memcpy(where, err->where, sizeof(where));
+    ws_err_clear(err);
+    ws_err_set(err, WS_EDATA, "%zu codes in %zu case rows are not buurten in '%s'", L->unknown.n,
+               L->n_unknown, st->bnd_source);
+    ws_err_where(err, "%s", where);
+    ws_strbuf_adds(&hint, "unknown: ");
+    list_unknown(L, &hint);
+    ws_strbuf_addf(&hint, "; case codes must match the boundaries' '%s' column exactly",
+                   st->bnd_code);
+    if (st->bnd_where)
+        ws_strbuf_addf(&hint, " (the boundaries are filtered with where = %s)", st->bnd_where);
+    ws_err_hint(err, "%s", hint.buf);
+    ws_strbuf_release(&hint);
+}
+
+/* One case row of read_case_rows(): kept in ds->cases, or its error in
+ * *bad (the first); after an unknown code only the codes of later rows are
+ * looked at, to name them all. */
+static void case_row_step(struct loader *L, struct ws_ogr_table *t, const struct case_columns *c,
+                          struct u64map *seen, const char ***codes, int *bad_rc, struct ws_err *bad)
+{
+    struct ws_dataset *ds = L->ds;
+    struct ws_case_row row = {NULL, 0, NULL, 0, 0};
+
+    if (*bad_rc) {
+        if (L->n_unknown)
+            note_unknown_code(L, t, c, codes);
+        return;
+    }
+    L->unknown_code = false;
+    if ((*bad_rc = read_case_row(L, t, c, seen, codes, &row, bad))) {
+        if (L->unknown_code)
+            add_unknown(L, ws_ogr_table_value(t, c->code), ws_ogr_table_line(t));
+        return;
+    }
+    WS_VEC_GROW(ds->cases, ds->n_cases + 1, L->case_cap);
+    ds->cases[ds->n_cases++] = row;
+}
+
 /* Reads every case row.  Every value of every row is tallied for the
  * personal-data check, also after the first bad row (rows are then no longer
  * checked or kept); *bad holds that first error. */
 static int read_case_rows(struct loader *L, struct ws_ogr_table *t, const struct case_columns *c,
                           struct ws_pii_tally *tallies, int bad_rc, struct ws_err *bad)
 {
-    struct ws_dataset *ds = L->ds;
     size_t n_cols = ws_ogr_table_n_fields(t);
     struct u64map seen;        /* row_key(area, year, category) -> line */
     const char **codes = NULL; /* area codes for suggestions, made on demand */
@@ -1001,16 +1212,14 @@ static int read_case_rows(struct loader *L, struct ws_ogr_table *t, const struct
 
     u64map_init(&seen);
     while ((r = ws_ogr_table_next(t, bad)) == 1) {
-        struct ws_case_row row = {NULL, 0, NULL, 0, 0};
         for (size_t k = 0; k < n_cols; k++)
             ws_pii_tally_add(&tallies[k], ws_ogr_table_value(t, k));
-        if (bad_rc || (bad_rc = read_case_row(L, t, c, &seen, &codes, &row, bad)))
-            continue;
-        WS_VEC_GROW(ds->cases, ds->n_cases + 1, L->case_cap);
-        ds->cases[ds->n_cases++] = row;
+        case_row_step(L, t, c, &seen, &codes, &bad_rc, bad);
     }
     if (r < 0 && !bad_rc)
         bad_rc = -r;
+    if (bad_rc && L->unknown.n > 1)
+        unknown_codes_error(L, bad);
     u64map_release(&seen);
     free(codes);
     return bad_rc;
@@ -1029,7 +1238,9 @@ static int read_cases(struct loader *L, struct ws_err *err)
     int rc;
 
     // no warning list: GDAL warnings may quote values of a private table
-    rc = ws_ogr_table_open(path, st->case_layer, NULL, &t, err);
+    rc = ws_ogr_table_open_at(path, st->case_layer,
+                              st->case_header_row > 1 ? (size_t)st->case_header_row : 1, NULL, &t,
+                              err);
     if (rc) {
         if (rc == WS_ENOINPUT)
             ws_study_where(st, "cases", "source", err);
@@ -1090,6 +1301,81 @@ static void warn_case_years(struct loader *L)
     free(years);
 }
 
+/* The coverage warning for cases in n_with of the n_gem gemeenten in codes
+ * (has[g]: gemeente g has a case row). */
+static void warn_gemeenten(struct loader *L, const char *const *codes, const bool *has,
+                           size_t n_gem, size_t n_with)
+{
+    struct ws_strbuf list = WS_STRBUF_INIT;
+    size_t shown = 0;
+
+    for (size_t g = 0; g < n_gem && shown < 3; g++) {
+        if (!has[g])
+            continue;
+        ws_strbuf_addf(&list, "%s'%s'", shown ? ", " : "", codes[g]);
+        shown++;
+    }
+    ws_warnings_add(&L->ds->warnings,
+                    "cases in %zu of %zu gemeenten of the boundaries: every buurt of the other %zu "
+                    "counts 0 cases; filter the boundaries with [boundaries] where = %s %s %s%s%s",
+                    n_with, n_gem, n_gem - n_with,
+                    L->st->bnd_gemeente ? L->st->bnd_gemeente : "gemeentecode",
+                    n_with == 1 ? "=" : "IN (", list.buf, n_with == 1 ? "" : ")",
+                    n_with > 3 ? " (and the others)" : "");
+    ws_strbuf_release(&list);
+}
+
+/* Warns when some gemeenten of the boundaries have no case row at all (a
+ * national boundary file that was not filtered: every other buurt would
+ * count 0 cases), or, in a study of one gemeente, when the case rows name
+ * fewer than 5% of its buurten (from 100 buurten up). */
+static void warn_case_coverage(struct loader *L)
+{
+    struct ws_dataset *ds = L->ds;
+    struct strmap gem;  /* gemeente code -> index */
+    bool *has = NULL;   /* per gemeente: named by a case row */
+    bool *buurt = NULL; /* per buurt: named by a case row */
+    const char **codes = NULL;
+    size_t n_gem = 0;
+    size_t n_with = 0;
+    size_t n_buurt = 0;
+
+    if (!ds->n_areas || !ds->n_cases)
+        return;
+    strmap_init(&gem);
+    codes = ws_xcalloc(ds->n_areas, sizeof(*codes));
+    for (size_t i = 0; i < ds->n_areas; i++) {
+        size_t prev;
+        if (strmap_put(&gem, ds->areas[i].gemeente, n_gem, &prev))
+            codes[n_gem++] = ds->areas[i].gemeente;
+    }
+    has = ws_xcalloc(n_gem, sizeof(*has));
+    buurt = ws_xcalloc(ds->n_areas, sizeof(*buurt));
+    for (size_t i = 0; i < ds->n_cases; i++) {
+        size_t ai;
+        size_t gi;
+        if (!strmap_get(&L->areas, ds->cases[i].code, &ai) ||
+            !strmap_get(&gem, ds->areas[ai].gemeente, &gi))
+            continue;
+        n_buurt += !buurt[ai];
+        buurt[ai] = true;
+        n_with += !has[gi];
+        has[gi] = true;
+    }
+    if (n_gem > 1 && n_with < n_gem)
+        warn_gemeenten(L, codes, has, n_gem, n_with);
+    else if (n_gem == 1 && ds->n_areas >= 100 && 20 * n_buurt < ds->n_areas)
+        ws_warnings_add(&ds->warnings,
+                        "cases name %zu of the %zu buurten of the boundaries: every other buurt "
+                        "counts 0 cases; filter the boundaries with [boundaries] where = ... if "
+                        "the study covers less",
+                        n_buurt, ds->n_areas);
+    free(has);
+    free(buurt);
+    free(codes);
+    strmap_release(&gem);
+}
+
 int ws_load_read(const struct ws_study *st, struct ws_dataset *ds, struct ws_err *err)
 {
     struct loader L;
@@ -1109,8 +1395,8 @@ int ws_load_read(const struct ws_study *st, struct ws_dataset *ds, struct ws_err
     ds->crs = ws_xstrdup(st->crs);
     if (st->path && (rc = add_input(&L, "study", st->path, err)))
         goto out;
-    if ((rc = read_boundaries(&L, err)) || (rc = read_statistics(&L, err)) ||
-        (rc = read_cases(&L, err)))
+    if ((rc = read_boundaries(&L, err)) || (rc = read_wijk_names(&L, err)) ||
+        (rc = read_statistics(&L, err)) || (rc = read_cases(&L, err)))
         goto out;
     if (st->loc_source) {
         // read by a later stage; recorded here when it can be read at all
@@ -1118,9 +1404,13 @@ int ws_load_read(const struct ws_study *st, struct ws_dataset *ds, struct ws_err
         (void)add_input(&L, "locations", st->loc_source, &ignored);
     }
     warn_case_years(&L);
+    warn_case_coverage(&L);
 out:
     strmap_release(&L.areas);
     strmap_release(&L.categories);
+    strmap_release(&L.unknown);
+    free(L.unknown_line);
+    free(L.unknown_rows);
     if (rc)
         ws_dataset_release(ds);
     return rc;

@@ -52,6 +52,7 @@
 #include <ogr_srs_api.h>
 #pragma GCC diagnostic pop
 
+#include <math.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -78,8 +79,14 @@ static void CPL_STDCALL collect(CPLErr cls, CPLErrorNum num, const char *msg)
     if (!m || !msg)
         return;
     if (cls == CE_Failure || cls == CE_Fatal) {
-        if (!m->failure[0])
+        if (!m->failure[0]) {
+            size_t n;
             (void)snprintf(m->failure, sizeof(m->failure), "%s", msg);
+            // PostgreSQL's messages end in a line break
+            n = strlen(m->failure);
+            while (n && (m->failure[n - 1] == '\n' || m->failure[n - 1] == ' '))
+                m->failure[--n] = '\0';
+        }
     } else if (cls == CE_Warning && m->mute) {
         (void)snprintf(m->muted, sizeof(m->muted), "%s", msg);
     } else if (cls == CE_Warning && m->warn && m->n_warn < MAX_GDAL_WARNINGS) {
@@ -408,6 +415,7 @@ struct ws_ogr_table {
     bool *have;             /* vals[i] holds the current row's field i */
     size_t line;
     struct gdal_msgs msgs;
+    char *mem_path; /* /vsimem/ UTF-8 copy of a UTF-16 file, or NULL */
 };
 
 /* What the scan of a CSV file found. */
@@ -682,26 +690,144 @@ static int check_unique_names(const struct ws_ogr_table *t, struct ws_err *err)
     return WS_OK;
 }
 
-/* The pre-scan of a CSV file: a .gz one must be complete (gzip_complete),
- * then csv_scan and csv_check. */
-static int csv_prescan(const char *path, struct csv_info *csv, struct ws_err *err)
+/* A /vsimem/ copy of a text table for GDAL, or NULL when GDAL can read the
+ * file itself: Excel's "Unicode-tekst" is UTF-16 (tab-separated), which
+ * GDAL's CSV reader does not decode, so a file that starts with a UTF-16
+ * byte-order mark is copied as UTF-8; and the first `skip` lines (a title
+ * above the header) are left out.  The copy is named .csv (GDAL's CSV
+ * driver does not take .txt).  Line k of the copy is line k + skip of the
+ * file.  Returns the owned path. */
+static char *text_copy(const char *path, size_t skip)
 {
-    char *gpath = gdal_path(path);
-    VSIStatBufL st;
-    int rc = WS_OK;
+    static unsigned serial;
+    unsigned char head[2];
+    VSILFILE *fp = VSIFOpenL(path, "rb");
+    unsigned char *raw;
+    size_t cap;
+    size_t got;
+    char *text;
+    const char *from;
+    size_t len;
+    bool utf16;
+    const char *base = strrchr(path, '/');
+    struct ws_strbuf mem = WS_STRBUF_INIT;
+    VSILFILE *out;
 
-    if (VSIStatL(gpath, &st) == 0)
-        rc = gzip_complete(path, gpath, err);
-    if (!rc) {
-        csv_scan(gpath, csv);
-        rc = csv_check(path, csv, err);
+    if (!fp)
+        return NULL;
+    utf16 = VSIFReadL(head, 1, 2, fp) == 2 && ws_utf16_bom(head, 2);
+    if (!utf16 && !skip) {
+        VSIFCloseL(fp);
+        return NULL;
     }
+    // read to the end (a /vsigzip/ size is not known beforehand)
+    (void)VSIFSeekL(fp, 0, SEEK_SET);
+    cap = 65536;
+    raw = ws_xmalloc(cap + 1);
+    len = 0;
+    while ((got = VSIFReadL(raw + len, 1, cap - len, fp)) > 0) {
+        len += got;
+        if (len == cap) {
+            cap = ws_st_mult(cap, 2);
+            raw = ws_xrealloc(raw, cap + 1);
+        }
+    }
+    VSIFCloseL(fp);
+    if (utf16) {
+        text = ws_utf16_to_utf8(raw, len, &len);
+        free(raw);
+    } else {
+        raw[len] = '\0';
+        text = (char *)raw;
+    }
+    from = text;
+    for (size_t k = 0; k < skip && from < text + len; k++) {
+        const char *nl = memchr(from, '\n', (size_t)(text + len - from));
+        from = nl ? nl + 1 : text + len;
+    }
+    len -= (size_t)(from - text);
+    memmove(text, from, len);
+    ws_strbuf_addf(&mem, "/vsimem/wijkscan-text-%u/%s.csv", ++serial, base ? base + 1 : path);
+    // VSIFileFromMemBuffer takes ownership of the buffer (freed by VSIFree)
+    out = VSIFileFromMemBuffer(mem.buf, (GByte *)text, len, TRUE);
+    if (!out) {
+        free(text);
+        ws_strbuf_release(&mem);
+        return NULL;
+    }
+    VSIFCloseL(out);
+    return ws_strbuf_detach(&mem);
+}
+
+/* Line numbers of a copy without its first `skip` lines, as lines of the
+ * file. */
+static void csv_shift_lines(struct csv_info *in, size_t skip)
+{
+    for (size_t i = 0; i < in->n; i++)
+        in->recs[i].line += skip;
+    if (in->header_line)
+        in->header_line += skip;
+    if (in->quote_line)
+        in->quote_line += skip;
+}
+
+/* Before GDAL opens a CSV file: the /vsimem/ copy when one is needed
+ * (text_copy), then the scan (GDAL opens neither an empty file nor one
+ * without a separator, and reads an open quote to the end of the file), its
+ * checks, and what the table keeps of it. */
+static int csv_prepare(struct ws_ogr_table *t, size_t header_row, struct ws_err *err)
+{
+    struct csv_info csv;
+    char *gpath = gdal_path(t->path); // a .csv.gz is read through /vsigzip/
+    VSIStatBufL st;
+    int rc;
+
+    // a .gz cut short reads as if it ended there: refuse it first
+    if (VSIStatL(gpath, &st) == 0 && (rc = gzip_complete(t->path, gpath, err))) {
+        free(gpath);
+        return rc;
+    }
+    t->mem_path = text_copy(gpath, header_row > 1 ? header_row - 1 : 0);
     free(gpath);
-    return rc;
+    gpath = gdal_path(t->mem_path ? t->mem_path : t->path);
+    csv_scan(gpath, &csv);
+    free(gpath);
+    if (header_row > 1)
+        csv_shift_lines(&csv, header_row - 1);
+    if ((rc = csv_check(t->path, &csv, err))) {
+        free(csv.recs);
+        return rc;
+    }
+    t->recs = csv.recs;
+    t->n_rec = csv.n;
+    t->n_header_fields = csv.header_fields;
+    t->n_header_named = csv.header_named;
+    if (csv.read && !csv.mixed)
+        t->sep = csv.sep;
+    t->num = csv_conv(&csv);
+    return WS_OK;
+}
+
+/* A sheet (XLSX, ODS) or GIS layer: its header is its first row. */
+static int sheet_header(const struct ws_ogr_table *t, size_t header_row, struct ws_err *err)
+{
+    if (header_row <= 1)
+        return WS_OK;
+    ws_err_set(err, WS_EDATA, "'%s': a header below row 1 is read in CSV files only", t->path);
+    ws_err_where(err, "%s", t->path);
+    ws_err_hint(err, "delete the rows above the column names in the sheet, or save it as CSV "
+                     "(Excel: 'CSV (puntkomma-gescheiden)')");
+    return WS_EDATA;
 }
 
 int ws_ogr_table_open(const char *path, const char *layer, struct ws_warnings *warn,
                       struct ws_ogr_table **out, struct ws_err *err)
+{
+    return ws_ogr_table_open_at(path, layer, 1, warn, out, err);
+}
+
+int ws_ogr_table_open_at(const char *path, const char *layer, size_t header_row,
+                         struct ws_warnings *warn, struct ws_ogr_table **out, struct ws_err *err)
 {
     static const char *const csv_drivers[] = {"CSV", NULL};
     static const char *const csv_options[] = {
@@ -715,12 +841,10 @@ int ws_ogr_table_open(const char *path, const char *layer, struct ws_warnings *w
     enum table_kind kind = kind_of(path);
     const char *const *config_keys = NULL;
     char *saved[2] = {NULL, NULL};
-    struct csv_info csv;
     OGRFeatureDefnH defn;
     int rc = WS_OK;
 
     *out = NULL;
-    memset(&csv, 0, sizeof(csv));
     t->path = ws_xstrdup(path);
     t->msgs.warn = warn;
     t->msgs.label = t->path;
@@ -733,20 +857,11 @@ int ws_ogr_table_open(const char *path, const char *layer, struct ws_warnings *w
         config_keys = ods_keys;
 
     guard_begin(&t->msgs);
-    if (kind == KIND_CSV) {
-        // before GDAL: it opens neither an empty file nor one without a
-        // separator, and reads an open quote to the end of the file
-        if ((rc = csv_prescan(path, &csv, err)))
-            goto out;
-        t->recs = csv.recs;
-        csv.recs = NULL;
-        t->n_rec = csv.n;
-        t->n_header_fields = csv.header_fields;
-        t->n_header_named = csv.header_named;
-        if (csv.read && !csv.mixed)
-            t->sep = csv.sep;
-        t->num = csv_conv(&csv);
-    }
+    if ((rc =
+             kind == KIND_CSV ? csv_prepare(t, header_row, err) : sheet_header(t, header_row, err)))
+        goto out;
+    if (t->mem_path)
+        path = t->mem_path; // GDAL reads the copy; messages name t->path
     if (config_keys)
         set_config(config_keys, sheet_values, saved, 2);
     rc = open_dataset(path, kind == KIND_CSV ? csv_drivers : NULL,
@@ -781,7 +896,6 @@ out:
     if (config_keys)
         set_config(config_keys, NULL, saved, 2);
     guard_end();
-    free(csv.recs);
     if (rc) {
         ws_ogr_table_close(t);
         return rc;
@@ -802,7 +916,10 @@ void ws_ogr_table_close(struct ws_ogr_table *t)
         OGR_F_Destroy(t->feat);
     if (t->ds)
         GDALClose(t->ds);
+    if (t->mem_path)
+        (void)VSIUnlink(t->mem_path);
     guard_end();
+    free(t->mem_path);
     for (size_t i = 0; t->vals && i < t->n_fields; i++)
         ws_strbuf_release(&t->vals[i]);
     free(t->vals);
@@ -1428,9 +1545,9 @@ static int read_features(OGRLayerH lyr, struct poly_reader *r, const int *idx,
     return WS_OK;
 }
 
-int ws_ogr_read_polygons(const char *path, const char *layer, const char *const *fields,
-                         const char *const *keys, size_t n_fields, struct ws_ogr_polygons *out,
-                         struct ws_warnings *warn, struct ws_err *err)
+int ws_ogr_read_polygons(const char *path, const char *layer, const char *where,
+                         const char *const *fields, const char *const *keys, size_t n_fields,
+                         struct ws_ogr_polygons *out, struct ws_warnings *warn, struct ws_err *err)
 {
     struct gdal_msgs m;
     struct ws_ogr_polygons p;
@@ -1457,6 +1574,24 @@ int ws_ogr_read_polygons(const char *path, const char *layer, const char *const 
     if ((rc = check_geometry_type(lyr, path, p.layer, err)) ||
         (rc = layer_crs(lyr, path, p.layer, &m, &p.crs, &r.swap_xy, err)))
         goto out;
+    if (where && OGR_L_SetAttributeFilter(lyr, where) != OGRERR_NONE) {
+        rc = ws_err_set(err, WS_EDATA, "cannot filter layer '%s' in '%s' with where = %s", p.layer,
+                        path, where);
+        gdal_cause(err, &m);
+        ws_err_hint(err, "write an OGR SQL condition on the layer's columns, e.g. where = "
+                         "gemeentecode = 'GM0014' (text in single quotes); try 'ogrinfo -where "
+                         "\"...\" FILE LAYER'");
+        goto out;
+    }
+    if (where && OGR_L_GetFeatureCount(lyr, TRUE) == 0) {
+        rc = ws_err_set(err, WS_EDATA, "no feature of layer '%s' in '%s' matches where = %s",
+                        p.layer, path, where);
+        ws_err_hint(err,
+                    "check the column and the value (codes are text: gemeentecode = "
+                    "'GM0014'); 'ogrinfo -so %s %s' lists the columns",
+                    path, p.layer);
+        goto out;
+    }
     if (OGR_L_GetFeatureCount(lyr, TRUE) == 0) {
         rc = ws_err_set(err, WS_EDATA, "layer '%s' in '%s' has no features", p.layer, path);
         layer_where(err, path, p.layer);
@@ -1718,4 +1853,314 @@ int ws_ogr_read_points(const char *path, const char *layer, const char *name_fie
     }
     *out = p;
     return WS_OK;
+}
+
+/* ---- writing ---- */
+
+struct ws_ogr_writer {
+    GDALDatasetH ds;
+    OGRLayerH lyr; /* the current layer (borrowed from ds) */
+    char *target;  /* for messages: the path, or the connection's name */
+    char *layer;   /* the current layer's name */
+    enum ws_ogr_type *types;
+    size_t n_fields;
+    bool in_tx;
+    bool is_db;       /* a database, not a new file */
+    char *date;       /* OGR_CURRENT_DATE while GDAL writes, or NULL */
+    char *saved_date; /* the thread's value before */
+    struct gdal_msgs m;
+};
+
+/* A connection string names its database only: never print a password. */
+static char *target_label(const char *driver, const char *target)
+{
+    struct ws_strbuf sb = WS_STRBUF_INIT;
+    const char *db;
+
+    if (strcmp(driver, "PostgreSQL") != 0)
+        return ws_xstrdup(target);
+    db = strstr(target, "dbname=");
+    ws_strbuf_adds(&sb, "PostgreSQL database ");
+    if (db) {
+        db += 7;
+        ws_strbuf_addf(&sb, "%.*s", (int)strcspn(db, " '"), db);
+    } else {
+        ws_strbuf_adds(&sb, "(default)");
+    }
+    return ws_strbuf_detach(&sb);
+}
+
+/* Every writer call runs with the collecting handler and the date option. */
+static void writer_begin(struct ws_ogr_writer *w)
+{
+    guard_begin(&w->m);
+    if (w->date) {
+        const char *old = CPLGetThreadLocalConfigOption("OGR_CURRENT_DATE", NULL);
+        free(w->saved_date);
+        w->saved_date = old ? ws_xstrdup(old) : NULL;
+        CPLSetThreadLocalConfigOption("OGR_CURRENT_DATE", w->date);
+    }
+}
+
+static void writer_end(struct ws_ogr_writer *w)
+{
+    if (w->date)
+        CPLSetThreadLocalConfigOption("OGR_CURRENT_DATE", w->saved_date);
+    guard_end();
+}
+
+static int write_failed(struct ws_ogr_writer *w, struct ws_err *err, const char *what)
+{
+    ws_err_set(err, WS_ECANTCREAT, "cannot write %s into '%s'", what, w->target);
+    gdal_cause(err, &w->m);
+    if (w->layer)
+        ws_err_where(err, "%s, layer '%s'", w->target, w->layer);
+    if (w->is_db)
+        ws_err_hint(err, "check that the user may create tables and views in that database and "
+                         "that no other object there has the name");
+    else
+        ws_err_hint(err, "check that the output folder is writable and the disk is not full");
+    return WS_ECANTCREAT;
+}
+
+static void writer_free(struct ws_ogr_writer *w)
+{
+    free(w->target);
+    free(w->layer);
+    free(w->types);
+    free(w->date);
+    free(w->saved_date);
+    free(w);
+}
+
+int ws_ogr_writer_create(const char *driver, const char *target, const char *date,
+                         struct ws_ogr_writer **out, struct ws_err *err)
+{
+    const char *const drivers[] = {driver, NULL};
+    struct ws_ogr_writer *w = ws_xcalloc(1, sizeof(*w));
+    GDALDriverH drv;
+    int rc = WS_OK;
+
+    *out = NULL;
+    w->target = target_label(driver, target);
+    w->is_db = strcmp(driver, "PostgreSQL") == 0;
+    w->date = date ? ws_xstrdup(date) : NULL;
+    writer_begin(w);
+    drv = GDALGetDriverByName(driver);
+    if (!drv) {
+        rc = ws_err_set(err, WS_ECANTCREAT, "cannot write '%s': GDAL has no %s driver", w->target,
+                        driver);
+        ws_err_hint(err, "install GDAL with the %s driver (Debian: libgdal32)", driver);
+        goto out;
+    }
+    if (strcmp(driver, "PostgreSQL") != 0) {
+        VSIStatBufL st;
+        if (VSIStatL(target, &st) == 0) {
+            rc = ws_err_set(err, WS_ECANTCREAT, "cannot create '%s': it exists", w->target);
+            ws_err_hint(err, "remove it or write to another folder");
+            goto out;
+        }
+    }
+    if (strcmp(driver, "PostgreSQL") == 0)
+        w->ds = GDALOpenEx(target, GDAL_OF_VECTOR | GDAL_OF_UPDATE | GDAL_OF_VERBOSE_ERROR, drivers,
+                           NULL, NULL);
+    else
+        w->ds = GDALCreate(drv, target, 0, 0, 0, GDT_Unknown, NULL);
+    if (!w->ds) {
+        rc = ws_err_set(err, WS_ECANTCREAT, "cannot create '%s'", w->target);
+        gdal_cause(err, &w->m);
+        ws_err_hint(err, strcmp(driver, "PostgreSQL") == 0
+                             ? "check [output] database: the server must run, the database "
+                               "exist with PostGIS, and the user may create tables"
+                             : "check that the output folder is writable and the disk is not "
+                               "full");
+        goto out;
+    }
+    if (GDALDatasetTestCapability(w->ds, ODsCTransactions)) {
+        if (GDALDatasetStartTransaction(w->ds, FALSE) != OGRERR_NONE) {
+            rc = write_failed(w, err, "a transaction");
+            goto out;
+        }
+        w->in_tx = true;
+    }
+out:
+    writer_end(w);
+    if (rc) {
+        ws_ogr_writer_abort(w);
+        return rc;
+    }
+    *out = w;
+    return WS_OK;
+}
+
+static OGRFieldType field_type(enum ws_ogr_type t)
+{
+    switch (t) {
+    case WS_OGR_INTEGER:
+        return OFTInteger64;
+    case WS_OGR_REAL:
+        return OFTReal;
+    case WS_OGR_TEXT:
+        break;
+    }
+    return OFTString;
+}
+
+int ws_ogr_writer_add_layer(struct ws_ogr_writer *w, const char *name, int srid,
+                            const struct ws_ogr_field *fields, size_t n_fields,
+                            const char *const *options, struct ws_err *err)
+{
+    OGRSpatialReferenceH srs = NULL;
+    int rc = WS_OK;
+
+    writer_begin(w);
+    free(w->layer);
+    w->layer = ws_xstrdup(name);
+    w->lyr = NULL;
+    if (srid > 0) {
+        srs = OSRNewSpatialReference(NULL);
+        OSRSetAxisMappingStrategy(srs, OAMS_TRADITIONAL_GIS_ORDER);
+        if (OSRImportFromEPSG(srs, srid) != OGRERR_NONE) {
+            rc = ws_err_set(err, WS_ECANTCREAT, "cannot write layer '%s': unknown CRS EPSG:%d",
+                            name, srid);
+            gdal_cause(err, &w->m);
+            ws_err_hint(err, "check that the proj-data package is installed");
+            goto out;
+        }
+    }
+    w->lyr = GDALDatasetCreateLayer(w->ds, name, srs, srid > 0 ? wkbMultiPolygon : wkbNone,
+                                    (char **)options); // GDAL does not change them
+    if (!w->lyr) {
+        rc = write_failed(w, err, "a layer");
+        goto out;
+    }
+    for (size_t k = 0; k < n_fields; k++) {
+        OGRFieldDefnH fd = OGR_Fld_Create(fields[k].name, field_type(fields[k].type));
+        OGRErr e = OGR_L_CreateField(w->lyr, fd, TRUE);
+        OGR_Fld_Destroy(fd);
+        if (e != OGRERR_NONE) {
+            rc = write_failed(w, err, "a field");
+            goto out;
+        }
+    }
+    free(w->types);
+    w->types = ws_xcalloc(n_fields + 1, sizeof(*w->types));
+    for (size_t k = 0; k < n_fields; k++)
+        w->types[k] = fields[k].type;
+    w->n_fields = n_fields;
+out:
+    if (srs)
+        OSRRelease(srs);
+    writer_end(w);
+    return rc;
+}
+
+static void set_value(OGRFeatureH f, int i, enum ws_ogr_type t, const struct ws_ogr_value *v)
+{
+    if (v->null || (t == WS_OGR_TEXT && !v->s) || (t == WS_OGR_REAL && isnan(v->d))) {
+        OGR_F_SetFieldNull(f, i);
+        return;
+    }
+    switch (t) {
+    case WS_OGR_TEXT:
+        OGR_F_SetFieldString(f, i, v->s);
+        break;
+    case WS_OGR_INTEGER:
+        OGR_F_SetFieldInteger64(f, i, v->i);
+        break;
+    case WS_OGR_REAL:
+        OGR_F_SetFieldDouble(f, i, v->d);
+        break;
+    }
+}
+
+int ws_ogr_writer_add_feature(struct ws_ogr_writer *w, const struct ws_ogr_value *values,
+                              const unsigned char *wkb, size_t wkb_len, struct ws_err *err)
+{
+    OGRFeatureH f;
+    OGRGeometryH g = NULL;
+    int rc = WS_OK;
+
+    if (!w->lyr)
+        return ws_err_set(err, WS_EINTERNAL, "ws_ogr_writer_add_feature: no layer");
+    writer_begin(w);
+    f = OGR_F_Create(OGR_L_GetLayerDefn(w->lyr));
+    for (size_t k = 0; k < w->n_fields; k++)
+        set_value(f, (int)k, w->types[k], &values[k]);
+    if (wkb && wkb_len) {
+        if (OGR_G_CreateFromWkbEx(wkb, NULL, &g, wkb_len) != OGRERR_NONE) {
+            rc = ws_err_set(err, WS_EINTERNAL, "GDAL cannot read a geometry for layer '%s'",
+                            w->layer);
+            gdal_cause(err, &w->m);
+            goto out;
+        }
+        OGR_F_SetGeometryDirectly(f, g);
+    }
+    if (OGR_L_CreateFeature(w->lyr, f) != OGRERR_NONE)
+        rc = write_failed(w, err, "a feature");
+out:
+    OGR_F_Destroy(f);
+    writer_end(w);
+    return rc;
+}
+
+int ws_ogr_writer_exec(struct ws_ogr_writer *w, const char *sql, struct ws_err *err)
+{
+    OGRLayerH res;
+    int rc = WS_OK;
+
+    writer_begin(w);
+    res = GDALDatasetExecuteSQL(w->ds, sql, NULL, NULL);
+    if (res)
+        GDALDatasetReleaseResultSet(w->ds, res);
+    if (w->m.failure[0]) {
+        // the statement, not the last layer, is what failed
+        free(w->layer);
+        w->layer = NULL;
+        rc = write_failed(w, err, "a table or view");
+        ws_err_where(err, "%s", w->target);
+    }
+    writer_end(w);
+    return rc;
+}
+
+int ws_ogr_writer_finish(struct ws_ogr_writer *w, struct ws_err *err)
+{
+    int rc = WS_OK;
+
+    if (!w)
+        return WS_OK;
+    writer_begin(w);
+    if (w->in_tx && GDALDatasetCommitTransaction(w->ds) != OGRERR_NONE) {
+        rc = write_failed(w, err, "the data");
+        (void)GDALDatasetRollbackTransaction(w->ds);
+    }
+    w->in_tx = false;
+    w->lyr = NULL;
+    free(w->layer);
+    w->layer = NULL;
+    // GDAL writes a new file's last pages (the GeoPackage's extents, the
+    // XLSX zip) on close: a failure then is reported as an error
+    w->m.failure[0] = '\0';
+    GDALClose(w->ds);
+    w->ds = NULL;
+    if (!rc && w->m.failure[0])
+        rc = write_failed(w, err, "the data");
+    writer_end(w);
+    writer_free(w);
+    return rc;
+}
+
+void ws_ogr_writer_abort(struct ws_ogr_writer *w)
+{
+    if (!w)
+        return;
+    writer_begin(w);
+    if (w->ds) {
+        if (w->in_tx)
+            (void)GDALDatasetRollbackTransaction(w->ds);
+        GDALClose(w->ds);
+    }
+    writer_end(w);
+    writer_free(w);
 }

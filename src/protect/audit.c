@@ -52,6 +52,11 @@ struct ws_audit_ctx {
 
     size_t solves;
     size_t max_vars;
+
+    size_t n_cert; /* cells certified so far (progress) */
+    size_t prog_base, prog_total, prog_tick;
+    void (*progress)(void *arg, size_t done, size_t total);
+    void *prog_arg;
 };
 
 struct ws_audit_ctx *ws_audit_ctx_new(const struct ws_sdc_table *t)
@@ -451,14 +456,30 @@ static bool inner(const struct ws_audit_ctx *ctx, const struct ws_sdc_table *t, 
     return true;
 }
 
-static void record(struct ws_sdc_table *t, size_t c, const struct ws_sdc_range *rg, bool exact)
+static void record(struct ws_audit_ctx *ctx, struct ws_sdc_table *t, size_t c,
+                   const struct ws_sdc_range *rg, bool exact)
 {
     bool wide = ws_sdc_range_width(rg) >= (double)t->safety_range;
 
     if (exact)
         t->ranges[c] = *rg; // exact: published in audit.csv (wide or not)
-    if (wide)
+    if (wide) {
         t->cells[c].cert = exact ? WS_CERT_EXACT : WS_CERT_BOUND;
+        ctx->n_cert++;
+    }
+}
+
+static void certified(struct ws_audit_ctx *ctx, struct ws_sdc_table *t, size_t c)
+{
+    t->cells[c].cert = WS_CERT_BOUND;
+    ctx->n_cert++;
+}
+
+/* Now and then: the cells certified of those to do. */
+static void report(struct ws_audit_ctx *ctx)
+{
+    if (ctx->progress && (++ctx->prog_tick & 63) == 0)
+        ctx->progress(ctx->prog_arg, ctx->n_cert - ctx->prog_base, ctx->prog_total);
 }
 
 /* Two solves that put many cells at their bounds at once: minimise the sum
@@ -502,18 +523,18 @@ static int certify_var(struct ws_audit_ctx *ctx, struct ws_sdc_table *t, struct 
 
     // two solutions this far apart show the width (exact hoods: the range too)
     if (!ctx->exact && ctx->obs_max[v] - ctx->obs_min[v] >= s - 1e-6) {
-        t->cells[c].cert = WS_CERT_BOUND;
+        certified(ctx, t, c);
         return WS_OK;
     }
     if ((rc = extreme(ctx, t, lp, v, 0, &mn, err)))
         return rc;
     if (!ctx->exact && ctx->obs_max[v] - mn >= s - 1e-6) {
-        t->cells[c].cert = WS_CERT_BOUND;
+        certified(ctx, t, c);
         return WS_OK;
     }
     if ((rc = range_of(ctx, t, lp, v, &rg, err)))
         return rc;
-    record(t, c, &rg, ctx->exact);
+    record(ctx, t, c, &rg, ctx->exact);
     return WS_OK;
 }
 
@@ -538,7 +559,7 @@ static int certify_hood(struct ws_audit_ctx *ctx, struct ws_sdc_table *t, size_t
         if (v == 0 || max_vars <= ws_audit_levels[0] || ctx->exact)
             rc = certify_var(ctx, t, lp, v, err);
         else if (ctx->obs_max[v] - ctx->obs_min[v] >= (double)t->safety_range - 1e-6)
-            t->cells[c].cert = WS_CERT_BOUND; // large LPs: solve for the seed only
+            certified(ctx, t, c); // large LPs: solve for the seed only
     }
     ws_lp_free(lp);
     return rc;
@@ -604,16 +625,18 @@ int ws_audit_certify(struct ws_audit_ctx *ctx, struct ws_sdc_table *t, size_t up
     }
     for (size_t i = 0; i < t->n_cells; i++)
         total += pending(t, i, only_dirty);
+    ctx->progress = progress;
+    ctx->prog_arg = arg;
+    ctx->prog_base = ctx->n_cert;
+    ctx->prog_total = total;
     if ((rc = certify_subtrees(ctx, t, only_dirty, err)))
         return rc;
     for (size_t lv = 0; lv <= up_to && lv < WS_AUDIT_N_LEVELS && !rc; lv++) {
-        size_t done = 0;
         for (size_t i = 0; i < t->n_cells && !rc; i++) {
             if (!pending(t, i, only_dirty))
                 continue;
             rc = certify_hood(ctx, t, i, ws_audit_levels[lv], only_dirty, err);
-            if (progress && (++done & 255) == 0)
-                progress(arg, total - left, total);
+            report(ctx);
         }
         left = 0;
         for (size_t i = 0; i < t->n_cells; i++)

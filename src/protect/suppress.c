@@ -355,6 +355,7 @@ struct repair {
     unsigned char max_order; /* candidates up to this level (and group offers) */
     bool *gdirty;            /* per subtable: to be protected (again) */
     size_t lowest;           /* no subtable below it is dirty */
+    bool cleanup_all;        /* cleanup: every cell checked again at each try */
 };
 
 /* One ring of candidates around the frontier fr[from..n): the eligible
@@ -729,20 +730,15 @@ static int repair_round(struct repair *rp, struct cands *chosen, size_t *added, 
     return rc;
 }
 
-static int whole_table(struct repair *rp, struct cands *chosen, struct ws_sdc_stats *st,
-                       struct ws_err *err)
+static int certify_and_repair(struct repair *rp, struct cands *chosen, struct ws_sdc_stats *st,
+                              struct ws_err *err)
 {
     struct ws_sdc_table *t = rp->t;
     struct audit_progress ap = {now_seconds()};
-    struct cands none = {0};
     size_t left = 0;
     size_t added = 0;
     int rc;
 
-    // the rule over every relation, the ones between subtables included
-    for (size_t r = 0; r < t->n_rels; r++)
-        rq_push(&rp->rq, r);
-    st->n_secondary_repair += apply(rp, &none);
     rc = ws_audit_certify(rp->ctx, t, WS_AUDIT_N_LEVELS - 2, false, &left, on_audit_progress, &ap,
                           err);
     while (!rc && left > 0) {
@@ -754,6 +750,103 @@ static int whole_table(struct repair *rp, struct cands *chosen, struct ws_sdc_st
     // what is left: the whole component, exactly
     if (!rc && left > 0)
         rc = ws_audit_certify(rp->ctx, t, WS_AUDIT_N_LEVELS - 1, false, &left, NULL, NULL, err);
+    return rc;
+}
+
+static int whole_table(struct repair *rp, struct cands *chosen, struct ws_sdc_stats *st,
+                       struct ws_err *err)
+{
+    struct cands none = {0};
+
+    // the rule over every relation, the ones between subtables included
+    for (size_t r = 0; r < rp->t->n_rels; r++)
+        rq_push(&rp->rq, r);
+    st->n_secondary_repair += apply(rp, &none);
+    return certify_and_repair(rp, chosen, st, err);
+}
+
+/* --- 3. cleanup ------------------------------------------------------------ */
+
+/* Tables with more complements than this skip the cleanup (its cost grows
+ * with complements x cells). */
+#define CLEANUP_MAX 3000
+/* Tables with at most this many suppressed cells check every cell at each
+ * try (then the final check finds nothing to repair). */
+#define CLEANUP_ALL_MAX 1000
+
+/* Is subtable g one of gs[0..3)? */
+static bool in_groups(const size_t *gs, size_t g)
+{
+    return g != WS_SDC_NO_GROUP && (g == gs[0] || g == gs[1] || g == gs[2]);
+}
+
+/* Publishes complement s again if every suppressed cell of the subtables
+ * around it stays certified (else puts it back); saved: scratch. */
+static int try_unsuppress(struct repair *rp, size_t s, const unsigned char *orig,
+                          unsigned char *saved, struct ws_err *err)
+{
+    struct ws_sdc_table *t = rp->t;
+    struct ws_sdc_cell *x = &t->cells[s];
+    size_t gs[3] = {x->group, x->margin,
+                    x->group != WS_SDC_NO_GROUP ? t->group_parent[x->group] : WS_SDC_NO_GROUP};
+    size_t left = 0;
+    int rc;
+
+    x->state = orig[s];
+    x->cert = WS_CERT_NONE;
+    for (size_t i = 0; i < t->n_cells; i++) {
+        struct ws_sdc_cell *c = &t->cells[i];
+        saved[i] = c->cert;
+        if (ws_sdc_needs_range(t, i) &&
+            (rp->cleanup_all || in_groups(gs, c->group) || in_groups(gs, c->margin))) {
+            c->cert = WS_CERT_NONE;
+            c->dirty = true;
+        }
+    }
+    rc = ws_audit_certify(rp->ctx, t, 1, true, &left, NULL, NULL, err);
+    if (rc || left > 0) {
+        x->state = WS_CELL_SECONDARY;
+        for (size_t i = 0; i < t->n_cells; i++)
+            t->cells[i].cert = saved[i];
+        x->cert = WS_CERT_NONE;
+    }
+    return rc;
+}
+
+/* Complements that are not needed after all are published again, the most
+ * costly first (a complement chosen early may have been made redundant by
+ * later ones); then the whole table is certified again from scratch, and
+ * repaired where that finds a narrow cell. */
+static int cleanup(struct repair *rp, const unsigned char *orig, struct cands *chosen,
+                   struct ws_sdc_stats *st, struct ws_err *err)
+{
+    struct ws_sdc_table *t = rp->t;
+    struct cands sec = {0};
+    unsigned char *saved = NULL;
+    int rc = WS_OK;
+
+    for (size_t i = 0; i < t->n_cells; i++)
+        if (t->cells[i].state == WS_CELL_SECONDARY && ws_sdc_is_published(orig[i]))
+            cands_push(&sec, i);
+    if (sec.n == 0 || sec.n > CLEANUP_MAX)
+        goto out;
+    sort_cands(t, sec.v, sec.n);
+    saved = ws_xmalloc(t->n_cells + 1);
+    {
+        size_t n_sup = 0;
+        for (size_t i = 0; i < t->n_cells; i++)
+            n_sup += ws_sdc_needs_range(t, i);
+        rp->cleanup_all = n_sup <= CLEANUP_ALL_MAX;
+    }
+    for (size_t k = sec.n; k-- > 0 && !rc;)
+        rc = try_unsuppress(rp, sec.v[k], orig, saved, err);
+    for (size_t i = 0; i < t->n_cells && !rc; i++)
+        t->cells[i].cert = WS_CERT_NONE; // the final check, from scratch
+    if (!rc)
+        rc = certify_and_repair(rp, chosen, st, err);
+out:
+    free(sec.v);
+    free(saved);
     return rc;
 }
 
@@ -778,6 +871,7 @@ int ws_suppress_secondary(struct ws_sdc_table *t, size_t *n_failed, struct ws_sd
     struct ws_sdc_stats st;
     struct repair rp;
     struct cands chosen = {0};
+    unsigned char *orig = NULL;
     double t0 = now_seconds();
     double t1;
     int rc = WS_OK;
@@ -800,11 +894,14 @@ int ws_suppress_secondary(struct ws_sdc_table *t, size_t *n_failed, struct ws_sd
     rp.rq.in = ws_xcalloc(rp.rq.cap, sizeof(*rp.rq.in));
     rp.seen = ws_xcalloc(t->n_cells + 1, sizeof(*rp.seen));
     rp.group = ANY;
+    orig = ws_xmalloc(t->n_cells + 1);
+    for (size_t i = 0; i < t->n_cells; i++)
+        orig[i] = t->cells[i].state;
     if ((rc = subtables(&rp, &chosen, &st, err)))
         goto out;
     t1 = now_seconds();
     st.subtable_seconds = t1 - t0;
-    if ((rc = whole_table(&rp, &chosen, &st, err)))
+    if ((rc = whole_table(&rp, &chosen, &st, err)) || (rc = cleanup(&rp, orig, &chosen, &st, err)))
         goto out;
     st.audit_seconds = now_seconds() - t1;
     count_stats(t, n_failed, &st);
@@ -816,6 +913,7 @@ out:
         *stats = st;
     ws_log_progress_done();
     ws_audit_ctx_free(rp.ctx);
+    free(orig);
     free(rp.seen);
     free(rp.undo.cell);
     free(rp.undo.state);

@@ -758,13 +758,13 @@ static bool list_ini(const char *dir, char ***paths, size_t *n)
     return *n > 0;
 }
 
-/* BINDIR/../share/wijkscan/maps of the running binary, owned; NULL if
- * unknown. */
-static char *beside_binary(void)
+/* BINDIR/REL of the running binary, owned; NULL if unknown. */
+static char *beside_binary(const char *rel)
 {
     char exe[4096];
     ssize_t n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
     char *slash;
+    char *real;
     struct ws_strbuf sb = WS_STRBUF_INIT;
 
     if (n <= 0)
@@ -774,8 +774,24 @@ static char *beside_binary(void)
     if (!slash)
         return NULL;
     *slash = '\0';
-    ws_strbuf_addf(&sb, "%s/../share/wijkscan/maps", exe);
+    ws_strbuf_addf(&sb, "%s/%s", exe, rel);
+    // without "..", so that messages name the folder plainly
+    real = realpath(sb.buf, NULL);
+    if (real) {
+        ws_strbuf_release(&sb);
+        return real;
+    }
     return ws_strbuf_detach(&sb);
+}
+
+/* Every *.ini of the first folder in `dirs` (NULL entries skipped) that has
+ * any. */
+static bool list_first(char *const *dirs, size_t n_dirs, char ***paths, size_t *n)
+{
+    for (size_t i = 0; i < n_dirs; i++)
+        if (dirs[i] && list_ini(dirs[i], paths, n))
+            return true;
+    return false;
 }
 
 /* The files a study lists under [maps]; one that cannot be read is an
@@ -785,8 +801,11 @@ static int study_files(const struct ws_study *st, char ***paths, size_t *n, stru
     for (size_t i = 0; i < st->n_map_files; i++) {
         if (access(st->map_files[i], R_OK) == 0)
             continue;
-        ws_err_set(err, WS_ENOINPUT, "cannot read map definition '%s': %s", st->map_files[i],
-                   strerror(errno));
+        if (strpbrk(st->map_files[i], "*?["))
+            ws_err_set(err, WS_ENOINPUT, "no map definition matches '%s'", st->map_files[i]);
+        else
+            ws_err_set(err, WS_ENOINPUT, "cannot read map definition '%s': %s", st->map_files[i],
+                       strerror(errno));
         ws_study_where(st, "maps", "files", err);
         ws_err_hint(err, "check [maps] files in the study; paths are relative to the study "
                          "file's folder");
@@ -801,25 +820,35 @@ static int study_files(const struct ws_study *st, char ***paths, size_t *n, stru
 
 int ws_mapdef_files(const struct ws_study *st, char ***paths, size_t *n, struct ws_err *err)
 {
-    char *beside;
+    struct ws_strbuf study_maps = WS_STRBUF_INIT;
+    char *dirs[5];
     bool found;
 
     *paths = NULL;
     *n = 0;
     if (st && st->n_map_files)
         return study_files(st, paths, n, err);
-    if (list_ini("maps", paths, n))
-        return WS_OK;
-    beside = beside_binary();
-    found = beside && list_ini(beside, paths, n);
-    free(beside);
-    if (found || list_ini(WS_DATADIR "/maps", paths, n))
+    // beside the study file, the working folder, an installed binary, a
+    // binary in a checkout's build folder, the configured prefix
+    if (st && st->dir)
+        ws_strbuf_addf(&study_maps, "%s/maps", st->dir);
+    dirs[0] = st && st->dir ? study_maps.buf : NULL;
+    dirs[1] = ws_xstrdup("maps");
+    dirs[2] = beside_binary("../share/wijkscan/maps");
+    dirs[3] = beside_binary("../maps");
+    dirs[4] = ws_xstrdup(WS_DATADIR "/maps");
+    found = list_first(dirs, 5, paths, n);
+    ws_strbuf_release(&study_maps);
+    for (size_t i = 1; i < 5; i++)
+        free(dirs[i]);
+    if (found)
         return WS_OK;
     ws_err_set(err, WS_ENOINPUT, "no map definitions found");
     if (st)
         ws_study_where(st, "maps", "files", err);
-    ws_err_hint(err, "run wijkscan from the folder that holds maps/, install it with 'make "
-                     "install', or list map files under [maps] files = ... in the study");
+    ws_err_hint(err, "put map files in maps/ beside the study file, install wijkscan with 'make "
+                     "install', or list them under [maps] files = ... (globs such as maps/*.ini "
+                     "are relative to the study file)");
     return WS_ENOINPUT;
 }
 

@@ -14,9 +14,10 @@
  */
 #include "wijkscan/publish.h"
 
-#include "wijkscan/gpkg.h"
 #include "wijkscan/mem.h"
+#include "wijkscan/ogr_source.h"
 #include "wijkscan/outfiles.h"
+#include "wijkscan/render.h"
 #include "wijkscan/store.h"
 #include "wijkscan/strbuf.h"
 
@@ -26,6 +27,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 struct pub_file {
@@ -40,7 +42,7 @@ struct ws_publish {
     size_t n, cap;
 };
 
-static const char *const csv_header =
+static const char *const csv_header_line =
     "code,name,level,parent,year,category,population,cases,rate_per_1000,rate_ci_low,"
     "rate_ci_high,ratio_avg,poisson_p,expected,oe_ratio,oe_ci_low,oe_ci_high,eb_rate,seb_rate,"
     "lisa_i,lisa_z,lisa_p,lisa_cluster,trend_rr,trend_p,priority_rank,suppressed\n";
@@ -71,12 +73,18 @@ static const char *add_file(struct ws_publish *p, const char *name, struct ws_er
     struct ws_strbuf tmp = WS_STRBUF_INIT;
     struct ws_strbuf fin = WS_STRBUF_INIT;
     struct pub_file *f;
+    const char *ext = strrchr(name, '.');
 
     if (p->set) {
         const char *path = NULL;
         return ws_outfiles_add(p->set, name, &path, err) ? NULL : path;
     }
-    ws_strbuf_addf(&tmp, "%s/.%s.tmp-%ld", p->dir, name, (long)getpid());
+    // ".NAME.tmp-PID", keeping the extension at the end (".a.tmp-PID.xlsx"):
+    // GDAL's writers choose by it
+    if (!ext)
+        ext = name + strlen(name);
+    ws_strbuf_addf(&tmp, "%s/.%.*s.tmp-%ld%s", p->dir, (int)(ext - name), name, (long)getpid(),
+                   ext);
     ws_strbuf_addf(&fin, "%s/%s", p->dir, name);
     (void)unlink(tmp.buf);
     WS_VEC_GROW(p->f, p->n + 1, p->cap);
@@ -153,58 +161,116 @@ int ws_publish_check_protected(const struct ws_indicator_set *set, struct ws_err
     return WS_OK;
 }
 
-/* --- indicators.csv --------------------------------------------------------- */
+/* --- indicators.csv and indicators_excel.csv -------------------------------- */
 
-/* ",%.10g" or "," for NULL; -0 prints as 0 */
-static void csv_num(struct ws_strbuf *sb, double v)
+/* The two CSV dialects: ',' with a decimal point (indicators.csv), and ';'
+ * with a decimal comma, a byte-order mark and CRLF line ends
+ * (indicators_excel.csv, as Excel with Dutch settings reads on a
+ * double-click). */
+struct csv_style {
+    char sep;
+    char decimal;
+    const char *eol;
+};
+
+static const struct csv_style csv_plain = {',', '.', "\n"};
+static const struct csv_style csv_excel = {';', ',', "\r\n"};
+
+/* Text, quoted (RFC 4180) when it holds a separator, '"', CR or LF. */
+static void csv_text(struct ws_strbuf *sb, const char *s, const struct csv_style *st)
 {
-    ws_strbuf_addch(sb, ',');
+    if (!s)
+        return;
+    if (st->sep == ',') {
+        ws_strbuf_add_csv(sb, s);
+        return;
+    }
+    if (!s[strcspn(s, ";,\"\r\n")]) {
+        ws_strbuf_adds(sb, s);
+        return;
+    }
+    ws_strbuf_addch(sb, '"');
+    for (; *s; s++) {
+        if (*s == '"')
+            ws_strbuf_addch(sb, '"');
+        ws_strbuf_addch(sb, *s);
+    }
+    ws_strbuf_addch(sb, '"');
+}
+
+/* SEP and %.10g (the decimal point as the style says), or SEP alone for
+ * NULL; -0 prints as 0. */
+static void csv_num(struct ws_strbuf *sb, double v, const struct csv_style *st)
+{
+    size_t at;
+
+    ws_strbuf_addch(sb, st->sep);
     if (isnan(v))
         return;
     if (v == 0.0)
         v = 0.0;
+    at = sb->len;
     ws_strbuf_addf(sb, "%.10g", v);
+    if (st->decimal != '.') {
+        char *dot = strchr(sb->buf + at, '.');
+        if (dot)
+            *dot = st->decimal;
+    }
 }
 
-static void csv_row(struct ws_strbuf *sb, const struct ws_indicator *r)
+static void csv_header(struct ws_strbuf *sb, const struct csv_style *st)
 {
-    ws_strbuf_add_csv(sb, r->code);
-    ws_strbuf_addch(sb, ',');
-    ws_strbuf_add_csv(sb, r->name);
-    ws_strbuf_addf(sb, ",%s,", ws_level_name(r->level));
-    ws_strbuf_add_csv(sb, r->parent);
-    ws_strbuf_addf(sb, ",%d,", r->year);
-    ws_strbuf_add_csv(sb, r->category);
-    csv_num(sb, r->population);
-    ws_strbuf_addch(sb, ',');
+    for (const char *h = csv_header_line; *h != '\n'; h++) {
+        if (*h == ',')
+            ws_strbuf_addch(sb, st->sep);
+        else
+            ws_strbuf_addch(sb, *h);
+    }
+    ws_strbuf_adds(sb, st->eol);
+}
+
+static void csv_row(struct ws_strbuf *sb, const struct ws_indicator *r, const struct csv_style *st)
+{
+    const char c = st->sep;
+
+    csv_text(sb, r->code, st);
+    ws_strbuf_addch(sb, c);
+    csv_text(sb, r->name, st);
+    ws_strbuf_addf(sb, "%c%s%c", c, ws_level_name(r->level), c);
+    csv_text(sb, r->parent, st);
+    ws_strbuf_addf(sb, "%c%d%c", c, r->year, c);
+    csv_text(sb, r->category, st);
+    csv_num(sb, r->population, st);
+    ws_strbuf_addch(sb, c);
     if (!isnan(r->cases))
         ws_strbuf_addf(sb, "%.0f", r->cases);
-    csv_num(sb, r->rate_per_1000);
-    csv_num(sb, r->rate_ci_low);
-    csv_num(sb, r->rate_ci_high);
-    csv_num(sb, r->ratio_avg);
-    csv_num(sb, r->poisson_p);
-    csv_num(sb, r->expected);
-    csv_num(sb, r->oe_ratio);
-    csv_num(sb, r->oe_ci_low);
-    csv_num(sb, r->oe_ci_high);
-    csv_num(sb, r->eb_rate);
-    csv_num(sb, r->seb_rate);
-    csv_num(sb, r->lisa_i);
-    csv_num(sb, r->lisa_z);
-    csv_num(sb, r->lisa_p);
-    ws_strbuf_addch(sb, ',');
-    ws_strbuf_add_csv(sb, r->lisa_cluster);
-    csv_num(sb, r->trend_rr);
-    csv_num(sb, r->trend_p);
-    ws_strbuf_addch(sb, ',');
+    csv_num(sb, r->rate_per_1000, st);
+    csv_num(sb, r->rate_ci_low, st);
+    csv_num(sb, r->rate_ci_high, st);
+    csv_num(sb, r->ratio_avg, st);
+    csv_num(sb, r->poisson_p, st);
+    csv_num(sb, r->expected, st);
+    csv_num(sb, r->oe_ratio, st);
+    csv_num(sb, r->oe_ci_low, st);
+    csv_num(sb, r->oe_ci_high, st);
+    csv_num(sb, r->eb_rate, st);
+    csv_num(sb, r->seb_rate, st);
+    csv_num(sb, r->lisa_i, st);
+    csv_num(sb, r->lisa_z, st);
+    csv_num(sb, r->lisa_p, st);
+    ws_strbuf_addch(sb, c);
+    csv_text(sb, r->lisa_cluster, st);
+    csv_num(sb, r->trend_rr, st);
+    csv_num(sb, r->trend_p, st);
+    ws_strbuf_addch(sb, c);
     if (r->priority_rank > 0)
         ws_strbuf_addf(sb, "%ld", r->priority_rank);
-    ws_strbuf_addf(sb, ",%d\n", r->suppressed != WS_SUPP_NONE);
+    ws_strbuf_addf(sb, "%c%d%s", c, r->suppressed != WS_SUPP_NONE, st->eol);
 }
 
-int ws_publish_indicators_csv(struct ws_publish *p, const struct ws_indicator_set *published,
-                              struct ws_err *err)
+static int write_csv(struct ws_publish *p, const char *name,
+                     const struct ws_indicator_set *published, const struct csv_style *st,
+                     struct ws_err *err)
 {
     struct ws_strbuf sb = WS_STRBUF_INIT;
     const char *path;
@@ -213,15 +279,17 @@ int ws_publish_indicators_csv(struct ws_publish *p, const struct ws_indicator_se
 
     if ((rc = ws_publish_check_protected(published, err)))
         return rc;
-    path = add_file(p, "indicators.csv", err);
+    path = add_file(p, name, err);
     if (!path)
         return WS_ECANTCREAT;
     fp = fopen(path, "wx");
     if (!fp)
         return cannot_write(path, errno, err);
-    ws_strbuf_adds(&sb, csv_header);
+    if (st->sep != ',')
+        ws_strbuf_adds(&sb, "\xEF\xBB\xBF"); // Excel reads UTF-8 only after a BOM
+    csv_header(&sb, st);
     for (size_t i = 0; i < published->n && !rc; i++) {
-        csv_row(&sb, &published->rows[i]);
+        csv_row(&sb, &published->rows[i], st);
         // write in blocks of about 1 MB
         if (sb.len > (1u << 20) || i + 1 == published->n) {
             if (fwrite(sb.buf, 1, sb.len, fp) != sb.len)
@@ -237,7 +305,19 @@ int ws_publish_indicators_csv(struct ws_publish *p, const struct ws_indicator_se
     return rc;
 }
 
-/* --- indicators.gpkg -------------------------------------------------------- */
+int ws_publish_indicators_csv(struct ws_publish *p, const struct ws_indicator_set *published,
+                              struct ws_err *err)
+{
+    return write_csv(p, "indicators.csv", published, &csv_plain, err);
+}
+
+int ws_publish_indicators_excel_csv(struct ws_publish *p, const struct ws_indicator_set *published,
+                                    struct ws_err *err)
+{
+    return write_csv(p, "indicators_excel.csv", published, &csv_excel, err);
+}
+
+/* --- indicators.gpkg and indicators.xlsx ------------------------------------ */
 
 enum {
     F_CODE,
@@ -270,36 +350,62 @@ enum {
     N_FIELDS
 };
 
-static const struct ws_gpkg_field gpkg_fields[N_FIELDS] = {
-    {"code", WS_GPKG_TEXT},          {"name", WS_GPKG_TEXT},
-    {"level", WS_GPKG_TEXT},         {"parent", WS_GPKG_TEXT},
-    {"year", WS_GPKG_INTEGER},       {"category", WS_GPKG_TEXT},
-    {"population", WS_GPKG_REAL},    {"cases", WS_GPKG_INTEGER},
-    {"rate_per_1000", WS_GPKG_REAL}, {"rate_ci_low", WS_GPKG_REAL},
-    {"rate_ci_high", WS_GPKG_REAL},  {"ratio_avg", WS_GPKG_REAL},
-    {"poisson_p", WS_GPKG_REAL},     {"expected", WS_GPKG_REAL},
-    {"oe_ratio", WS_GPKG_REAL},      {"oe_ci_low", WS_GPKG_REAL},
-    {"oe_ci_high", WS_GPKG_REAL},    {"eb_rate", WS_GPKG_REAL},
-    {"seb_rate", WS_GPKG_REAL},      {"lisa_i", WS_GPKG_REAL},
-    {"lisa_z", WS_GPKG_REAL},        {"lisa_p", WS_GPKG_REAL},
-    {"lisa_cluster", WS_GPKG_TEXT},  {"trend_rr", WS_GPKG_REAL},
-    {"trend_p", WS_GPKG_REAL},       {"priority_rank", WS_GPKG_INTEGER},
-    {"suppressed", WS_GPKG_INTEGER},
+/* The fields, and the column headers of indicators.xlsx (nl, en). */
+static const struct {
+    struct ws_ogr_field f;
+    const char *nl;
+    const char *en;
+} fields[N_FIELDS] = {
+    {{"code", WS_OGR_TEXT}, "Code", "Code"},
+    {{"name", WS_OGR_TEXT}, "Naam", "Name"},
+    {{"level", WS_OGR_TEXT}, "Niveau", "Level"},
+    {{"parent", WS_OGR_TEXT}, "Ligt in", "Part of"},
+    {{"year", WS_OGR_INTEGER}, "Jaar", "Year"},
+    {{"category", WS_OGR_TEXT}, "Categorie", "Category"},
+    {{"population", WS_OGR_REAL}, "Inwoners (doelgroep)", "Population at risk"},
+    {{"cases", WS_OGR_INTEGER}, "Hulpvragen (afgerond)", "Cases (rounded)"},
+    {{"rate_per_1000", WS_OGR_REAL}, "Per 1.000 inwoners", "Rate per 1,000"},
+    {{"rate_ci_low", WS_OGR_REAL}, "Per 1.000: 95%-interval van", "Rate: 95% interval from"},
+    {{"rate_ci_high", WS_OGR_REAL}, "Per 1.000: 95%-interval tot", "Rate: 95% interval to"},
+    {{"ratio_avg", WS_OGR_REAL}, "Verhouding tot gemiddelde", "Ratio to the average"},
+    {{"poisson_p", WS_OGR_REAL}, "Kans (Poisson)", "Poisson probability"},
+    {{"expected", WS_OGR_REAL}, "Verwacht aantal", "Expected cases"},
+    {{"oe_ratio", WS_OGR_REAL}, "Waargenomen / verwacht", "Observed / expected"},
+    {{"oe_ci_low", WS_OGR_REAL},
+     "Waargenomen / verwacht: 95%-interval van",
+     "Observed / expected: 95% interval from"},
+    {{"oe_ci_high", WS_OGR_REAL},
+     "Waargenomen / verwacht: 95%-interval tot",
+     "Observed / expected: 95% interval to"},
+    {{"eb_rate", WS_OGR_REAL}, "Gladgestreken per 1.000 (EB)", "Smoothed rate per 1,000 (EB)"},
+    {{"seb_rate", WS_OGR_REAL},
+     "Ruimtelijk gladgestreken per 1.000 (EB)",
+     "Spatially smoothed rate per 1,000 (EB)"},
+    {{"lisa_i", WS_OGR_REAL}, "LISA I", "LISA I"},
+    {{"lisa_z", WS_OGR_REAL}, "LISA z", "LISA z"},
+    {{"lisa_p", WS_OGR_REAL}, "LISA p", "LISA p"},
+    {{"lisa_cluster", WS_OGR_TEXT}, "Cluster (LISA)", "Cluster (LISA)"},
+    {{"trend_rr", WS_OGR_REAL},
+     "Verandering t.o.v. vorig jaar (verhouding)",
+     "Change on the year before (ratio)"},
+    {{"trend_p", WS_OGR_REAL}, "Verandering: kans (p)", "Change: probability (p)"},
+    {{"priority_rank", WS_OGR_INTEGER}, "Prioriteit (rang)", "Priority (rank)"},
+    {{"suppressed", WS_OGR_INTEGER}, "Geheim (1 = ja)", "Suppressed (1 = yes)"},
 };
 
-static void real_value(struct ws_gpkg_value *v, double d)
+static void real_value(struct ws_ogr_value *v, double d)
 {
     v->null = isnan(d);
     v->d = d;
 }
 
-static void text_value(struct ws_gpkg_value *v, const char *s)
+static void text_value(struct ws_ogr_value *v, const char *s)
 {
     v->null = !s || !*s;
     v->s = s;
 }
 
-static void row_values(const struct ws_indicator *r, struct ws_gpkg_value *v)
+static void row_values(const struct ws_indicator *r, struct ws_ogr_value *v)
 {
     memset(v, 0, N_FIELDS * sizeof(*v));
     text_value(&v[F_CODE], r->code);
@@ -349,12 +455,11 @@ static int cmp_code_area(const void *pkey, const void *pel)
     return strcmp(code, a->code ? a->code : "");
 }
 
-/* One geometry per area, converted once. */
+/* One WKB per area, converted once. */
 struct geom_cache {
     const struct ws_area **sorted;
-    unsigned char **gpb;
+    unsigned char **wkb;
     size_t *len;
-    struct ws_bbox *box;
     bool *done;
     size_t n;
 };
@@ -364,9 +469,8 @@ static void cache_init(struct geom_cache *gc, const struct ws_area *areas, size_
     memset(gc, 0, sizeof(*gc));
     gc->n = n;
     gc->sorted = ws_xcalloc(n + 1, sizeof(const struct ws_area *));
-    gc->gpb = ws_xcalloc(n + 1, sizeof(*gc->gpb));
+    gc->wkb = ws_xcalloc(n + 1, sizeof(*gc->wkb));
     gc->len = ws_xcalloc(n + 1, sizeof(*gc->len));
-    gc->box = ws_xcalloc(n + 1, sizeof(*gc->box));
     gc->done = ws_xcalloc(n + 1, sizeof(*gc->done));
     for (size_t i = 0; i < n; i++)
         gc->sorted[i] = &areas[i];
@@ -377,82 +481,366 @@ static void cache_init(struct geom_cache *gc, const struct ws_area *areas, size_
 static void cache_release(struct geom_cache *gc)
 {
     for (size_t i = 0; i < gc->n; i++)
-        free(gc->gpb[i]);
+        free(gc->wkb[i]);
     free(gc->sorted);
-    free(gc->gpb);
+    free(gc->wkb);
     free(gc->len);
-    free(gc->box);
     free(gc->done);
 }
 
-/* The blob of area `code` (NULL when unknown or empty). */
-static int cache_get(struct geom_cache *gc, struct ws_gpkg *g, const char *code,
-                     const unsigned char **gpb, size_t *len, const struct ws_bbox **box,
-                     struct ws_err *err)
+/* The WKB of area `code` (NULL, *len 0 when unknown or empty); borrowed. */
+static const unsigned char *cache_get(struct geom_cache *gc, const char *code, size_t *len)
 {
     const struct ws_area *const *hit;
     size_t k;
-    int rc;
 
-    *gpb = NULL;
     *len = 0;
-    *box = NULL;
     if (!code || !gc->n)
-        return WS_OK;
+        return NULL;
     hit = bsearch(&code, gc->sorted, gc->n, sizeof(const struct ws_area *), cmp_code_area);
     if (!hit)
-        return WS_OK;
+        return NULL;
     k = (size_t)(hit - gc->sorted);
     if (!gc->done[k]) {
-        if ((rc = ws_gpkg_geometry_blob(g, &(*hit)->geom, &gc->gpb[k], &gc->len[k], err)))
-            return rc;
-        gc->box[k] = ws_geom_bbox(&(*hit)->geom);
+        if ((*hit)->geom.n_polys > 0)
+            gc->wkb[k] = ws_geom_to_wkb(&(*hit)->geom, &gc->len[k]);
         gc->done[k] = true;
     }
-    *gpb = gc->gpb[k];
     *len = gc->len[k];
-    *box = &gc->box[k];
-    return WS_OK;
+    return gc->wkb[k];
+}
+
+/* gpkg_contents.last_change (and GDAL's other timestamps): SOURCE_DATE_EPOCH
+ * when set, else a fixed date, so that two runs write the same bytes. */
+static void publish_date(char *buf, size_t size)
+{
+    const char *sde = getenv("SOURCE_DATE_EPOCH");
+    char *end = NULL;
+    long long t = sde ? strtoll(sde, &end, 10) : -1;
+    time_t tt;
+    struct tm tm;
+
+    if (!sde || end == sde || *end || t < 0) {
+        (void)snprintf(buf, size, "2000-01-01T00:00:00.000Z");
+        return;
+    }
+    tt = (time_t)t;
+    if (!gmtime_r(&tt, &tm) || strftime(buf, size, "%Y-%m-%dT%H:%M:%S.000Z", &tm) == 0)
+        (void)snprintf(buf, size, "2000-01-01T00:00:00.000Z");
+}
+
+/* The three level layers of the published set into w: GeoPackage and
+ * database layers with geometry (srid > 0) and the field names, or
+ * spreadsheet sheets without geometry (srid 0) and the readable headers of
+ * `language`. */
+static int write_levels(struct ws_ogr_writer *w, const struct ws_indicator_set *published,
+                        const struct ws_publish_areas *areas, int srid, const char *language,
+                        const char *prefix, const char *const *layer_options, struct ws_err *err)
+{
+    struct ws_strbuf name = WS_STRBUF_INIT;
+    struct ws_ogr_field f[N_FIELDS];
+    struct ws_ogr_value v[N_FIELDS];
+    int rc = WS_OK;
+
+    for (size_t k = 0; k < N_FIELDS; k++) {
+        f[k] = fields[k].f;
+        if (language)
+            f[k].name = strcmp(language, "en") == 0 ? fields[k].en : fields[k].nl;
+    }
+    for (int lv = WS_LEVEL_BUURT; lv <= WS_LEVEL_GEMEENTE && !rc; lv++) {
+        struct geom_cache gc;
+        cache_init(&gc, areas ? areas->areas[lv] : NULL, areas ? areas->n[lv] : 0);
+        ws_strbuf_reset(&name);
+        ws_strbuf_addf(&name, "%s%s%s", prefix ? prefix : "", prefix ? "_" : "",
+                       ws_level_name((enum ws_level)lv));
+        rc = ws_ogr_writer_add_layer(w, name.buf, srid, f, N_FIELDS, layer_options, err);
+        for (size_t i = 0; i < published->n && !rc; i++) {
+            const struct ws_indicator *r = &published->rows[i];
+            const unsigned char *wkb = NULL;
+            size_t len = 0;
+            if ((int)r->level != lv)
+                continue;
+            row_values(r, v);
+            if (srid > 0)
+                wkb = cache_get(&gc, r->code, &len);
+            rc = ws_ogr_writer_add_feature(w, v, wkb, len, err);
+        }
+        cache_release(&gc);
+    }
+    ws_strbuf_release(&name);
+    return rc;
+}
+
+/* The latest year of `level` with rows of category 'all' (0: none). */
+static int latest_year(const struct ws_indicator_set *set, enum ws_level level)
+{
+    int y = 0;
+
+    for (size_t i = 0; i < set->n; i++) {
+        const struct ws_indicator *r = &set->rows[i];
+        if (r->level == level && r->category && !strcmp(r->category, "all") && r->year > y)
+            y = r->year;
+    }
+    return y;
+}
+
+/* LEVEL_latest: a view of the latest year, category 'all' (one feature per
+ * area), registered as a feature layer so that GIS users see it. */
+static int add_latest_view(struct ws_ogr_writer *w, enum ws_level lv, int year, int srid,
+                           const char *date, struct ws_err *err)
+{
+    const char *level = ws_level_name(lv);
+    struct ws_strbuf sql = WS_STRBUF_INIT;
+    int rc;
+
+    ws_strbuf_addf(&sql,
+                   "CREATE VIEW \"%s_latest\" AS SELECT * FROM \"%s\" WHERE year = %d AND "
+                   "category = 'all'",
+                   level, level, year);
+    if ((rc = ws_ogr_writer_exec(w, sql.buf, err)))
+        goto out;
+    ws_strbuf_reset(&sql);
+    ws_strbuf_addf(&sql,
+                   "INSERT INTO gpkg_contents (table_name, data_type, identifier, description, "
+                   "last_change, srs_id) VALUES ('%s_latest', 'features', '%s_latest', "
+                   "'%s: %d, category all (one feature per %s)', '%s', %d)",
+                   level, level, level, year, level, date, srid);
+    if ((rc = ws_ogr_writer_exec(w, sql.buf, err)))
+        goto out;
+    ws_strbuf_reset(&sql);
+    ws_strbuf_addf(&sql,
+                   "INSERT INTO gpkg_geometry_columns (table_name, column_name, "
+                   "geometry_type_name, srs_id, z, m) VALUES ('%s_latest', 'geom', "
+                   "'MULTIPOLYGON', %d, 0, 0)",
+                   level, srid);
+    rc = ws_ogr_writer_exec(w, sql.buf, err);
+out:
+    ws_strbuf_release(&sql);
+    return rc;
+}
+
+enum {
+    S_CATALOG,
+    S_SCHEMA,
+    S_TABLE,
+    S_GEOMETRY,
+    S_NAME,
+    S_QML,
+    S_SLD,
+    S_DEFAULT,
+    S_DESCRIPTION,
+    S_OWNER,
+    S_UI,
+    S_TIME,
+    N_STYLE_FIELDS
+};
+
+/* QGIS's layer_styles table (the columns QGIS itself creates). */
+static const struct ws_ogr_field style_fields[N_STYLE_FIELDS] = {
+    {"f_table_catalog", WS_OGR_TEXT},
+    {"f_table_schema", WS_OGR_TEXT},
+    {"f_table_name", WS_OGR_TEXT},
+    {"f_geometry_column", WS_OGR_TEXT},
+    {"styleName", WS_OGR_TEXT},
+    {"styleQML", WS_OGR_TEXT},
+    {"styleSLD", WS_OGR_TEXT},
+    {"useAsDefault", WS_OGR_INTEGER},
+    {"description", WS_OGR_TEXT},
+    {"owner", WS_OGR_TEXT},
+    {"ui", WS_OGR_TEXT},
+    {"update_time", WS_OGR_TEXT},
+};
+
+static int add_style_row(struct ws_ogr_writer *w, const struct ws_layer_style *st,
+                         const char *table, const char *date, struct ws_err *err)
+{
+    struct ws_ogr_value v[N_STYLE_FIELDS];
+
+    memset(v, 0, sizeof(v));
+    for (size_t k = 0; k < N_STYLE_FIELDS; k++)
+        v[k].null = true;
+    text_value(&v[S_CATALOG], "");
+    v[S_CATALOG].null = false;
+    text_value(&v[S_SCHEMA], "");
+    v[S_SCHEMA].null = false;
+    text_value(&v[S_TABLE], table);
+    text_value(&v[S_GEOMETRY], "geom");
+    text_value(&v[S_NAME], st->name);
+    text_value(&v[S_QML], st->qml);
+    v[S_DEFAULT].null = false;
+    v[S_DEFAULT].i = st->is_default;
+    text_value(&v[S_DESCRIPTION], st->description);
+    text_value(&v[S_OWNER], "wijkscan");
+    text_value(&v[S_TIME], date);
+    return ws_ogr_writer_add_feature(w, v, NULL, 0, err);
+}
+
+/* The convenience views and QGIS's layer_styles (each style on its level's
+ * layer, and on LEVEL_latest when it shows that year). */
+static int write_gpkg_extras(struct ws_ogr_writer *w, const struct ws_indicator_set *published,
+                             const struct ws_layer_styles *styles, int srid, const char *date,
+                             struct ws_err *err)
+{
+    static const char *const options[] = {"FID=id", "DESCRIPTION=QGIS styles of the maps", NULL};
+    int latest[3];
+    int rc = WS_OK;
+
+    for (int lv = WS_LEVEL_BUURT; lv <= WS_LEVEL_GEMEENTE && !rc; lv++) {
+        latest[lv] = latest_year(published, (enum ws_level)lv);
+        if (latest[lv])
+            rc = add_latest_view(w, (enum ws_level)lv, latest[lv], srid, date, err);
+    }
+    if (rc || !styles || !styles->n)
+        return rc;
+    rc = ws_ogr_writer_add_layer(w, "layer_styles", 0, style_fields, N_STYLE_FIELDS, options, err);
+    for (size_t i = 0; i < styles->n && !rc; i++) {
+        const struct ws_layer_style *st = &styles->v[i];
+        struct ws_strbuf view = WS_STRBUF_INIT;
+        int lv = strcmp(st->layer, "wijk") == 0 ? WS_LEVEL_WIJK : WS_LEVEL_BUURT;
+        rc = add_style_row(w, st, st->layer, date, err);
+        ws_strbuf_addf(&view, "%s_latest", st->layer);
+        if (!rc && latest[lv] && st->year == latest[lv])
+            rc = add_style_row(w, st, view.buf, date, err);
+        ws_strbuf_release(&view);
+    }
+    return rc;
+}
+
+/* A file that GDAL (SQLite) created with its own mode gets the one every
+ * published file has: 0666 less the umask. */
+static void follow_umask(const char *path)
+{
+    mode_t mask = umask(0);
+
+    (void)umask(mask);
+    (void)chmod(path, 0666 & ~mask);
 }
 
 int ws_publish_indicators_gpkg(struct ws_publish *p, const struct ws_indicator_set *published,
-                               const struct ws_publish_areas *areas, int srid, struct ws_err *err)
+                               const struct ws_publish_areas *areas, int srid,
+                               const struct ws_layer_styles *styles, struct ws_err *err)
 {
-    struct ws_gpkg *g = NULL;
-    struct ws_gpkg_value v[N_FIELDS];
+    static const char *const options[] = {"FID=fid", "GEOMETRY_NAME=geom", "SPATIAL_INDEX=YES",
+                                          NULL};
+    struct ws_ogr_writer *w = NULL;
     const char *path;
+    char date[32];
     int rc;
 
     if ((rc = ws_publish_check_protected(published, err)))
         return rc;
-    path = add_file(p, "indicators.gpkg", err);
-    if (!path)
+    publish_date(date, sizeof(date));
+    if (!(path = add_file(p, "indicators.gpkg", err)))
         return WS_ECANTCREAT;
-    if ((rc = ws_gpkg_create(path, srid, &g, err)))
+    if ((rc = ws_ogr_writer_create("GPKG", path, date, &w, err)))
         return rc;
+    if ((rc = write_levels(w, published, areas, srid, NULL, NULL, options, err)) ||
+        (rc = write_gpkg_extras(w, published, styles, srid, date, err))) {
+        ws_ogr_writer_abort(w);
+        return rc;
+    }
+    if (!(rc = ws_ogr_writer_finish(w, err)))
+        follow_umask(path);
+    return rc;
+}
+
+int ws_publish_indicators_xlsx(struct ws_publish *p, const struct ws_indicator_set *published,
+                               const char *language, struct ws_err *err)
+{
+    struct ws_ogr_writer *w = NULL;
+    const char *path;
+    char date[32];
+    int rc;
+
+    if ((rc = ws_publish_check_protected(published, err)))
+        return rc;
+    publish_date(date, sizeof(date));
+    if (!(path = add_file(p, "indicators.xlsx", err)))
+        return WS_ECANTCREAT;
+    if ((rc = ws_ogr_writer_create("XLSX", path, date, &w, err)))
+        return rc;
+    if ((rc = write_levels(w, published, NULL, 0, language ? language : "nl", NULL, NULL, err))) {
+        ws_ogr_writer_abort(w);
+        return rc;
+    }
+    if (!(rc = ws_ogr_writer_finish(w, err)))
+        follow_umask(path);
+    return rc;
+}
+
+/* --- [output] database ------------------------------------------------------- */
+
+/* A table prefix is a plain SQL name: letters, digits, '_', not starting
+ * with a digit (PostgreSQL folds it to lower case). */
+static bool plain_name(const char *s)
+{
+    if (!s || !*s || (*s >= '0' && *s <= '9'))
+        return false;
+    for (; *s; s++)
+        if (!((*s >= 'a' && *s <= 'z') || (*s >= 'A' && *s <= 'Z') || (*s >= '0' && *s <= '9') ||
+              *s == '_'))
+            return false;
+    return true;
+}
+
+int ws_publish_database(const struct ws_study *st, const struct ws_indicator_set *published,
+                        const struct ws_publish_areas *areas, int srid, struct ws_err *err)
+{
+    static const char *const options[] = {"OVERWRITE=YES", "GEOMETRY_NAME=geom", "FID=fid",
+                                          "PRECISION=NO", NULL};
+    const char *prefix = st->out_prefix ? st->out_prefix : "wijkscan";
+    struct ws_ogr_writer *w = NULL;
+    struct ws_strbuf sql = WS_STRBUF_INIT;
+    int rc;
+
+    if ((rc = ws_publish_check_protected(published, err)))
+        return rc;
+    if (strncmp(st->out_database, "PG:", 3) != 0) {
+        ws_err_set(err, WS_EDATA, "[output] database is not a PostgreSQL connection string");
+        ws_study_where(st, "output", "database", err);
+        ws_err_hint(err, "write it as GDAL does: database = PG:dbname=gis host=localhost "
+                         "user=analist");
+        return WS_EDATA;
+    }
+    if (!plain_name(prefix)) {
+        ws_err_set(err, WS_EDATA, "table_prefix '%s' is not a plain SQL name", prefix);
+        ws_study_where(st, "output", "table_prefix", err);
+        ws_err_hint(err, "use letters, digits and '_' only, not starting with a digit");
+        return WS_EDATA;
+    }
+    if ((rc = ws_ogr_writer_create("PostgreSQL", st->out_database, NULL, &w, err))) {
+        ws_study_where(st, "output", "database", err);
+        return rc;
+    }
+    // without PostGIS GDAL would store the polygons as plain bytes
+    if (ws_ogr_writer_exec(w, "SELECT postgis_version()", err) != WS_OK) {
+        ws_err_clear(err);
+        ws_err_set(err, WS_ECANTCREAT, "the database of [output] database has no PostGIS");
+        ws_study_where(st, "output", "database", err);
+        ws_err_hint(err, "run 'CREATE EXTENSION postgis;' in that database (Debian: package "
+                         "postgresql-15-postgis-3), or name another database");
+        ws_ogr_writer_abort(w);
+        return WS_ECANTCREAT;
+    }
+    rc = write_levels(w, published, areas, srid, NULL, prefix, options, err);
     for (int lv = WS_LEVEL_BUURT; lv <= WS_LEVEL_GEMEENTE && !rc; lv++) {
-        struct geom_cache gc;
-        cache_init(&gc, areas ? areas->areas[lv] : NULL, areas ? areas->n[lv] : 0);
-        rc = ws_gpkg_add_layer(g, ws_level_name((enum ws_level)lv), gpkg_fields, N_FIELDS, err);
-        for (size_t i = 0; i < published->n && !rc; i++) {
-            const struct ws_indicator *r = &published->rows[i];
-            const unsigned char *gpb;
-            const struct ws_bbox *box;
-            size_t len;
-            if ((int)r->level != lv)
-                continue;
-            row_values(r, v);
-            rc = cache_get(&gc, g, r->code, &gpb, &len, &box, err);
-            if (!rc)
-                rc = ws_gpkg_add_feature_blob(g, v, gpb, len, box, err);
-        }
-        cache_release(&gc);
+        const char *level = ws_level_name((enum ws_level)lv);
+        int year = latest_year(published, (enum ws_level)lv);
+        if (!year)
+            continue;
+        ws_strbuf_reset(&sql);
+        ws_strbuf_addf(&sql,
+                       "CREATE VIEW %s_%s_latest AS SELECT * FROM %s_%s WHERE year = %d AND "
+                       "category = 'all'",
+                       prefix, level, prefix, level, year);
+        rc = ws_ogr_writer_exec(w, sql.buf, err);
     }
+    ws_strbuf_release(&sql);
     if (rc) {
-        ws_gpkg_abort(g);
+        ws_ogr_writer_abort(w);
         return rc;
     }
-    return ws_gpkg_finish(g, err);
+    return ws_ogr_writer_finish(w, err);
 }
 
 /* --- commit and abort -------------------------------------------------------- */
@@ -476,6 +864,12 @@ static void remove_tmp(const char *path)
     // SQLite side files of a GeoPackage (journal_mode MEMORY leaves none,
     // but a crash of another mode could)
     ws_strbuf_addf(&side, "%s-journal", path);
+    (void)unlink(side.buf);
+    ws_strbuf_reset(&side);
+    ws_strbuf_addf(&side, "%s-wal", path);
+    (void)unlink(side.buf);
+    ws_strbuf_reset(&side);
+    ws_strbuf_addf(&side, "%s-shm", path);
     (void)unlink(side.buf);
     ws_strbuf_release(&side);
 }
@@ -529,8 +923,11 @@ int ws_publish_begin_set(struct ws_outfiles *set, struct ws_publish **out)
     return WS_OK;
 }
 
-int ws_publish_tables(struct ws_store *s, struct ws_outfiles *set, struct ws_err *err)
+int ws_publish_tables(struct ws_store *s, struct ws_outfiles *set, const struct ws_study *st,
+                      struct ws_err *err)
 {
+    struct ws_layer_styles styles = {NULL, 0, 0};
+    struct ws_err ignored = WS_ERR_INIT;
     struct ws_indicator_set pub = {0};
     struct ws_area *areas[3] = {NULL, NULL, NULL};
     struct ws_publish_areas pa;
@@ -557,13 +954,23 @@ int ws_publish_tables(struct ws_store *s, struct ws_outfiles *set, struct ws_err
         (rc = ws_store_get_result(s, "priorities.csv", &prio, err)) ||
         (rc = ws_store_get_result(s, "manifest.json", &manifest, err)))
         goto out;
+    // the maps' QGIS styles; map definitions that cannot be read are the map
+    // stage's to report, so the tables are published without styles then
+    if (st && ws_render_styles_store(s, st, &pub, &styles, &ignored) != WS_OK)
+        ws_layer_styles_release(&styles);
     if ((rc = ws_publish_begin_set(set, &p)) || (rc = ws_publish_indicators_csv(p, &pub, err)) ||
-        (rc = ws_publish_indicators_gpkg(p, &pub, &pa, ws_store_srid(s), err)) ||
+        (rc = ws_publish_indicators_excel_csv(p, &pub, err)) ||
+        (rc = ws_publish_indicators_gpkg(p, &pub, &pa, ws_store_srid(s), &styles, err)) ||
+        (rc = ws_publish_indicators_xlsx(p, &pub, st ? st->language : NULL, err)) ||
         (rc = ws_publish_text(p, "statistics.json", stats, err)) ||
         (rc = ws_publish_text(p, "audit.csv", audit, err)) ||
         (rc = ws_publish_text(p, "groepsaanbod.csv", offers, err)) ||
         (rc = ws_publish_text(p, "priorities.csv", prio, err)) ||
         (rc = ws_publish_text(p, "manifest.json", manifest, err)))
+        goto out;
+    // the database in its own transaction, before the files are renamed: a
+    // failure there leaves neither
+    if (st && st->out_database && (rc = ws_publish_database(st, &pub, &pa, ws_store_srid(s), err)))
         goto out;
     rc = ws_publish_commit(p, err);
     p = NULL;
@@ -572,6 +979,7 @@ out:
     for (int lv = WS_LEVEL_BUURT; lv <= WS_LEVEL_GEMEENTE; lv++)
         ws_store_free_areas(areas[lv], pa.n[lv]);
     ws_indicator_set_release(&pub);
+    ws_layer_styles_release(&styles);
     free(stats);
     free(audit);
     free(offers);

@@ -76,7 +76,7 @@ static const char *level_sql(enum ws_level level)
 /* ------------------------------------------------------------------------ */
 /* Create, open, close, transactions                                        */
 
-/* Columns of indicators_raw and indicators_published: CONTRACT section 4
+/* Columns of indicators_raw and indicators_published: the README's data dictionary
  * plus level_no (0 buurt, 1 wijk, 2 gemeente) and suppressed_reason
  * ('primary' | 'secondary' | NULL).  NULL is NAN, '' or 0 in struct
  * ws_indicator (see indicators.h).

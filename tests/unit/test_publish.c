@@ -1,18 +1,19 @@
 /*
- * test_publish.c - the published-table writers (publish.h) and the
- * GeoPackage writer (gpkg.h): exact CSV header, NULLs, quoting, a readable
- * GeoPackage (reopened through db.h: rows per layer, gpkg_contents, NULL
- * attributes), temporary files gone after commit and after abort, and the
- * refusal of an unprotected set.
+ * test_publish.c - the published-table writers (publish.h) and GDAL's
+ * writer (ogr_source.h): exact CSV header, NULLs, quoting, the Excel CSV
+ * dialect, a readable GeoPackage (reopened through db.h: rows per layer,
+ * gpkg_contents, NULL attributes, spatial index), the XLSX sheets read back
+ * through ogr_source.h, temporary files gone after commit and after abort,
+ * and the refusal of an unprotected set.
  */
 #include "helpers.h"
 
 #include "wijkscan/audit.h"
 #include "wijkscan/db.h"
-#include "wijkscan/gpkg.h"
 #include "wijkscan/indicators.h"
 #include "wijkscan/lp.h"
 #include "wijkscan/mem.h"
+#include "wijkscan/ogr_source.h"
 #include "wijkscan/protect.h"
 #include "wijkscan/publish.h"
 
@@ -167,6 +168,43 @@ static int64_t query_int(struct ws_db *db, const char *sql)
     return v;
 }
 
+/* indicators.xlsx: a sheet per level, Dutch headers, numbers as numbers. */
+static void check_xlsx(const char *dir)
+{
+    struct ws_err err = WS_ERR_INIT;
+    struct ws_ogr_table *t = NULL;
+    char *path = ws_test_path(dir, "indicators.xlsx");
+    size_t code = 0, cases = 0, rate = 0, supp = 0;
+    int found = 0;
+
+    assert_int_equal(ws_ogr_table_open(path, "buurt", NULL, &t, &err), WS_OK);
+    assert_int_equal(ws_ogr_table_n_fields(t), 27);
+    assert_int_equal(ws_ogr_table_field_index(t, "Code", NULL, &code, &err), WS_OK);
+    assert_int_equal(ws_ogr_table_field_index(t, "Hulpvragen (afgerond)", NULL, &cases, &err),
+                     WS_OK);
+    assert_int_equal(ws_ogr_table_field_index(t, "Per 1.000 inwoners", NULL, &rate, &err), WS_OK);
+    assert_int_equal(ws_ogr_table_field_index(t, "Geheim (1 = ja)", NULL, &supp, &err), WS_OK);
+    while (ws_ogr_table_next(t, &err) == 1) {
+        const char *c = ws_ogr_table_value(t, code);
+        if (strcmp(c, "BU3") == 0) {
+            assert_string_equal(ws_ogr_table_value(t, cases), "55");
+            assert_true(strncmp(ws_ogr_table_value(t, rate), "35.333333", 9) == 0);
+            found++;
+        } else if (strcmp(c, "BU1") == 0) {
+            assert_string_equal(ws_ogr_table_value(t, cases), "");
+            assert_string_equal(ws_ogr_table_value(t, supp), "1");
+            found++;
+        }
+    }
+    assert_int_equal(found, 2);
+    ws_ogr_table_close(t);
+    assert_int_equal(ws_ogr_table_open(path, "gemeente", NULL, &t, &err), WS_OK);
+    assert_int_equal(ws_ogr_table_next(t, &err), 1);
+    assert_int_equal(ws_ogr_table_next(t, &err), 0);
+    ws_ogr_table_close(t);
+    free(path);
+}
+
 static void test_publish_commit(void **state)
 {
     struct ws_indicator_set pub = {0};
@@ -182,14 +220,18 @@ static void test_publish_commit(void **state)
     make_areas(&ar);
     assert_int_equal(ws_publish_begin(dir, &p, &err), WS_OK);
     assert_int_equal(ws_publish_indicators_csv(p, &pub, &err), WS_OK);
-    assert_int_equal(ws_publish_indicators_gpkg(p, &pub, &ar.pa, 28992, &err), WS_OK);
+    assert_int_equal(ws_publish_indicators_excel_csv(p, &pub, &err), WS_OK);
+    assert_int_equal(ws_publish_indicators_gpkg(p, &pub, &ar.pa, 28992, NULL, &err), WS_OK);
+    assert_int_equal(ws_publish_indicators_xlsx(p, &pub, "nl", &err), WS_OK);
     assert_int_equal(ws_publish_text(p, "statistics.json", "{\"format\": 1}\n", &err), WS_OK);
     assert_int_equal(ws_publish_audit_csv(p, &audit, &err), WS_OK);
     // before the commit only temporary names exist
-    assert_int_equal(count_entries(dir), 4);
+    assert_int_equal(count_entries(dir), 6);
     assert_false(exists(dir, "indicators.csv"));
     assert_int_equal(ws_publish_commit(p, &err), WS_OK);
-    assert_int_equal(count_entries(dir), 4);
+    assert_int_equal(count_entries(dir), 6);
+    assert_true(exists(dir, "indicators_excel.csv"));
+    assert_true(exists(dir, "indicators.xlsx"));
     assert_true(exists(dir, "indicators.csv"));
     assert_true(exists(dir, "indicators.gpkg"));
     assert_true(exists(dir, "statistics.json"));
@@ -208,6 +250,22 @@ static void test_publish_commit(void **state)
     assert_non_null(strstr(csv, "\nWK1,\"Centrum, Oost\",wijk,GM1,2024,all,3000,95,"));
     assert_non_null(strstr(csv, "\nWK2,\"Zuid \"\"aan zee\"\"\",wijk,GM1,"));
     assert_non_null(strstr(csv, "\nGM1,Gemeente,gemeente,,2024,"));
+    free(csv);
+    free(path);
+
+    // indicators_excel.csv: BOM, ';', decimal comma, CRLF, the same header
+    path = ws_test_path(dir, "indicators_excel.csv");
+    csv = slurp(path);
+    assert_memory_equal(csv,
+                        "\xEF\xBB\xBF"
+                        "code;name;level;parent;year;category;population;",
+                        51);
+    assert_non_null(strstr(csv, "trend_p;priority_rank;suppressed\r\n"));
+    assert_non_null(strstr(csv, "\r\nBU3;Zuid;buurt;WK1;2024;all;1500;55;35,33333333;;;;;47,7;"
+                                "1,111111111;;;;;;;;ns;;;;0\r\n"));
+    assert_non_null(strstr(csv, "\r\nWK1;\"Centrum, Oost\";wijk;GM1;2024;all;3000;95;"));
+    assert_non_null(
+        strstr(csv, "\r\nBU1;Noord;buurt;WK1;2024;all;500;;;;;;;2,7;;;;;;;;;;;;;1\r\n"));
     free(csv);
     free(path);
 
@@ -233,9 +291,16 @@ static void test_publish_commit(void **state)
                                    "'features' AND srs_id = 28992 AND identifier = table_name "
                                    "AND min_x IS NOT NULL"),
                      3);
+    // the three layers and the three LEVEL_latest views
     assert_int_equal(query_int(db, "SELECT count(*) FROM gpkg_geometry_columns WHERE "
                                    "geometry_type_name = 'MULTIPOLYGON' AND srs_id = 28992"),
-                     3);
+                     6);
+    assert_int_equal(query_int(db, "SELECT count(*) FROM buurt_latest"), 4);
+    assert_int_equal(query_int(db, "SELECT count(*) FROM gemeente_latest"), 1);
+    // no styles given: no layer_styles table
+    assert_int_equal(query_int(db, "SELECT count(*) FROM sqlite_master WHERE name = "
+                                   "'layer_styles'"),
+                     0);
     assert_int_equal(query_int(db, "SELECT count(*) FROM gpkg_spatial_ref_sys WHERE "
                                    "srs_id = 28992"),
                      1);
@@ -250,12 +315,21 @@ static void test_publish_commit(void **state)
                      1);
     assert_int_equal(query_int(db, "SELECT count(*) FROM gemeente WHERE parent IS NULL"), 1);
     assert_int_equal(query_int(db, "SELECT count(*) FROM buurt WHERE geom IS NULL"), 1);
-    // GeoPackage blobs start with "GP"
+    // GeoPackage blobs start with "GP"; every layer has its R-tree index
     assert_int_equal(query_int(db, "SELECT count(*) FROM wijk WHERE substr(geom, 1, 2) = "
                                    "CAST('GP' AS BLOB)"),
                      2);
+    assert_int_equal(query_int(db, "SELECT count(*) FROM gpkg_extensions WHERE extension_name = "
+                                   "'gpkg_rtree_index'"),
+                     3);
+    assert_int_equal(query_int(db, "SELECT count(*) FROM rtree_buurt_geom"), 3);
+    assert_int_equal(query_int(db, "SELECT count(*) FROM gpkg_contents WHERE last_change = "
+                                   "'2000-01-01T00:00:00.000Z'"),
+                     6);
     ws_db_close(db);
     free(path);
+
+    check_xlsx(dir);
 
     ws_indicator_set_release(&pub);
     ws_audit_release(&audit);
@@ -278,7 +352,7 @@ static void test_publish_abort(void **state)
     make_areas(&ar);
     assert_int_equal(ws_publish_begin(dir, &p, &err), WS_OK);
     assert_int_equal(ws_publish_indicators_csv(p, &pub, &err), WS_OK);
-    assert_int_equal(ws_publish_indicators_gpkg(p, &pub, &ar.pa, 28992, &err), WS_OK);
+    assert_int_equal(ws_publish_indicators_gpkg(p, &pub, &ar.pa, 28992, NULL, &err), WS_OK);
     assert_int_equal(count_entries(dir), 2);
     ws_publish_abort(p);
     assert_int_equal(count_entries(dir), 0);
@@ -293,7 +367,7 @@ static void test_publish_abort(void **state)
     ws_err_clear(&err);
     pub.rows[3].cases = NAN;
     pub.rows[3].rate_per_1000 = 6;
-    assert_int_equal(ws_publish_indicators_gpkg(p, &pub, &ar.pa, 28992, &err), WS_EINTERNAL);
+    assert_int_equal(ws_publish_indicators_gpkg(p, &pub, &ar.pa, 28992, NULL, &err), WS_EINTERNAL);
     ws_publish_abort(p);
     assert_int_equal(count_entries(dir), 0);
 
@@ -310,44 +384,66 @@ static void test_publish_abort(void **state)
     free(dir);
 }
 
-/* The GeoPackage writer alone: an existing file is refused; a layer without
- * features still opens. */
-static void test_gpkg_writer(void **state)
+/* GDAL's writer alone: an existing file is refused; a layer without
+ * features still opens; NULLs; the XLSX header language. */
+static void test_ogr_writer(void **state)
 {
     struct ws_err err = WS_ERR_INIT;
-    struct ws_gpkg *g = NULL;
+    struct ws_ogr_writer *w = NULL;
     struct ws_db *db = NULL;
-    const struct ws_gpkg_field f[2] = {{"label", WS_GPKG_TEXT}, {"n", WS_GPKG_INTEGER}};
-    struct ws_gpkg_value v[2];
+    const struct ws_ogr_field f[3] = {
+        {"label", WS_OGR_TEXT}, {"n", WS_OGR_INTEGER}, {"x", WS_OGR_REAL}};
+    struct ws_ogr_value v[3];
     struct ws_geom sq;
+    unsigned char *wkb;
+    size_t len;
     char *dir = ws_test_tmpdir(), *path = ws_test_path(dir, "t.gpkg");
 
     (void)state;
     square(&sq, 0, 0);
-    assert_int_equal(ws_gpkg_create(path, 28992, &g, &err), WS_OK);
-    assert_int_equal(ws_gpkg_add_layer(g, "leeg", f, 2, &err), WS_OK);
-    assert_int_equal(ws_gpkg_add_layer(g, "vol", f, 2, &err), WS_OK);
+    wkb = ws_geom_to_wkb(&sq, &len);
+    assert_int_equal(ws_ogr_writer_create("GPKG", path, "2001-02-03T04:05:06.000Z", &w, &err),
+                     WS_OK);
+    assert_int_equal(ws_ogr_writer_add_layer(w, "leeg", 28992, f, 3, NULL, &err), WS_OK);
+    assert_int_equal(ws_ogr_writer_add_layer(w, "vol", 28992, f, 3, NULL, &err), WS_OK);
     memset(v, 0, sizeof(v));
     v[0].s = "a";
     v[1].i = 7;
-    assert_int_equal(ws_gpkg_add_feature(g, v, &sq, &err), WS_OK);
+    v[2].d = 0.5;
+    assert_int_equal(ws_ogr_writer_add_feature(w, v, wkb, len, &err), WS_OK);
     v[0].null = true;
     v[1].null = true;
-    assert_int_equal(ws_gpkg_add_feature(g, v, NULL, &err), WS_OK);
-    assert_int_equal(ws_gpkg_finish(g, &err), WS_OK);
+    v[2].d = NAN;
+    assert_int_equal(ws_ogr_writer_add_feature(w, v, NULL, 0, &err), WS_OK);
+    assert_int_equal(
+        ws_ogr_writer_exec(w, "CREATE VIEW vol_a AS SELECT * FROM vol WHERE n = 7", &err), WS_OK);
+    assert_int_equal(ws_ogr_writer_finish(w, &err), WS_OK);
     assert_int_equal(ws_db_open(path, WS_DB_READ, &db, &err), WS_OK);
-    assert_int_equal(query_int(db, "SELECT count(*) FROM vol WHERE label IS NULL AND n IS NULL"),
+    assert_int_equal(query_int(db, "SELECT count(*) FROM vol WHERE label IS NULL AND n IS NULL "
+                                   "AND x IS NULL AND geom IS NULL"),
                      1);
-    assert_int_equal(query_int(db, "SELECT n FROM vol WHERE label = 'a'"), 7);
+    assert_int_equal(query_int(db, "SELECT n FROM vol WHERE label = 'a' AND x = 0.5"), 7);
+    assert_int_equal(query_int(db, "SELECT count(*) FROM vol_a"), 1);
     assert_int_equal(query_int(db, "SELECT count(*) FROM leeg"), 0);
     assert_int_equal(query_int(db, "SELECT max_x = 1 FROM gpkg_contents WHERE "
-                                   "table_name = 'vol'"),
+                                   "table_name = 'vol' AND last_change = "
+                                   "'2001-02-03T04:05:06.000Z'"),
                      1);
     ws_db_close(db);
     // an existing file is never overwritten
-    assert_int_equal(ws_gpkg_create(path, 28992, &g, &err), WS_ECANTCREAT);
-    assert_null(g);
-    ws_gpkg_abort(NULL);
+    assert_int_equal(ws_ogr_writer_create("GPKG", path, NULL, &w, &err), WS_ECANTCREAT);
+    assert_null(w);
+    assert_non_null(strstr(err.what, "exists"));
+    ws_ogr_writer_abort(NULL);
+    // nor made in a missing folder
+    ws_err_clear(&err);
+    // (GDAL's XLSX writer writes its file on close: the failure shows there)
+    assert_int_equal(ws_ogr_writer_create("XLSX", "/nonexistent/wijkscan/t.xlsx", NULL, &w, &err),
+                     WS_OK);
+    assert_int_equal(ws_ogr_writer_add_layer(w, "blad", 0, f, 3, NULL, &err), WS_OK);
+    assert_int_equal(ws_ogr_writer_finish(w, &err), WS_ECANTCREAT);
+    assert_non_null(strstr(err.what, "t.xlsx"));
+    free(wkb);
     ws_geom_release(&sq);
     free(path);
     ws_test_rmtree(dir);
@@ -358,6 +454,7 @@ static int setup(void **state)
 {
     (void)state;
     ws_db_global_init();
+    ws_ogr_global_init();
     return 0;
 }
 
@@ -366,6 +463,7 @@ static int teardown(void **state)
     (void)state;
     ws_lp_shutdown();
     ws_db_global_shutdown();
+    ws_ogr_global_shutdown();
     return 0;
 }
 
@@ -374,7 +472,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_publish_commit),
         cmocka_unit_test(test_publish_abort),
-        cmocka_unit_test(test_gpkg_writer),
+        cmocka_unit_test(test_ogr_writer),
     };
 
     return cmocka_run_group_tests(tests, setup, teardown);

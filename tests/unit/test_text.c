@@ -426,6 +426,31 @@ static void test_strcasecmp(void **state)
     assert_true(ws_strcasecmp("\xC3\xA9", "\xC3\x89") != 0); // ASCII only
 }
 
+/* UTF-16 (Excel's "Unicode-tekst"): both byte orders, a surrogate pair,
+ * a lone surrogate and an odd last byte. */
+static void test_utf16(void **state)
+{
+    // "é\t😀" little-endian with BOM, then a lone high surrogate and a stray byte
+    static const unsigned char le[] = {0xFF, 0xFE, 0xE9, 0x00, 0x09, 0x00, 0x3D,
+                                       0xD8, 0x00, 0xDE, 0x3D, 0xD8, 0x41};
+    static const unsigned char be[] = {0xFE, 0xFF, 0x00, 0x61, 0x00, 0xE9};
+    size_t n = 0;
+    char *s;
+
+    (void)state;
+    assert_true(ws_utf16_bom(le, sizeof(le)));
+    assert_true(ws_utf16_bom(be, sizeof(be)));
+    assert_false(ws_utf16_bom((const unsigned char *)"\xEF\xBB\xBF", 3));
+    assert_false(ws_utf16_bom(le, 1));
+    s = ws_utf16_to_utf8(le, sizeof(le), &n);
+    assert_string_equal(s, "\xC3\xA9\t\xF0\x9F\x98\x80\xEF\xBF\xBD\xEF\xBF\xBD");
+    assert_int_equal(n, strlen(s));
+    free(s);
+    s = ws_utf16_to_utf8(be, sizeof(be), &n);
+    assert_string_equal(s, "a\xC3\xA9");
+    free(s);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -438,6 +463,7 @@ int main(void)
         cmocka_unit_test(test_number_conventions),
         cmocka_unit_test(test_integer_conventions),
         cmocka_unit_test(test_strcasecmp),
+        cmocka_unit_test(test_utf16),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
