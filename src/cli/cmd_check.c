@@ -6,8 +6,11 @@
 #include "wijkscan/load.h"
 #include "wijkscan/log.h"
 #include "wijkscan/mapdef.h"
+#include "wijkscan/mem.h"
 
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
 
 static const char *const usage[] = {
     "usage: wijkscan check [-c STUDY.ini]",
@@ -40,6 +43,53 @@ static void log_map_files(const struct ws_study *st)
     ws_mapdef_free_paths(paths, n);
 }
 
+struct yc_total {
+    int year;
+    const char *category;
+    long long total;
+};
+
+/* What protection will withhold (see README, Privacy): a year x category
+ * with fewer than min_count cases in the whole study, whose count the
+ * published averages and model would give away.  Warned, never with the
+ * count. */
+static void predict_withheld(const struct ws_study *st, struct ws_dataset *ds)
+{
+    struct yc_total *t = NULL;
+    size_t n = 0;
+    size_t cap = 0;
+
+    for (size_t i = 0; i < ds->n_cases; i++) {
+        const struct ws_case_row *r = &ds->cases[i];
+        size_t k = 0;
+        while (k < n && !(t[k].year == r->year && strcmp(t[k].category, r->category) == 0))
+            k++;
+        if (k == n) {
+            WS_VEC_GROW(t, n + 1, cap);
+            t[n].year = r->year;
+            t[n].category = r->category;
+            t[n++].total = 0;
+        }
+        t[k].total += r->count;
+    }
+    for (size_t k = 0; k < n; k++) {
+        if (t[k].total >= st->min_count)
+            continue;
+        if (strcmp(t[k].category, "all") == 0)
+            ws_warnings_add(&ds->warnings,
+                            "%d has fewer than min_count cases in the whole study: nothing of "
+                            "that year will be published; pool years",
+                            t[k].year);
+        else
+            ws_warnings_add(&ds->warnings,
+                            "%d, category '%s': fewer than min_count cases in the whole study: "
+                            "it will be withheld for that year (with the smallest other "
+                            "category); merge it with another category, or pool years",
+                            t[k].year, t[k].category);
+    }
+    free(t);
+}
+
 int ws_cmd_check(int argc, char **argv, struct ws_err *err)
 {
     struct ws_cli_opts o;
@@ -66,6 +116,7 @@ int ws_cmd_check(int argc, char **argv, struct ws_err *err)
         log_map_files(&st);
     ws_log_progress_done();
     if (!rc) {
+        predict_withheld(&st, &ds);
         ws_warnings_print(&ds.warnings, 5);
         if (ws_log_get_level() >= WS_LOG_NORMAL)
             (void)printf("%s: ok: %zu buurten, %zu statistics rows, %zu case rows, %zu warning%s\n",
