@@ -46,7 +46,8 @@ static const char *const overview[] = {
     "",
     "Without -c, the embedded Groningen study data/groningen.ini is used.",
     "Exit status: 0 ok, 64 usage, 65 bad input data, 66 input missing or",
-    "unreadable, 70 internal error, 73 cannot create output.",
+    "unreadable, 70 internal error, 73 cannot create output (or OUTDIR in use),",
+    "74 a write failed (disk full), 129/130/143 stopped by SIGHUP/SIGINT/SIGTERM.",
     "See 'wijkscan help COMMAND' for the options of one command.",
     NULL,
 };

@@ -113,7 +113,6 @@ struct ws_sdc_stats {
     size_t n_subtables;          /* subtables protected */
     size_t n_bound, n_exact;     /* cells certified on a restricted LP / exactly */
     size_t max_vars;             /* most variables in one LP */
-    size_t n_exempt_narrow;      /* suppressed exempt cells not shown to reach safety_range */
     size_t n_lp_solves;          /* simplex runs, all audits together */
     double subtable_seconds;     /* wall time of the subtable pass */
     double audit_seconds;        /* wall time of the whole-table audit and repair */
@@ -134,7 +133,7 @@ struct ws_audit {
     {                                                                                              \
         NULL, 0, 0, 0, 0, 0, 0, 0,                                                                 \
         {                                                                                          \
-            0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0.0, 0.0, 0.0, 0                                         \
+            0, 0, 0, 0, 0, 0, 0, 0, 0, 0.0, 0.0, 0.0, 0                                            \
         }                                                                                          \
     }
 

@@ -11,6 +11,7 @@
 #include "wijkscan/err.h"
 
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stddef.h>
 
 struct ws_strbuf {
@@ -41,6 +42,12 @@ char *ws_strbuf_detach(struct ws_strbuf *sb);
 /* Appends s as one CSV field (RFC 4180: quoted, with doubled quotes, when it
  * holds ',', '"', CR or LF); NULL appends nothing. */
 void ws_strbuf_add_csv(struct ws_strbuf *sb, const char *s);
+/* The same for a file separated by `sep`: quoted when s holds sep, ',',
+ * '"' or a line break (NULL appends nothing). */
+void ws_strbuf_add_csv_sep(struct ws_strbuf *sb, const char *s, char sep);
+/* Appends s escaped for XML/HTML text (&, <, >); with attr, '"' too, for
+ * attribute values.  NULL appends nothing. */
+void ws_strbuf_add_xml(struct ws_strbuf *sb, const char *s, bool attr);
 /* Appends s as a JSON string (quoted and escaped; UTF-8 passes through);
  * NULL appends null. */
 void ws_strbuf_add_json(struct ws_strbuf *sb, const char *s);

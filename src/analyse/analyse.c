@@ -1217,6 +1217,8 @@ static void json_null_reasons(struct ws_strbuf *sb, const struct input *in, cons
     ws_strbuf_release(&why);
 }
 
+/* One analysis: one line of its own (protect.c leaves out the lines of
+ * withheld year x categories by that). */
 static void json_cell(struct ws_strbuf *sb, const struct cfg *cfg, const struct input *in,
                       const struct level *L, size_t y, size_t c, const struct cell_info *ci)
 {

@@ -141,15 +141,6 @@ out:
     return rc;
 }
 
-/* n as text (a static buffer: one use per expression). */
-static const char *size_str(size_t n)
-{
-    static char buf[32];
-
-    (void)snprintf(buf, sizeof(buf), "%zu", n);
-    return buf;
-}
-
 /* Analysis, then protection, inside the store. */
 /* Protection with the study's service locations (for the group offers). */
 static int protect_in(struct ws_store *s, const struct ws_study *st, struct ws_audit *audit,
@@ -245,10 +236,11 @@ static void print_protect_summary(const struct ws_audit *audit, const struct ws_
             sec++;
     }
     (void)printf("analyse: indicators computed; %zu cells suppressed (%zu primary, %zu "
-                 "secondary)%s%s; %s\n",
-                 prim + sec, prim, sec, audit->n_withheld ? "; year x category withheld: " : "",
-                 audit->n_withheld ? size_str(audit->n_withheld) : "",
-                 st->safety_range > 0 ? "audit passed" : "no audit (safety_range = 0)");
+                 "secondary)",
+                 prim + sec, prim, sec);
+    if (audit->n_withheld)
+        (void)printf("; year x category withheld: %zu", audit->n_withheld);
+    (void)printf("; %s\n", st->safety_range > 0 ? "audit passed" : "no audit (safety_range = 0)");
 }
 
 static int analyse_in(struct ws_store *s, const struct ws_study *st, struct ws_err *err)

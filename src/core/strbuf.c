@@ -101,9 +101,16 @@ char *ws_strbuf_detach(struct ws_strbuf *sb)
 
 void ws_strbuf_add_csv(struct ws_strbuf *sb, const char *s)
 {
+    ws_strbuf_add_csv_sep(sb, s, ',');
+}
+
+void ws_strbuf_add_csv_sep(struct ws_strbuf *sb, const char *s, char sep)
+{
+    const char specials[] = {sep, ',', '"', '\r', '\n', '\0'};
+
     if (!s)
         return;
-    if (!s[strcspn(s, ",\"\r\n")]) {
+    if (!s[strcspn(s, specials)]) {
         ws_strbuf_adds(sb, s);
         return;
     }
@@ -137,4 +144,26 @@ void ws_strbuf_add_json(struct ws_strbuf *sb, const char *s)
             ws_strbuf_addch(sb, (char)ch);
     }
     ws_strbuf_addch(sb, '"');
+}
+
+void ws_strbuf_add_xml(struct ws_strbuf *sb, const char *s, bool attr)
+{
+    for (; s && *s; s++) {
+        switch (*s) {
+        case '&':
+            ws_strbuf_adds(sb, "&amp;");
+            break;
+        case '<':
+            ws_strbuf_adds(sb, "&lt;");
+            break;
+        case '>':
+            ws_strbuf_adds(sb, "&gt;");
+            break;
+        case '"':
+            ws_strbuf_adds(sb, attr ? "&quot;" : "\"");
+            break;
+        default:
+            ws_strbuf_addch(sb, *s);
+        }
+    }
 }

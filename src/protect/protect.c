@@ -75,6 +75,7 @@ struct build {
     bool *year_out;
     char **why;      /* per year x column: why it was withheld (owned) */
     size_t *cell_yc; /* per table cell: year index x (n_cols + 1) + column, or NONE */
+    double *stot;    /* per year index x (n_cols + 1) + column: the study-wide count */
     size_t n_cell_yc, cell_yc_cap;
 };
 
@@ -991,18 +992,16 @@ static bool cell_yc(const struct build *b, size_t i, size_t *y, size_t *c)
     return true;
 }
 
-/* Study-wide count of column c in year index y (over the buurten). */
-static double study_total(const struct build *b, size_t y, size_t c)
+/* Study-wide counts per year index and column (over the buurten), once. */
+static void study_totals(struct build *b)
 {
-    double s = 0.0;
-
+    b->stot = ws_xcalloc((b->n_years + 1) * (b->n_cols + 1), sizeof(*b->stot));
     for (size_t i = 0; i < b->raw->n; i++) {
         const struct ws_indicator *r = &b->raw->rows[i];
-        if (r->level == WS_LEVEL_BUURT && r->year == b->years[y] && col_of(b, r->category) == c &&
-            !isnan(r->cases))
-            s += r->cases;
+        size_t c = col_of(b, r->category);
+        if (r->level == WS_LEVEL_BUURT && c != NONE && !isnan(r->cases))
+            b->stot[wh_at(b, year_index(b, r->year), c)] += r->cases;
     }
-    return s;
 }
 
 /* The published category of year index y with the smallest study total,
@@ -1014,7 +1013,7 @@ static size_t smallest_open(const struct build *b, size_t y)
 
     for (size_t c = 1; c < b->n_cols; c++) {
         double v;
-        if (b->wh[wh_at(b, y, c)] || (v = study_total(b, y, c)) >= best_v)
+        if (b->wh[wh_at(b, y, c)] || (v = b->stot[wh_at(b, y, c)]) >= best_v)
             continue;
         best = c;
         best_v = v;
@@ -1356,6 +1355,7 @@ static void build_release(struct build *b)
     free(b->year_out);
     free(b->years);
     free(b->cell_yc);
+    free(b->stot);
     free(b->cats);
     free(b->bgem_area);
     free(b->parts);
@@ -1394,6 +1394,7 @@ int ws_protect_apply(const struct ws_indicator_set *raw, const struct ws_protect
     if (n)
         qsort(keys, n, sizeof(*keys), cmp_key);
     collect_years(&b, keys, n);
+    study_totals(&b);
     if ((rc = protect_table(&b, keys, n, audit, err)))
         goto out;
 

@@ -30,7 +30,6 @@
 
 #include <math.h>
 #include <stdint.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -860,8 +859,6 @@ static void count_stats(const struct ws_sdc_table *t, size_t *n_failed, struct w
         st->n_exact += c->cert == WS_CERT_EXACT;
         if (ws_sdc_needs_range(t, i) && c->cert == WS_CERT_NONE)
             (*n_failed)++;
-        if (c->exempt && ws_sdc_is_suppressed(c->state))
-            st->n_exempt_narrow++;
     }
 }
 

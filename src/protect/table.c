@@ -96,7 +96,8 @@ void ws_sdc_add_relation(struct ws_sdc_table *t, size_t total, const size_t *par
     if (group != WS_SDC_NO_GROUP && group >= t->n_groups)
         WS_BUG("protection table: relation names an unknown group");
     grow_relations(t);
-    t->rel_start[0] = t->n_rels == 0 ? 0 : t->rel_start[0];
+    if (t->n_rels == 0)
+        t->rel_start[0] = 0;
     add_term(t, total, -1);
     for (size_t k = 0; k < n; k++)
         add_term(t, parts[k], 1);

@@ -30,29 +30,6 @@ static const struct ws_rgba nodata_fg = {0.58, 0.58, 0.58, 1};
 /* Cluster codes in the legend order of a categorical map (choropleth.c). */
 static const char *const cluster_codes[] = {"HH", "LL", "HL", "LH", "ns", "isolated"};
 
-/* Text as XML attribute content. */
-static void add_xml(struct ws_strbuf *sb, const char *s)
-{
-    for (; s && *s; s++) {
-        switch (*s) {
-        case '&':
-            ws_strbuf_adds(sb, "&amp;");
-            break;
-        case '<':
-            ws_strbuf_adds(sb, "&lt;");
-            break;
-        case '>':
-            ws_strbuf_adds(sb, "&gt;");
-            break;
-        case '"':
-            ws_strbuf_adds(sb, "&quot;");
-            break;
-        default:
-            ws_strbuf_addch(sb, *s);
-        }
-    }
-}
-
 static int channel(double v)
 {
     return (int)lround(fmax(0.0, fmin(1.0, v)) * 255.0);
@@ -107,19 +84,19 @@ static void class_filter(struct ws_strbuf *sb, const struct ws_choropleth *m, si
     ws_strbuf_adds(sb, "&quot;suppressed&quot; = 0");
     if (isfinite(lo)) {
         ws_strbuf_adds(sb, " AND &quot;");
-        add_xml(sb, m->indicator);
+        ws_strbuf_add_xml(sb, m->indicator, true);
         ws_strbuf_addf(sb, "&quot; %s %.17g", k == 0 ? "&gt;=" : "&gt;", lo);
         first = false;
     }
     if (isfinite(hi)) {
         ws_strbuf_adds(sb, " AND &quot;");
-        add_xml(sb, m->indicator);
+        ws_strbuf_add_xml(sb, m->indicator, true);
         ws_strbuf_addf(sb, "&quot; &lt;= %.17g", hi);
         first = false;
     }
     if (first) {
         ws_strbuf_adds(sb, " AND &quot;");
-        add_xml(sb, m->indicator);
+        ws_strbuf_add_xml(sb, m->indicator, true);
         ws_strbuf_adds(sb, "&quot; IS NOT NULL");
     }
 }
@@ -129,7 +106,7 @@ static void rule(struct ws_strbuf *sb, size_t key, const char *filter, size_t sy
 {
     ws_strbuf_addf(sb, "        <rule key=\"r%zu\" filter=\"%s\" symbol=\"%zu\" label=\"", key,
                    filter, symbol);
-    add_xml(sb, label);
+    ws_strbuf_add_xml(sb, label, true);
     ws_strbuf_adds(sb, "\"/>\n");
 }
 
@@ -165,9 +142,9 @@ char *ws_render_qml(const struct ws_choropleth *m)
                    "      <rule key=\"r%zu\" filter=\"&quot;year&quot; = %d AND "
                    "&quot;category&quot; = '",
                    key++, m->year);
-    add_xml(&sb, category);
+    ws_strbuf_add_xml(&sb, category, true);
     ws_strbuf_adds(&sb, "'\" label=\"");
-    add_xml(&sb, m->title);
+    ws_strbuf_add_xml(&sb, m->title, true);
     ws_strbuf_adds(&sb, "\">\n");
     rule(&sb, key++, "&quot;suppressed&quot; = 1", 0,
          legend_label(m, WS_LEGEND_SUPPRESSED, 0, m->en ? "suppressed" : "geheim"));

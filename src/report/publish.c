@@ -179,23 +179,7 @@ static const struct csv_style csv_excel = {';', ',', "\r\n"};
 /* Text, quoted (RFC 4180) when it holds a separator, '"', CR or LF. */
 static void csv_text(struct ws_strbuf *sb, const char *s, const struct csv_style *st)
 {
-    if (!s)
-        return;
-    if (st->sep == ',') {
-        ws_strbuf_add_csv(sb, s);
-        return;
-    }
-    if (!s[strcspn(s, ";,\"\r\n")]) {
-        ws_strbuf_adds(sb, s);
-        return;
-    }
-    ws_strbuf_addch(sb, '"');
-    for (; *s; s++) {
-        if (*s == '"')
-            ws_strbuf_addch(sb, '"');
-        ws_strbuf_addch(sb, *s);
-    }
-    ws_strbuf_addch(sb, '"');
+    ws_strbuf_add_csv_sep(sb, s, st->sep);
 }
 
 /* SEP and %.10g (the decimal point as the style says), or SEP alone for
@@ -716,26 +700,26 @@ static void follow_umask(const char *path)
     (void)chmod(path, 0666 & ~mask);
 }
 
-int ws_publish_indicators_gpkg(struct ws_publish *p, const struct ws_indicator_set *published,
-                               const struct ws_publish_areas *areas, int srid,
-                               const struct ws_layer_styles *styles, struct ws_err *err)
+/* Opens OUTDIR/name for GDAL's `driver` (a temporary path registered with
+ * p), after the protection check; *path is that temporary path. */
+static int ogr_file_begin(struct ws_publish *p, const struct ws_indicator_set *published,
+                          const char *driver, const char *name, char *date, size_t date_size,
+                          const char **path, struct ws_ogr_writer **w, struct ws_err *err)
 {
-    static const char *const options[] = {"FID=fid", "GEOMETRY_NAME=geom", "SPATIAL_INDEX=YES",
-                                          NULL};
-    struct ws_ogr_writer *w = NULL;
-    const char *path;
-    char date[32];
     int rc;
 
     if ((rc = ws_publish_check_protected(published, err)))
         return rc;
-    publish_date(date, sizeof(date));
-    if (!(path = add_file(p, "indicators.gpkg", err)))
+    publish_date(date, date_size);
+    if (!(*path = add_file(p, name, err)))
         return WS_ECANTCREAT;
-    if ((rc = ws_ogr_writer_create("GPKG", path, date, &w, err)))
-        return rc;
-    if ((rc = write_levels(w, published, areas, srid, NULL, NULL, options, err)) ||
-        (rc = write_gpkg_extras(w, published, styles, srid, date, err))) {
+    return ws_ogr_writer_create(driver, *path, date, w, err);
+}
+
+/* Finishes (rc WS_OK) or abandons the file of ogr_file_begin(). */
+static int ogr_file_end(struct ws_ogr_writer *w, const char *path, int rc, struct ws_err *err)
+{
+    if (rc) {
         ws_ogr_writer_abort(w);
         return rc;
     }
@@ -744,28 +728,39 @@ int ws_publish_indicators_gpkg(struct ws_publish *p, const struct ws_indicator_s
     return rc;
 }
 
+int ws_publish_indicators_gpkg(struct ws_publish *p, const struct ws_indicator_set *published,
+                               const struct ws_publish_areas *areas, int srid,
+                               const struct ws_layer_styles *styles, struct ws_err *err)
+{
+    static const char *const options[] = {"FID=fid", "GEOMETRY_NAME=geom", "SPATIAL_INDEX=YES",
+                                          NULL};
+    struct ws_ogr_writer *w = NULL;
+    const char *path = NULL;
+    char date[32];
+    int rc;
+
+    if ((rc = ogr_file_begin(p, published, "GPKG", "indicators.gpkg", date, sizeof(date), &path, &w,
+                             err)))
+        return rc;
+    rc = write_levels(w, published, areas, srid, NULL, NULL, options, err);
+    if (!rc)
+        rc = write_gpkg_extras(w, published, styles, srid, date, err);
+    return ogr_file_end(w, path, rc, err);
+}
+
 int ws_publish_indicators_xlsx(struct ws_publish *p, const struct ws_indicator_set *published,
                                const char *language, struct ws_err *err)
 {
     struct ws_ogr_writer *w = NULL;
-    const char *path;
+    const char *path = NULL;
     char date[32];
     int rc;
 
-    if ((rc = ws_publish_check_protected(published, err)))
+    if ((rc = ogr_file_begin(p, published, "XLSX", "indicators.xlsx", date, sizeof(date), &path, &w,
+                             err)))
         return rc;
-    publish_date(date, sizeof(date));
-    if (!(path = add_file(p, "indicators.xlsx", err)))
-        return WS_ECANTCREAT;
-    if ((rc = ws_ogr_writer_create("XLSX", path, date, &w, err)))
-        return rc;
-    if ((rc = write_levels(w, published, NULL, 0, language ? language : "nl", NULL, NULL, err))) {
-        ws_ogr_writer_abort(w);
-        return rc;
-    }
-    if (!(rc = ws_ogr_writer_finish(w, err)))
-        follow_umask(path);
-    return rc;
+    rc = write_levels(w, published, NULL, 0, language ? language : "nl", NULL, NULL, err);
+    return ogr_file_end(w, path, rc, err);
 }
 
 /* --- [output] database ------------------------------------------------------- */

@@ -27,24 +27,7 @@ enum esc_ctx {
 
 static void html_escape(struct ws_strbuf *sb, const char *s, enum esc_ctx ctx)
 {
-    for (; s && *s; s++) {
-        switch (*s) {
-        case '&':
-            ws_strbuf_adds(sb, "&amp;");
-            break;
-        case '<':
-            ws_strbuf_adds(sb, "&lt;");
-            break;
-        case '>':
-            ws_strbuf_adds(sb, "&gt;");
-            break;
-        case '"':
-            ws_strbuf_adds(sb, ctx == ESC_ATTR ? "&quot;" : "\"");
-            break;
-        default:
-            ws_strbuf_addch(sb, *s);
-        }
-    }
+    ws_strbuf_add_xml(sb, s, ctx == ESC_ATTR);
 }
 
 static const char css[] =

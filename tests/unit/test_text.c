@@ -3,6 +3,7 @@
  */
 #include "helpers.h"
 
+#include "wijkscan/strbuf.h"
 #include "wijkscan/text.h"
 
 #include <math.h>
@@ -26,6 +27,31 @@ static void check_not_number(const char *s, enum ws_num_status expected)
     if (st != expected)
         fail_msg("'%s': expected status %d, got %d (value %g)", s, (int)expected, (int)st, v);
     assert_true(v == -12345.0); // *out untouched
+}
+
+/* CSV quoting for ',' and ';' files, and XML/HTML escaping (core/strbuf). */
+static void test_strbuf_quoting(void **state)
+{
+    struct ws_strbuf sb = WS_STRBUF_INIT;
+
+    (void)state;
+    ws_strbuf_add_csv(&sb, "a,b");
+    ws_strbuf_addch(&sb, '|');
+    ws_strbuf_add_csv(&sb, "a;b");
+    ws_strbuf_addch(&sb, '|');
+    ws_strbuf_add_csv_sep(&sb, "a;b", ';');
+    ws_strbuf_addch(&sb, '|');
+    ws_strbuf_add_csv_sep(&sb, "a,\"b\"", ';');
+    ws_strbuf_addch(&sb, '|');
+    ws_strbuf_add_csv_sep(&sb, NULL, ';');
+    assert_string_equal(sb.buf, "\"a,b\"|a;b|\"a;b\"|\"a,\"\"b\"\"\"|");
+    ws_strbuf_reset(&sb);
+    ws_strbuf_add_xml(&sb, "<a & \"b\">", false);
+    ws_strbuf_addch(&sb, '|');
+    ws_strbuf_add_xml(&sb, "<a & \"b\">", true);
+    ws_strbuf_add_xml(&sb, NULL, true);
+    assert_string_equal(sb.buf, "&lt;a &amp; \"b\"&gt;|&lt;a &amp; &quot;b&quot;&gt;");
+    ws_strbuf_release(&sb);
 }
 
 static void test_trim(void **state)
@@ -454,6 +480,7 @@ static void test_utf16(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_strbuf_quoting),
         cmocka_unit_test(test_trim),
         cmocka_unit_test(test_utf8_valid),
         cmocka_unit_test(test_cp1252),
