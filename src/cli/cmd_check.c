@@ -49,6 +49,23 @@ struct yc_total {
     long long total;
 };
 
+/* Index of (year, category) in t[0..*n), appended with a zero total when
+ * absent. */
+static size_t yc_slot(struct yc_total **t, size_t *n, size_t *cap, const struct ws_case_row *r)
+{
+    size_t k = 0;
+    while (k < *n && !((*t)[k].year == r->year && strcmp((*t)[k].category, r->category) == 0))
+        k++;
+    if (k < *n)
+        return k;
+    WS_VEC_GROW(*t, *n + 1, *cap);
+    (*t)[k].year = r->year;
+    (*t)[k].category = r->category;
+    (*t)[k].total = 0;
+    (*n)++;
+    return k;
+}
+
 /* What protection will withhold (see README, Privacy): a year x category
  * with fewer than min_count cases in the whole study, whose count the
  * published averages and model would give away.  Warned, never with the
@@ -60,17 +77,8 @@ static void predict_withheld(const struct ws_study *st, struct ws_dataset *ds)
     size_t cap = 0;
 
     for (size_t i = 0; i < ds->n_cases; i++) {
-        const struct ws_case_row *r = &ds->cases[i];
-        size_t k = 0;
-        while (k < n && !(t[k].year == r->year && strcmp(t[k].category, r->category) == 0))
-            k++;
-        if (k == n) {
-            WS_VEC_GROW(t, n + 1, cap);
-            t[n].year = r->year;
-            t[n].category = r->category;
-            t[n++].total = 0;
-        }
-        t[k].total += r->count;
+        size_t k = yc_slot(&t, &n, &cap, &ds->cases[i]);
+        t[k].total += ds->cases[i].count;
     }
     for (size_t k = 0; k < n; k++) {
         if (t[k].total >= st->min_count)
