@@ -10,6 +10,10 @@
  * by linear programming (lp.h).  The counts are whole numbers, so the range
  * is [ceil(min), floor(max)].
  *
+ * Most cells never need an LP: the table read as a network (flow.h) gives
+ * a checked feasible direction (certified) or shows that even a relaxation
+ * is too narrow.  What it cannot decide goes to the LPs below.
+ *
  * Certification is local where it can be: around a suppressed cell, a
  * "neighbourhood" of at most N unknown cells (breadth first through the
  * relations) gets an LP of every relation touching it, in which the unknown
@@ -48,6 +52,12 @@ void ws_audit_ctx_free(struct ws_audit_ctx *ctx);
 size_t ws_audit_ctx_solves(const struct ws_audit_ctx *ctx);
 size_t ws_audit_ctx_max_vars(const struct ws_audit_ctx *ctx);
 
+/* The network (flow.h) is tried before any LP unless switched off (tests
+ * of the LPs).  ws_audit_ctx_network: cells it certified (wide) and, in
+ * *n_narrow (may be NULL), cells it showed too narrow, so far. */
+void ws_audit_ctx_set_network(struct ws_audit_ctx *ctx, bool on);
+size_t ws_audit_ctx_network(const struct ws_audit_ctx *ctx, size_t *n_narrow);
+
 /* Neighbourhood sizes tried in turn by ws_audit_certify(); the last is
  * unlimited (the whole component). */
 #define WS_AUDIT_N_LEVELS 4
@@ -59,6 +69,10 @@ extern const size_t ws_audit_levels[WS_AUDIT_N_LEVELS];
 int ws_audit_hood_range(struct ws_audit_ctx *ctx, const struct ws_sdc_table *t, size_t cell,
                         size_t max_vars, struct ws_sdc_range *range, bool *exact,
                         struct ws_err *err);
+/* The network's verdict on `cell` (enum ws_flow_verdict of flow.h: 0 it
+ * cannot tell, 1 wide enough, 2 too narrow); changes nothing. */
+int ws_audit_flow(struct ws_audit_ctx *ctx, const struct ws_sdc_table *t, size_t cell);
+
 /* The range of `cell` on subtable `group` alone (its relations only, every
  * other relation left out): a relaxation, never narrower than the exact
  * range; used to choose complements subtable by subtable. */
@@ -114,6 +128,8 @@ struct ws_sdc_stats {
     size_t n_bound, n_exact;     /* cells certified on a restricted LP / exactly */
     size_t max_vars;             /* most variables in one LP */
     size_t n_lp_solves;          /* simplex runs, all audits together */
+    size_t n_network_wide;       /* certifications by the network (no LP) */
+    size_t n_network_narrow;     /* cells the network showed too narrow (no LP) */
     double subtable_seconds;     /* wall time of the subtable pass */
     double audit_seconds;        /* wall time of the whole-table audit and repair */
     double total_seconds;        /* wall time of ws_suppress_secondary */
@@ -133,7 +149,7 @@ struct ws_audit {
     {                                                                                              \
         NULL, 0, 0, 0, 0, 0, 0, 0,                                                                 \
         {                                                                                          \
-            0, 0, 0, 0, 0, 0, 0, 0, 0, 0.0, 0.0, 0.0, 0                                            \
+            0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0.0, 0.0, 0.0, 0                                      \
         }                                                                                          \
     }
 

@@ -17,6 +17,7 @@
  */
 #include "wijkscan/audit.h"
 
+#include "wijkscan/flow.h"
 #include "wijkscan/lp.h"
 #include "wijkscan/mem.h"
 #include "wijkscan/strbuf.h"
@@ -53,6 +54,11 @@ struct ws_audit_ctx {
     size_t solves;
     size_t max_vars;
 
+    struct ws_flow *flow; /* the network (flow.h): most cells without an LP */
+    bool *narrow;         /* per cell: the network shows it too narrow */
+    bool use_flow;
+    size_t flow_wide, flow_narrow;
+
     size_t n_cert; /* cells certified so far (progress) */
     size_t prog_base, prog_total, prog_tick;
     void (*progress)(void *arg, size_t done, size_t total);
@@ -68,6 +74,9 @@ struct ws_audit_ctx *ws_audit_ctx_new(const struct ws_sdc_table *t)
     ctx->cell_gen = ws_xcalloc(t->n_cells + 1, sizeof(*ctx->cell_gen));
     ctx->rel_gen = ws_xcalloc(t->n_rels + 1, sizeof(*ctx->rel_gen));
     ctx->var_of = ws_xcalloc(t->n_cells + 1, sizeof(*ctx->var_of));
+    ctx->flow = ws_flow_new(t);
+    ctx->narrow = ws_xcalloc(t->n_cells + 1, sizeof(*ctx->narrow));
+    ctx->use_flow = true;
     return ctx;
 }
 
@@ -84,6 +93,8 @@ void ws_audit_ctx_free(struct ws_audit_ctx *ctx)
     free(ctx->row_coef);
     free(ctx->obs_min);
     free(ctx->obs_max);
+    ws_flow_free(ctx->flow);
+    free(ctx->narrow);
     free(ctx);
 }
 
@@ -439,6 +450,13 @@ static bool pending(const struct ws_sdc_table *t, size_t c, bool only_dirty)
            (!only_dirty || t->cells[c].dirty);
 }
 
+/* Pending, and not already shown too narrow by the network. */
+static bool todo(const struct ws_audit_ctx *ctx, const struct ws_sdc_table *t, size_t c,
+                 bool only_dirty)
+{
+    return pending(t, c, only_dirty) && !ctx->narrow[c];
+}
+
 /* Are all unknown members of v's relations in the current LP (v is not on
  * the neighbourhood's rim)? */
 static bool inner(const struct ws_audit_ctx *ctx, const struct ws_sdc_table *t, size_t c)
@@ -553,7 +571,7 @@ static int certify_hood(struct ws_audit_ctx *ctx, struct ws_sdc_table *t, size_t
         rc = seed_witnesses(ctx, t, lp, err);
     for (size_t v = 0; v < ctx->n_vars && !rc; v++) {
         size_t c = ctx->cells[v];
-        if (!pending(t, c, only_dirty) ||
+        if (!todo(ctx, t, c, only_dirty) ||
             (v > 0 && max_vars > ws_audit_levels[0] && !inner(ctx, t, c)))
             continue;
         if (v == 0 || max_vars <= ws_audit_levels[0] || ctx->exact)
@@ -576,7 +594,7 @@ static int certify_subtree(struct ws_audit_ctx *ctx, struct ws_sdc_table *t, siz
     if (!collect_subtree(ctx, t, g, ws_audit_levels[WS_AUDIT_N_LEVELS - 2]))
         return WS_OK;
     for (size_t v = 0; v < ctx->n_vars && !any; v++)
-        any = pending(t, ctx->cells[v], only_dirty);
+        any = todo(ctx, t, ctx->cells[v], only_dirty);
     if (!any)
         return WS_OK;
     lp = build_lp(ctx, t);
@@ -584,7 +602,7 @@ static int certify_subtree(struct ws_audit_ctx *ctx, struct ws_sdc_table *t, siz
     if (ctx->n_vars >= 8)
         rc = seed_witnesses(ctx, t, lp, err);
     for (size_t v = 0; v < ctx->n_vars && !rc; v++)
-        if (pending(t, ctx->cells[v], only_dirty))
+        if (todo(ctx, t, ctx->cells[v], only_dirty))
             rc = certify_var(ctx, t, lp, v, err);
     ws_lp_free(lp);
     return rc;
@@ -599,7 +617,7 @@ static int certify_subtrees(struct ws_audit_ctx *ctx, struct ws_sdc_table *t, bo
     int rc = WS_OK;
 
     for (size_t i = 0; i < t->n_cells; i++)
-        if (t->cells[i].group != WS_SDC_NO_GROUP && pending(t, i, only_dirty))
+        if (t->cells[i].group != WS_SDC_NO_GROUP && todo(ctx, t, i, only_dirty))
             for (size_t h = t->cells[i].group; h != WS_SDC_NO_GROUP; h = t->group_parent[h])
                 has[h] = true;
     for (size_t g = t->n_groups; g-- > 0 && !rc;)
@@ -607,6 +625,51 @@ static int certify_subtrees(struct ws_audit_ctx *ctx, struct ws_sdc_table *t, bo
             rc = certify_subtree(ctx, t, g, only_dirty, err);
     free(has);
     return rc;
+}
+
+int ws_audit_flow(struct ws_audit_ctx *ctx, const struct ws_sdc_table *t, size_t cell)
+{
+    enum ws_flow_verdict v;
+
+    if (!ctx->use_flow)
+        return (int)WS_FLOW_UNKNOWN;
+    v = ws_flow_check(ctx->flow, (struct ws_sdc_table *)t, cell, NULL);
+    ctx->flow_wide += v == WS_FLOW_WIDE;
+    ctx->flow_narrow += v == WS_FLOW_NARROW;
+    return (int)v;
+}
+
+void ws_audit_ctx_set_network(struct ws_audit_ctx *ctx, bool on)
+{
+    ctx->use_flow = on;
+}
+
+size_t ws_audit_ctx_network(const struct ws_audit_ctx *ctx, size_t *n_narrow)
+{
+    if (n_narrow)
+        *n_narrow = ctx ? ctx->flow_narrow : 0;
+    return ctx ? ctx->flow_wide : 0;
+}
+
+/* The network first (flow.h): cells it shows wide are certified, cells it
+ * shows narrow skip the LPs (they stay pending: the repair's work). */
+static void flow_pass(struct ws_audit_ctx *ctx, struct ws_sdc_table *t, bool only_dirty)
+{
+    for (size_t i = 0; i < t->n_cells; i++) {
+        size_t also = 0;
+        enum ws_flow_verdict v;
+        ctx->narrow[i] = false;
+        if (!ctx->use_flow || !pending(t, i, only_dirty))
+            continue;
+        v = ws_flow_check(ctx->flow, t, i, &also);
+        ctx->n_cert += also;
+        if (v == WS_FLOW_WIDE)
+            certified(ctx, t, i);
+        ctx->narrow[i] = v == WS_FLOW_NARROW;
+        ctx->flow_wide += (v == WS_FLOW_WIDE) + also;
+        ctx->flow_narrow += v == WS_FLOW_NARROW;
+        report(ctx);
+    }
 }
 
 int ws_audit_certify(struct ws_audit_ctx *ctx, struct ws_sdc_table *t, size_t up_to,
@@ -629,11 +692,12 @@ int ws_audit_certify(struct ws_audit_ctx *ctx, struct ws_sdc_table *t, size_t up
     ctx->prog_arg = arg;
     ctx->prog_base = ctx->n_cert;
     ctx->prog_total = total;
+    flow_pass(ctx, t, only_dirty);
     if ((rc = certify_subtrees(ctx, t, only_dirty, err)))
         return rc;
     for (size_t lv = 0; lv <= up_to && lv < WS_AUDIT_N_LEVELS && !rc; lv++) {
         for (size_t i = 0; i < t->n_cells && !rc; i++) {
-            if (!pending(t, i, only_dirty))
+            if (!todo(ctx, t, i, only_dirty))
                 continue;
             rc = certify_hood(ctx, t, i, ws_audit_levels[lv], only_dirty, err);
             report(ctx);

@@ -413,6 +413,7 @@ static int try_cells(struct repair *rp, const size_t *cs, size_t n, double *widt
 {
     struct ws_sdc_table *t = rp->t;
     struct ws_sdc_range rg;
+    int verdict;
     int rc;
 
     rp->undo.n = 0;
@@ -423,10 +424,19 @@ static int try_cells(struct repair *rp, const size_t *cs, size_t n, double *widt
         rq_push_cell(&rp->rq, t, cs[i], rp->group);
     }
     (void)rule_fixpoint(t, &rp->rq, rp->group, &rp->undo);
-    if (rp->group != ANY)
+    verdict = rp->group == ANY ? ws_audit_flow(rp->ctx, t, rp->cell) : 0;
+    if (verdict == 1) { // the network shows it wide enough (flow.h)
+        rg.low = 0.0;
+        rg.high = (double)t->safety_range;
+        rc = WS_OK;
+    } else if (verdict == 2) { // even the network's relaxation is too narrow
+        rg.low = rg.high = 0.0;
+        rc = WS_OK;
+    } else if (rp->group != ANY) {
         rc = ws_audit_group_range(rp->ctx, t, rp->group, rp->cell, &rg, err);
-    else
+    } else {
         rc = ws_audit_hood_range(rp->ctx, t, rp->cell, ws_audit_levels[rp->level], &rg, NULL, err);
+    }
     undo_all(t, &rp->undo);
     *width = rc ? 0.0 : ws_sdc_range_width(&rg);
     return rc;
@@ -904,6 +914,7 @@ int ws_suppress_secondary(struct ws_sdc_table *t, size_t *n_failed, struct ws_sd
     count_stats(t, n_failed, &st);
 out:
     st.n_lp_solves = ws_audit_ctx_solves(rp.ctx);
+    st.n_network_wide = ws_audit_ctx_network(rp.ctx, &st.n_network_narrow);
     st.max_vars = ws_audit_ctx_max_vars(rp.ctx);
     st.total_seconds = now_seconds() - t0;
     if (stats)
