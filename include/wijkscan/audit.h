@@ -54,9 +54,10 @@ size_t ws_audit_ctx_max_vars(const struct ws_audit_ctx *ctx);
 
 /* The network (flow.h) is tried before any LP unless switched off (tests
  * of the LPs).  ws_audit_ctx_network: cells it certified (wide) and, in
- * *n_narrow (may be NULL), cells it showed too narrow, so far. */
+ * *n_narrow and *n_unknown (each may be NULL), cells it showed too narrow
+ * and cells it left to the LPs, so far. */
 void ws_audit_ctx_set_network(struct ws_audit_ctx *ctx, bool on);
-size_t ws_audit_ctx_network(const struct ws_audit_ctx *ctx, size_t *n_narrow);
+size_t ws_audit_ctx_network(const struct ws_audit_ctx *ctx, size_t *n_narrow, size_t *n_unknown);
 
 /* Neighbourhood sizes tried in turn by ws_audit_certify(); the last is
  * unlimited (the whole component). */
@@ -130,6 +131,7 @@ struct ws_sdc_stats {
     size_t n_lp_solves;          /* simplex runs, all audits together */
     size_t n_network_wide;       /* certifications by the network (no LP) */
     size_t n_network_narrow;     /* cells the network showed too narrow (no LP) */
+    size_t n_network_unknown;    /* checks the network left to the LPs */
     double subtable_seconds;     /* wall time of the subtable pass */
     double audit_seconds;        /* wall time of the whole-table audit and repair */
     double total_seconds;        /* wall time of ws_suppress_secondary */
@@ -149,7 +151,7 @@ struct ws_audit {
     {                                                                                              \
         NULL, 0, 0, 0, 0, 0, 0, 0,                                                                 \
         {                                                                                          \
-            0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0.0, 0.0, 0.0, 0                                      \
+            0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0.0, 0.0, 0.0, 0                                   \
         }                                                                                          \
     }
 

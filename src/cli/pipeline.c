@@ -218,18 +218,18 @@ static void print_protect_summary(const struct ws_audit *audit, const struct ws_
     size_t prim = 0;
     size_t sec = 0;
 
-    ws_log_verbose("protect: %zu subtables in %.2f s; audit and repair %.2f s (%zu cells "
-                   "certified with a lower bound, %zu exactly; the network decided %zu checks "
-                   "without an LP (%zu of them too narrow); %zu LP solves, the largest LP "
-                   "%zu variables); protection in all %.2f s over %zu passes; complements: %zu "
-                   "by subtable, %zu after the audit; %zu model fits withheld",
-                   audit->stats.n_subtables, audit->stats.subtable_seconds,
-                   audit->stats.audit_seconds, audit->stats.n_bound, audit->stats.n_exact,
-                   audit->stats.n_network_wide + audit->stats.n_network_narrow,
-                   audit->stats.n_network_narrow, audit->stats.n_lp_solves, audit->stats.max_vars,
-                   audit->stats.total_seconds, audit->stats.n_passes,
-                   audit->stats.n_secondary_subtable, audit->stats.n_secondary_repair,
-                   audit->n_model_withheld);
+    ws_log_verbose(
+        "protect: %zu subtables in %.2f s; audit and repair %.2f s (%zu cells "
+        "certified with a lower bound, %zu exactly; the network decided %zu checks "
+        "without an LP (%zu of them too narrow), %zu left to LPs; %zu LP solves, the largest LP "
+        "%zu variables); protection in all %.2f s over %zu passes; complements: %zu "
+        "by subtable, %zu after the audit; %zu model fits withheld",
+        audit->stats.n_subtables, audit->stats.subtable_seconds, audit->stats.audit_seconds,
+        audit->stats.n_bound, audit->stats.n_exact,
+        audit->stats.n_network_wide + audit->stats.n_network_narrow, audit->stats.n_network_narrow,
+        audit->stats.n_network_unknown, audit->stats.n_lp_solves, audit->stats.max_vars,
+        audit->stats.total_seconds, audit->stats.n_passes, audit->stats.n_secondary_subtable,
+        audit->stats.n_secondary_repair, audit->n_model_withheld);
     if (ws_log_get_level() < WS_LOG_NORMAL)
         return;
     for (size_t i = 0; i < audit->n; i++) {

@@ -57,7 +57,7 @@ struct ws_audit_ctx {
     struct ws_flow *flow; /* the network (flow.h): most cells without an LP */
     bool *narrow;         /* per cell: the network shows it too narrow */
     bool use_flow;
-    size_t flow_wide, flow_narrow;
+    size_t flow_wide, flow_narrow, flow_unknown;
 
     size_t n_cert; /* cells certified so far (progress) */
     size_t prog_base, prog_total, prog_tick;
@@ -636,6 +636,7 @@ int ws_audit_flow(struct ws_audit_ctx *ctx, const struct ws_sdc_table *t, size_t
     v = ws_flow_check(ctx->flow, (struct ws_sdc_table *)t, cell, NULL);
     ctx->flow_wide += v == WS_FLOW_WIDE;
     ctx->flow_narrow += v == WS_FLOW_NARROW;
+    ctx->flow_unknown += v == WS_FLOW_UNKNOWN;
     return (int)v;
 }
 
@@ -644,10 +645,12 @@ void ws_audit_ctx_set_network(struct ws_audit_ctx *ctx, bool on)
     ctx->use_flow = on;
 }
 
-size_t ws_audit_ctx_network(const struct ws_audit_ctx *ctx, size_t *n_narrow)
+size_t ws_audit_ctx_network(const struct ws_audit_ctx *ctx, size_t *n_narrow, size_t *n_unknown)
 {
     if (n_narrow)
         *n_narrow = ctx ? ctx->flow_narrow : 0;
+    if (n_unknown)
+        *n_unknown = ctx ? ctx->flow_unknown : 0;
     return ctx ? ctx->flow_wide : 0;
 }
 
@@ -668,6 +671,7 @@ static void flow_pass(struct ws_audit_ctx *ctx, struct ws_sdc_table *t, bool onl
         ctx->narrow[i] = v == WS_FLOW_NARROW;
         ctx->flow_wide += (v == WS_FLOW_WIDE) + also;
         ctx->flow_narrow += v == WS_FLOW_NARROW;
+        ctx->flow_unknown += v == WS_FLOW_UNKNOWN;
         report(ctx);
     }
 }

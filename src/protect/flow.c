@@ -30,18 +30,33 @@ struct ws_flow {
     size_t *tail, *head; /* per cell; NONE for a known cell (no arc) */
     size_t *adj_start;   /* per node: incident arcs (CSR), loops left out */
     size_t *adj;
-    size_t *rel_slack; /* per relation: a cell in no other relation, or NONE */
+    size_t *rel_slack;  /* per relation: a cell in no other relation, or NONE */
+    size_t *xrel_start; /* per cell: its "extra" relations (CSR): side relations
+                         * with a cell of their own (group offers, known sums),
+                         * which a direction through the cell must keep */
+    size_t *xrel;
+    bool blocking; /* searches avoid cells whose extra relations cannot move */
 
     size_t *crel_start; /* cell -> (relation, coefficient), CSR */
     size_t *crel;
     signed char *crel_coef;
 
-    /* scratch */
-    unsigned *seen; /* per node: == gen when reached */
+    /* the attacker's prior bounds per cell, cached for the state they were
+     * computed for (st_cache; 0xFF: none yet) */
+    double *lo, *hi;
+    unsigned char *st_cache;
+
+    /* path search scratch, per node: reached from the source (seen_f, through
+     * arc pred_f traversed by dir_f) and towards the sink (seen_b, on to the
+     * sink through arc succ_b traversed by dir_b) */
+    unsigned *seen_f, *seen_b;
     unsigned gen;
-    size_t *pred; /* per node: the arc it was reached through */
-    signed char *pred_dir;
-    size_t *queue;
+    size_t *pred_f, *succ_b;
+    signed char *dir_f, *dir_b;
+    size_t *qf, *qb;
+    size_t *path; /* the path found: arcs from source to sink, with directions */
+    signed char *path_dir;
+    size_t n_path;
     double *d; /* the direction, per cell */
     size_t *sup;
     size_t n_sup;
@@ -193,16 +208,34 @@ static void build_adj(struct ws_flow *f, const struct ws_sdc_table *t)
 
 static void find_slacks(struct ws_flow *f, const struct ws_sdc_table *t)
 {
+    size_t *fill = ws_xcalloc(t->n_cells + 1, sizeof(*fill));
+
     for (size_t r = 0; r < t->n_rels; r++) {
         f->rel_slack[r] = NONE;
         for (size_t m = t->rel_start[r]; m < t->rel_start[r + 1]; m++) {
             size_t k = t->rel_cell[m];
-            if (!t->cells[k].known && f->crel_start[k + 1] - f->crel_start[k] == 1) {
+            if (f->crel_start[k + 1] - f->crel_start[k] == 1) {
                 f->rel_slack[r] = k;
                 break;
             }
         }
     }
+    // extra relations by cell
+    f->xrel_start = ws_xcalloc(t->n_cells + 2, sizeof(*f->xrel_start));
+    for (size_t r = 0; r < t->n_rels; r++)
+        if (f->node_of_rel[r] == NONE && f->rel_slack[r] != NONE)
+            for (size_t m = t->rel_start[r]; m < t->rel_start[r + 1]; m++)
+                f->xrel_start[t->rel_cell[m] + 1]++;
+    for (size_t i = 0; i < t->n_cells; i++)
+        f->xrel_start[i + 1] += f->xrel_start[i];
+    f->xrel = ws_xcalloc(f->xrel_start[t->n_cells] + 1, sizeof(*f->xrel));
+    for (size_t r = 0; r < t->n_rels; r++)
+        if (f->node_of_rel[r] == NONE && f->rel_slack[r] != NONE)
+            for (size_t m = t->rel_start[r]; m < t->rel_start[r + 1]; m++) {
+                size_t k = t->rel_cell[m];
+                f->xrel[f->xrel_start[k] + fill[k]++] = r;
+            }
+    free(fill);
 }
 
 struct ws_flow *ws_flow_new(const struct ws_sdc_table *t)
@@ -227,10 +260,20 @@ struct ws_flow *ws_flow_new(const struct ws_sdc_table *t)
     f->rel_slack = ws_xcalloc(t->n_rels + 1, sizeof(*f->rel_slack));
     find_slacks(f, t);
 
-    f->seen = ws_xcalloc(f->n_nodes + 1, sizeof(*f->seen));
-    f->pred = ws_xcalloc(f->n_nodes + 1, sizeof(*f->pred));
-    f->pred_dir = ws_xcalloc(f->n_nodes + 1, sizeof(*f->pred_dir));
-    f->queue = ws_xcalloc(f->n_nodes + 1, sizeof(*f->queue));
+    f->lo = ws_xcalloc(t->n_cells + 1, sizeof(*f->lo));
+    f->hi = ws_xcalloc(t->n_cells + 1, sizeof(*f->hi));
+    f->st_cache = ws_xmalloc(t->n_cells + 1);
+    memset(f->st_cache, 0xFF, t->n_cells + 1);
+    f->seen_f = ws_xcalloc(f->n_nodes + 1, sizeof(*f->seen_f));
+    f->seen_b = ws_xcalloc(f->n_nodes + 1, sizeof(*f->seen_b));
+    f->pred_f = ws_xcalloc(f->n_nodes + 1, sizeof(*f->pred_f));
+    f->succ_b = ws_xcalloc(f->n_nodes + 1, sizeof(*f->succ_b));
+    f->dir_f = ws_xcalloc(f->n_nodes + 1, sizeof(*f->dir_f));
+    f->dir_b = ws_xcalloc(f->n_nodes + 1, sizeof(*f->dir_b));
+    f->qf = ws_xcalloc(f->n_nodes + 1, sizeof(*f->qf));
+    f->qb = ws_xcalloc(f->n_nodes + 1, sizeof(*f->qb));
+    f->path = ws_xcalloc(f->n_nodes + 1, sizeof(*f->path));
+    f->path_dir = ws_xcalloc(f->n_nodes + 1, sizeof(*f->path_dir));
     f->d = ws_xcalloc(t->n_cells + 1, sizeof(*f->d));
     f->sup = ws_xcalloc(t->n_cells + 1, sizeof(*f->sup));
     f->imb = ws_xcalloc(t->n_rels + 1, sizeof(*f->imb));
@@ -251,13 +294,24 @@ void ws_flow_free(struct ws_flow *f)
     free(f->adj_start);
     free(f->adj);
     free(f->rel_slack);
+    free(f->xrel_start);
+    free(f->xrel);
     free(f->crel_start);
     free(f->crel);
     free(f->crel_coef);
-    free(f->seen);
-    free(f->pred);
-    free(f->pred_dir);
-    free(f->queue);
+    free(f->lo);
+    free(f->hi);
+    free(f->st_cache);
+    free(f->seen_f);
+    free(f->seen_b);
+    free(f->pred_f);
+    free(f->succ_b);
+    free(f->dir_f);
+    free(f->dir_b);
+    free(f->qf);
+    free(f->qb);
+    free(f->path);
+    free(f->path_dir);
     free(f->d);
     free(f->sup);
     free(f->imb);
@@ -274,17 +328,34 @@ size_t ws_flow_side_relations(const struct ws_flow *f)
 /* --- directions -------------------------------------------------------------- */
 
 /* How far cell k may move by `dir` (+1 up, -1 down) from value + d[k]. */
-static double room(const struct ws_flow *f, const struct ws_sdc_table *t, size_t k, int dir)
+static double room(struct ws_flow *f, const struct ws_sdc_table *t, size_t k, int dir)
 {
-    double lo;
-    double hi;
+    const struct ws_sdc_cell *x = &t->cells[k];
     double v;
 
-    if (!ws_sdc_is_variable(&t->cells[k]))
+    if (!ws_sdc_is_variable(x))
         return 0.0;
-    ws_sdc_bounds(t, k, &lo, &hi);
-    v = t->cells[k].value + f->d[k];
-    return dir > 0 ? hi - v : v - lo;
+    if (f->st_cache[k] != x->state) {
+        ws_sdc_bounds(t, k, &f->lo[k], &f->hi[k]);
+        f->st_cache[k] = x->state;
+    }
+    v = x->value + f->d[k];
+    return dir > 0 ? f->hi[k] - v : v - f->lo[k];
+}
+
+/* Searching with blocking: may a direction move cell e?  Not when one of its
+ * extra relations has an own cell that cannot move (a known sum, a
+ * published offer total): that relation would break. */
+static bool blocked(struct ws_flow *f, const struct ws_sdc_table *t, size_t e)
+{
+    if (!f->blocking)
+        return false;
+    for (size_t a = f->xrel_start[e]; a < f->xrel_start[e + 1]; a++) {
+        size_t p = f->rel_slack[f->xrel[a]];
+        if (p != e && room(f, t, p, 1) < 1.0 - EPS && room(f, t, p, -1) < 1.0 - EPS)
+            return true;
+    }
+    return false;
 }
 
 static void add_d(struct ws_flow *f, size_t k, double amount)
@@ -301,54 +372,128 @@ static void clear_d(struct ws_flow *f)
     f->n_sup = 0;
 }
 
-/* Breadth first from node `from` to node `to` over arcs with at least one
- * unit of room, c left out.  pred/pred_dir hold the path. */
-static bool find_path(struct ws_flow *f, const struct ws_sdc_table *t, size_t c, size_t from,
-                      size_t to)
+/* One level of the search from the source: arcs out of the level's nodes
+ * with a unit of room; returns the meeting node (reached from both sides)
+ * or NONE.  *qh..*qt is the level, extended with the next. */
+static size_t grow_f(struct ws_flow *f, const struct ws_sdc_table *t, size_t c, size_t *qh,
+                     size_t *qt)
 {
-    size_t qh = 0;
-    size_t qt = 0;
+    size_t end = *qt;
 
-    if (++f->gen == 0) {
-        memset(f->seen, 0, (f->n_nodes + 1) * sizeof(*f->seen));
-        f->gen = 1;
-    }
-    f->seen[from] = f->gen;
-    f->queue[qt++] = from;
-    while (qh < qt) {
-        size_t n = f->queue[qh++];
+    for (; *qh < end; (*qh)++) {
+        size_t n = f->qf[*qh];
         for (size_t a = f->adj_start[n]; a < f->adj_start[n + 1]; a++) {
             size_t e = f->adj[a];
             int dir = f->tail[e] == n ? 1 : -1;
             size_t next = dir > 0 ? f->head[e] : f->tail[e];
-            if (e == c || f->seen[next] == f->gen || room(f, t, e, dir) < 1.0 - EPS)
+            if (e == c || f->seen_f[next] == f->gen || room(f, t, e, dir) < 1.0 - EPS ||
+                blocked(f, t, e))
                 continue;
-            f->seen[next] = f->gen;
-            f->pred[next] = e;
-            f->pred_dir[next] = (signed char)dir;
-            if (next == to)
-                return true;
-            f->queue[qt++] = next;
+            f->seen_f[next] = f->gen;
+            f->pred_f[next] = e;
+            f->dir_f[next] = (signed char)dir;
+            if (f->seen_b[next] == f->gen)
+                return next;
+            f->qf[(*qt)++] = next;
         }
     }
-    return false;
+    return NONE;
 }
 
-/* Pushes up to `amount` along the path found to `to` (and c by dir);
- * returns what was pushed. */
-static double push(struct ws_flow *f, const struct ws_sdc_table *t, size_t c, int dir, size_t from,
-                   size_t to, double amount)
+/* The same towards the sink: arcs INTO the level's nodes. */
+static size_t grow_b(struct ws_flow *f, const struct ws_sdc_table *t, size_t c, size_t *qh,
+                     size_t *qt)
 {
-    for (size_t n = to; n != from;) {
-        size_t e = f->pred[n];
-        amount = fmin(amount, room(f, t, e, f->pred_dir[n]));
-        n = f->pred_dir[n] > 0 ? f->tail[e] : f->head[e];
+    size_t end = *qt;
+
+    for (; *qh < end; (*qh)++) {
+        size_t n = f->qb[*qh];
+        for (size_t a = f->adj_start[n]; a < f->adj_start[n + 1]; a++) {
+            size_t e = f->adj[a];
+            int dir = f->head[e] == n ? 1 : -1; // traversed towards n
+            size_t prev = dir > 0 ? f->tail[e] : f->head[e];
+            if (e == c || f->seen_b[prev] == f->gen || room(f, t, e, dir) < 1.0 - EPS ||
+                blocked(f, t, e))
+                continue;
+            f->seen_b[prev] = f->gen;
+            f->succ_b[prev] = e;
+            f->dir_b[prev] = (signed char)dir;
+            if (f->seen_f[prev] == f->gen)
+                return prev;
+            f->qb[(*qt)++] = prev;
+        }
     }
-    for (size_t n = to; n != from;) {
-        size_t e = f->pred[n];
-        add_d(f, e, f->pred_dir[n] * amount);
-        n = f->pred_dir[n] > 0 ? f->tail[e] : f->head[e];
+    return NONE;
+}
+
+/* The path through `meet` into f->path: source side reversed, then the
+ * sink side. */
+static void make_path(struct ws_flow *f, size_t from, size_t to, size_t meet)
+{
+    size_t n_half = 0;
+
+    f->n_path = 0;
+    for (size_t n = meet; n != from;) {
+        size_t e = f->pred_f[n];
+        f->path[f->n_path] = e;
+        f->path_dir[f->n_path++] = f->dir_f[n];
+        n = f->dir_f[n] > 0 ? f->tail[e] : f->head[e];
     }
+    n_half = f->n_path;
+    for (size_t i = 0; i < n_half / 2; i++) {
+        size_t e = f->path[i];
+        signed char d = f->path_dir[i];
+        f->path[i] = f->path[n_half - 1 - i];
+        f->path_dir[i] = f->path_dir[n_half - 1 - i];
+        f->path[n_half - 1 - i] = e;
+        f->path_dir[n_half - 1 - i] = d;
+    }
+    for (size_t n = meet; n != to;) {
+        size_t e = f->succ_b[n];
+        f->path[f->n_path] = e;
+        f->path_dir[f->n_path++] = f->dir_b[n];
+        n = f->dir_b[n] > 0 ? f->head[e] : f->tail[e];
+    }
+}
+
+/* A path from node `from` to node `to` over arcs with at least one unit of
+ * room, c left out, into f->path: breadth first from both ends, the
+ * smaller level first (a cell whose row has no other unknown fails at
+ * once). */
+static bool find_path(struct ws_flow *f, const struct ws_sdc_table *t, size_t c, size_t from,
+                      size_t to)
+{
+    size_t fh = 0;
+    size_t ft = 0;
+    size_t bh = 0;
+    size_t bt = 0;
+    size_t meet = NONE;
+
+    if (++f->gen == 0) {
+        memset(f->seen_f, 0, (f->n_nodes + 1) * sizeof(*f->seen_f));
+        memset(f->seen_b, 0, (f->n_nodes + 1) * sizeof(*f->seen_b));
+        f->gen = 1;
+    }
+    f->seen_f[from] = f->seen_b[to] = f->gen;
+    f->qf[ft++] = from;
+    f->qb[bt++] = to;
+    while (meet == NONE && fh < ft && bh < bt)
+        meet = ft - fh <= bt - bh ? grow_f(f, t, c, &fh, &ft) : grow_b(f, t, c, &bh, &bt);
+    if (meet == NONE)
+        return false;
+    make_path(f, from, to, meet);
+    return true;
+}
+
+/* Pushes up to `amount` along f->path (and c by dir); returns what was
+ * pushed. */
+static double push(struct ws_flow *f, const struct ws_sdc_table *t, size_t c, int dir,
+                   double amount)
+{
+    for (size_t i = 0; i < f->n_path; i++)
+        amount = fmin(amount, room(f, t, f->path[i], f->path_dir[i]));
+    for (size_t i = 0; i < f->n_path; i++)
+        add_d(f, f->path[i], f->path_dir[i] * amount);
     add_d(f, c, dir * amount);
     return amount;
 }
@@ -371,7 +516,7 @@ static double augment(struct ws_flow *f, const struct ws_sdc_table *t, size_t c,
         return f->d[c] * dir;
     }
     while (done < target - EPS && find_path(f, t, c, from, to)) {
-        done += push(f, t, c, dir, from, to, one_path ? 1.0 : target - done);
+        done += push(f, t, c, dir, one_path ? 1.0 : target - done);
         if (one_path)
             break;
     }
@@ -481,6 +626,25 @@ static bool one_cycle(struct ws_flow *f, struct ws_sdc_table *t, size_t c, size_
     return wide;
 }
 
+/* Moves c by dir as far as need over the relaxation (*relaxed: how far)
+ * and returns how far a checked direction moves it: the relaxation's own
+ * when it keeps every relation, else one that avoids blocked cells. */
+static double checked_flow(struct ws_flow *f, const struct ws_sdc_table *t, size_t c, int dir,
+                           double need, double *relaxed)
+{
+    double got;
+
+    f->blocking = false;
+    *relaxed = augment(f, t, c, dir, need, false);
+    if (*relaxed <= 0.0)
+        return 0.0;
+    if (check_dir(f, t))
+        return *relaxed;
+    f->blocking = true;
+    got = augment(f, t, c, dir, need, false);
+    return got > 0.0 && check_dir(f, t) ? got : 0.0;
+}
+
 enum ws_flow_verdict ws_flow_check(struct ws_flow *f, struct ws_sdc_table *t, size_t c,
                                    size_t *n_also)
 {
@@ -489,20 +653,20 @@ enum ws_flow_verdict ws_flow_check(struct ws_flow *f, struct ws_sdc_table *t, si
     double down;
     double up_ok;
     double down_ok;
+    bool wide;
 
     if (n_also)
         *n_also = 0;
     if (!f || f->n_cells != t->n_cells || f->tail[c] == NONE)
         return WS_FLOW_UNKNOWN;
-    if (one_cycle(f, t, c, n_also)) {
-        clear_d(f);
+    f->blocking = true;
+    wide = one_cycle(f, t, c, n_also);
+    clear_d(f);
+    if (wide)
         return WS_FLOW_WIDE;
-    }
-    // maximum flows capped at need: the relaxation's range, then checked
-    up = augment(f, t, c, 1, need, false);
-    up_ok = up > 0.0 && check_dir(f, t) ? up : 0.0;
-    down = augment(f, t, c, -1, need, false);
-    down_ok = down > 0.0 && check_dir(f, t) ? down : 0.0;
+    // maximum flows capped at need: the relaxation's range, and checked ones
+    up_ok = checked_flow(f, t, c, 1, need, &up);
+    down_ok = checked_flow(f, t, c, -1, need, &down);
     clear_d(f);
     if (up_ok + down_ok >= need - EPS)
         return WS_FLOW_WIDE;

@@ -914,7 +914,7 @@ int ws_suppress_secondary(struct ws_sdc_table *t, size_t *n_failed, struct ws_sd
     count_stats(t, n_failed, &st);
 out:
     st.n_lp_solves = ws_audit_ctx_solves(rp.ctx);
-    st.n_network_wide = ws_audit_ctx_network(rp.ctx, &st.n_network_narrow);
+    st.n_network_wide = ws_audit_ctx_network(rp.ctx, &st.n_network_narrow, &st.n_network_unknown);
     st.max_vars = ws_audit_ctx_max_vars(rp.ctx);
     st.total_seconds = now_seconds() - t0;
     if (stats)
