@@ -54,6 +54,13 @@ struct ws_flow {
     size_t *pred_f, *succ_b;
     signed char *dir_f, *dir_b;
     size_t *qf, *qb;
+    /* per cell, over one check: the farthest it was seen to move down and up
+     * in checked directions (valid when disp_gen == dgen) */
+    double *disp_lo, *disp_hi;
+    unsigned *disp_gen;
+    unsigned dgen;
+    size_t *moved;
+    size_t n_moved;
     size_t *path; /* the path found: arcs from source to sink, with directions */
     signed char *path_dir;
     size_t n_path;
@@ -272,6 +279,10 @@ struct ws_flow *ws_flow_new(const struct ws_sdc_table *t)
     f->dir_b = ws_xcalloc(f->n_nodes + 1, sizeof(*f->dir_b));
     f->qf = ws_xcalloc(f->n_nodes + 1, sizeof(*f->qf));
     f->qb = ws_xcalloc(f->n_nodes + 1, sizeof(*f->qb));
+    f->disp_lo = ws_xcalloc(t->n_cells + 1, sizeof(*f->disp_lo));
+    f->disp_hi = ws_xcalloc(t->n_cells + 1, sizeof(*f->disp_hi));
+    f->disp_gen = ws_xcalloc(t->n_cells + 1, sizeof(*f->disp_gen));
+    f->moved = ws_xcalloc(t->n_cells + 1, sizeof(*f->moved));
     f->path = ws_xcalloc(f->n_nodes + 1, sizeof(*f->path));
     f->path_dir = ws_xcalloc(f->n_nodes + 1, sizeof(*f->path_dir));
     f->d = ws_xcalloc(t->n_cells + 1, sizeof(*f->d));
@@ -310,6 +321,10 @@ void ws_flow_free(struct ws_flow *f)
     free(f->dir_b);
     free(f->qf);
     free(f->qb);
+    free(f->disp_lo);
+    free(f->disp_hi);
+    free(f->disp_gen);
+    free(f->moved);
     free(f->path);
     free(f->path_dir);
     free(f->d);
@@ -599,78 +614,112 @@ static double reach(const struct ws_flow *f, const struct ws_sdc_table *t, int d
     return floor(s + EPS);
 }
 
-/* One checked cycle through c: certifies c and every pending cell on it
- * that it moves far enough both ways. */
-static bool one_cycle(struct ws_flow *f, struct ws_sdc_table *t, size_t c, size_t *n_also)
+/* d is a checked direction: x + s*d is feasible for s in [-down, up]; each
+ * cell's farthest moves so far take it in. */
+static void note_moves(struct ws_flow *f, const struct ws_sdc_table *t)
 {
-    double need = (double)t->safety_range;
-    double span;
-    bool wide = false;
+    double up = reach(f, t, 1);
+    double down = reach(f, t, -1);
 
-    if (augment(f, t, c, 1, 1.0, true) < 1.0 - EPS && augment(f, t, c, -1, 1.0, true) < 1.0 - EPS)
-        return false;
-    if (!check_dir(f, t))
-        return false;
-    span = reach(f, t, 1) + reach(f, t, -1);
     for (size_t i = 0; i < f->n_sup; i++) {
         size_t k = f->sup[i];
-        if (span * fabs(f->d[k]) < need - EPS)
-            continue;
-        if (k == c) {
-            wide = true;
-        } else if (n_also && ws_sdc_needs_range(t, k) && t->cells[k].cert == WS_CERT_NONE) {
+        double a = up * f->d[k];
+        double b = -down * f->d[k];
+        if (f->disp_gen[k] != f->dgen) {
+            f->disp_gen[k] = f->dgen;
+            f->disp_lo[k] = f->disp_hi[k] = 0.0;
+            f->moved[f->n_moved++] = k;
+        }
+        f->disp_lo[k] = fmin(f->disp_lo[k], fmin(a, b));
+        f->disp_hi[k] = fmax(f->disp_hi[k], fmax(a, b));
+    }
+}
+
+static double moved_width(const struct ws_flow *f, size_t k)
+{
+    return f->disp_gen[k] == f->dgen ? f->disp_hi[k] - f->disp_lo[k] : 0.0;
+}
+
+/* Every pending cell (but c) that the checked directions moved across at
+ * least safety_range gets cert = WS_CERT_BOUND. */
+static void certify_moved(struct ws_flow *f, struct ws_sdc_table *t, size_t c, size_t *n_also)
+{
+    double need = (double)t->safety_range;
+
+    for (size_t i = 0; i < f->n_moved; i++) {
+        size_t k = f->moved[i];
+        if (k != c && moved_width(f, k) >= need - EPS && ws_sdc_needs_range(t, k) &&
+            t->cells[k].cert == WS_CERT_NONE) {
             t->cells[k].cert = WS_CERT_BOUND;
             (*n_also)++;
         }
     }
-    return wide;
 }
 
-/* Moves c by dir as far as need over the relaxation (*relaxed: how far)
- * and returns how far a checked direction moves it: the relaxation's own
- * when it keeps every relation, else one that avoids blocked cells. */
-static double checked_flow(struct ws_flow *f, const struct ws_sdc_table *t, size_t c, int dir,
-                           double need, double *relaxed)
+/* One cycle through c (the first found), taken in when it keeps every
+ * relation, else one that avoids blocked cells. */
+static void one_cycle(struct ws_flow *f, const struct ws_sdc_table *t, size_t c)
 {
-    double got;
+    for (int blocking = 0; blocking < 2; blocking++) {
+        f->blocking = blocking;
+        if (augment(f, t, c, 1, 1.0, true) < 1.0 - EPS &&
+            augment(f, t, c, -1, 1.0, true) < 1.0 - EPS)
+            return; // none at all (blocking only makes fewer)
+        if (check_dir(f, t)) {
+            note_moves(f, t);
+            return;
+        }
+    }
+}
 
+/* Moves c by dir as far as need over the relaxation (*relaxed: how far),
+ * and takes in a checked direction: the relaxation's own when it keeps
+ * every relation, else one that avoids blocked cells. */
+static void checked_flow(struct ws_flow *f, const struct ws_sdc_table *t, size_t c, int dir,
+                         double need, double *relaxed)
+{
     f->blocking = false;
     *relaxed = augment(f, t, c, dir, need, false);
     if (*relaxed <= 0.0)
-        return 0.0;
-    if (check_dir(f, t))
-        return *relaxed;
+        return;
+    if (check_dir(f, t)) {
+        note_moves(f, t);
+        return;
+    }
     f->blocking = true;
-    got = augment(f, t, c, dir, need, false);
-    return got > 0.0 && check_dir(f, t) ? got : 0.0;
+    if (augment(f, t, c, dir, need, false) > 0.0 && check_dir(f, t))
+        note_moves(f, t);
 }
 
 enum ws_flow_verdict ws_flow_check(struct ws_flow *f, struct ws_sdc_table *t, size_t c,
                                    size_t *n_also)
 {
     double need = (double)t->safety_range;
-    double up;
-    double down;
-    double up_ok;
-    double down_ok;
-    bool wide;
+    double up = 0.0;
+    double down = 0.0;
+    enum ws_flow_verdict v = WS_FLOW_UNKNOWN;
 
     if (n_also)
         *n_also = 0;
     if (!f || f->n_cells != t->n_cells || f->tail[c] == NONE)
         return WS_FLOW_UNKNOWN;
-    f->blocking = true;
-    wide = one_cycle(f, t, c, n_also);
+    if (++f->dgen == 0) {
+        memset(f->disp_gen, 0, (f->n_cells + 1) * sizeof(*f->disp_gen));
+        f->dgen = 1;
+    }
+    f->n_moved = 0;
+    one_cycle(f, t, c);
+    if (moved_width(f, c) < need - EPS) {
+        // maximum flows capped at need: the relaxation's range, and checked ones
+        checked_flow(f, t, c, 1, need, &up);
+        checked_flow(f, t, c, -1, need, &down);
+        if (moved_width(f, c) < need - EPS && up + down < need - EPS)
+            v = WS_FLOW_NARROW;
+    }
+    if (moved_width(f, c) >= need - EPS)
+        v = WS_FLOW_WIDE;
+    if (n_also)
+        certify_moved(f, t, c, n_also);
     clear_d(f);
-    if (wide)
-        return WS_FLOW_WIDE;
-    // maximum flows capped at need: the relaxation's range, and checked ones
-    up_ok = checked_flow(f, t, c, 1, need, &up);
-    down_ok = checked_flow(f, t, c, -1, need, &down);
-    clear_d(f);
-    if (up_ok + down_ok >= need - EPS)
-        return WS_FLOW_WIDE;
-    if (up + down < need - EPS)
-        return WS_FLOW_NARROW;
-    return WS_FLOW_UNKNOWN;
+    return v;
 }
