@@ -64,7 +64,8 @@ struct ws_flow {
     size_t *path; /* the path found: arcs from source to sink, with directions */
     signed char *path_dir;
     size_t n_path;
-    double *d; /* the direction, per cell */
+    double *d;    /* the direction, per cell */
+    bool *in_sup; /* per cell: listed in sup */
     size_t *sup;
     size_t n_sup;
     double *imb; /* per relation */
@@ -286,6 +287,7 @@ struct ws_flow *ws_flow_new(const struct ws_sdc_table *t)
     f->path = ws_xcalloc(f->n_nodes + 1, sizeof(*f->path));
     f->path_dir = ws_xcalloc(f->n_nodes + 1, sizeof(*f->path_dir));
     f->d = ws_xcalloc(t->n_cells + 1, sizeof(*f->d));
+    f->in_sup = ws_xcalloc(t->n_cells + 1, sizeof(*f->in_sup));
     f->sup = ws_xcalloc(t->n_cells + 1, sizeof(*f->sup));
     f->imb = ws_xcalloc(t->n_rels + 1, sizeof(*f->imb));
     f->rels = ws_xcalloc(t->n_rels + 1, sizeof(*f->rels));
@@ -328,6 +330,7 @@ void ws_flow_free(struct ws_flow *f)
     free(f->path);
     free(f->path_dir);
     free(f->d);
+    free(f->in_sup);
     free(f->sup);
     free(f->imb);
     free(f->rels);
@@ -358,32 +361,43 @@ static double room(struct ws_flow *f, const struct ws_sdc_table *t, size_t k, in
     return dir > 0 ? f->hi[k] - v : v - f->lo[k];
 }
 
-/* Searching with blocking: may a direction move cell e?  Not when one of its
- * extra relations has an own cell that cannot move (a known sum, a
- * published offer total): that relation would break. */
-static bool blocked(struct ws_flow *f, const struct ws_sdc_table *t, size_t e)
+/* Searching with blocking: may a direction move cell e by dir?  Not when
+ * one of its extra relations has an own cell that cannot make up for it (a
+ * known sum, an offer total at the edge of its rounding interval): that
+ * relation would break. */
+static bool blocked(struct ws_flow *f, const struct ws_sdc_table *t, size_t e, int dir)
 {
     if (!f->blocking)
         return false;
     for (size_t a = f->xrel_start[e]; a < f->xrel_start[e + 1]; a++) {
-        size_t p = f->rel_slack[f->xrel[a]];
-        if (p != e && room(f, t, p, 1) < 1.0 - EPS && room(f, t, p, -1) < 1.0 - EPS)
+        size_t r = f->xrel[a];
+        size_t p = f->rel_slack[r];
+        int want; // the own cell's move that keeps r
+        if (p == e)
+            continue;
+        want = -coef_in(f, e, r) * dir * coef_in(f, p, r);
+        if (room(f, t, p, want) < 1.0 - EPS)
             return true;
     }
     return false;
 }
 
+/* d[k] += amount; k is listed in sup once (even if d[k] comes back to 0). */
 static void add_d(struct ws_flow *f, size_t k, double amount)
 {
-    if (f->d[k] == 0.0 && amount != 0.0)
+    if (!f->in_sup[k] && amount != 0.0) {
+        f->in_sup[k] = true;
         f->sup[f->n_sup++] = k;
+    }
     f->d[k] += amount;
 }
 
 static void clear_d(struct ws_flow *f)
 {
-    for (size_t s = 0; s < f->n_sup; s++)
+    for (size_t s = 0; s < f->n_sup; s++) {
         f->d[f->sup[s]] = 0.0;
+        f->in_sup[f->sup[s]] = false;
+    }
     f->n_sup = 0;
 }
 
@@ -402,7 +416,7 @@ static size_t grow_f(struct ws_flow *f, const struct ws_sdc_table *t, size_t c, 
             int dir = f->tail[e] == n ? 1 : -1;
             size_t next = dir > 0 ? f->head[e] : f->tail[e];
             if (e == c || f->seen_f[next] == f->gen || room(f, t, e, dir) < 1.0 - EPS ||
-                blocked(f, t, e))
+                blocked(f, t, e, dir))
                 continue;
             f->seen_f[next] = f->gen;
             f->pred_f[next] = e;
@@ -428,7 +442,7 @@ static size_t grow_b(struct ws_flow *f, const struct ws_sdc_table *t, size_t c, 
             int dir = f->head[e] == n ? 1 : -1; // traversed towards n
             size_t prev = dir > 0 ? f->tail[e] : f->head[e];
             if (e == c || f->seen_b[prev] == f->gen || room(f, t, e, dir) < 1.0 - EPS ||
-                blocked(f, t, e))
+                blocked(f, t, e, dir))
                 continue;
             f->seen_b[prev] = f->gen;
             f->succ_b[prev] = e;
