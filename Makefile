@@ -27,6 +27,8 @@ ifeq ($(SAN),1)
 BUILD := build-san
 WS_CFLAGS += -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
 WS_LDFLAGS += -fsanitize=address,undefined
+# the property tests with fewer random tables: the full count runs in the plain build
+export WS_TEST_QUICK := 1
 endif
 
 VERSION := 0.1.0
@@ -124,7 +126,7 @@ VALGRIND_CMD := valgrind -q --leak-check=full --errors-for-leak-kinds=definite \
 	--error-exitcode=99 --suppressions=tests/valgrind.supp
 valgrind: deps
 	@$(MAKE) --no-print-directory all $(TEST_BIN) $(FUZZ_REPLAY)
-	@$(MAKE) --no-print-directory unit fuzz-replay cli VALGRIND="$(VALGRIND_CMD)"
+	@WS_TEST_QUICK=1 $(MAKE) --no-print-directory unit fuzz-replay cli VALGRIND="$(VALGRIND_CMD)"
 
 check: format-check check-includes tidy test
 
