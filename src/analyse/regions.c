@@ -258,6 +258,7 @@ static unsigned lowest_bit(uint32_t x)
 
 static void vset_masks(struct ctx *c, struct vset *s)
 {
+    memset(s->nbm, 0, sizeof(s->nbm));
     for (size_t i = 0; i < s->m; i++)
         c->pos2[s->v[i]] = i;
     for (size_t i = 0; i < s->m; i++) {
@@ -419,7 +420,7 @@ static uint64_t rng_next(struct rng *r)
 
 static size_t rng_below(struct rng *r, size_t n)
 {
-    return (size_t)(rng_next(r) % (uint64_t)n);
+    return n ? (size_t)(rng_next(r) % (uint64_t)n) : 0;
 }
 
 /* A component: nc buurten (global, ascending), labels in local indices. */
@@ -436,10 +437,21 @@ struct comp {
     size_t stamp_now;
 };
 
-/* Local neighbours of local vertex i: loop over adj of g[i], pos[] maps. */
-#define FOR_LOCAL_NB(c, cp, i, jv)                                                                 \
-    for (size_t e_ = (c)->adj_start[(cp)->g[i]], jv = 0;                                           \
-         e_ < (c)->adj_start[(cp)->g[i] + 1] && ((jv = (c)->pos[(c)->adj[e_]]), 1); e_++)
+/* The neighbours of local vertex i are local(c, e) for e in [nb_lo, nb_hi). */
+static size_t nb_lo(const struct ctx *c, const struct comp *cp, size_t i)
+{
+    return c->adj_start[cp->g[i]];
+}
+
+static size_t nb_hi(const struct ctx *c, const struct comp *cp, size_t i)
+{
+    return c->adj_start[cp->g[i] + 1];
+}
+
+static size_t local(const struct ctx *c, size_t e)
+{
+    return c->pos[c->adj[e]];
+}
 
 static size_t collect_candidates(struct ctx *c, struct comp *cp, size_t m)
 {
@@ -447,8 +459,8 @@ static size_t collect_candidates(struct ctx *c, struct comp *cp, size_t m)
 
     cp->stamp_now++;
     for (size_t t = 0; t < m; t++)
-        FOR_LOCAL_NB(c, cp, cp->mem[t], j)
-        {
+        for (size_t e = nb_lo(c, cp, cp->mem[t]); e < nb_hi(c, cp, cp->mem[t]); e++) {
+            size_t j = local(c, e);
             if (cp->lab[j] == NONE && cp->stamp[j] != cp->stamp_now) {
                 cp->stamp[j] = cp->stamp_now;
                 cp->cand[nc++] = j;
@@ -538,8 +550,8 @@ static bool join_enclave(struct ctx *c, struct comp *cp, size_t e)
     long best_m = 0;
     double best_d = 0;
 
-    FOR_LOCAL_NB(c, cp, e, j)
-    {
+    for (size_t f = nb_lo(c, cp, e); f < nb_hi(c, cp, e); f++) {
+        size_t j = local(c, f);
         size_t id = cp->lab[j];
         if (id == ENCLAVE || id == NONE)
             continue;
@@ -626,8 +638,8 @@ static struct val labels_val(const struct ctx *c, const struct comp *cp, const s
 static bool improve_pair(struct ctx *c, struct comp *cp, size_t a, size_t b, size_t *p)
 {
     struct vset s;
-    size_t loc[LNS_MAX];
-    size_t label[LNS_MAX];
+    size_t loc[LNS_MAX] = {0};
+    size_t label[LNS_MAX] = {0};
     size_t mem[LNS_MAX];
     size_t na = 0;
     struct val now;
@@ -666,8 +678,8 @@ static bool improve_once(struct ctx *c, struct comp *cp, size_t *p)
         for (size_t i = 0; i < cp->nc; i++) {
             if (cp->lab[i] != a)
                 continue;
-            FOR_LOCAL_NB(c, cp, i, j)
-            {
+            for (size_t e = nb_lo(c, cp, i); e < nb_hi(c, cp, i); e++) {
+                size_t j = local(c, e);
                 size_t b = cp->lab[j];
                 if (b <= a || cp->stamp[b] == cp->stamp_now)
                     continue;
