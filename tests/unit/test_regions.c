@@ -408,6 +408,25 @@ static double trng_poisson(struct trng *r, double lambda)
     return k - 1;
 }
 
+static void random_links(struct graph *g, struct trng *r, size_t w, size_t h)
+{
+    if (w == 0)
+        return;
+    for (size_t i = 0; i < w * h; i++) {
+        size_t x = i % w;
+        size_t y = i / w;
+        if (x + 1 < w && trng_unif(r) < 0.85)
+            graph_edge(g, i, i + 1);
+        if (y + 1 < h && trng_unif(r) < 0.85)
+            graph_edge(g, i, i + w);
+        if (x + 1 < w && y + 1 < h && trng_unif(r) < 0.25)
+            graph_edge(g, i, i + w + 1);
+        if (x > 0 && y + 1 < h && trng_unif(r) < 0.25)
+            graph_edge(g, i, i + w - 1);
+    }
+    graph_done(g);
+}
+
 /* A w x h grid, rook links kept with probability 0.85, diagonals 0.25; wijk
  * by a random cut (or random labels), Poisson cases, 10 % populationless,
  * 2 covariates with some NAN. */
@@ -419,23 +438,14 @@ static void random_graph(struct graph *g, struct trng *r, size_t w, size_t h, do
 
     graph_init(g, n, 2);
     for (size_t i = 0; i < n; i++) {
-        size_t x = i % w;
-        size_t y = i / w;
-        g->wijk[i] = labels ? (size_t)(trng_next(r) % 3) : x < cut ? 0 : 1;
+        g->wijk[i] = labels ? (size_t)(trng_next(r) % 3) : i % w < cut ? 0 : 1;
         g->cases[i] = trng_poisson(r, lambda);
-        g->pop[i] = trng_unif(r) < 0.1 ? (trng_unif(r) < 0.5 ? 0 : NAN) : 100;
+        if (trng_unif(r) < 0.1)
+            g->pop[i] = trng_unif(r) < 0.5 ? 0 : NAN;
         for (size_t j = 0; j < 2; j++)
             g->covar[i * 2 + j] = trng_unif(r) < 0.05 ? NAN : trng_unif(r) * 10;
-        if (x + 1 < w && trng_unif(r) < 0.85)
-            graph_edge(g, i, i + 1);
-        if (y + 1 < h && trng_unif(r) < 0.85)
-            graph_edge(g, i, i + w);
-        if (x + 1 < w && y + 1 < h && trng_unif(r) < 0.25)
-            graph_edge(g, i, i + w + 1);
-        if (x > 0 && y + 1 < h && trng_unif(r) < 0.25)
-            graph_edge(g, i, i + w - 1);
     }
-    graph_done(g);
+    random_links(g, r, w, h);
 }
 
 static bool linked(const struct graph *g, size_t a, size_t b)
@@ -574,6 +584,51 @@ static bool score_better(struct score a, struct score b)
     return a.het < b.het;
 }
 
+/* Score of the partition of v[0..m) given as a restricted growth string. */
+static struct score partition_score(const struct graph *g, const double *z, double thr,
+                                    const size_t *v, size_t m, const size_t *rgs)
+{
+    size_t nb = 0;
+    struct score s = {0, 0, 0};
+
+    for (size_t i = 0; i < m; i++)
+        nb = rgs[i] + 1 > nb ? rgs[i] + 1 : nb;
+    for (size_t b = 0; b < nb; b++) {
+        size_t mem[16];
+        size_t k = 0;
+        for (size_t i = 0; i < m; i++)
+            if (rgs[i] == b)
+                mem[k++] = v[i];
+        struct score t = block_score(g, z, thr, mem, k);
+        if (t.p < 0) {
+            s.p = -1;
+            return s;
+        }
+        s.p++;
+        s.merged += t.merged;
+        s.het += t.het;
+    }
+    return s;
+}
+
+/* Next restricted growth string (maxv[i] = max of rgs[0..i]); false at the end. */
+static bool next_rgs(size_t *rgs, size_t *maxv, size_t m)
+{
+    size_t i = m - 1;
+
+    while (i > 0 && rgs[i] == maxv[i - 1] + 1)
+        i--;
+    if (i == 0)
+        return false;
+    rgs[i]++;
+    for (size_t t = i; t < m; t++) {
+        if (t > i)
+            rgs[t] = 0;
+        maxv[t] = rgs[t] > maxv[t - 1] ? rgs[t] : maxv[t - 1];
+    }
+    return true;
+}
+
 /* Brute force over all set partitions (restricted growth strings) of the
  * component v[0..m); p = 0 when none is feasible. */
 static struct score brute_force(const struct graph *g, const double *z, double thr, const size_t *v,
@@ -583,41 +638,11 @@ static struct score brute_force(const struct graph *g, const double *z, double t
     size_t maxv[16] = {0};
     struct score best = {0, 0, 0};
 
-    for (;;) {
-        size_t nb = 0;
-        for (size_t i = 0; i < m; i++)
-            nb = rgs[i] + 1 > nb ? rgs[i] + 1 : nb;
-        struct score s = {0, 0, 0};
-        for (size_t b = 0; b < nb && s.p >= 0; b++) {
-            size_t mem[16];
-            size_t k = 0;
-            for (size_t i = 0; i < m; i++)
-                if (rgs[i] == b)
-                    mem[k++] = v[i];
-            struct score t = block_score(g, z, thr, mem, k);
-            if (t.p < 0)
-                s.p = -1;
-            else {
-                s.p++;
-                s.merged += t.merged;
-                s.het += t.het;
-            }
-        }
+    do {
+        struct score s = partition_score(g, z, thr, v, m, rgs);
         if (s.p > 0 && score_better(s, best))
             best = s;
-        /* next restricted growth string */
-        size_t i = m - 1;
-        while (i > 0 && rgs[i] == maxv[i - 1] + 1)
-            i--;
-        if (i == 0)
-            break;
-        rgs[i]++;
-        for (size_t t = i; t < m; t++) {
-            if (t > i)
-                rgs[t] = 0;
-            maxv[t] = rgs[t] > maxv[t - 1] ? rgs[t] : maxv[t - 1];
-        }
-    }
+    } while (next_rgs(rgs, maxv, m));
     return best;
 }
 
@@ -626,7 +651,7 @@ static struct score brute_force(const struct graph *g, const double *z, double t
 static void check_valid(const struct graph *g, const struct ws_regions *r, double thr,
                         const size_t *comp, size_t ncomp, struct score *per_comp, const double *z)
 {
-    size_t *mem = malloc((g->n + 1) * sizeof(size_t));
+    size_t *mem = calloc(g->n + 1, sizeof(size_t));
 
     for (size_t c = 0; c < ncomp; c++)
         per_comp[c] = (struct score){0, 0, 0};
@@ -698,7 +723,7 @@ static void test_property(void **state)
         assert_int_equal(ws_regions_build(&in, &r2, &err), WS_OK);
         assert_int_equal(r1.n_regions, r2.n_regions);
         assert_memory_equal(r1.region_of, r2.region_of, g.n * sizeof(size_t));
-        size_t *comp = malloc((g.n + 1) * sizeof(size_t));
+        size_t *comp = calloc(g.n + 1, sizeof(size_t));
         size_t ncomp = components(&g, comp);
         struct score *pc = calloc(ncomp + 1, sizeof(*pc));
         double *z = calloc(g.n * g.k + 1, sizeof(double));
