@@ -28,12 +28,14 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define EXACT_MAX    WS_REGIONS_EXACT_MAX
-#define LNS_MAX      WS_REGIONS_LNS_MAX
-#define ENUM_CAP     200000u  /* connected subsets enumerated per exact call */
-#define WORK_CAP     4000000u /* subset tests per exact call */
-#define N_CONSTRUCT  64       /* construction runs per heuristic component */
-#define LNS_ROUNDS   200      /* improvements per component, a safety cap */
+#define EXACT_MAX WS_REGIONS_EXACT_MAX
+#define LNS_MAX   WS_REGIONS_LNS_MAX
+#define ENUM_CAP  32768u /* connected subsets enumerated per exact call (at most 2^m) */
+/* subsets scanned per exact call: at most sum over v of 4^(m-1-v) < 4^(m-1) * 4 / 3
+ * are scanned, so m <= 10 always fits */
+#define WORK_CAP     524288u
+#define N_CONSTRUCT  64  /* construction runs per heuristic component */
+#define LNS_ROUNDS   200 /* improvements per component, a safety cap */
 #define NONE         ((size_t)-1)
 #define ENCLAVE      ((size_t)-2)
 #define NAME_MAX_LEN 40
@@ -358,12 +360,12 @@ static bool exact_best(struct ctx *c, const struct vset *s, const size_t *start,
     bool have = false;
     if (mask_feasible(c, s, set))
         for (size_t t = start[low]; t < start[low + 1] && !c->aborted; t++) {
-            if (c->sub_mask[t] & ~set)
-                continue;
             if (++c->work > WORK_CAP) {
                 c->aborted = true;
                 break;
             }
+            if (c->sub_mask[t] & ~set)
+                continue;
             exact_try(c, s, start, set, t, &have);
         }
     if (c->aborted)

@@ -793,7 +793,7 @@ static void test_labels(void **state)
 
 /* ---- national size ---------------------------------------------------- */
 
-/* ~14,600 buurten in 3,300 wijken (sizes 1-60, mostly small), each wijk a
+/* ~14,600 buurten in 3,300 wijken (1 in 20 of 15-60 buurten, the others small), each wijk a
  * near-square grid with queen-ish links; Poisson cases around the threshold. */
 static void test_national(void **state)
 {
@@ -806,8 +806,8 @@ static void test_national(void **state)
 
     for (size_t w = 0; w < nw; w++) {
         double u = trng_unif(&rng);
-        size[w] = w % 100 == 0 ? 30 + (size_t)(trng_next(&rng) % 31)
-                               : 1 + (size_t)(-3.2 * log(1 - u * 0.999));
+        size[w] = w % 20 == 0 ? 15 + (size_t)(trng_next(&rng) % 46)
+                              : 1 + (size_t)(-1.7 * log(1 - u * 0.999));
         n += size[w];
     }
     graph_init(&g, n, 5);
