@@ -839,9 +839,10 @@ static void test_national(void **state)
     clock_t t0 = clock();
     assert_int_equal(ws_regions_build(&in, &r, &err), WS_OK);
     double sec = (double)(clock() - t0) / CLOCKS_PER_SEC;
+    // the time is reported, not asserted (speed targets live in scripts/bench.sh)
     print_message("national: %zu buurten, %zu wijken, %zu regions in %.3f s\n", n, nw, r.n_regions,
                   sec);
-    assert_true(sec < 5.0);
+    assert_true(r.n_regions > 0 && r.n_regions <= n);
     ws_regions_release(&r);
     graph_free(&g);
     free(size);
