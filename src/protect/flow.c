@@ -36,6 +36,12 @@ struct ws_flow {
                          * which a direction through the cell must keep */
     size_t *xrel;
     bool blocking; /* searches avoid cells whose extra relations cannot move */
+    double *ximb;  /* per relation: what d adds to it so far (extra relations) */
+    bool *xr_in;
+    size_t *xr_list;
+    size_t n_xr;
+    size_t cur_c; /* the cell being moved, and its direction (for blocked()) */
+    int cur_dir;
 
     size_t *crel_start; /* cell -> (relation, coefficient), CSR */
     size_t *crel;
@@ -61,6 +67,13 @@ struct ws_flow {
     unsigned dgen;
     size_t *moved;
     size_t n_moved;
+    /* the compensated search (comp_path): states node * 2 + k, k = 1 once a
+     * member of the stuck relation made up for the cell's own move */
+    unsigned *seen2;
+    size_t *pred2; /* the state before */
+    size_t *arc2;
+    signed char *dir2;
+    size_t *queue2;
     size_t *path; /* the path found: arcs from source to sink, with directions */
     signed char *path_dir;
     size_t n_path;
@@ -255,6 +268,7 @@ struct ws_flow *ws_flow_new(const struct ws_sdc_table *t)
     f->n_cells = t->n_cells;
     f->n_rels = t->n_rels;
     f->n_nodes = 1; // the ground
+    f->cur_c = NONE;
     build_crel(f, t);
     f->node_of_rel = ws_xcalloc(t->n_rels + 1, sizeof(*f->node_of_rel));
     choose_nodes(f, t, deg);
@@ -284,9 +298,12 @@ struct ws_flow *ws_flow_new(const struct ws_sdc_table *t)
     f->disp_hi = ws_xcalloc(t->n_cells + 1, sizeof(*f->disp_hi));
     f->disp_gen = ws_xcalloc(t->n_cells + 1, sizeof(*f->disp_gen));
     f->moved = ws_xcalloc(t->n_cells + 1, sizeof(*f->moved));
-    f->path = ws_xcalloc(f->n_nodes + 1, sizeof(*f->path));
-    f->path_dir = ws_xcalloc(f->n_nodes + 1, sizeof(*f->path_dir));
+    f->path = ws_xcalloc(2 * f->n_nodes + 1, sizeof(*f->path));
+    f->path_dir = ws_xcalloc(2 * f->n_nodes + 1, sizeof(*f->path_dir));
     f->d = ws_xcalloc(t->n_cells + 1, sizeof(*f->d));
+    f->ximb = ws_xcalloc(t->n_rels + 1, sizeof(*f->ximb));
+    f->xr_in = ws_xcalloc(t->n_rels + 1, sizeof(*f->xr_in));
+    f->xr_list = ws_xcalloc(t->n_rels + 1, sizeof(*f->xr_list));
     f->in_sup = ws_xcalloc(t->n_cells + 1, sizeof(*f->in_sup));
     f->sup = ws_xcalloc(t->n_cells + 1, sizeof(*f->sup));
     f->imb = ws_xcalloc(t->n_rels + 1, sizeof(*f->imb));
@@ -327,9 +344,17 @@ void ws_flow_free(struct ws_flow *f)
     free(f->disp_hi);
     free(f->disp_gen);
     free(f->moved);
+    free(f->seen2);
+    free(f->pred2);
+    free(f->arc2);
+    free(f->dir2);
+    free(f->queue2);
     free(f->path);
     free(f->path_dir);
     free(f->d);
+    free(f->ximb);
+    free(f->xr_in);
+    free(f->xr_list);
     free(f->in_sup);
     free(f->sup);
     free(f->imb);
@@ -361,10 +386,11 @@ static double room(struct ws_flow *f, const struct ws_sdc_table *t, size_t k, in
     return dir > 0 ? f->hi[k] - v : v - f->lo[k];
 }
 
-/* Searching with blocking: may a direction move cell e by dir?  Not when
- * one of its extra relations has an own cell that cannot make up for it (a
- * known sum, an offer total at the edge of its rounding interval): that
- * relation would break. */
+/* Searching with blocking: may a direction move cell e by dir (one unit)?
+ * Not when one of its extra relations has an own cell that cannot make up
+ * for all that d, this move and the unit move of the cell being checked
+ * add to it (a known sum, an offer total at the edge of its rounding
+ * interval): that relation would break. */
 static bool blocked(struct ws_flow *f, const struct ws_sdc_table *t, size_t e, int dir)
 {
     if (!f->blocking)
@@ -372,11 +398,15 @@ static bool blocked(struct ws_flow *f, const struct ws_sdc_table *t, size_t e, i
     for (size_t a = f->xrel_start[e]; a < f->xrel_start[e + 1]; a++) {
         size_t r = f->xrel[a];
         size_t p = f->rel_slack[r];
-        int want; // the own cell's move that keeps r
+        double add;
+        double want; // the own cell's move that keeps r
         if (p == e)
             continue;
-        want = -coef_in(f, e, r) * dir * coef_in(f, p, r);
-        if (room(f, t, p, want) < 1.0 - EPS)
+        add = (f->xr_in[r] ? f->ximb[r] : 0.0) + coef_in(f, e, r) * dir;
+        if (f->cur_c != NONE)
+            add += coef_in(f, f->cur_c, r) * f->cur_dir;
+        want = -add * coef_in(f, p, r);
+        if (fabs(want) > EPS && room(f, t, p, want > 0 ? 1 : -1) < fabs(want) - EPS)
             return true;
     }
     return false;
@@ -390,6 +420,15 @@ static void add_d(struct ws_flow *f, size_t k, double amount)
         f->sup[f->n_sup++] = k;
     }
     f->d[k] += amount;
+    for (size_t a = f->xrel_start[k]; a < f->xrel_start[k + 1]; a++) {
+        size_t r = f->xrel[a];
+        if (!f->xr_in[r]) {
+            f->xr_in[r] = true;
+            f->ximb[r] = 0.0;
+            f->xr_list[f->n_xr++] = r;
+        }
+        f->ximb[r] += coef_in(f, k, r) * amount;
+    }
 }
 
 static void clear_d(struct ws_flow *f)
@@ -399,6 +438,9 @@ static void clear_d(struct ws_flow *f)
         f->in_sup[f->sup[s]] = false;
     }
     f->n_sup = 0;
+    for (size_t i = 0; i < f->n_xr; i++)
+        f->xr_in[f->xr_list[i]] = false;
+    f->n_xr = 0;
 }
 
 /* One level of the search from the source: arcs out of the level's nodes
@@ -519,6 +561,8 @@ static bool find_path(struct ws_flow *f, const struct ws_sdc_table *t, size_t c,
 static double push(struct ws_flow *f, const struct ws_sdc_table *t, size_t c, int dir,
                    double amount)
 {
+    if (f->blocking)
+        amount = fmin(amount, 1.0); // blocked() looked at one unit
     for (size_t i = 0; i < f->n_path; i++)
         amount = fmin(amount, room(f, t, f->path[i], f->path_dir[i]));
     for (size_t i = 0; i < f->n_path; i++)
@@ -538,6 +582,8 @@ static double augment(struct ws_flow *f, const struct ws_sdc_table *t, size_t c,
     double done = 0.0;
 
     clear_d(f);
+    f->cur_c = c;
+    f->cur_dir = dir;
     target = fmin(target, room(f, t, c, dir));
     if (from == to) { // a loop: nothing to balance in the network
         if (target >= 1.0 - EPS)
@@ -686,6 +732,117 @@ static void one_cycle(struct ws_flow *f, const struct ws_sdc_table *t, size_t c)
     }
 }
 
+/* The extra relation of c whose own cell cannot make up for c moving by
+ * dir, or NONE (none, or more than one). */
+static size_t stuck_rel(struct ws_flow *f, const struct ws_sdc_table *t, size_t c, int dir)
+{
+    size_t found = NONE;
+
+    for (size_t a = f->xrel_start[c]; a < f->xrel_start[c + 1]; a++) {
+        size_t r = f->xrel[a];
+        size_t p = f->rel_slack[r];
+        if (p == c || room(f, t, p, -coef_in(f, c, r) * dir * coef_in(f, p, r)) >= 1.0 - EPS)
+            continue;
+        if (found != NONE)
+            return NONE;
+        found = r;
+    }
+    return found;
+}
+
+/* The layer after traversing arc e by dir from layer k, or -1 when not
+ * allowed: a member of r moves only to make up for c (sign `comp` on r),
+ * once. */
+static int next_layer(struct ws_flow *f, const struct ws_sdc_table *t, size_t e, int dir, int k,
+                      size_t r, int comp)
+{
+    signed char ce = coef_in(f, e, r);
+
+    if (ce == 0)
+        return blocked(f, t, e, dir) ? -1 : k;
+    return k == 0 && ce * dir == comp ? 1 : -1;
+}
+
+/* Breadth first over (node, layer) from (from, 0) to (to, 1); the path into
+ * f->path. */
+static bool comp_path(struct ws_flow *f, const struct ws_sdc_table *t, size_t c, size_t from,
+                      size_t to, size_t r, int comp)
+{
+    size_t qh = 0;
+    size_t qt = 0;
+    size_t goal = to * 2 + 1;
+
+    if (!f->seen2) {
+        f->seen2 = ws_xcalloc(2 * f->n_nodes + 1, sizeof(*f->seen2));
+        f->pred2 = ws_xcalloc(2 * f->n_nodes + 1, sizeof(*f->pred2));
+        f->arc2 = ws_xcalloc(2 * f->n_nodes + 1, sizeof(*f->arc2));
+        f->dir2 = ws_xcalloc(2 * f->n_nodes + 1, sizeof(*f->dir2));
+        f->queue2 = ws_xcalloc(2 * f->n_nodes + 1, sizeof(*f->queue2));
+    }
+    if (++f->gen == 0) {
+        memset(f->seen_f, 0, (f->n_nodes + 1) * sizeof(*f->seen_f));
+        memset(f->seen_b, 0, (f->n_nodes + 1) * sizeof(*f->seen_b));
+        memset(f->seen2, 0, (2 * f->n_nodes + 1) * sizeof(*f->seen2));
+        f->gen = 1;
+    }
+    f->seen2[from * 2] = f->gen;
+    f->queue2[qt++] = from * 2;
+    while (qh < qt && f->seen2[goal] != f->gen) {
+        size_t st = f->queue2[qh++];
+        size_t n = st / 2;
+        for (size_t a = f->adj_start[n]; a < f->adj_start[n + 1]; a++) {
+            size_t e = f->adj[a];
+            int dir = f->tail[e] == n ? 1 : -1;
+            size_t next = dir > 0 ? f->head[e] : f->tail[e];
+            int k;
+            if (e == c || room(f, t, e, dir) < 1.0 - EPS ||
+                (k = next_layer(f, t, e, dir, (int)(st % 2), r, comp)) < 0 ||
+                f->seen2[next * 2 + (size_t)k] == f->gen)
+                continue;
+            f->seen2[next * 2 + (size_t)k] = f->gen;
+            f->pred2[next * 2 + (size_t)k] = st;
+            f->arc2[next * 2 + (size_t)k] = e;
+            f->dir2[next * 2 + (size_t)k] = (signed char)dir;
+            f->queue2[qt++] = next * 2 + (size_t)k;
+        }
+    }
+    if (f->seen2[goal] != f->gen)
+        return false;
+    f->n_path = 0;
+    for (size_t st = goal; st != from * 2; st = f->pred2[st]) {
+        f->path[f->n_path] = f->arc2[st];
+        f->path_dir[f->n_path++] = f->dir2[st];
+    }
+    return true; // reversed order: push() does not mind
+}
+
+/* Moves c by dir up to need along paths on which another member of its
+ * stuck extra relation moves the other way (so the relation keeps), and
+ * takes in the direction when it checks. */
+static void compensated_flow(struct ws_flow *f, const struct ws_sdc_table *t, size_t c, int dir,
+                             double need)
+{
+    size_t r = stuck_rel(f, t, c, dir);
+    size_t from = dir > 0 ? f->head[c] : f->tail[c];
+    size_t to = dir > 0 ? f->tail[c] : f->head[c];
+    double done = 0.0;
+    double target;
+    int comp;
+
+    if (r == NONE || from == to)
+        return;
+    comp = -coef_in(f, c, r) * dir;
+    clear_d(f);
+    f->cur_c = c;
+    f->cur_dir = dir;
+    f->blocking = true;
+    target = fmin(need, room(f, t, c, dir));
+    while (done < target - EPS && comp_path(f, t, c, from, to, r, comp))
+        done += push(f, t, c, dir, target - done);
+    if (done > 0.0 && check_dir(f, t))
+        note_moves(f, t);
+}
+
 /* Moves c by dir as far as need over the relaxation (*relaxed: how far),
  * and takes in a checked direction: the relaxation's own when it keeps
  * every relation, else one that avoids blocked cells. */
@@ -729,6 +886,11 @@ enum ws_flow_verdict ws_flow_check(struct ws_flow *f, struct ws_sdc_table *t, si
         checked_flow(f, t, c, -1, need, &down);
         if (moved_width(f, c) < need - EPS && up + down < need - EPS)
             v = WS_FLOW_NARROW;
+    }
+    if (v != WS_FLOW_NARROW && moved_width(f, c) < need - EPS) {
+        // c's own extra relation (an offer total at the edge of its rounding)
+        compensated_flow(f, t, c, 1, need);
+        compensated_flow(f, t, c, -1, need);
     }
     if (moved_width(f, c) >= need - EPS)
         v = WS_FLOW_WIDE;
