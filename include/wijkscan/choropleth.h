@@ -55,11 +55,13 @@ struct ws_map_inputs {
 /* Class of an area in a panel. */
 #define WS_MAP_NODATA     (-1) /* no row, population 0 or missing, value NULL */
 #define WS_MAP_SUPPRESSED (-2) /* published row with suppressed = 1 */
+#define WS_MAP_NOTSIG     (-3) /* a value, but its difference is not significant */
 
 struct ws_map_area {
     int cls;          /* class index (categorical: cluster index) or WS_MAP_* */
     double value;     /* NAN unless a class */
     bool in_focus;    /* counted in the legend (every area without a focus) */
+    bool not_sig;     /* the definition's significance says: not significant */
     unsigned n_drawn; /* times its fill was drawn by the last draw */
 };
 
@@ -73,6 +75,7 @@ enum ws_legend_kind {
     WS_LEGEND_CLASS = 0,
     WS_LEGEND_SUPPRESSED,
     WS_LEGEND_NODATA,
+    WS_LEGEND_NOTSIG,
 };
 
 struct ws_legend_entry {
@@ -110,6 +113,11 @@ struct ws_choropleth {
     double breaks[WS_MAP_MAX_CLASSES + 1];
     struct ws_rgba colours[WS_MAP_MAX_CLASSES]; /* class colours (categorical: 6) */
     int decimals;                               /* used in legend labels */
+    /* significance marking (mapdef.h): a p-value field and alpha, or an
+     * interval's fields and center; NULL: none (owned copies) */
+    char *sig_p;
+    char *sig_low, *sig_high;
+    double alpha, center;
 
     struct ws_legend_entry *legend;
     size_t n_legend;

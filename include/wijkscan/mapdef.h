@@ -24,6 +24,10 @@
  *   height_px = 1754
  *   dpi       = 150            ; pixels per inch of the PNG (page = px / dpi inch)
  *   same_breaks_across_years = false   ; true: breaks from all years pooled
+ *   significance = trend_p     ; areas not significant drawn neutral: a p-value
+ *                              ; field (trend_p, poisson_p, lisa_p), or an interval
+ *                              ; (oe_ci_low, oe_ci_high) that must leave out center
+ *   alpha     = 0.05           ; p-value fields only
  *
  * Only `indicator` is required.  lisa_cluster is categorical (fixed colours
  * per cluster type): method, classes, breaks, palette, reverse_palette,
@@ -81,6 +85,13 @@ struct ws_mapdef {
     int width_px, height_px;
     double dpi;
     bool same_breaks_across_years;
+    /* significance: an area whose difference is not significant is drawn in
+     * a neutral colour: sig_p a p-value field (significant when < alpha), or
+     * sig_low/sig_high an interval (significant when it leaves out center);
+     * all NULL: no marking */
+    char *sig_p;
+    char *sig_low, *sig_high;
+    double alpha;
 };
 
 /* The numeric indicator fields a map may show, in data dictionary order, then

@@ -748,12 +748,13 @@ static int certify_and_repair(struct repair *rp, struct cands *chosen, struct ws
     size_t added = 0;
     int rc;
 
-    rc = ws_audit_certify(rp->ctx, t, 1, false, &left, on_audit_progress, &ap, err);
+    rc = ws_audit_certify(rp->ctx, t, WS_AUDIT_N_LEVELS - 2, false, &left, on_audit_progress, &ap,
+                          err);
     while (!rc && left > 0) {
         if ((rc = repair_round(rp, chosen, &added, err)) || added == 0)
             break;
         st->n_secondary_repair += added;
-        rc = ws_audit_certify(rp->ctx, t, 1, false, &left, NULL, NULL, err);
+        rc = ws_audit_certify(rp->ctx, t, WS_AUDIT_N_LEVELS - 2, false, &left, NULL, NULL, err);
     }
     // what is left: the whole component, exactly
     if (!rc && left > 0)

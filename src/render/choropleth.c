@@ -64,12 +64,16 @@ enum str_id {
     S_BOX_Q4,
     S_BOX_HIGH,
     S_AREAS,
+    S_NOTSIG_P,
+    S_NOTSIG_CI,
     N_STR
 };
 
 static const char *const strings[N_STR][2] = {
     [S_SUPPRESSED] = {"geheim", "suppressed"},
     [S_NODATA] = {"geen data", "no data"},
+    [S_NOTSIG_P] = {"niet significant (p \xe2\x89\xa5 ", "not significant (p \xe2\x89\xa5 "},
+    [S_NOTSIG_CI] = {"niet significant (interval bevat ", "not significant (interval includes "},
     [S_SOURCE] = {"Bron", "Source"},
     [S_MAP_BY] = {"kaart: wijkscan", "map: wijkscan"},
     [S_ALL_CATEGORIES] = {"alle categorie\xc3\xabn", "all categories"},
@@ -167,6 +171,7 @@ static const struct ws_rgba supp_bg = {0.95, 0.95, 0.95, 1};
 static const struct ws_rgba supp_fg = {0.50, 0.50, 0.50, 1};
 static const struct ws_rgba nodata_bg = {1, 1, 1, 1};
 static const struct ws_rgba nodata_fg = {0.58, 0.58, 0.58, 1};
+static const struct ws_rgba notsig_bg = {0.84, 0.84, 0.84, 1};
 static const struct ws_rgba wijk_line = {0.22, 0.22, 0.22, 1};
 static const struct ws_rgba buurt_line_light = {1, 1, 1, 1};
 static const struct ws_rgba buurt_line_grey = {0.72, 0.72, 0.72, 1};
@@ -444,6 +449,22 @@ static int cluster_index(const char *s)
     return -1;
 }
 
+/* Is row r's difference significant by the definition's significance (true
+ * without one)?  An unknown p-value or interval is not. */
+static bool significant(const struct ws_choropleth *m, const struct ws_indicator *r)
+{
+    if (m->sig_p) {
+        double p = ws_mapdef_value(r, m->sig_p);
+        return isfinite(p) && p < m->alpha;
+    }
+    if (m->sig_low) {
+        double lo = ws_mapdef_value(r, m->sig_low);
+        double hi = ws_mapdef_value(r, m->sig_high);
+        return isfinite(lo) && isfinite(hi) && (lo > m->center || hi < m->center);
+    }
+    return true;
+}
+
 /* The panel's areas: class unknown yet (value set), suppressed or no data.
  * Returns the number of rows matched. */
 static size_t fill_panel(struct build *b, struct ws_map_panel *p)
@@ -455,6 +476,7 @@ static size_t fill_panel(struct build *b, struct ws_map_panel *p)
     for (size_t i = 0; i < m->n_areas; i++) {
         p->areas[i].cls = WS_MAP_NODATA;
         p->areas[i].value = NAN;
+        p->areas[i].not_sig = false;
     }
     for (size_t i = 0; i < set->n; i++) {
         const struct ws_indicator *r = &set->rows[i];
@@ -474,6 +496,7 @@ static size_t fill_panel(struct build *b, struct ws_map_panel *p)
             p->areas[a].cls = c >= 0 ? c : WS_MAP_NODATA;
         } else {
             p->areas[a].value = ws_mapdef_value(r, m->indicator);
+            p->areas[a].not_sig = !significant(m, r);
         }
     }
     return matched;
@@ -686,11 +709,12 @@ static void class_label(const struct ws_choropleth *m, size_t i, const struct ws
 }
 
 static void count_classes(const struct ws_choropleth *m, size_t *counts, size_t n_counts,
-                          size_t *n_supp, size_t *n_nodata)
+                          size_t *n_supp, size_t *n_nodata, size_t *n_notsig)
 {
     memset(counts, 0, n_counts * sizeof(*counts));
     *n_supp = 0;
     *n_nodata = 0;
+    *n_notsig = 0;
     for (size_t p = 0; p < m->n_panels; p++) {
         for (size_t i = 0; i < m->n_areas; i++) {
             const struct ws_map_area *a = &m->panels[p].areas[i];
@@ -700,10 +724,32 @@ static void count_classes(const struct ws_choropleth *m, size_t *counts, size_t 
                 (*n_supp)++;
             else if (a->cls == WS_MAP_NODATA)
                 (*n_nodata)++;
+            else if (a->cls == WS_MAP_NOTSIG)
+                (*n_notsig)++;
             else if ((size_t)a->cls < n_counts)
                 counts[a->cls]++;
         }
     }
+}
+
+/* "niet significant (p >= 0,05)" or "(interval bevat 1)". */
+static void add_notsig_entry(struct ws_choropleth *m, size_t n)
+{
+    struct ws_strbuf sb = WS_STRBUF_INIT;
+    char num[64];
+
+    if (m->sig_p) {
+        ws_choropleth_format_number(m->alpha, m->alpha < 0.01 ? 3 : 2, m->en, num, sizeof(num));
+        ws_strbuf_adds(&sb, str(m, S_NOTSIG_P));
+    } else {
+        ws_choropleth_format_number(m->center, m->center == floor(m->center) ? 0 : 2, m->en, num,
+                                    sizeof(num));
+        ws_strbuf_adds(&sb, str(m, S_NOTSIG_CI));
+    }
+    ws_strbuf_adds(&sb, num);
+    ws_strbuf_addch(&sb, ')');
+    add_entry(m, WS_LEGEND_NOTSIG, sb.buf, notsig_bg, n);
+    ws_strbuf_release(&sb);
 }
 
 static void build_legend(struct build *b)
@@ -712,10 +758,11 @@ static void build_legend(struct build *b)
     size_t counts[WS_MAP_MAX_CLASSES > N_CLUSTERS ? WS_MAP_MAX_CLASSES : N_CLUSTERS];
     size_t n_supp;
     size_t n_nodata;
+    size_t n_notsig;
     bool open_low = false;
     bool open_high = false;
 
-    count_classes(m, counts, sizeof(counts) / sizeof(counts[0]), &n_supp, &n_nodata);
+    count_classes(m, counts, sizeof(counts) / sizeof(counts[0]), &n_supp, &n_nodata, &n_notsig);
     if (m->categorical) {
         for (int i = 0; i < N_CLUSTERS; i++) {
             if (i == ISOLATED_IX && counts[i] == 0)
@@ -739,6 +786,8 @@ static void build_legend(struct build *b)
             ws_strbuf_release(&sb);
         }
     }
+    if (n_notsig)
+        add_notsig_entry(m, n_notsig);
     if (n_supp)
         add_entry(m, WS_LEGEND_SUPPRESSED, str(m, S_SUPPRESSED), supp_bg, n_supp);
     if (n_nodata)
@@ -951,6 +1000,8 @@ static void assign_classes(struct ws_choropleth *m)
             struct ws_map_area *a = &m->panels[p].areas[i];
             if (a->cls == WS_MAP_NODATA)
                 a->cls = class_of(m, a->value);
+            if (a->cls >= 0 && a->not_sig)
+                a->cls = WS_MAP_NOTSIG;
             if (a->cls < 0)
                 a->value = NAN;
         }
@@ -1034,6 +1085,11 @@ int ws_choropleth_build(const struct ws_map_inputs *in, const struct ws_mapdef *
     m->name = ws_xstrdup(md->name);
     m->indicator = ws_xstrdup(md->indicator);
     m->categorical = md->categorical;
+    m->sig_p = md->sig_p ? ws_xstrdup(md->sig_p) : NULL;
+    m->sig_low = md->sig_low ? ws_xstrdup(md->sig_low) : NULL;
+    m->sig_high = md->sig_high ? ws_xstrdup(md->sig_high) : NULL;
+    m->alpha = md->alpha;
+    m->center = md->center;
     m->focus_code = ws_xstrdup(focus_wijk);
     m->labels = md->labels;
     if (focus_wijk) // a wijk map names what is in it
@@ -1087,6 +1143,9 @@ void ws_choropleth_free(struct ws_choropleth *m)
     free_texts(m);
     free(m->name);
     free(m->indicator);
+    free(m->sig_p);
+    free(m->sig_low);
+    free(m->sig_high);
     free(m->kicker);
     free(m->title);
     free(m->subtitle);
@@ -1400,6 +1459,8 @@ static void swatch(struct page *pg, const struct ws_legend_entry *e, double x, d
     ws_canvas_rect(pg->c, x, y, w, h);
     if (e->kind == WS_LEGEND_SUPPRESSED)
         ws_canvas_hatch(pg->c, &supp_bg, &supp_fg, 3.2 * u, 0.55 * u);
+    else if (e->kind == WS_LEGEND_NOTSIG)
+        ws_canvas_fill(pg->c, &notsig_bg);
     else if (e->kind == WS_LEGEND_NODATA)
         ws_canvas_dots(pg->c, &nodata_bg, &nodata_fg, 4 * u, 0.7 * u);
     else
@@ -1520,7 +1581,7 @@ static void draw_fills(struct page *pg, struct ws_map_panel *p, const struct fra
     double u = pg->u;
     size_t n_cls = m->categorical ? N_CLUSTERS : m->n_classes;
 
-    for (int cls = WS_MAP_SUPPRESSED; cls < (int)n_cls; cls++) {
+    for (int cls = WS_MAP_NOTSIG; cls < (int)n_cls; cls++) {
         size_t n = 0;
         ws_canvas_new_path(pg->c);
         for (size_t i = 0; i < m->n_areas; i++) {
@@ -1532,7 +1593,9 @@ static void draw_fills(struct page *pg, struct ws_map_panel *p, const struct fra
         }
         if (!n)
             continue;
-        if (cls == WS_MAP_SUPPRESSED)
+        if (cls == WS_MAP_NOTSIG)
+            ws_canvas_fill(pg->c, &notsig_bg);
+        else if (cls == WS_MAP_SUPPRESSED)
             ws_canvas_hatch(pg->c, &supp_bg, &supp_fg, 3.2 * u, 0.55 * u);
         else if (cls == WS_MAP_NODATA)
             ws_canvas_dots(pg->c, &nodata_bg, &nodata_fg, 4 * u, 0.7 * u);

@@ -98,6 +98,8 @@ enum key_id {
     K_HEIGHT,
     K_DPI,
     K_SAME_BREAKS,
+    K_SIGNIFICANCE,
+    K_ALPHA,
     N_KEYS
 };
 
@@ -126,6 +128,10 @@ static const struct key_def {
     [K_HEIGHT] = {"height_px", "the PNG height in pixels"},
     [K_DPI] = {"dpi", "PNG pixels per inch"},
     [K_SAME_BREAKS] = {"same_breaks_across_years", "true or false"},
+    [K_SIGNIFICANCE] = {"significance",
+                        "a p-value field (trend_p, poisson_p, lisa_p), or the two fields of an "
+                        "interval (oe_ci_low, oe_ci_high)"},
+    [K_ALPHA] = {"alpha", "the significance level, e.g. 0.05"},
 };
 
 #define DEFAULT_DPI       150.0
@@ -381,6 +387,63 @@ static int parse_indicator(struct parse *p)
     return rc;
 }
 
+/* The p-value fields, and the interval pairs, `significance` takes. */
+static const char *const p_fields[] = {"trend_p", "poisson_p", "lisa_p"};
+static const char *const ci_fields[][2] = {
+    {"oe_ci_low", "oe_ci_high"},
+    {"rate_ci_low", "rate_ci_high"},
+};
+
+/* significance = P_FIELD | LOW_FIELD, HIGH_FIELD (an interval: significant
+ * when it leaves out center); alpha = level of a p-value (default 0.05). */
+static int parse_significance(struct parse *p)
+{
+    static const char *hint = "use one of trend_p, poisson_p, lisa_p (significant when p < "
+                              "alpha), or an interval: oe_ci_low, oe_ci_high or rate_ci_low, "
+                              "rate_ci_high (significant when it leaves out center)";
+    struct ws_mapdef *md = p->md;
+    const char *raw = p->raw[K_SIGNIFICANCE];
+    char *copy;
+    char *comma;
+    int rc = WS_OK;
+
+    md->alpha = 0.05;
+    rc = parse_real(p, K_ALPHA, 1e-6, 0.5, &md->alpha);
+    if (rc || !raw)
+        return !rc && p->raw[K_ALPHA] ? bad_value(p, K_ALPHA, "alpha without significance",
+                                                  "add significance = trend_p (or another "
+                                                  "p-value field), or remove alpha")
+                                      : rc;
+    copy = ws_xstrdup(raw);
+    comma = strchr(copy, ',');
+    if (!comma) {
+        for (size_t i = 0; i < sizeof(p_fields) / sizeof(p_fields[0]) && !md->sig_p; i++)
+            if (!strcmp(ws_trim(copy), p_fields[i]))
+                md->sig_p = ws_xstrdup(p_fields[i]);
+    } else {
+        *comma = '\0';
+        for (size_t i = 0; i < sizeof(ci_fields) / sizeof(ci_fields[0]) && !md->sig_low; i++)
+            if (!strcmp(ws_trim(copy), ci_fields[i][0]) &&
+                !strcmp(ws_trim(comma + 1), ci_fields[i][1])) {
+                md->sig_low = ws_xstrdup(ci_fields[i][0]);
+                md->sig_high = ws_xstrdup(ci_fields[i][1]);
+            }
+    }
+    free(copy);
+    if (!md->sig_p && !md->sig_low)
+        rc = bad_value(p, K_SIGNIFICANCE, "not a p-value field or an interval", hint);
+    else if (md->sig_low && !p->raw[K_CENTER])
+        rc = bad_value(p, K_SIGNIFICANCE, "an interval needs center (the value it must leave out)",
+                       "add e.g. center = 1");
+    else if (md->sig_low && p->raw[K_ALPHA])
+        rc = bad_value(p, K_ALPHA, "alpha does not apply to an interval (its level is fixed)",
+                       "remove alpha, or use a p-value field such as poisson_p");
+    else if (md->categorical)
+        rc = bad_value(p, K_SIGNIFICANCE, "cluster maps mark significance already ('ns')",
+                       "remove the line");
+    return rc;
+}
+
 static int parse_year(struct parse *p)
 {
     long long v;
@@ -530,6 +593,7 @@ static int parse_style(struct parse *p)
     rc = rc ? rc : parse_int(p, K_HEIGHT, MIN_PX, MAX_PX, &md->height_px);
     rc = rc ? rc : parse_real(p, K_DPI, 36, 1200, &md->dpi);
     rc = rc ? rc : parse_bool(p, K_SAME_BREAKS, &md->same_breaks_across_years);
+    rc = rc ? rc : parse_significance(p);
     return rc;
 }
 
@@ -722,6 +786,9 @@ void ws_mapdef_release(struct ws_mapdef *md)
     free(md->indicator);
     free(md->category);
     free(md->palette);
+    free(md->sig_p);
+    free(md->sig_low);
+    free(md->sig_high);
     memset(md, 0, sizeof(*md));
 }
 

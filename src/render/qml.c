@@ -25,6 +25,7 @@
 static const struct ws_rgba supp_bg = {0.95, 0.95, 0.95, 1};
 static const struct ws_rgba supp_fg = {0.50, 0.50, 0.50, 1};
 static const struct ws_rgba nodata_bg = {1, 1, 1, 1};
+static const struct ws_rgba notsig_bg = {0.84, 0.84, 0.84, 1}; /* as choropleth.c */
 static const struct ws_rgba nodata_fg = {0.58, 0.58, 0.58, 1};
 
 /* Cluster codes in the legend order of a categorical map (choropleth.c). */
@@ -125,6 +126,22 @@ static const char *legend_label(const struct ws_choropleth *m, enum ws_legend_ki
     return fallback;
 }
 
+/* The definition's "significant" as a QGIS expression (empty without one). */
+static void sig_expr(struct ws_strbuf *sb, const struct ws_choropleth *m)
+{
+    if (m->sig_p) {
+        ws_strbuf_adds(sb, "&quot;");
+        ws_strbuf_add_xml(sb, m->sig_p, true);
+        ws_strbuf_addf(sb, "&quot; &lt; %.17g", m->alpha);
+    } else if (m->sig_low) {
+        ws_strbuf_adds(sb, "(&quot;");
+        ws_strbuf_add_xml(sb, m->sig_low, true);
+        ws_strbuf_addf(sb, "&quot; &gt; %.17g OR &quot;", m->center);
+        ws_strbuf_add_xml(sb, m->sig_high, true);
+        ws_strbuf_addf(sb, "&quot; &lt; %.17g)", m->center);
+    }
+}
+
 char *ws_render_qml(const struct ws_choropleth *m)
 {
     struct ws_strbuf sb = WS_STRBUF_INIT;
@@ -156,8 +173,23 @@ char *ws_render_qml(const struct ws_choropleth *m)
             rule(&sb, key++, f.buf, k + 1, legend_label(m, WS_LEGEND_CLASS, k, cluster_codes[k]));
         } else {
             class_filter(&f, m, k);
+            if (m->sig_p || m->sig_low) {
+                ws_strbuf_adds(&f, " AND ");
+                sig_expr(&f, m);
+            }
             rule(&sb, key++, f.buf, k + 1, legend_label(m, WS_LEGEND_CLASS, k, ""));
         }
+    }
+    if (!m->categorical && (m->sig_p || m->sig_low)) {
+        // a value, not significant: the map's neutral fill
+        ws_strbuf_reset(&f);
+        ws_strbuf_adds(&f, "&quot;suppressed&quot; = 0 AND &quot;");
+        ws_strbuf_add_xml(&f, m->indicator, true);
+        ws_strbuf_adds(&f, "&quot; IS NOT NULL AND NOT coalesce(");
+        sig_expr(&f, m);
+        ws_strbuf_adds(&f, ", false)");
+        rule(&sb, key++, f.buf, n_cls + 2,
+             legend_label(m, WS_LEGEND_NOTSIG, 0, m->en ? "not significant" : "niet significant"));
     }
     rule(&sb, key++, "ELSE", n_cls + 1,
          legend_label(m, WS_LEGEND_NODATA, 0, m->en ? "no data" : "geen data"));
@@ -187,6 +219,11 @@ char *ws_render_qml(const struct ws_choropleth *m)
     fill_layer(&sb, &nodata_bg, "solid", true);
     fill_layer(&sb, &nodata_fg, "dense6", false);
     symbol_close(&sb);
+    if (!m->categorical && (m->sig_p || m->sig_low)) {
+        symbol_open(&sb, n_cls + 2);
+        fill_layer(&sb, &notsig_bg, "solid", true);
+        symbol_close(&sb);
+    }
     ws_strbuf_adds(&sb, "    </symbols>\n  </renderer-v2>\n</qgis>\n");
     ws_strbuf_release(&f);
     return ws_strbuf_detach(&sb);

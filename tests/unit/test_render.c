@@ -518,6 +518,72 @@ static void test_centered(void **state)
     ws_mapdef_release(&md);
 }
 
+/* significance: areas whose interval includes center (or whose p-value is
+ * not below alpha, or unknown) drawn neutral, counted in their own legend
+ * entry; the QGIS style says the same. */
+static void test_significance(void **state)
+{
+    static const double lo[N_BUURTEN] = {0.3, 0.5, 0.6, 0.7, 0, 0.9, 1.05, 1.5, NAN};
+    static const double hi[N_BUURTEN] = {0.8, 1.2, 1.3, 1.4, 0, 1.3, 1.5, 2.6, NAN};
+    struct grid *g = *state;
+    struct ws_mapdef md;
+    struct ws_choropleth *m;
+    const struct ws_legend_entry *ns = NULL;
+    char *qml;
+
+    for (size_t k = 0; k < g->set.n; k++) {
+        struct ws_indicator *r = &g->set.rows[k];
+        int i = atoi(r->code + 2) - 1;
+        if (r->level != WS_LEVEL_BUURT || r->year != 2024 || strcmp(r->category, "all") != 0)
+            continue;
+        r->oe_ci_low = lo[i];
+        r->oe_ci_high = hi[i];
+        r->poisson_p = i == 0 ? 0.01 : i == 1 ? 0.2 : NAN;
+    }
+    mapdef(g, "sig",
+           "[map]\nindicator = oe_ratio\npalette = RdBu\ncenter = 1\n"
+           "significance = oe_ci_low, oe_ci_high\nwidth_px = 240\nheight_px = 300\ndpi = 72\n",
+           &md);
+    m = build(g, &md, NULL);
+    for (int i = 0; i < N_BUURTEN; i++) {
+        int c = m->panels[0].areas[i].cls;
+        if (i == 1 || i == 2 || i == 3 || i == 5)
+            assert_int_equal(c, WS_MAP_NOTSIG);
+        else if (i == 0 || i == 6 || i == 7)
+            assert_true(c >= 0);
+    }
+    assert_int_equal(m->panels[0].areas[4].cls, WS_MAP_SUPPRESSED);
+    for (size_t e = 0; e < m->n_legend; e++)
+        if (m->legend[e].kind == WS_LEGEND_NOTSIG)
+            ns = &m->legend[e];
+    assert_non_null(ns);
+    assert_int_equal(ns->count, 4);
+    assert_string_equal(ns->label, "niet significant (interval bevat 1)");
+    qml = ws_render_qml(m);
+    assert_non_null(strstr(qml, "NOT coalesce((&quot;oe_ci_low&quot; &gt; 1 OR"));
+    free(qml);
+    ws_choropleth_free(m);
+    ws_mapdef_release(&md);
+
+    // a p-value: only BU01 (p 0.01) is significant; unknown p is not
+    mapdef(g, "sigp",
+           "[map]\nindicator = eb_rate\nsignificance = poisson_p\nalpha = 0.05\n"
+           "width_px = 240\nheight_px = 300\ndpi = 72\n",
+           &md);
+    m = build(g, &md, NULL);
+    assert_true(m->panels[0].areas[0].cls >= 0);
+    assert_int_equal(m->panels[0].areas[1].cls, WS_MAP_NOTSIG);
+    assert_int_equal(m->panels[0].areas[2].cls, WS_MAP_NOTSIG);
+    ns = NULL;
+    for (size_t e = 0; e < m->n_legend; e++)
+        if (m->legend[e].kind == WS_LEGEND_NOTSIG)
+            ns = &m->legend[e];
+    assert_non_null(ns);
+    assert_string_equal(ns->label, "niet significant (p \xe2\x89\xa5 0,05)");
+    ws_choropleth_free(m);
+    ws_mapdef_release(&md);
+}
+
 static void test_clusters(void **state)
 {
     struct grid *g = *state;
@@ -935,6 +1001,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_hatched_pixels, setup, teardown),
         cmocka_unit_test_setup_teardown(test_golden_image, setup, teardown),
         cmocka_unit_test_setup_teardown(test_centered, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_significance, setup, teardown),
         cmocka_unit_test_setup_teardown(test_clusters, setup, teardown),
         cmocka_unit_test_setup_teardown(test_small_multiples, setup, teardown),
         cmocka_unit_test_setup_teardown(test_same_breaks_across_years, setup, teardown),
