@@ -697,7 +697,7 @@ int ws_audit_certify(struct ws_audit_ctx *ctx, struct ws_sdc_table *t, size_t up
     ctx->prog_base = ctx->n_cert;
     ctx->prog_total = total;
     flow_pass(ctx, t, only_dirty);
-    if ((rc = certify_subtrees(ctx, t, only_dirty, err)))
+    if (!ctx->use_flow && (rc = certify_subtrees(ctx, t, only_dirty, err)))
         return rc;
     for (size_t lv = 0; lv <= up_to && lv < WS_AUDIT_N_LEVELS && !rc; lv++) {
         for (size_t i = 0; i < t->n_cells && !rc; i++) {

@@ -412,6 +412,23 @@ static bool blocked(struct ws_flow *f, const struct ws_sdc_table *t, size_t e, i
     return false;
 }
 
+/* Can the extra relations of c (the cell being moved) take one more unit of
+ * its move by dir, their own cells making up for all of d? */
+static bool own_ok(struct ws_flow *f, const struct ws_sdc_table *t, size_t c, int dir)
+{
+    for (size_t a = f->xrel_start[c]; a < f->xrel_start[c + 1]; a++) {
+        size_t r = f->xrel[a];
+        size_t p = f->rel_slack[r];
+        double want;
+        if (p == c)
+            continue;
+        want = -((f->xr_in[r] ? f->ximb[r] : 0.0) + coef_in(f, c, r) * dir) * coef_in(f, p, r);
+        if (fabs(want) > EPS && room(f, t, p, want > 0 ? 1 : -1) < fabs(want) - EPS)
+            return false;
+    }
+    return true;
+}
+
 /* d[k] += amount; k is listed in sup once (even if d[k] comes back to 0). */
 static void add_d(struct ws_flow *f, size_t k, double amount)
 {
@@ -590,7 +607,8 @@ static double augment(struct ws_flow *f, const struct ws_sdc_table *t, size_t c,
             add_d(f, c, dir * floor(target + EPS));
         return f->d[c] * dir;
     }
-    while (done < target - EPS && find_path(f, t, c, from, to)) {
+    while (done < target - EPS && (!f->blocking || own_ok(f, t, c, dir)) &&
+           find_path(f, t, c, from, to)) {
         done += push(f, t, c, dir, one_path ? 1.0 : target - done);
         if (one_path)
             break;
@@ -732,24 +750,6 @@ static void one_cycle(struct ws_flow *f, const struct ws_sdc_table *t, size_t c)
     }
 }
 
-/* The extra relation of c whose own cell cannot make up for c moving by
- * dir, or NONE (none, or more than one). */
-static size_t stuck_rel(struct ws_flow *f, const struct ws_sdc_table *t, size_t c, int dir)
-{
-    size_t found = NONE;
-
-    for (size_t a = f->xrel_start[c]; a < f->xrel_start[c + 1]; a++) {
-        size_t r = f->xrel[a];
-        size_t p = f->rel_slack[r];
-        if (p == c || room(f, t, p, -coef_in(f, c, r) * dir * coef_in(f, p, r)) >= 1.0 - EPS)
-            continue;
-        if (found != NONE)
-            return NONE;
-        found = r;
-    }
-    return found;
-}
-
 /* The layer after traversing arc e by dir from layer k, or -1 when not
  * allowed: a member of r moves only to make up for c (sign `comp` on r),
  * once. */
@@ -816,27 +816,41 @@ static bool comp_path(struct ws_flow *f, const struct ws_sdc_table *t, size_t c,
     return true; // reversed order: push() does not mind
 }
 
-/* Moves c by dir up to need along paths on which another member of its
- * stuck extra relation moves the other way (so the relation keeps), and
- * takes in the direction when it checks. */
+/* c's only extra relation, or NONE (none, or more than one). */
+static size_t only_xrel(const struct ws_flow *f, size_t c)
+{
+    size_t found = NONE;
+
+    for (size_t a = f->xrel_start[c]; a < f->xrel_start[c + 1]; a++) {
+        if (f->rel_slack[f->xrel[a]] == c)
+            continue;
+        if (found != NONE)
+            return NONE;
+        found = f->xrel[a];
+    }
+    return found;
+}
+
+/* Moves c by dir up to need: over plain paths while its extra relation's own
+ * cell can follow, then along paths on which another member of that
+ * relation moves the other way (so the relation keeps); takes in the
+ * direction when it checks. */
 static void compensated_flow(struct ws_flow *f, const struct ws_sdc_table *t, size_t c, int dir,
                              double need)
 {
-    size_t r = stuck_rel(f, t, c, dir);
+    size_t r = only_xrel(f, c);
     size_t from = dir > 0 ? f->head[c] : f->tail[c];
     size_t to = dir > 0 ? f->tail[c] : f->head[c];
-    double done = 0.0;
+    double done;
     double target;
     int comp;
 
     if (r == NONE || from == to)
         return;
     comp = -coef_in(f, c, r) * dir;
-    clear_d(f);
-    f->cur_c = c;
-    f->cur_dir = dir;
     f->blocking = true;
-    target = fmin(need, room(f, t, c, dir));
+    done = augment(f, t, c, dir, need, false); // clears d; stops where r cannot follow
+    target = fmin(need, room(f, t, c, dir) + done);
     while (done < target - EPS && comp_path(f, t, c, from, to, r, comp))
         done += push(f, t, c, dir, target - done);
     if (done > 0.0 && check_dir(f, t))
