@@ -394,6 +394,30 @@ static const char *const ci_fields[][2] = {
     {"rate_ci_low", "rate_ci_high"},
 };
 
+/* The p-value field or interval pair named by significance = RAW into md
+ * (left NULL when RAW names none). */
+static void significance_fields(struct ws_mapdef *md, const char *raw)
+{
+    char *copy = ws_xstrdup(raw);
+    char *comma = strchr(copy, ',');
+
+    if (!comma) {
+        for (size_t i = 0; i < sizeof(p_fields) / sizeof(p_fields[0]) && !md->sig_p; i++)
+            if (!strcmp(ws_trim(copy), p_fields[i]))
+                md->sig_p = ws_xstrdup(p_fields[i]);
+        free(copy);
+        return;
+    }
+    *comma = '\0';
+    for (size_t i = 0; i < sizeof(ci_fields) / sizeof(ci_fields[0]) && !md->sig_low; i++)
+        if (!strcmp(ws_trim(copy), ci_fields[i][0]) &&
+            !strcmp(ws_trim(comma + 1), ci_fields[i][1])) {
+            md->sig_low = ws_xstrdup(ci_fields[i][0]);
+            md->sig_high = ws_xstrdup(ci_fields[i][1]);
+        }
+    free(copy);
+}
+
 /* significance = P_FIELD | LOW_FIELD, HIGH_FIELD (an interval: significant
  * when it leaves out center); alpha = level of a p-value (default 0.05). */
 static int parse_significance(struct parse *p)
@@ -403,45 +427,30 @@ static int parse_significance(struct parse *p)
                               "rate_ci_high (significant when it leaves out center)";
     struct ws_mapdef *md = p->md;
     const char *raw = p->raw[K_SIGNIFICANCE];
-    char *copy;
-    char *comma;
-    int rc = WS_OK;
+    int rc;
 
     md->alpha = 0.05;
-    rc = parse_real(p, K_ALPHA, 1e-6, 0.5, &md->alpha);
-    if (rc || !raw)
-        return !rc && p->raw[K_ALPHA] ? bad_value(p, K_ALPHA, "alpha without significance",
-                                                  "add significance = trend_p (or another "
-                                                  "p-value field), or remove alpha")
-                                      : rc;
-    copy = ws_xstrdup(raw);
-    comma = strchr(copy, ',');
-    if (!comma) {
-        for (size_t i = 0; i < sizeof(p_fields) / sizeof(p_fields[0]) && !md->sig_p; i++)
-            if (!strcmp(ws_trim(copy), p_fields[i]))
-                md->sig_p = ws_xstrdup(p_fields[i]);
-    } else {
-        *comma = '\0';
-        for (size_t i = 0; i < sizeof(ci_fields) / sizeof(ci_fields[0]) && !md->sig_low; i++)
-            if (!strcmp(ws_trim(copy), ci_fields[i][0]) &&
-                !strcmp(ws_trim(comma + 1), ci_fields[i][1])) {
-                md->sig_low = ws_xstrdup(ci_fields[i][0]);
-                md->sig_high = ws_xstrdup(ci_fields[i][1]);
-            }
-    }
-    free(copy);
+    if ((rc = parse_real(p, K_ALPHA, 1e-6, 0.5, &md->alpha)))
+        return rc;
+    if (!raw && p->raw[K_ALPHA])
+        return bad_value(p, K_ALPHA, "alpha without significance",
+                         "add significance = trend_p (or another p-value field), or remove alpha");
+    if (!raw)
+        return WS_OK;
+    significance_fields(md, raw);
     if (!md->sig_p && !md->sig_low)
-        rc = bad_value(p, K_SIGNIFICANCE, "not a p-value field or an interval", hint);
-    else if (md->sig_low && !p->raw[K_CENTER])
-        rc = bad_value(p, K_SIGNIFICANCE, "an interval needs center (the value it must leave out)",
-                       "add e.g. center = 1");
-    else if (md->sig_low && p->raw[K_ALPHA])
-        rc = bad_value(p, K_ALPHA, "alpha does not apply to an interval (its level is fixed)",
-                       "remove alpha, or use a p-value field such as poisson_p");
-    else if (md->categorical)
-        rc = bad_value(p, K_SIGNIFICANCE, "cluster maps mark significance already ('ns')",
-                       "remove the line");
-    return rc;
+        return bad_value(p, K_SIGNIFICANCE, "not a p-value field or an interval", hint);
+    if (md->sig_low && !p->raw[K_CENTER])
+        return bad_value(p, K_SIGNIFICANCE,
+                         "an interval needs center (the value it must leave out)",
+                         "add e.g. center = 1");
+    if (md->sig_low && p->raw[K_ALPHA])
+        return bad_value(p, K_ALPHA, "alpha does not apply to an interval (its level is fixed)",
+                         "remove alpha, or use a p-value field such as poisson_p");
+    if (md->categorical)
+        return bad_value(p, K_SIGNIFICANCE, "cluster maps mark significance already ('ns')",
+                         "remove the line");
+    return WS_OK;
 }
 
 static int parse_year(struct parse *p)

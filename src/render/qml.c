@@ -142,10 +142,65 @@ static void sig_expr(struct ws_strbuf *sb, const struct ws_choropleth *m)
     }
 }
 
+/* The rules of the classes (and of "not significant"). */
+static void class_rules(struct ws_strbuf *sb, const struct ws_choropleth *m, size_t n_cls,
+                        size_t *key)
+{
+    struct ws_strbuf f = WS_STRBUF_INIT;
+    bool sig = !m->categorical && (m->sig_p || m->sig_low);
+
+    for (size_t k = 0; k < n_cls; k++) {
+        ws_strbuf_reset(&f);
+        if (m->categorical) {
+            ws_strbuf_addf(&f, "&quot;suppressed&quot; = 0 AND &quot;lisa_cluster&quot; = '%s'",
+                           cluster_codes[k]);
+            rule(sb, (*key)++, f.buf, k + 1, legend_label(m, WS_LEGEND_CLASS, k, cluster_codes[k]));
+            continue;
+        }
+        class_filter(&f, m, k);
+        if (sig) {
+            ws_strbuf_adds(&f, " AND ");
+            sig_expr(&f, m);
+        }
+        rule(sb, (*key)++, f.buf, k + 1, legend_label(m, WS_LEGEND_CLASS, k, ""));
+    }
+    if (sig) {
+        // a value, not significant: the map's neutral fill
+        ws_strbuf_reset(&f);
+        ws_strbuf_adds(&f, "&quot;suppressed&quot; = 0 AND &quot;");
+        ws_strbuf_add_xml(&f, m->indicator, true);
+        ws_strbuf_adds(&f, "&quot; IS NOT NULL AND NOT coalesce(");
+        sig_expr(&f, m);
+        ws_strbuf_adds(&f, ", false)");
+        rule(sb, (*key)++, f.buf, n_cls + 2,
+             legend_label(m, WS_LEGEND_NOTSIG, 0, m->en ? "not significant" : "niet significant"));
+    }
+    ws_strbuf_release(&f);
+}
+
+/* The symbols of the classes: as on the map. */
+static void class_symbols(struct ws_strbuf *sb, const struct ws_choropleth *m, size_t n_cls)
+{
+    for (size_t k = 0; k < n_cls; k++) {
+        symbol_open(sb, k + 1);
+        if (m->categorical) {
+            // the map's cluster colours are its legend colours, in order
+            const struct ws_legend_entry *e = NULL;
+            size_t seen = 0;
+            for (size_t i = 0; i < m->n_legend && !e; i++)
+                if (m->legend[i].kind == WS_LEGEND_CLASS && seen++ == k)
+                    e = &m->legend[i];
+            fill_layer(sb, e ? &e->colour : &nodata_bg, "solid", true);
+        } else {
+            fill_layer(sb, &m->colours[k], "solid", true);
+        }
+        symbol_close(sb);
+    }
+}
+
 char *ws_render_qml(const struct ws_choropleth *m)
 {
     struct ws_strbuf sb = WS_STRBUF_INIT;
-    struct ws_strbuf f = WS_STRBUF_INIT;
     size_t n_cls = m->categorical ? sizeof(cluster_codes) / sizeof(cluster_codes[0]) : m->n_classes;
     const char *category = m->n_panels ? m->panels[0].category : "all";
     size_t key = 1;
@@ -165,32 +220,7 @@ char *ws_render_qml(const struct ws_choropleth *m)
     ws_strbuf_adds(&sb, "\">\n");
     rule(&sb, key++, "&quot;suppressed&quot; = 1", 0,
          legend_label(m, WS_LEGEND_SUPPRESSED, 0, m->en ? "suppressed" : "geheim"));
-    for (size_t k = 0; k < n_cls; k++) {
-        ws_strbuf_reset(&f);
-        if (m->categorical) {
-            ws_strbuf_addf(&f, "&quot;suppressed&quot; = 0 AND &quot;lisa_cluster&quot; = '%s'",
-                           cluster_codes[k]);
-            rule(&sb, key++, f.buf, k + 1, legend_label(m, WS_LEGEND_CLASS, k, cluster_codes[k]));
-        } else {
-            class_filter(&f, m, k);
-            if (m->sig_p || m->sig_low) {
-                ws_strbuf_adds(&f, " AND ");
-                sig_expr(&f, m);
-            }
-            rule(&sb, key++, f.buf, k + 1, legend_label(m, WS_LEGEND_CLASS, k, ""));
-        }
-    }
-    if (!m->categorical && (m->sig_p || m->sig_low)) {
-        // a value, not significant: the map's neutral fill
-        ws_strbuf_reset(&f);
-        ws_strbuf_adds(&f, "&quot;suppressed&quot; = 0 AND &quot;");
-        ws_strbuf_add_xml(&f, m->indicator, true);
-        ws_strbuf_adds(&f, "&quot; IS NOT NULL AND NOT coalesce(");
-        sig_expr(&f, m);
-        ws_strbuf_adds(&f, ", false)");
-        rule(&sb, key++, f.buf, n_cls + 2,
-             legend_label(m, WS_LEGEND_NOTSIG, 0, m->en ? "not significant" : "niet significant"));
-    }
+    class_rules(&sb, m, n_cls, &key);
     rule(&sb, key++, "ELSE", n_cls + 1,
          legend_label(m, WS_LEGEND_NODATA, 0, m->en ? "no data" : "geen data"));
     ws_strbuf_adds(&sb, "      </rule>\n    </rules>\n    <symbols>\n");
@@ -199,22 +229,8 @@ char *ws_render_qml(const struct ws_choropleth *m)
     fill_layer(&sb, &supp_bg, "solid", true);
     fill_layer(&sb, &supp_fg, "b_diagonal", false);
     symbol_close(&sb);
-    for (size_t k = 0; k < n_cls; k++) {
-        symbol_open(&sb, k + 1);
-        if (m->categorical) {
-            // the map's cluster colours are its legend colours, in order
-            const struct ws_legend_entry *e = NULL;
-            size_t seen = 0;
-            for (size_t i = 0; i < m->n_legend && !e; i++)
-                if (m->legend[i].kind == WS_LEGEND_CLASS && seen++ == k)
-                    e = &m->legend[i];
-            fill_layer(&sb, e ? &e->colour : &nodata_bg, "solid", true);
-        } else {
-            fill_layer(&sb, &m->colours[k], "solid", true);
-        }
-        symbol_close(&sb);
-    }
-    // last: no data, dotted
+    class_symbols(&sb, m, n_cls);
+    // then: no data, dotted; not significant, flat grey
     symbol_open(&sb, n_cls + 1);
     fill_layer(&sb, &nodata_bg, "solid", true);
     fill_layer(&sb, &nodata_fg, "dense6", false);
@@ -225,7 +241,6 @@ char *ws_render_qml(const struct ws_choropleth *m)
         symbol_close(&sb);
     }
     ws_strbuf_adds(&sb, "    </symbols>\n  </renderer-v2>\n</qgis>\n");
-    ws_strbuf_release(&f);
     return ws_strbuf_detach(&sb);
 }
 
