@@ -17,7 +17,7 @@
 #      published buurten, with their published rank;
 #   5. map texts (SVG text, PDF text through pdftotext): no suppressed
 #      cell's raw rate, smoothed rate or ratio, formatted as the maps format
-#      numbers, is printed in a map of its own year and category.
+#      numbers, is printed in a map of its own level and year.
 # Prints "check-published: ok" or what is wrong; exit 1 on a violation.
 set -u
 out=$1
@@ -102,34 +102,44 @@ n=$(q "SELECT count(*) FROM audit a JOIN pub p USING (code, year, category)
 [ "$n" = 0 ] || problem "audit.csv: $n suppressed cells have a range narrower than $safety"
 
 # map texts: every number printed in a map, against the suppressed cells of
-# the map's slice (year and category from the map's own subtitle are not
-# parsed: a raw value of ANY suppressed cell at the map's level counts)
+# the map's level and year (read off the map's subtitle, "Wijken, 2024, ...";
+# a map whose subtitle names none is checked against every suppressed cell)
 if [ -d "$out/maps" ]; then
     texts=$(mktemp /tmp/wijkscan-check.XXXXXX.txt)
-    # (cairo's SVG draws text as glyph outlines: the PDF text is the
-    # readable form of the same page)
-    for pdf in "$out"/maps/*.pdf; do
-        [ -e "$pdf" ] || continue
-        pdftotext -q "$pdf" - >>"$texts" 2>/dev/null ||
-            problem "pdftotext cannot read $pdf"
-    done
-    # numbers as the maps print them: one decimal with a decimal comma
-    grep -oE '[0-9]+,[0-9]+' "$texts" | sort -u >"$texts.nums"
-    q "SELECT DISTINCT printf('%.1f', v) FROM (
-         SELECT r.rate_per_1000 AS v FROM pub p JOIN raw r USING (code, year, category)
-           WHERE p.suppressed <> '0' UNION ALL
-         SELECT r.eb_rate FROM pub p JOIN raw r USING (code, year, category)
-           WHERE p.suppressed <> '0' UNION ALL
-         SELECT r.oe_ratio FROM pub p JOIN raw r USING (code, year, category)
-           WHERE p.suppressed <> '0') WHERE v IS NOT NULL" | tr . , | sort -u >"$texts.raw"
+    leaked=""
     # published values may coincide with a suppressed one: those are allowed
     q "SELECT DISTINCT printf('%.1f', v) FROM (
          SELECT rate_per_1000 AS v FROM pub WHERE rate_per_1000 <> '' UNION ALL
          SELECT eb_rate FROM pub WHERE eb_rate <> '' UNION ALL
          SELECT oe_ratio FROM pub WHERE oe_ratio <> '' UNION ALL
          SELECT trend_rr FROM pub WHERE trend_rr <> '')" | tr . , | sort -u >"$texts.pub"
-    leaked=$(comm -12 "$texts.nums" "$texts.raw" | comm -23 - "$texts.pub" | head -n 5)
-    [ -z "$leaked" ] || problem "maps print values only a suppressed cell has: $(echo $leaked)"
+    # (cairo's SVG draws text as glyph outlines: the PDF text is the
+    # readable form of the same page)
+    for pdf in "$out"/maps/*.pdf; do
+        [ -e "$pdf" ] || continue
+        pdftotext -q "$pdf" "$texts" 2>/dev/null || problem "pdftotext cannot read $pdf"
+        where="1 = 1"
+        sub=$(grep -m1 -E '^(Buurten|Wijken|Neighbourhoods|Districts)[^,]*, [0-9]{4}' "$texts")
+        case "$sub" in
+        Buurten* | Neighbourhoods*) where="r.level_no = 0" ;;
+        Wijken* | Districts*) where="r.level_no = 1" ;;
+        esac
+        year=$(echo "$sub" | grep -oE '[0-9]{4}' | head -n 1)
+        [ -n "$year" ] && where="$where AND r.year = $year"
+        # numbers as the maps print them: one decimal with a decimal comma
+        grep -oE '[0-9]+,[0-9]+' "$texts" | sort -u >"$texts.nums"
+        q "SELECT DISTINCT printf('%.1f', v) FROM (
+             SELECT r.rate_per_1000 AS v FROM pub p JOIN raw r USING (code, year, category)
+               WHERE p.suppressed <> '0' AND $where UNION ALL
+             SELECT r.eb_rate FROM pub p JOIN raw r USING (code, year, category)
+               WHERE p.suppressed <> '0' AND $where UNION ALL
+             SELECT r.oe_ratio FROM pub p JOIN raw r USING (code, year, category)
+               WHERE p.suppressed <> '0' AND $where) WHERE v IS NOT NULL" |
+            tr . , | sort -u >"$texts.raw"
+        leaked="$leaked $(comm -12 "$texts.nums" "$texts.raw" | comm -23 - "$texts.pub" | head -n 5)"
+    done
+    leaked=$(echo $leaked)
+    [ -z "$leaked" ] || problem "maps print values only a suppressed cell has: $leaked"
     rm -f "$texts" "$texts.nums" "$texts.raw" "$texts.pub"
 fi
 

@@ -275,8 +275,8 @@ static void test_publish_commit(void **state)
     assert_string_equal(csv,
                         "code,level,year,category,reason,check,range_low,range_high,range_width,"
                         "note\n"
-                        "BU1,buurt,2024,all,primary,exact,0,9,9,\n"
-                        "BU2,buurt,2024,all,secondary,exact,34,43,9,\n");
+                        "BU1,buurt,2024,all,primary,at least 5,,,,\n"
+                        "BU2,buurt,2024,all,secondary,at least 5,,,,\n");
     free(csv);
     free(path);
 
