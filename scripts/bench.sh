@@ -10,6 +10,16 @@
 #
 #   sh scripts/bench.sh [RUNS]      (default 3 runs; the best is reported)
 #   WS_BENCH_PARTS=protect sh scripts/bench.sh   only the protection benchmarks
+#   WS_BENCH_PARTS=pysal sh scripts/bench.sh     only wijkscan against Python
+#
+# Against the Python stack (issue target: at least 10 times faster, peak at
+# most a third): wijkscan load + analyse ([privacy] safety_range = 0) + one
+# national PNG map, against scripts/reference/bench_pysal.py (geopandas +
+# libpysal + numpy: read, queen weights, empirical Bayes, LISA, one PNG), all
+# Dutch buurten, 1 year, 1 category, 999 permutations, the same inputs; the
+# two run in turn, median of at least 3 runs each.  The Python packages
+# (Debian: python3-geopandas python3-libpysal python3-matplotlib) are
+# installed here with apt-get when missing, never by `make run`.
 #
 # Protection (issue targets, measured here, never in tests): the Groningen
 # demo, the 10 gemeenten of provincie Groningen (635 buurten, 7 categories,
@@ -160,11 +170,76 @@ formats = png, pdf
 width_px = 2000
 height_px = 2400
 INI
+# python_ready: the reference's packages, installed with apt-get when missing
+# (Debian's own python3: apt installs into it, whatever python3 is first on PATH)
+py=/usr/bin/python3
+python_ready() {
+    mods="import geopandas, libpysal, matplotlib, numpy, pandas"
+    "$py" -c "$mods" 2>/dev/null && return 0
+    [ "$(id -u)" = 0 ] || { echo "bench: pysal: needs root to install python3-geopandas python3-libpysal python3-matplotlib" >&2; return 1; }
+    echo "bench: pysal: installing python3-geopandas python3-libpysal python3-matplotlib" >&2
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq python3-geopandas python3-libpysal \
+        python3-matplotlib >/dev/null 2>&1 ||
+        { apt-get update -qq >/dev/null 2>&1 &&
+            DEBIAN_FRONTEND=noninteractive apt-get install -y -qq python3-geopandas \
+                python3-libpysal python3-matplotlib >/dev/null 2>&1; }
+    "$py" -c "$mods" 2>/dev/null
+}
+
+# median of the numbers on stdin
+median() { sort -n | awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
+
+# wijkscan against the Python reference (see the top of this file)
+pysal_bench() {
+    python_ready || { echo "bench: pysal: skipped (no geopandas/libpysal)"; return 0; }
+    n=$runs
+    [ "$n" -lt 3 ] && n=3
+    year=$(awk -F, 'NR > 1 && $2 > y { y = $2 } END { print y }' "$work/cases.csv")
+    cat1=$(awk -F, 'NR == 2 { print $3 }' "$work/cases.csv")
+    awk -F, -v y="$year" -v c="$cat1" 'NR == 1 || ($2 == y && $3 == c)' "$work/cases.csv" \
+        >"$work/cases_1.csv"
+    sed -e 's/^source = cases.csv/source = cases_1.csv/' -e 's/^permutations = .*/permutations = 999/' \
+        -e 's/^files = nl_map.ini/files = nl_map_png.ini/' \
+        -e 's/^\[cases\]/[privacy]\nsafety_range = 0\n[cases]/' "$work/nl.ini" >"$work/nl_1.ini"
+    sed 's/^formats = .*/formats = png/' "$work/nl_map.ini" >"$work/nl_map_png.ini"
+    # shellcheck disable=SC2016
+    ws='b=$1 w=$2; rm -rf "$w/py_ws" && "$b" --quiet load -c "$w/nl_1.ini" -o "$w/py_ws" &&
+        "$b" --quiet analyse -c "$w/nl_1.ini" -o "$w/py_ws" && "$b" --quiet map -c "$w/nl_1.ini" -o "$w/py_ws"'
+    : >"$work/py_ws.times"
+    : >"$work/py_ref.times"
+    i=0
+    while [ $i -lt "$n" ]; do
+        /usr/bin/time -f "%e %M" -o "$work/time.txt" sh -c "$ws" sh "$bin" "$work" >/dev/null 2>"$work/py_ws.log" ||
+            { echo "bench: pysal: wijkscan failed:"; tail -n 3 "$work/py_ws.log"; return 0; }
+        cat "$work/time.txt" >>"$work/py_ws.times"
+        /usr/bin/time -f "%e %M" -o "$work/time.txt" "$py" scripts/reference/bench_pysal.py \
+            "$abs_shared/nl_buurten_2024_approx.geojson.gz" "$abs_shared/nl_buurten_2024_kerncijfers.csv.gz" \
+            "$work/cases_1.csv" "$work/py_ref.png" 999 >/dev/null 2>"$work/py_ref.log" ||
+            { echo "bench: pysal: the reference failed:"; tail -n 3 "$work/py_ref.log"; return 0; }
+        cat "$work/time.txt" >>"$work/py_ref.times"
+        i=$((i + 1))
+    done
+    ws_s=$(awk '{ print $1 }' "$work/py_ws.times" | median)
+    ws_kb=$(awk '{ print $2 }' "$work/py_ws.times" | median)
+    py_s=$(awk '{ print $1 }' "$work/py_ref.times" | median)
+    py_kb=$(awk '{ print $2 }' "$work/py_ref.times" | median)
+    awk -v a="$ws_s" -v am="$ws_kb" -v b="$py_s" -v bm="$py_kb" -v n="$n" -v y="$year" -v c="$cat1" 'BEGIN {
+        printf "bench: vs Python (%s, %s, 999 permutations; median of %d): wijkscan load+analyse+map %.2f s, peak %d MB; geopandas+libpysal+numpy %.2f s, peak %d MB\n",
+            y, c, n, a, am / 1024, b, bm / 1024
+        printf "bench: vs Python: %.1f times faster (target 10, %s); peak %.2f of the reference'"'"'s (target 0.33, %s)\n",
+            b / a, (b / a >= 10) ? "ok" : "SHORT", am / bm, (am / bm <= 1 / 3) ? "ok" : "OVER" }'
+}
+
+if [ "$parts" = pysal ]; then
+    pysal_bench
+    exit 0
+fi
 if [ "$parts" = protect ]; then
     protection_bench
     national_protect
     exit 0
 fi
+pysal_bench
 protection_bench
 rows=$(($(wc -l <"$work/cases.csv") - 1))
 echo "bench: $(nproc) cores; national buurten; $rows case rows; best of $runs runs"

@@ -7,6 +7,7 @@
 #include "wijkscan/crs.h"
 #include "wijkscan/db.h"
 #include "wijkscan/err.h"
+#include "wijkscan/jobs.h"
 #include "wijkscan/log.h"
 #include "wijkscan/numerics.h"
 #include "wijkscan/ogr_source.h"
@@ -192,6 +193,7 @@ static void on_signal(int sig)
                                        : "wijkscan: hangup (SIGHUP): stopped; the run's "
                                          "temporary files were removed\n";
 
+    ws_jobs_signal_stop(); /* no worker writes after the folder is gone */
     if (!ws_outfiles_signal_cleanup(sig))
         return; /* a commit is under way: raised again when it has ended */
     (void)!write(STDERR_FILENO, msg, strlen(msg));

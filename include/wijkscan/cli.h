@@ -34,6 +34,7 @@ const struct ws_cmd *ws_cli_find(const char *name);
 struct ws_cli_opts {
     const char *study; /* -c, NULL: the embedded default study */
     const char *out;   /* -o, NULL: the study's [output] dir */
+    unsigned jobs;     /* --jobs (run, map, report), 0: the number of cores */
 };
 
 /* Parses -c/-o (and -h) for command `cmd`; a usage error sets err (WS_EUSAGE)

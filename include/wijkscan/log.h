@@ -33,6 +33,13 @@ void ws_log_progress(const char *fmt, ...) WS_PRINTF(1, 2);
 /* Ends a progress line, if one is showing. */
 void ws_log_progress_done(void);
 
+struct ws_strbuf;
+/* In a worker process (see jobs.h): lines go into sb instead of stderr and
+ * progress lines are dropped; NULL sends them to stderr again. */
+void ws_log_capture(struct ws_strbuf *sb);
+/* Writes len bytes of lines that a worker captured to stderr. */
+void ws_log_replay(const char *text, size_t len);
+
 /* Counted warnings: data-quality problems that still allow a result. */
 struct ws_warnings {
     char **msg;

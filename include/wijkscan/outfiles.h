@@ -51,7 +51,8 @@ struct ws_outfiles {
     size_t n_dirs, cap_dirs;
     char **scope; /* what this set owns (see ws_outfiles_own) */
     size_t n_scope, cap_scope;
-    char *note; /* what the lock did about an earlier run, or NULL */
+    char *note;      /* what the lock did about an earlier run, or NULL */
+    unsigned worker; /* in a worker process (jobs.h): its number, from 1 */
 };
 
 /* The name of the run's private folder and of the record inside OUTDIR. */
@@ -75,6 +76,10 @@ void ws_outfiles_own(struct ws_outfiles *o, const char *scope);
  * path. */
 int ws_outfiles_add(struct ws_outfiles *o, const char *rel, const char **tmp_path,
                     struct ws_err *err);
+/* In worker process number `worker` (from 1, see jobs.h): the temporary
+ * files it registers from now on get names of their own (w3-N-NAME), which
+ * no other worker and no later registration in the parent uses. */
+void ws_outfiles_set_worker(struct ws_outfiles *o, unsigned worker);
 /* Renames every temporary file to its final name, records them in
  * OUTDIR/.wijkscan-files and removes stale outputs of earlier runs;
  * WS_ECANTCREAT when a folder or a rename fails, and then every file already

@@ -2,6 +2,7 @@
  * args.c - option parsing shared by the stage commands (-c STUDY, -o OUTDIR).
  */
 #include "wijkscan/cli.h"
+#include "wijkscan/jobs.h"
 
 #include <getopt.h>
 #include <stdio.h>
@@ -54,12 +55,38 @@ const char *ws_cli_default_study(void)
     return local;
 }
 
+/* --jobs N: only for the commands that draw (run, map, report); N from 1
+ * to WS_JOBS_MAX. */
+static int parse_jobs(const struct ws_cmd *cmd, const char *arg, unsigned *jobs, struct ws_err *err)
+{
+    unsigned long n = 0;
+    const char *p = arg;
+
+    if (strcmp(cmd->name, "run") != 0 && strcmp(cmd->name, "map") != 0 &&
+        strcmp(cmd->name, "report") != 0) {
+        ws_err_set(err, WS_EUSAGE, "unknown option '--jobs' for 'wijkscan %s'", cmd->name);
+        ws_err_hint(err, "only 'run', 'map' and 'report' take --jobs");
+        return WS_EUSAGE;
+    }
+    while (*p >= '0' && *p <= '9' && n <= WS_JOBS_MAX)
+        n = n * 10 + (unsigned long)(*p++ - '0');
+    if (p == arg || *p || n < 1 || n > WS_JOBS_MAX) {
+        ws_err_set(err, WS_EUSAGE, "--jobs needs a whole number from 1 to %d, not '%s'",
+                   WS_JOBS_MAX, arg);
+        ws_err_hint(err, "try 'wijkscan help %s'", cmd->name);
+        return WS_EUSAGE;
+    }
+    *jobs = (unsigned)n;
+    return WS_OK;
+}
+
 int ws_cli_parse_common(const struct ws_cmd *cmd, int argc, char **argv, bool allow_out,
                         struct ws_cli_opts *o, bool *help, struct ws_err *err)
 {
     static const struct option longopts[] = {
         {"config", required_argument, NULL, 'c'},
         {"output", required_argument, NULL, 'o'},
+        {"jobs", required_argument, NULL, 'j'},
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
     };
@@ -69,7 +96,7 @@ int ws_cli_parse_common(const struct ws_cmd *cmd, int argc, char **argv, bool al
     *help = false;
     optind = 1;
     opterr = 0;
-    while ((c = getopt_long(argc, argv, ":c:o:h", longopts, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, ":c:o:j:h", longopts, NULL)) != -1) {
         switch (c) {
         case 'c':
             o->study = optarg;
@@ -82,6 +109,10 @@ int ws_cli_parse_common(const struct ws_cmd *cmd, int argc, char **argv, bool al
                 return WS_EUSAGE;
             }
             o->out = optarg;
+            break;
+        case 'j':
+            if (parse_jobs(cmd, optarg, &o->jobs, err))
+                return WS_EUSAGE;
             break;
         case 'h':
             *help = true;

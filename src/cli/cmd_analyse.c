@@ -3,6 +3,7 @@
  * existing store.
  */
 #include "wijkscan/cli.h"
+#include "wijkscan/jobs.h"
 
 static const char *const analyse_usage[] = {
     "usage: wijkscan analyse [-c STUDY.ini] [-o OUTDIR]",
@@ -21,7 +22,7 @@ static const char *const analyse_usage[] = {
 };
 
 static const char *const map_usage[] = {
-    "usage: wijkscan map [-c STUDY.ini] [-o OUTDIR]",
+    "usage: wijkscan map [-c STUDY.ini] [-o OUTDIR] [--jobs N]",
     "",
     "Draws the maps of the study's map definitions ([maps] files, default the",
     "shipped maps/*.ini) from the protected indicators in OUTDIR/wijkscan.sqlite",
@@ -29,12 +30,14 @@ static const char *const map_usage[] = {
     "",
     "  -c, --config STUDY.ini   study file (default: data/groningen.ini)",
     "  -o, --output OUTDIR      output folder (default: the study's [output] dir)",
+    "  -j, --jobs N             worker processes for the maps (default: the",
+    "                           number of cores); the output is the same for any N",
     "  -h, --help               show this help",
     NULL,
 };
 
 static const char *const report_usage[] = {
-    "usage: wijkscan report [-c STUDY.ini] [-o OUTDIR]",
+    "usage: wijkscan report [-c STUDY.ini] [-o OUTDIR] [--jobs N]",
     "",
     "Writes the atlas OUTDIR/report/wijkanalyse.pdf (cover, contents, an",
     "overview of the gemeente, then one section per wijk) and the same as one",
@@ -43,6 +46,8 @@ static const char *const report_usage[] = {
     "",
     "  -c, --config STUDY.ini   study file (default: data/groningen.ini)",
     "  -o, --output OUTDIR      output folder (default: the study's [output] dir)",
+    "  -j, --jobs N             worker processes for the atlases (default: the",
+    "                           number of cores); the output is the same for any N",
     "  -h, --help               show this help",
     NULL,
 };
@@ -75,6 +80,7 @@ static int one_stage(const char *name, unsigned stages, int argc, char **argv, s
             ws_cli_print_usage(ws_cli_find(name));
         return rc;
     }
+    ws_jobs_set(o.jobs);
     rc = ws_cli_load_study(&o, &st, err);
     if (rc)
         return rc;

@@ -6,6 +6,7 @@
  * all or nothing (see pipeline.c).
  */
 #include "wijkscan/cli.h"
+#include "wijkscan/jobs.h"
 #include "wijkscan/log.h"
 
 /* The stages `run` performs.  analyse and map are left out of `run` until
@@ -14,7 +15,7 @@
 #define WS_RUN_STAGES WS_STAGE_ALL
 
 static const char *const usage[] = {
-    "usage: wijkscan run [-c STUDY.ini] [-o OUTDIR]",
+    "usage: wijkscan run [-c STUDY.ini] [-o OUTDIR] [--jobs N]",
     "",
     "Runs the whole job on a study: loads the inputs into the private store",
     "OUTDIR/wijkscan.sqlite, computes and protects the indicators, writes the",
@@ -24,6 +25,9 @@ static const char *const usage[] = {
     "",
     "  -c, --config STUDY.ini   study file (default: data/groningen.ini)",
     "  -o, --output OUTDIR      output folder (default: the study's [output] dir)",
+    "  -j, --jobs N             worker processes for the maps and atlases",
+    "                           (default: the number of cores); the output is the",
+    "                           same for any N",
     "  -h, --help               show this help",
     NULL,
 };
@@ -46,6 +50,7 @@ int ws_cmd_run(int argc, char **argv, struct ws_err *err)
             ws_cli_print_usage(ws_cli_find("run"));
         return rc;
     }
+    ws_jobs_set(o.jobs);
     rc = ws_cli_load_study(&o, &st, err);
     if (rc)
         return rc;

@@ -17,6 +17,7 @@
 static enum ws_log_level log_level = WS_LOG_NORMAL;
 static bool progress_forced;
 static bool progress_showing;
+static struct ws_strbuf *captured;
 
 void ws_log_set_level(enum ws_log_level level)
 {
@@ -33,8 +34,27 @@ void ws_log_force_progress(bool on)
     progress_forced = on;
 }
 
+void ws_log_capture(struct ws_strbuf *sb)
+{
+    captured = sb;
+}
+
+void ws_log_replay(const char *text, size_t len)
+{
+    if (!len)
+        return;
+    ws_log_progress_done();
+    (void)fwrite(text, 1, len, stderr);
+}
+
 static void vline(const char *prefix, const char *fmt, va_list ap)
 {
+    if (captured) {
+        ws_strbuf_adds(captured, prefix);
+        ws_strbuf_vaddf(captured, fmt, ap);
+        ws_strbuf_addch(captured, '\n');
+        return;
+    }
     ws_log_progress_done();
     (void)fputs(prefix, stderr);
     (void)vfprintf(stderr, fmt, ap);
@@ -64,7 +84,7 @@ void ws_log_verbose(const char *fmt, ...)
 void ws_log_progress(const char *fmt, ...)
 {
     va_list ap;
-    if (log_level < WS_LOG_NORMAL)
+    if (log_level < WS_LOG_NORMAL || captured)
         return;
     if (!progress_forced && !isatty(STDERR_FILENO))
         return;

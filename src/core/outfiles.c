@@ -408,7 +408,10 @@ int ws_outfiles_add(struct ws_outfiles *o, const char *rel, const char **tmp_pat
     }
     if ((rc = ws_outfiles_lock(o, err)))
         return rc;
-    ws_strbuf_addf(&tmp, "%s/%zu-%s", o->work, o->n, slash ? slash + 1 : rel);
+    if (o->worker)
+        ws_strbuf_addf(&tmp, "%s/w%u-%zu-%s", o->work, o->worker, o->n, slash ? slash + 1 : rel);
+    else
+        ws_strbuf_addf(&tmp, "%s/%zu-%s", o->work, o->n, slash ? slash + 1 : rel);
     (void)unlink(tmp.buf);
     WS_VEC_GROW(o->files, o->n + 1, o->cap);
     memset(&o->files[o->n], 0, sizeof(o->files[o->n]));
@@ -419,6 +422,11 @@ int ws_outfiles_add(struct ws_outfiles *o, const char *rel, const char **tmp_pat
     *tmp_path = o->files[o->n].tmp;
     o->n++;
     return WS_OK;
+}
+
+void ws_outfiles_set_worker(struct ws_outfiles *o, unsigned worker)
+{
+    o->worker = worker;
 }
 
 /* --- the record of what wijkscan wrote ----------------------------------------- */

@@ -126,6 +126,11 @@ void ws_ogr_global_init(void)
     CPLSetErrorHandler(CPLQuietErrorHandler);
     // reading a .gz input must not write NAME.gz.properties beside it
     CPLSetConfigOption("CPL_VSIL_GZIP_WRITE_PROPERTIES", "NO");
+    // GDAL 3.6 builds the R-tree of a large GeoPackage layer in a helper
+    // thread and then cannot detach its temporary database inside our one
+    // transaction ("database temp_rtree_... is locked"): the national
+    // indicators.gpkg failed to write.  Build it in line instead.
+    CPLSetConfigOption("OGR_GPKG_ALLOW_THREADED_RTREE", "NO");
     have_geos = OGRGetGEOSVersion(NULL, NULL, NULL);
 }
 

@@ -21,6 +21,7 @@
 #include "wijkscan/canvas.h"
 
 #include "wijkscan/mem.h"
+#include "wijkscan/strbuf.h"
 
 #include <cairo-pdf.h>
 #include <cairo-svg.h>
@@ -56,6 +57,7 @@
 #pragma weak png_destroy_write_struct
 #pragma weak png_set_longjmp_fn
 #pragma weak png_error
+#pragma weak png_longjmp
 
 /* Strokes up to this width (device pixels) are rasterised by fast_stroke()
  * on PNG pages. */
@@ -188,11 +190,10 @@ static cairo_surface_t *make_surface(struct ws_canvas *c)
         return s;
     }
     case WS_CANVAS_SVG: {
-        cairo_surface_t *s;
-        if (c->path)
-            s = cairo_svg_surface_create(c->path, c->width_pt, c->height_pt);
-        else
-            s = cairo_svg_surface_create_for_stream(mem_write, &c->mem, c->width_pt, c->height_pt);
+        // always into memory: finish() renumbers cairo's surface ids and
+        // then writes the file (see renumber_svg_surfaces)
+        cairo_surface_t *s =
+            cairo_svg_surface_create_for_stream(mem_write, &c->mem, c->width_pt, c->height_pt);
         cairo_svg_surface_set_document_unit(s, CAIRO_SVG_UNIT_PT);
         return s;
     }
@@ -316,7 +317,21 @@ static bool have_libpng(void)
     return png_create_write_struct && png_create_info_struct && png_set_write_fn &&
            png_get_io_ptr && png_set_IHDR && png_set_compression_level && png_set_filter &&
            png_write_info && png_write_row && png_write_end && png_destroy_write_struct &&
-           png_set_longjmp_fn && png_error;
+           png_set_longjmp_fn && png_error && png_longjmp;
+}
+
+/* libpng's default handlers print to stderr; only main prints: the error
+ * just jumps back (the caller reports a cairo write error). */
+static void png_quiet_error(png_structp png, png_const_charp msg)
+{
+    (void)msg;
+    png_longjmp(png, 1);
+}
+
+static void png_quiet_warning(png_structp png, png_const_charp msg)
+{
+    (void)png;
+    (void)msg;
 }
 
 /* Encodes c->surface (RGB24) as an 8-bit RGB PNG.  libpng reports errors by
@@ -324,7 +339,8 @@ static bool have_libpng(void)
 static cairo_status_t encode_png(struct ws_canvas *c, FILE *fp)
 {
     struct png_sink sink = {fp, &c->mem};
-    png_structp png = png_create_write_struct(PNG_LIBPNG_VER_STRING, NULL, NULL, NULL);
+    png_structp png =
+        png_create_write_struct(PNG_LIBPNG_VER_STRING, NULL, png_quiet_error, png_quiet_warning);
     png_infop info = png ? png_create_info_struct(png) : NULL;
     int w = cairo_image_surface_get_width(c->surface);
     int h = cairo_image_surface_get_height(c->surface);
@@ -382,6 +398,89 @@ static cairo_status_t write_png(struct ws_canvas *c)
     return st;
 }
 
+/* cairo names an SVG's groups "surfaceN" after a counter of every surface
+ * the process made, so the same map would get other ids in a worker process
+ * (jobs.h) or after other drawings.  Renumbers them in order of first
+ * appearance (surface1, surface2, ...), so an SVG depends on its drawing
+ * only. */
+struct id_map {
+    unsigned long *v;
+    size_t n, cap;
+};
+
+/* The new number (from 1) of cairo's surface number v. */
+static size_t id_number(struct id_map *ids, unsigned long v)
+{
+    for (size_t k = 0; k < ids->n; k++)
+        if (ids->v[k] == v)
+            return k + 1;
+    WS_VEC_GROW(ids->v, ids->n + 1, ids->cap);
+    ids->v[ids->n++] = v;
+    return ids->n;
+}
+
+/* When "surfaceN" starts at data[i]: the end of N, and N in *v; else 0. */
+static size_t surface_token(const struct membuf *m, size_t i, unsigned long *v)
+{
+    static const char tok[] = "surface";
+    size_t j = i + sizeof(tok) - 1;
+
+    *v = 0;
+    if (m->len - i <= sizeof(tok) - 1 || memcmp(m->data + i, tok, sizeof(tok) - 1) != 0 ||
+        m->data[j] < '0' || m->data[j] > '9')
+        return 0;
+    while (j < m->len && m->data[j] >= '0' && m->data[j] <= '9' && *v < 100000000UL)
+        *v = *v * 10 + (unsigned long)(m->data[j++] - '0');
+    return j;
+}
+
+static void renumber_svg_surfaces(struct membuf *m)
+{
+    struct ws_strbuf out = WS_STRBUF_INIT;
+    struct id_map ids = {NULL, 0, 0};
+    size_t i = 0;
+
+    while (i < m->len) {
+        const unsigned char *s = memchr(m->data + i, 's', m->len - i);
+        size_t at = s ? (size_t)(s - m->data) : m->len;
+        unsigned long v;
+        size_t end;
+        ws_strbuf_add(&out, m->data + i, at - i);
+        if (at == m->len)
+            break;
+        end = surface_token(m, at, &v);
+        if (end) {
+            ws_strbuf_addf(&out, "surface%zu", id_number(&ids, v));
+            i = end;
+        } else {
+            ws_strbuf_addch(&out, 's');
+            i = at + 1;
+        }
+    }
+    free(m->data);
+    m->len = out.len;
+    m->cap = out.len + 1;
+    m->data = (unsigned char *)ws_strbuf_detach(&out);
+    free(ids.v);
+}
+
+/* The finished SVG in memory: renumbered, then written to c->path if any. */
+static cairo_status_t write_svg(struct ws_canvas *c)
+{
+    FILE *fp;
+    bool ok;
+
+    renumber_svg_surfaces(&c->mem);
+    if (!c->path)
+        return CAIRO_STATUS_SUCCESS;
+    fp = fopen(c->path, "wb");
+    if (!fp)
+        return CAIRO_STATUS_WRITE_ERROR;
+    ok = fwrite(c->mem.data, 1, c->mem.len, fp) == c->mem.len;
+    ok = fclose(fp) == 0 && ok;
+    return ok ? CAIRO_STATUS_SUCCESS : CAIRO_STATUS_WRITE_ERROR;
+}
+
 /* Finishes drawing and the surface; returns the first cairo error. */
 static cairo_status_t finish(struct ws_canvas *c)
 {
@@ -401,7 +500,10 @@ static cairo_status_t finish(struct ws_canvas *c)
             return st;
     }
     cairo_surface_finish(c->surface);
-    return cairo_surface_status(c->surface);
+    st = cairo_surface_status(c->surface);
+    if (st == CAIRO_STATUS_SUCCESS && c->fmt == WS_CANVAS_SVG)
+        st = write_svg(c);
+    return st;
 }
 
 static int finish_checked(struct ws_canvas *c, struct ws_err *err)

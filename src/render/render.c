@@ -9,6 +9,7 @@
  */
 #include "wijkscan/render.h"
 
+#include "wijkscan/jobs.h"
 #include "wijkscan/mem.h"
 #include "wijkscan/strbuf.h"
 
@@ -86,30 +87,49 @@ static int draw_formats(struct ws_choropleth *m, const struct ws_mapdef *md,
     return WS_OK;
 }
 
+struct maps_job {
+    const struct ws_map_inputs *in;
+    const struct ws_mapdef *defs;
+    size_t n_defs;
+};
+
+/* One map definition: its model, then one file per format. */
+static int map_task(size_t i, void *ctx, struct ws_outfiles *out, struct ws_warnings *warn,
+                    struct ws_err *err)
+{
+    const struct maps_job *j = ctx;
+    struct ws_choropleth *m = NULL;
+    size_t written = 0;
+    double t0 = wall_seconds();
+    int rc;
+
+    rc = ws_choropleth_build(j->in, &j->defs[i], NULL, warn, &m, err);
+    ws_log_verbose("map: %s classified and laid out in %.3f s", j->defs[i].name,
+                   wall_seconds() - t0);
+    if (!rc && m)
+        rc = draw_formats(m, &j->defs[i], out, &written, err);
+    ws_choropleth_free(m);
+    return rc;
+}
+
 int ws_render_maps(const struct ws_map_inputs *in, char *const *map_files, size_t n_files,
                    struct ws_outfiles *out, struct ws_warnings *warn, size_t *n_written,
                    struct ws_err *err)
 {
     struct ws_mapdef *defs = NULL;
-    size_t written = 0;
+    size_t before = out->n;
     int rc;
 
     rc = load_defs(map_files, n_files, &defs, err);
-    for (size_t i = 0; i < n_files && !rc; i++) {
-        struct ws_choropleth *m = NULL;
-        ws_log_progress("map %zu of %zu: %s", i + 1, n_files, defs[i].name);
-        double t0 = wall_seconds();
-        rc = ws_choropleth_build(in, &defs[i], NULL, warn, &m, err);
-        ws_log_verbose("map: %s classified and laid out in %.3f s", defs[i].name,
-                       wall_seconds() - t0);
-        if (!rc && m)
-            rc = draw_formats(m, &defs[i], out, &written, err);
-        ws_choropleth_free(m);
+    if (!rc) {
+        // the definitions are independent: one task each (jobs.h), the
+        // files and warnings in definition order whatever the jobs
+        struct maps_job j = {in, defs, n_files};
+        rc = ws_jobs_run("map", n_files, map_task, &j, out, warn, err);
     }
-    ws_log_progress_done();
     release_defs(defs, defs ? n_files : 0);
     if (n_written)
-        *n_written = written;
+        *n_written = out->n - before;
     return rc;
 }
 

@@ -6,6 +6,7 @@
  */
 #include "wijkscan/report.h"
 
+#include "wijkscan/jobs.h"
 #include "wijkscan/log.h"
 #include "wijkscan/mem.h"
 #include "wijkscan/render.h"
@@ -86,47 +87,118 @@ static bool same(const char *a, const char *b)
     return a && b && strcmp(a, b) == 0;
 }
 
-/* The atlas of gemeente g: its buurten, wijken and rows. */
-static int gemeente_atlas(const struct ws_report_inputs *all, const struct ws_map_inputs *mi_all,
-                          const struct ws_mapdef *maps, const struct ws_area *g,
-                          struct ws_outfiles *out, struct ws_err *err)
+/* What every gemeente's atlas reads: the study's inputs and, per gemeente,
+ * the indices of its published rows (in the order of the set). */
+struct atlases {
+    const struct ws_report_inputs *all;
+    const struct ws_map_inputs *mi_all;
+    const struct ws_mapdef *maps;
+    const struct ws_area *gemeenten;
+    size_t **rows; /* rows[g]: indices into all->published */
+    size_t *n_rows;
+};
+
+/* A code and the index of what it points to, for bsearch. */
+struct code_ix {
+    const char *code;
+    size_t ix;
+};
+
+static int cmp_code_ix(const void *a, const void *b)
 {
+    return strcmp(((const struct code_ix *)a)->code, ((const struct code_ix *)b)->code);
+}
+
+/* The index of code in the sorted table, SIZE_MAX when absent. */
+static size_t find_code(const struct code_ix *t, size_t n, const char *code)
+{
+    struct code_ix key = {code, 0};
+    const struct code_ix *hit = code ? bsearch(&key, t, n, sizeof(*t), cmp_code_ix) : NULL;
+    return hit ? hit->ix : SIZE_MAX;
+}
+
+/* The gemeente index of each published row (a gemeente by its code, a wijk
+ * by its parent, a buurt by the gemeente of its area), then the rows of each
+ * gemeente in the order of the set. */
+static void rows_by_gemeente(struct atlases *a, size_t ng)
+{
+    const struct ws_report_inputs *all = a->all;
+    const struct ws_indicator_set *pub = all->published;
+    struct code_ix *gem = ws_xcalloc(ng + 1, sizeof(*gem));
+    struct code_ix *bu = ws_xcalloc(all->n_buurten + 1, sizeof(*bu));
+    size_t *of = ws_xcalloc(pub->n + 1, sizeof(*of));
+    size_t nb = 0;
+
+    for (size_t g = 0; g < ng; g++)
+        gem[g] = (struct code_ix){a->gemeenten[g].code, g};
+    qsort(gem, ng, sizeof(*gem), cmp_code_ix);
+    for (size_t i = 0; i < all->n_buurten; i++) {
+        size_t g = find_code(gem, ng, all->buurten[i].gemeente);
+        if (g != SIZE_MAX && all->buurten[i].code)
+            bu[nb++] = (struct code_ix){all->buurten[i].code, g};
+    }
+    qsort(bu, nb, sizeof(*bu), cmp_code_ix);
+    a->rows = ws_xcalloc(ng + 1, sizeof(*a->rows));
+    a->n_rows = ws_xcalloc(ng + 1, sizeof(*a->n_rows));
+    for (size_t i = 0; i < pub->n; i++) {
+        const struct ws_indicator *r = &pub->rows[i];
+        of[i] = r->level == WS_LEVEL_GEMEENTE ? find_code(gem, ng, r->code)
+                : r->level == WS_LEVEL_WIJK   ? find_code(gem, ng, r->parent)
+                                              : find_code(bu, nb, r->code);
+        if (of[i] != SIZE_MAX)
+            a->n_rows[of[i]]++;
+    }
+    for (size_t g = 0; g < ng; g++) {
+        a->rows[g] = ws_xcalloc(a->n_rows[g] + 1, sizeof(**a->rows));
+        a->n_rows[g] = 0;
+    }
+    for (size_t i = 0; i < pub->n; i++)
+        if (of[i] != SIZE_MAX)
+            a->rows[of[i]][a->n_rows[of[i]]++] = i;
+    free(of);
+    free(bu);
+    free(gem);
+}
+
+static void atlases_release(struct atlases *a, size_t ng)
+{
+    for (size_t g = 0; a->rows && g < ng; g++)
+        free(a->rows[g]);
+    free(a->rows);
+    free(a->n_rows);
+}
+
+/* The atlas of gemeente g: its buurten, wijken and rows (one task of
+ * ws_jobs_run). */
+static int gemeente_atlas(size_t gi, void *ctx, struct ws_outfiles *out, struct ws_warnings *warn,
+                          struct ws_err *err)
+{
+    const struct atlases *a = ctx;
+    const struct ws_report_inputs *all = a->all;
+    const struct ws_area *g = &a->gemeenten[gi];
     const struct ws_indicator_set *pub = all->published;
     struct ws_report_inputs in = *all;
-    struct ws_map_inputs mi = *mi_all;
+    struct ws_map_inputs mi = *a->mi_all;
     struct ws_indicator_set rows;
     struct ws_area *b = ws_xcalloc(all->n_buurten + 1, sizeof(*b));
     struct ws_area *w = ws_xcalloc(all->n_wijken + 1, sizeof(*w));
-    char **bcodes = ws_xcalloc(all->n_buurten + 1, sizeof(*bcodes));
     size_t nb = 0;
     size_t nw = 0;
     struct ws_strbuf dir = WS_STRBUF_INIT;
     int rc;
 
+    (void)warn;
     memset(&rows, 0, sizeof(rows));
     // shallow copies: the areas stay owned by the caller
     for (size_t i = 0; i < all->n_buurten; i++)
-        if (same(all->buurten[i].gemeente, g->code)) {
-            b[nb] = all->buurten[i];
-            bcodes[nb++] = all->buurten[i].code;
-        }
+        if (same(all->buurten[i].gemeente, g->code))
+            b[nb++] = all->buurten[i];
     for (size_t i = 0; i < all->n_wijken; i++)
         if (same(all->wijken[i].gemeente, g->code) || same(all->wijken[i].parent, g->code))
             w[nw++] = all->wijken[i];
-    rows.rows = ws_xcalloc(pub->n + 1, sizeof(*rows.rows));
-    for (size_t i = 0; i < pub->n; i++) {
-        const struct ws_indicator *r = &pub->rows[i];
-        bool keep = false;
-        if (r->level == WS_LEVEL_GEMEENTE)
-            keep = same(r->code, g->code);
-        else if (r->level == WS_LEVEL_WIJK)
-            keep = same(r->parent, g->code);
-        else
-            for (size_t k = 0; k < nb && !keep; k++)
-                keep = same(r->code, bcodes[k]);
-        if (keep)
-            rows.rows[rows.n++] = *r; // shallow: released by the caller's set
-    }
+    rows.rows = ws_xcalloc(a->n_rows[gi] + 1, sizeof(*rows.rows));
+    for (size_t i = 0; i < a->n_rows[gi]; i++)
+        rows.rows[rows.n++] = pub->rows[a->rows[gi][i]]; // shallow: the caller's set owns them
     in.published = &rows;
     in.buurten = b;
     in.n_buurten = nb;
@@ -142,12 +214,28 @@ static int gemeente_atlas(const struct ws_report_inputs *all, const struct ws_ma
     mi.n_wijken = nw;
     mi.published = &rows;
     ws_strbuf_addf(&dir, "report/%s", g->code);
-    rc = write_atlas(&in, &mi, maps, dir.buf, out, err);
+    rc = write_atlas(&in, &mi, a->maps, dir.buf, out, err);
     ws_strbuf_release(&dir);
     free(rows.rows);
-    free(bcodes);
     free(b);
     free(w);
+    return rc;
+}
+
+/* One atlas per gemeente, report/GMxxxx/, from that gemeente's rows only
+ * (the study-wide priority and group-offer lists are left out: the
+ * published priority_rank of its buurten orders its list); the atlases are
+ * independent tasks (jobs.h). */
+static int gemeente_atlases(const struct ws_report_inputs *in, const struct ws_map_inputs *mi,
+                            const struct ws_mapdef *maps, const struct ws_area *gemeenten,
+                            size_t ng, struct ws_outfiles *out, struct ws_err *err)
+{
+    struct atlases a = {in, mi, maps, gemeenten, NULL, NULL};
+    int rc;
+
+    rows_by_gemeente(&a, ng);
+    rc = ws_jobs_run("atlas", ng, gemeente_atlas, &a, out, NULL, err);
+    atlases_release(&a, ng);
     return rc;
 }
 
@@ -236,15 +324,10 @@ int ws_report_store(struct ws_store *s, const struct ws_study *st, struct ws_out
     mi.language = st->language;
     mi.source_note = note;
 
-    if (ng <= 1) {
+    if (ng <= 1)
         rc = write_atlas(&in, &mi, maps, "report", out, err);
-    } else {
-        // one atlas per gemeente: report/GMxxxx/, from that gemeente's rows
-        // only (the study-wide priority and group-offer lists are left out:
-        // the published priority_rank of its buurten orders its list)
-        for (size_t g = 0; g < ng && !rc; g++)
-            rc = gemeente_atlas(&in, &mi, maps, &gemeenten[g], out, err);
-    }
+    else
+        rc = gemeente_atlases(&in, &mi, maps, gemeenten, ng, out, err);
 out:
     for (size_t i = 0; i < n_maps; i++)
         ws_mapdef_release(&maps[i]);
