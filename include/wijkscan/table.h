@@ -162,6 +162,25 @@ static inline bool ws_sdc_needs_range(const struct ws_sdc_table *t, size_t i)
     return ws_sdc_is_suppressed(c->state) && !c->exempt && !c->known;
 }
 
+/* Where each cell is a part (CSR over cells): for ws_sdc_collapse_parts. */
+struct ws_sdc_part_index {
+    size_t n;      /* cells indexed (those added before the build) */
+    size_t *start; /* n + 1 */
+    size_t *rel;
+};
+/* Indexes the relations added so far (callable before ws_sdc_finish). */
+void ws_sdc_part_index_build(const struct ws_sdc_table *t, struct ws_sdc_part_index *ix);
+void ws_sdc_part_index_release(struct ws_sdc_part_index *ix);
+/* The sum of cells parts[0..n) written with fewer cells: wherever the parts
+ * hold every part of a relation, they are replaced by its total (up the
+ * hierarchy, e.g. all buurten of a wijk by the wijk).  Given the table's
+ * relations it is the same sum, so a relation over it tells an attacker the
+ * same; but the audit's network (flow.h) then sees the wijk's cells in it,
+ * not every buurt's.  Returns the new n (parts rewritten in place); mark is
+ * n_cells scratch, all false before and after. */
+size_t ws_sdc_collapse_parts(const struct ws_sdc_table *t, const struct ws_sdc_part_index *ix,
+                             size_t *parts, size_t n, bool *mark);
+
 /* The attacker's prior bounds of cell i (see the table above; [v, v] for a
  * known cell). */
 void ws_sdc_bounds(const struct ws_sdc_table *t, size_t i, double *lo, double *hi);

@@ -915,13 +915,18 @@ static void add_offers(struct build *b, const struct key *keys, size_t n,
                        struct ws_offer_set *offers)
 {
     struct ws_sdc_table *t = b->t;
+    struct ws_sdc_part_index ix;
     size_t *row_cell;
     size_t *parts = NULL;
     size_t parts_cap = 0;
     struct key *sk;
+    bool *mark;
 
     if (!offers)
         return;
+    // an offer over all buurten of a wijk is a sum of the wijk's cells
+    ws_sdc_part_index_build(t, &ix);
+    mark = ws_xcalloc(t->n_cells + offers->n + 1, sizeof(*mark));
     row_cell = ws_xmalloc(ws_st_mult(b->raw->n + 1, sizeof(*row_cell)));
     for (size_t i = 0; i <= b->raw->n; i++)
         row_cell[i] = NONE;
@@ -939,6 +944,7 @@ static void add_offers(struct build *b, const struct key *keys, size_t n,
         o->published = NAN;
         if (np == 0)
             continue;
+        np = ws_sdc_collapse_parts(t, &ix, parts, np, mark);
         c = ws_sdc_add_cell(t, o->total,
                             o->total >= (double)t->min_count ? WS_CELL_ROUNDED : WS_CELL_PRIMARY,
                             WS_SDC_ORDER_FIRST, false, WS_SDC_NO_TAG);
@@ -946,6 +952,8 @@ static void add_offers(struct build *b, const struct key *keys, size_t n,
         ws_sdc_add_relation(t, c, parts, np, WS_SDC_NO_GROUP);
         o->published = (double)c;
     }
+    ws_sdc_part_index_release(&ix);
+    free(mark);
     free(parts);
     free(sk);
     free(row_cell);

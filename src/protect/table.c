@@ -301,3 +301,93 @@ double ws_sdc_range_width(const struct ws_sdc_range *r)
         return INFINITY;
     return r->high - r->low;
 }
+
+/* --- sums with fewer cells ------------------------------------------------------ */
+
+void ws_sdc_part_index_build(const struct ws_sdc_table *t, struct ws_sdc_part_index *ix)
+{
+    size_t *fill = ws_xcalloc(t->n_cells + 1, sizeof(*fill));
+
+    ix->n = t->n_cells;
+    ix->start = ws_xcalloc(t->n_cells + 2, sizeof(*ix->start));
+    for (size_t m = 0; m < t->n_terms; m++)
+        if (t->rel_coef[m] > 0)
+            ix->start[t->rel_cell[m] + 1]++;
+    for (size_t i = 0; i < t->n_cells; i++)
+        ix->start[i + 1] += ix->start[i];
+    ix->rel = ws_xcalloc(ix->start[t->n_cells] + 1, sizeof(*ix->rel));
+    for (size_t r = 0; r < t->n_rels; r++)
+        for (size_t m = t->rel_start[r]; m < t->rel_start[r + 1]; m++)
+            if (t->rel_coef[m] > 0) {
+                size_t k = t->rel_cell[m];
+                ix->rel[ix->start[k] + fill[k]++] = r;
+            }
+    free(fill);
+}
+
+void ws_sdc_part_index_release(struct ws_sdc_part_index *ix)
+{
+    free(ix->start);
+    free(ix->rel);
+    ix->start = ix->rel = NULL;
+}
+
+/* Relation r's total if every part of r is marked (and the total is not),
+ * else SIZE_MAX. */
+static size_t complete_total(const struct ws_sdc_table *t, size_t r, const bool *mark)
+{
+    size_t total = SIZE_MAX;
+
+    for (size_t m = t->rel_start[r]; m < t->rel_start[r + 1]; m++) {
+        size_t k = t->rel_cell[m];
+        if (t->rel_coef[m] < 0)
+            total = k;
+        else if (!mark[k])
+            return SIZE_MAX;
+    }
+    return total != SIZE_MAX && !mark[total] ? total : SIZE_MAX;
+}
+
+/* One pass: replaces the first complete relation of parts[i]; true if it
+ * did. */
+static bool collapse_one(const struct ws_sdc_table *t, const struct ws_sdc_part_index *ix,
+                         size_t *parts, size_t i, bool *mark)
+{
+    size_t k = parts[i];
+
+    for (size_t a = ix->start[k]; a < ix->start[k + 1]; a++) {
+        size_t r = ix->rel[a];
+        size_t total = complete_total(t, r, mark);
+        if (total == SIZE_MAX)
+            continue;
+        for (size_t m = t->rel_start[r]; m < t->rel_start[r + 1]; m++)
+            if (t->rel_coef[m] > 0)
+                mark[t->rel_cell[m]] = false;
+        mark[total] = true;
+        parts[i] = total; // the other parts' slots are dropped below
+        return true;
+    }
+    return false;
+}
+
+size_t ws_sdc_collapse_parts(const struct ws_sdc_table *t, const struct ws_sdc_part_index *ix,
+                             size_t *parts, size_t n, bool *mark)
+{
+    bool changed = true;
+    size_t j = 0;
+
+    for (size_t i = 0; i < n; i++)
+        mark[parts[i]] = true;
+    while (changed) {
+        changed = false;
+        for (size_t i = 0; i < n; i++)
+            if (mark[parts[i]] && parts[i] < ix->n)
+                changed |= collapse_one(t, ix, parts, i, mark);
+    }
+    for (size_t i = 0; i < n; i++)
+        if (mark[parts[i]]) {
+            mark[parts[i]] = false; // once: a replaced slot may repeat a total
+            parts[j++] = parts[i];
+        }
+    return j;
+}
