@@ -148,6 +148,43 @@ static void test_side_relation(void **state)
     ws_sdc_release(&t);
 }
 
+/* A sum over all buurten of a wijk becomes the wijk's cell, over all of a
+ * gemeente's the gemeente's; a partial set stays as it is. */
+static void test_collapse_parts(void **state)
+{
+    struct ws_sdc_table t;
+    struct ws_sdc_part_index ix;
+    size_t b[5], w[2], g, p[5];
+    bool mark[16] = {false};
+    size_t n;
+
+    (void)state;
+    ws_sdc_init(&t, 10, 1, 3);
+    for (int i = 0; i < 5; i++)
+        b[i] = ws_sdc_add_cell(&t, 10 + i, WS_CELL_EXACT, 0, false, WS_SDC_NO_TAG);
+    w[0] = ws_sdc_add_cell(&t, 10 + 11 + 12, WS_CELL_EXACT, 1, false, WS_SDC_NO_TAG);
+    w[1] = ws_sdc_add_cell(&t, 13 + 14, WS_CELL_EXACT, 1, false, WS_SDC_NO_TAG);
+    g = ws_sdc_add_cell(&t, 60, WS_CELL_EXACT, 2, false, WS_SDC_NO_TAG);
+    ws_sdc_add_relation(&t, w[0], b, 3, WS_SDC_NO_GROUP);
+    ws_sdc_add_relation(&t, w[1], b + 3, 2, WS_SDC_NO_GROUP);
+    ws_sdc_add_relation(&t, g, w, 2, WS_SDC_NO_GROUP);
+    ws_sdc_part_index_build(&t, &ix);
+    // all of wijk 0 and one buurt of wijk 1
+    p[0] = b[2], p[1] = b[0], p[2] = b[3], p[3] = b[1];
+    n = ws_sdc_collapse_parts(&t, &ix, p, 4, mark);
+    assert_int_equal(n, 2);
+    assert_true((p[0] == w[0] && p[1] == b[3]) || (p[1] == w[0] && p[0] == b[3]));
+    // every buurt: the gemeente
+    memcpy(p, b, sizeof(b));
+    n = ws_sdc_collapse_parts(&t, &ix, p, 5, mark);
+    assert_int_equal(n, 1);
+    assert_int_equal(p[0], g);
+    for (size_t i = 0; i < 16; i++)
+        assert_false(mark[i]);
+    ws_sdc_part_index_release(&ix);
+    ws_sdc_release(&t);
+}
+
 /* --- random tables against the LP -------------------------------------------- */
 
 struct rng {
@@ -358,9 +395,8 @@ static void test_random_against_lp(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_rectangle),
-        cmocka_unit_test(test_pinned),
-        cmocka_unit_test(test_side_relation),
+        cmocka_unit_test(test_rectangle),         cmocka_unit_test(test_pinned),
+        cmocka_unit_test(test_side_relation),     cmocka_unit_test(test_collapse_parts),
         cmocka_unit_test(test_random_against_lp),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
