@@ -36,6 +36,8 @@ struct ws_audit_ctx {
     size_t n_cells, n_rels;
     unsigned *cell_gen; /* == gen: cell is a variable of the current LP */
     unsigned *rel_gen;  /* == gen: relation is in the current LP */
+    unsigned *open_gen; /* == gen: open_val[r] is worked out for the current LP */
+    bool *open_val;
     unsigned gen;
     size_t *var_of; /* cell -> variable, valid when cell_gen == gen */
 
@@ -73,6 +75,8 @@ struct ws_audit_ctx *ws_audit_ctx_new(const struct ws_sdc_table *t)
     ctx->n_rels = t->n_rels;
     ctx->cell_gen = ws_xcalloc(t->n_cells + 1, sizeof(*ctx->cell_gen));
     ctx->rel_gen = ws_xcalloc(t->n_rels + 1, sizeof(*ctx->rel_gen));
+    ctx->open_gen = ws_xcalloc(t->n_rels + 1, sizeof(*ctx->open_gen));
+    ctx->open_val = ws_xcalloc(t->n_rels + 1, sizeof(*ctx->open_val));
     ctx->var_of = ws_xcalloc(t->n_cells + 1, sizeof(*ctx->var_of));
     ctx->flow = ws_flow_new(t);
     ctx->narrow = ws_xcalloc(t->n_cells + 1, sizeof(*ctx->narrow));
@@ -86,6 +90,8 @@ void ws_audit_ctx_free(struct ws_audit_ctx *ctx)
         return;
     free(ctx->cell_gen);
     free(ctx->rel_gen);
+    free(ctx->open_gen);
+    free(ctx->open_val);
     free(ctx->var_of);
     free(ctx->cells);
     free(ctx->rels);
@@ -114,6 +120,7 @@ static void next_gen(struct ws_audit_ctx *ctx)
         // wrapped: forget every old mark
         memset(ctx->cell_gen, 0, (ctx->n_cells + 1) * sizeof(*ctx->cell_gen));
         memset(ctx->rel_gen, 0, (ctx->n_rels + 1) * sizeof(*ctx->rel_gen));
+        memset(ctx->open_gen, 0, (ctx->n_rels + 1) * sizeof(*ctx->open_gen));
         ctx->gen = 1;
     }
     ctx->n_vars = 0;
@@ -457,20 +464,32 @@ static bool todo(const struct ws_audit_ctx *ctx, const struct ws_sdc_table *t, s
     return pending(t, c, only_dirty) && !ctx->narrow[c];
 }
 
+/* Has relation r an unknown member outside the current LP?  Worked out
+ * once per LP (memo: open_gen, open_val). */
+static bool rel_open(struct ws_audit_ctx *ctx, const struct ws_sdc_table *t, size_t r)
+{
+    bool open = false;
+
+    if (ctx->open_gen[r] == ctx->gen)
+        return ctx->open_val[r];
+    for (size_t m = t->rel_start[r]; m < t->rel_start[r + 1] && !open; m++) {
+        size_t d = t->rel_cell[m];
+        open = !in_lp(ctx, d) && ws_sdc_is_variable(&t->cells[d]);
+    }
+    ctx->open_gen[r] = ctx->gen;
+    ctx->open_val[r] = open;
+    return open;
+}
+
 /* Are all unknown members of v's relations in the current LP (v is not on
  * the neighbourhood's rim)? */
-static bool inner(const struct ws_audit_ctx *ctx, const struct ws_sdc_table *t, size_t c)
+static bool inner(struct ws_audit_ctx *ctx, const struct ws_sdc_table *t, size_t c)
 {
     if (ctx->exact)
         return true;
-    for (size_t k = t->cell_rel_start[c]; k < t->cell_rel_start[c + 1]; k++) {
-        size_t r = t->cell_rel[k];
-        for (size_t m = t->rel_start[r]; m < t->rel_start[r + 1]; m++) {
-            size_t d = t->rel_cell[m];
-            if (!in_lp(ctx, d) && ws_sdc_is_variable(&t->cells[d]))
-                return false;
-        }
-    }
+    for (size_t k = t->cell_rel_start[c]; k < t->cell_rel_start[c + 1]; k++)
+        if (rel_open(ctx, t, t->cell_rel[k]))
+            return false;
     return true;
 }
 
