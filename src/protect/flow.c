@@ -110,21 +110,39 @@ static void build_crel(struct ws_flow *f, const struct ws_sdc_table *t)
     free(fill);
 }
 
-/* The nodes: relations in table order whose cells are in fewer than two
- * nodes so far (known cells are no arcs and do not count). */
+/* Does relation r have a cell of its own (one in no other relation: a known
+ * sum's or a group offer's total)? */
+static bool has_own_cell(const struct ws_flow *f, const struct ws_sdc_table *t, size_t r)
+{
+    for (size_t m = t->rel_start[r]; m < t->rel_start[r + 1]; m++) {
+        size_t k = t->rel_cell[m];
+        if (f->crel_start[k + 1] - f->crel_start[k] == 1)
+            return true;
+    }
+    return false;
+}
+
+/* The nodes: relations whose cells are in fewer than two nodes so far
+ * (known cells are no arcs and do not count), in table order, those with a
+ * cell of their own last (a known sum over thousands of buurten must not
+ * take the place of the buurten's rows). */
 static void choose_nodes(struct ws_flow *f, const struct ws_sdc_table *t, unsigned char *deg)
 {
-    for (size_t r = 0; r < t->n_rels; r++) {
-        bool ok = true;
+    for (size_t r = 0; r < t->n_rels; r++)
         f->node_of_rel[r] = NONE;
-        for (size_t m = t->rel_start[r]; m < t->rel_start[r + 1] && ok; m++)
-            ok = t->cells[t->rel_cell[m]].known || deg[t->rel_cell[m]] < 2;
-        if (!ok)
-            continue;
-        f->node_of_rel[r] = f->n_nodes++;
-        for (size_t m = t->rel_start[r]; m < t->rel_start[r + 1]; m++)
-            deg[t->rel_cell[m]]++;
-    }
+    for (int pass = 0; pass < 2; pass++)
+        for (size_t r = 0; r < t->n_rels; r++) {
+            bool ok = true;
+            if (has_own_cell(f, t, r) != (pass == 1))
+                continue;
+            for (size_t m = t->rel_start[r]; m < t->rel_start[r + 1] && ok; m++)
+                ok = t->cells[t->rel_cell[m]].known || deg[t->rel_cell[m]] < 2;
+            if (!ok)
+                continue;
+            f->node_of_rel[r] = f->n_nodes++;
+            for (size_t m = t->rel_start[r]; m < t->rel_start[r + 1]; m++)
+                deg[t->rel_cell[m]]++;
+        }
 }
 
 /* The other node relation of cell k than r (and k's coefficient there), or

@@ -41,6 +41,8 @@
 #define MAX_RINGS 4
 /* The neighbourhood level (audit.h) of the repair's trials. */
 #define REPAIR_LEVEL 1
+/* Tables with more cells than this audit on smaller LPs (certify_and_repair). */
+#define LARGE_TABLE 200000
 /* Any group: no restriction on complements. */
 #define ANY WS_SDC_NO_GROUP
 
@@ -748,13 +750,17 @@ static int certify_and_repair(struct repair *rp, struct cands *chosen, struct ws
     size_t added = 0;
     int rc;
 
-    rc = ws_audit_certify(rp->ctx, t, WS_AUDIT_N_LEVELS - 2, false, &left, on_audit_progress, &ap,
-                          err);
+    // large tables: what the network leaves goes to LPs of at most 600
+    // unknowns (a 4000-unknown LP per cell does not scale to the country);
+    // a cell they cannot clear gets a complement instead
+    size_t top = t->n_cells > LARGE_TABLE ? REPAIR_LEVEL : WS_AUDIT_N_LEVELS - 2;
+
+    rc = ws_audit_certify(rp->ctx, t, top, false, &left, on_audit_progress, &ap, err);
     while (!rc && left > 0) {
         if ((rc = repair_round(rp, chosen, &added, err)) || added == 0)
             break;
         st->n_secondary_repair += added;
-        rc = ws_audit_certify(rp->ctx, t, WS_AUDIT_N_LEVELS - 2, false, &left, NULL, NULL, err);
+        rc = ws_audit_certify(rp->ctx, t, top, false, &left, NULL, NULL, err);
     }
     // what is left: the whole component, exactly
     if (!rc && left > 0)
