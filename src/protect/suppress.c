@@ -41,6 +41,9 @@
 #define MAX_RINGS 4
 /* The neighbourhood level (audit.h) of the repair's trials. */
 #define REPAIR_LEVEL 1
+/* Relations with more terms than this give no complement candidates (the
+ * known sums over a whole level). */
+#define RING_MAX_TERMS 128
 /* Tables with more cells than this audit on smaller LPs (certify_and_repair). */
 #define LARGE_TABLE 200000
 /* Any group: no restriction on complements. */
@@ -384,6 +387,8 @@ static void ring_relation(struct repair *rp, size_t r, struct cands *fr, struct 
 
     if (rp->group != ANY && t->rel_group[r] != rp->group)
         return;
+    if (t->rel_start[r + 1] - t->rel_start[r] > RING_MAX_TERMS)
+        return; // a sum over a whole level: one more cell in it does not help
     for (size_t m = t->rel_start[r]; m < t->rel_start[r + 1]; m++) {
         size_t d = t->rel_cell[m];
         bool take = takes(rp, d);
