@@ -273,4 +273,24 @@ static inline void ws_test_csv_free(struct ws_test_csv *t)
     memset(t, 0, sizeof(*t));
 }
 
+/* A seeded xorshift64* generator for the property tests: deterministic on
+ * every platform, independent of the library's own. */
+struct ws_test_rng {
+    uint64_t s;
+};
+
+static inline uint64_t ws_test_rng_next(struct ws_test_rng *g)
+{
+    g->s ^= g->s >> 12;
+    g->s ^= g->s << 25;
+    g->s ^= g->s >> 27;
+    return g->s * 2685821657736338717ULL;
+}
+
+/* Uniform in [0, 1). */
+static inline double ws_test_rng_unif(struct ws_test_rng *g)
+{
+    return (double)(ws_test_rng_next(g) >> 11) * (1.0 / 9007199254740992.0);
+}
+
 #endif

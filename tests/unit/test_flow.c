@@ -187,21 +187,9 @@ static void test_collapse_parts(void **state)
 
 /* --- random tables against the LP -------------------------------------------- */
 
-struct rng {
-    uint64_t s;
-};
-
-static uint64_t rng_next(struct rng *g)
+static int rng_int(struct ws_test_rng *g, int lo, int hi)
 {
-    g->s ^= g->s >> 12;
-    g->s ^= g->s << 25;
-    g->s ^= g->s >> 27;
-    return g->s * 2685821657736338717ULL;
-}
-
-static int rng_int(struct rng *g, int lo, int hi)
-{
-    return lo + (int)(rng_next(g) % (uint64_t)(hi - lo + 1));
+    return lo + (int)(ws_test_rng_next(g) % (uint64_t)(hi - lo + 1));
 }
 
 struct rtable {
@@ -213,7 +201,7 @@ struct rtable {
 
 /* A tree of at most 64 areas (root, 1-3 children, each 1-3, each 2-4
  * leaves); leaf counts random, the rest sums. */
-static void random_tree(struct rng *g, struct rtable *rt)
+static void random_tree(struct ws_test_rng *g, struct rtable *rt)
 {
     size_t frontier[64];
     size_t n_front = 1;
@@ -245,7 +233,7 @@ static bool is_leaf(const struct rtable *rt, size_t a)
 }
 
 /* Values bottom-up: leaves random, parents sums; all = sum of categories. */
-static void random_values(struct rng *g, const struct rtable *rt, double v[64][6])
+static void random_values(struct ws_test_rng *g, const struct rtable *rt, double v[64][6])
 {
     memset(v, 0, 64 * 6 * sizeof(double));
     for (size_t a = rt->n_areas; a-- > 0;) {
@@ -262,8 +250,8 @@ static void random_values(struct rng *g, const struct rtable *rt, double v[64][6
             v[a][0] += v[a][c];
 }
 
-static void random_table(struct rng *g, struct ws_sdc_table *t, struct rtable *rt, bool side,
-                         long m, long s)
+static void random_table(struct ws_test_rng *g, struct ws_sdc_table *t, struct rtable *rt,
+                         bool side, long m, long s)
 {
     double v[64][6];
     size_t parts[64];
@@ -326,7 +314,7 @@ static void random_table(struct rng *g, struct ws_sdc_table *t, struct rtable *r
 static void test_random_against_lp(void **state)
 {
     const long m = 10;
-    struct rng g = {0x2545F4914F6CDD1DULL};
+    struct ws_test_rng g = {0x2545F4914F6CDD1DULL};
     int n_tables = getenv("WS_TEST_QUICK") ? 150 : 1500;
     size_t n_wide = 0, n_narrow = 0, n_unknown = 0, n_also = 0;
 

@@ -378,50 +378,32 @@ static void test_messy_links(void **state)
 
 /* ---- property test -------------------------------------------------- */
 
-struct trng {
-    uint64_t s;
-};
-
-static uint64_t trng_next(struct trng *r)
-{
-    /* xorshift64*: independent of the library's generator */
-    r->s ^= r->s >> 12;
-    r->s ^= r->s << 25;
-    r->s ^= r->s >> 27;
-    return r->s * 2685821657736338717ull;
-}
-
-static double trng_unif(struct trng *r)
-{
-    return (double)(trng_next(r) >> 11) / 9007199254740992.0;
-}
-
-static double trng_poisson(struct trng *r, double lambda)
+static double trng_poisson(struct ws_test_rng *r, double lambda)
 {
     double l = exp(-lambda);
     double p = 1;
     double k = 0;
     do {
         k++;
-        p *= trng_unif(r);
+        p *= ws_test_rng_unif(r);
     } while (p > l);
     return k - 1;
 }
 
-static void random_links(struct graph *g, struct trng *r, size_t w, size_t h)
+static void random_links(struct graph *g, struct ws_test_rng *r, size_t w, size_t h)
 {
     if (w == 0)
         return;
     for (size_t i = 0; i < w * h; i++) {
         size_t x = i % w;
         size_t y = i / w;
-        if (x + 1 < w && trng_unif(r) < 0.85)
+        if (x + 1 < w && ws_test_rng_unif(r) < 0.85)
             graph_edge(g, i, i + 1);
-        if (y + 1 < h && trng_unif(r) < 0.85)
+        if (y + 1 < h && ws_test_rng_unif(r) < 0.85)
             graph_edge(g, i, i + w);
-        if (x + 1 < w && y + 1 < h && trng_unif(r) < 0.25)
+        if (x + 1 < w && y + 1 < h && ws_test_rng_unif(r) < 0.25)
             graph_edge(g, i, i + w + 1);
-        if (x > 0 && y + 1 < h && trng_unif(r) < 0.25)
+        if (x > 0 && y + 1 < h && ws_test_rng_unif(r) < 0.25)
             graph_edge(g, i, i + w - 1);
     }
     graph_done(g);
@@ -430,20 +412,20 @@ static void random_links(struct graph *g, struct trng *r, size_t w, size_t h)
 /* A w x h grid, rook links kept with probability 0.85, diagonals 0.25; wijk
  * by a random cut (or random labels), Poisson cases, 10 % populationless,
  * 2 covariates with some NAN. */
-static void random_graph(struct graph *g, struct trng *r, size_t w, size_t h, double lambda)
+static void random_graph(struct graph *g, struct ws_test_rng *r, size_t w, size_t h, double lambda)
 {
     size_t n = w * h;
-    size_t cut = 1 + (size_t)(trng_next(r) % (w + 1));
-    bool labels = trng_next(r) % 5 == 0;
+    size_t cut = 1 + (size_t)(ws_test_rng_next(r) % (w + 1));
+    bool labels = ws_test_rng_next(r) % 5 == 0;
 
     graph_init(g, n, 2);
     for (size_t i = 0; i < n; i++) {
-        g->wijk[i] = labels ? (size_t)(trng_next(r) % 3) : i % w < cut ? 0 : 1;
+        g->wijk[i] = labels ? (size_t)(ws_test_rng_next(r) % 3) : i % w < cut ? 0 : 1;
         g->cases[i] = trng_poisson(r, lambda);
-        if (trng_unif(r) < 0.1)
-            g->pop[i] = trng_unif(r) < 0.5 ? 0 : NAN;
+        if (ws_test_rng_unif(r) < 0.1)
+            g->pop[i] = ws_test_rng_unif(r) < 0.5 ? 0 : NAN;
         for (size_t j = 0; j < 2; j++)
-            g->covar[i * 2 + j] = trng_unif(r) < 0.05 ? NAN : trng_unif(r) * 10;
+            g->covar[i * 2 + j] = ws_test_rng_unif(r) < 0.05 ? NAN : ws_test_rng_unif(r) * 10;
     }
     random_links(g, r, w, h);
 }
@@ -705,15 +687,15 @@ static void compare_small(const struct graph *g, double thr, const size_t *comp,
 static void test_property(void **state)
 {
     (void)state;
-    struct trng rng = {0x1234567887654321ull};
+    struct ws_test_rng rng = {0x1234567887654321ull};
     long n_graphs = 3000;
 
     for (long it = 0; it < n_graphs; it++) {
         struct graph g;
-        size_t w = 1 + (size_t)(trng_next(&rng) % (it % 10 == 0 ? 9 : 5));
-        size_t h = 1 + (size_t)(trng_next(&rng) % (it % 10 == 0 ? 9 : 4));
-        double lambda = 0.3 + 5 * trng_unif(&rng);
-        double thr = (double)(3 + trng_next(&rng) % 8);
+        size_t w = 1 + (size_t)(ws_test_rng_next(&rng) % (it % 10 == 0 ? 9 : 5));
+        size_t h = 1 + (size_t)(ws_test_rng_next(&rng) % (it % 10 == 0 ? 9 : 4));
+        double lambda = 0.3 + 5 * ws_test_rng_unif(&rng);
+        double thr = (double)(3 + ws_test_rng_next(&rng) % 8);
         random_graph(&g, &rng, w, h, lambda);
         struct ws_region_input in = graph_input(&g, thr, (unsigned long long)it);
         struct ws_regions r1 = WS_REGIONS_INIT;
@@ -798,15 +780,15 @@ static void test_labels(void **state)
 static void test_national(void **state)
 {
     (void)state;
-    struct trng rng = {0x9e3779b97f4a7c15ull};
+    struct ws_test_rng rng = {0x9e3779b97f4a7c15ull};
     struct graph g;
     size_t nw = 3300;
     size_t *size = malloc(nw * sizeof(size_t));
     size_t n = 0;
 
     for (size_t w = 0; w < nw; w++) {
-        double u = trng_unif(&rng);
-        size[w] = w % 20 == 0 ? 15 + (size_t)(trng_next(&rng) % 46)
+        double u = ws_test_rng_unif(&rng);
+        size[w] = w % 20 == 0 ? 15 + (size_t)(ws_test_rng_next(&rng) % 46)
                               : 1 + (size_t)(-1.7 * log(1 - u * 0.999));
         n += size[w];
     }
@@ -817,15 +799,15 @@ static void test_national(void **state)
         for (size_t t = 0; t < size[w]; t++) {
             size_t i = base + t;
             g.wijk[i] = w;
-            g.cases[i] = trng_poisson(&rng, 1 + 6 * trng_unif(&rng));
-            g.pop[i] = trng_unif(&rng) < 0.05 ? 0 : 500;
+            g.cases[i] = trng_poisson(&rng, 1 + 6 * ws_test_rng_unif(&rng));
+            g.pop[i] = ws_test_rng_unif(&rng) < 0.05 ? 0 : 500;
             for (size_t j = 0; j < 5; j++)
-                g.covar[i * 5 + j] = trng_unif(&rng);
+                g.covar[i * 5 + j] = ws_test_rng_unif(&rng);
             if (t % side + 1 < side && t + 1 < size[w])
                 graph_edge(&g, i, i + 1);
             if (t + side < size[w])
                 graph_edge(&g, i, i + side);
-            if (t % side + 1 < side && t + side + 1 < size[w] && trng_unif(&rng) < 0.3)
+            if (t % side + 1 < side && t + side + 1 < size[w] && ws_test_rng_unif(&rng) < 0.3)
                 graph_edge(&g, i, i + side + 1);
         }
         if (w > 0) /* a link across the wijk border, ignored */

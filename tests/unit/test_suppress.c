@@ -528,33 +528,15 @@ static void test_rerank(void **state)
 
 /* --- the property test ------------------------------------------------------ */
 
-struct rng {
-    uint64_t s;
-};
-
-static uint64_t rng_next(struct rng *g)
+static int rng_int(struct ws_test_rng *g, int lo, int hi)
 {
-    // xorshift64*
-    g->s ^= g->s >> 12;
-    g->s ^= g->s << 25;
-    g->s ^= g->s >> 27;
-    return g->s * 2685821657736338717ULL;
-}
-
-static double rng_unif(struct rng *g)
-{
-    return (double)(rng_next(g) >> 11) * (1.0 / 9007199254740992.0);
-}
-
-static int rng_int(struct rng *g, int lo, int hi)
-{
-    return lo + (int)(rng_unif(g) * (hi - lo + 1));
+    return lo + (int)(ws_test_rng_unif(g) * (hi - lo + 1));
 }
 
 /* Poisson by inversion (small means) */
-static double rng_poisson(struct rng *g, double mu)
+static double rng_poisson(struct ws_test_rng *g, double mu)
 {
-    double p = exp(-mu), f = p, u = rng_unif(g);
+    double p = exp(-mu), f = p, u = ws_test_rng_unif(g);
     double k = 0;
 
     while (u > f && k < 1000) {
@@ -578,7 +560,7 @@ struct gen_area {
  * count is published).  Derived figures follow the analysis: rate with
  * P > 0, theta per level over areas with P > 0, ratio_avg = O / (theta P),
  * expected = theta P. */
-static void random_table(struct rng *g, struct ws_indicator_set *raw, int *n_years_out)
+static void random_table(struct ws_test_rng *g, struct ws_indicator_set *raw, int *n_years_out)
 {
     struct gen_area areas[64];
     size_t n_areas = 0;
@@ -604,7 +586,7 @@ static void random_table(struct rng *g, struct ws_indicator_set *raw, int *n_yea
                 snprintf(areas[bidx].code, sizeof(areas[bidx].code), "BU%d%d%d", gi, wi, bi);
                 memcpy(areas[bidx].parent, areas[widx].code, sizeof(areas[bidx].parent));
                 areas[bidx].level = WS_LEVEL_BUURT;
-                areas[bidx].P = rng_unif(g) < 1.0 / 12 ? NAN : (double)rng_int(g, 50, 3000);
+                areas[bidx].P = ws_test_rng_unif(g) < 1.0 / 12 ? NAN : (double)rng_int(g, 50, 3000);
             }
         }
     }
@@ -625,10 +607,11 @@ static void random_table(struct rng *g, struct ws_indicator_set *raw, int *n_yea
             double size;
             if (areas[i].level != WS_LEVEL_BUURT)
                 continue;
-            size = 1.9 + 1.0 * (rng_unif(g) + rng_unif(g) + rng_unif(g) - 1.5);
+            size =
+                1.9 + 1.0 * (ws_test_rng_unif(g) + ws_test_rng_unif(g) + ws_test_rng_unif(g) - 1.5);
             for (size_t c = 1; c < n_cols || (n_cat == 0 && c == 1); c++) {
-                double mu = exp(size + 0.8 * (rng_unif(g) - 0.5));
-                double v = rng_unif(g) < 0.25 ? 0 : rng_poisson(g, mu);
+                double mu = exp(size + 0.8 * (ws_test_rng_unif(g) - 0.5));
+                double v = ws_test_rng_unif(g) < 0.25 ? 0 : rng_poisson(g, mu);
                 if (n_cat == 0)
                     Oy[i * n_cols] = v;
                 else
@@ -954,7 +937,7 @@ static void test_property_random_tables(void **state)
     // as ws_protect_store runs it: unpopulated areas need not reach s
     o.exempt_unpopulated = true;
     size_t n_ok = 0, n_unprotectable = 0, n_cells = 0, n_sup = 0, n_solves = 0;
-    struct rng g = {0x9E3779B97F4A7C15ULL};
+    struct ws_test_rng g = {0x9E3779B97F4A7C15ULL};
 
     (void)state;
     for (int tbl = 0; tbl < n_tables; tbl++) {
@@ -1048,7 +1031,7 @@ static void test_national_timing(void **state)
     struct ws_audit audit = WS_AUDIT_INIT;
     struct ws_err err = WS_ERR_INIT;
     struct ws_protect_opts o = opts_of(10, 5, 5);
-    struct rng g = {20240101};
+    struct ws_test_rng g = {20240101};
     size_t n_bu = 0, n_wk = 0;
     int rc;
 
@@ -1071,12 +1054,13 @@ static void test_national_timing(void **state)
             n_wk++;
             for (int bi = 0; bi < nb; bi++) {
                 char bcode[40];
-                double P =
-                    rng_unif(&g) < 0.1
-                        ? NAN
-                        : floor(150 *
-                                exp(0.9 * (rng_unif(&g) + rng_unif(&g) + rng_unif(&g) - 1.5) * 2));
-                double eff = exp(0.4 * (rng_unif(&g) - 0.5));
+                double P = ws_test_rng_unif(&g) < 0.1
+                               ? NAN
+                               : floor(150 * exp(0.9 *
+                                                 (ws_test_rng_unif(&g) + ws_test_rng_unif(&g) +
+                                                  ws_test_rng_unif(&g) - 1.5) *
+                                                 2));
+                double eff = exp(0.4 * (ws_test_rng_unif(&g) - 0.5));
                 snprintf(bcode, sizeof(bcode), "BU%04d%02d%02d", gi, wi, bi);
                 n_bu++;
                 if (isfinite(P))
