@@ -33,6 +33,7 @@
 #define WIJKSCAN_AUDIT_H
 
 #include "wijkscan/err.h"
+#include "wijkscan/flow.h"
 #include "wijkscan/indicators.h"
 #include "wijkscan/load.h"
 #include "wijkscan/table.h"
@@ -70,9 +71,10 @@ extern const size_t ws_audit_levels[WS_AUDIT_N_LEVELS];
 int ws_audit_hood_range(struct ws_audit_ctx *ctx, const struct ws_sdc_table *t, size_t cell,
                         size_t max_vars, struct ws_sdc_range *range, bool *exact,
                         struct ws_err *err);
-/* The network's verdict on `cell` (enum ws_flow_verdict of flow.h: 0 it
- * cannot tell, 1 wide enough, 2 too narrow); changes nothing. */
-int ws_audit_flow(struct ws_audit_ctx *ctx, const struct ws_sdc_table *t, size_t cell);
+/* The network's verdict on `cell` (flow.h; WS_FLOW_UNKNOWN when the
+ * network is switched off); changes nothing. */
+enum ws_flow_verdict ws_audit_flow(struct ws_audit_ctx *ctx, const struct ws_sdc_table *t,
+                                   size_t cell);
 
 /* The range of `cell` on subtable `group` alone (its relations only, every
  * other relation left out): a relaxation, never narrower than the exact

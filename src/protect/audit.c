@@ -646,17 +646,18 @@ static int certify_subtrees(struct ws_audit_ctx *ctx, struct ws_sdc_table *t, bo
     return rc;
 }
 
-int ws_audit_flow(struct ws_audit_ctx *ctx, const struct ws_sdc_table *t, size_t cell)
+enum ws_flow_verdict ws_audit_flow(struct ws_audit_ctx *ctx, const struct ws_sdc_table *t,
+                                   size_t cell)
 {
     enum ws_flow_verdict v;
 
     if (!ctx->use_flow)
-        return (int)WS_FLOW_UNKNOWN;
+        return WS_FLOW_UNKNOWN;
     v = ws_flow_check(ctx->flow, (struct ws_sdc_table *)t, cell, NULL);
     ctx->flow_wide += v == WS_FLOW_WIDE;
     ctx->flow_narrow += v == WS_FLOW_NARROW;
     ctx->flow_unknown += v == WS_FLOW_UNKNOWN;
-    return (int)v;
+    return v;
 }
 
 void ws_audit_ctx_set_network(struct ws_audit_ctx *ctx, bool on)

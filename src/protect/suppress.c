@@ -420,7 +420,7 @@ static int try_cells(struct repair *rp, const size_t *cs, size_t n, double *widt
 {
     struct ws_sdc_table *t = rp->t;
     struct ws_sdc_range rg;
-    int verdict;
+    enum ws_flow_verdict verdict;
     int rc;
 
     rp->undo.n = 0;
@@ -431,12 +431,12 @@ static int try_cells(struct repair *rp, const size_t *cs, size_t n, double *widt
         rq_push_cell(&rp->rq, t, cs[i], rp->group);
     }
     (void)rule_fixpoint(t, &rp->rq, rp->group, &rp->undo);
-    verdict = rp->group == ANY ? ws_audit_flow(rp->ctx, t, rp->cell) : 0;
-    if (verdict == 1) { // the network shows it wide enough (flow.h)
+    verdict = rp->group == ANY ? ws_audit_flow(rp->ctx, t, rp->cell) : WS_FLOW_UNKNOWN;
+    if (verdict == WS_FLOW_WIDE) {
         rg.low = 0.0;
         rg.high = (double)t->safety_range;
         rc = WS_OK;
-    } else if (verdict == 2) { // even the network's relaxation is too narrow
+    } else if (verdict == WS_FLOW_NARROW) { // even the network's relaxation
         rg.low = rg.high = 0.0;
         rc = WS_OK;
     } else if (rp->group != ANY) {
