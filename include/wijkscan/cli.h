@@ -10,6 +10,7 @@
 
 #include "wijkscan/conf.h"
 #include "wijkscan/err.h"
+#include "wijkscan/results.h"
 
 #include <stdbool.h>
 
@@ -63,11 +64,11 @@ enum ws_stage {
 /* Runs `stages` on the study into out_dir, all or nothing: every output is
  * written under a temporary name and renamed when all stages succeeded.
  * Without WS_STAGE_LOAD the store OUTDIR/wijkscan.sqlite must exist. */
-/* manifest.json and its plain-text summary manifest.txt (manifest.c), from
- * the store's run record and the analysis warnings (may be NULL); both
- * owned. */
-int ws_cli_manifest(struct ws_store *s, const struct ws_warnings *analysis_warnings, char **json,
-                    char **txt, struct ws_err *err);
+/* The manifest's items (manifest.c, results.h) from the store's run record,
+ * the library versions and the analysis warnings (may be NULL); *items owned
+ * (ws_manifest_items_free). */
+int ws_cli_manifest(struct ws_store *s, const struct ws_warnings *analysis_warnings,
+                    struct ws_manifest_item **items, size_t *n, struct ws_err *err);
 
 int ws_cli_pipeline(const struct ws_study *st, const char *out_dir, unsigned stages,
                     struct ws_err *err);

@@ -24,6 +24,7 @@
 #include "wijkscan/err.h"
 #include "wijkscan/indicators.h"
 #include "wijkscan/load.h"
+#include "wijkscan/results.h"
 
 #include <stdbool.h>
 #include <stddef.h>
@@ -61,12 +62,12 @@ int ws_offers_plan(const struct ws_indicator_set *raw, const struct ws_area *buu
 
 void ws_offer_set_release(struct ws_offer_set *s);
 
-/* groepsaanbod.csv as text (owned): header
- *   category,years,catchment,catchment_name,location,n_buurten,cases,suggest
- * years "2024" or "2023-2024"; location empty for a wijk catchment; cases
- * the published total, empty when not published; suggest 1 or 0.  Only
- * catchments with at least one buurt; suggested ones first, then by
- * category and catchment. */
-char *ws_offers_csv(const struct ws_offer_set *s);
+/* The published rows of groepsaanbod.csv (results.h; ws_offers_csv writes
+ * the file from them): the catchments with at least one buurt, suggested
+ * ones first, then by category and catchment; cases the published total
+ * (NAN when not published), location the catchment's name when it is a
+ * service location.  *rows is owned (NULL when *n == 0); free with
+ * ws_offer_rows_free(). */
+void ws_offers_published(const struct ws_offer_set *s, struct ws_offer_row **rows, size_t *n);
 
 #endif

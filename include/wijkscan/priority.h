@@ -59,6 +59,7 @@
 #define WIJKSCAN_PRIORITY_H
 
 #include "wijkscan/err.h"
+#include "wijkscan/results.h"
 
 #include <stdbool.h>
 #include <stddef.h>
@@ -68,14 +69,8 @@
 /* Cap on the |z| of the trend component. */
 #define WS_PRIORITY_TREND_CAP 3.0
 
-enum ws_reason {
-    WS_REASON_HIGH_NEED = 1u << 0,   /* "hoog verwacht door profiel" */
-    WS_REASON_HIGH_DEMAND = 1u << 1, /* "veel vraag (hoge gladgestreken rate)" */
-    WS_REASON_RISING = 1u << 2,      /* "stijgend" */
-    WS_REASON_CLUSTER = 1u << 3,     /* "deel van een cluster van hoge waarden" */
-    WS_REASON_FALLING = 1u << 4,     /* "dalend" */
-};
-#define WS_REASON_ALL 0x1fu
+/* enum ws_reason (the reason flags) is in results.h: the priority list
+ * carries them between stages. */
 
 /* Weights from [priority] (struct ws_study prio_need, prio_demand,
  * prio_trend, prio_cluster); each finite and >= 0. */

@@ -120,8 +120,9 @@ int ws_publish_commit(struct ws_publish *p, struct ws_err *err);
 void ws_publish_abort(struct ws_publish *p);
 
 /* Store level: reads WS_SET_PUBLISHED, the areas of every level and the
- * stored results (statistics.json, audit.csv, groepsaanbod.csv,
- * priorities.csv, manifest.json) from the store, and publishes them with
+ * stored results (statistics.json, audit.csv; groepsaanbod.csv,
+ * priorities.csv and manifest.json written from the typed results of
+ * results.h) from the store, and publishes them with
  * indicators.csv, indicators_excel.csv, indicators.gpkg and indicators.xlsx
  * (headers in the study's language; the GeoPackage with the QGIS styles of
  * the study's maps) through `set` (ws_publish_begin_set): the caller commits

@@ -10,10 +10,9 @@
  * no value at all), and the generated text never mentions a suppressed
  * figure.  Renderers only lay out what the model holds.
  *
- * Optional inputs (named results in the store; a part is left out when its
- * result is absent): "priorities.csv" (year,rank,code,name,wijk,reasons),
- * "groepsaanbod.csv" (category,years,catchment,catchment_name,location,
- * n_buurten,cases,suggest) and "manifest.txt" (lines "key: value").
+ * Optional inputs (the store's typed results, results.h; a part is left out
+ * when the store does not have its result yet): the priority list, the group
+ * offers and the manifest.
  */
 #ifndef WIJKSCAN_REPORT_H
 #define WIJKSCAN_REPORT_H
@@ -25,6 +24,7 @@
 #include "wijkscan/load.h"
 #include "wijkscan/mapdef.h"
 #include "wijkscan/outfiles.h"
+#include "wijkscan/results.h"
 #include "wijkscan/rstrings.h"
 #include "wijkscan/store.h"
 
@@ -110,15 +110,23 @@ struct ws_report_inputs {
     const struct ws_area *gemeenten;
     size_t n_gemeenten;
     const char *title;
-    const char *language;         /* "nl" (default) or "en" */
-    const char *source_note;      /* may be NULL */
-    const char *profile;          /* the covariates, "a, b" (NULL: the share of the average) */
-    const char *date;             /* NULL: today (SOURCE_DATE_EPOCH) */
-    bool synthetic;               /* the case counts are synthetic */
-    long min_count, round_to;     /* the study's protection (0: not said) */
-    const char *priorities;       /* "priorities.csv" text or NULL */
-    const char *groups;           /* "groepsaanbod.csv" text or NULL */
-    const char *manifest;         /* "manifest.txt" text or NULL */
+    const char *language;     /* "nl" (default) or "en" */
+    const char *source_note;  /* may be NULL */
+    const char *profile;      /* the covariates, "a, b" (NULL: the share of the average) */
+    const char *date;         /* NULL: today (SOURCE_DATE_EPOCH) */
+    bool synthetic;           /* the case counts are synthetic */
+    long min_count, round_to; /* the study's protection (0: not said) */
+    /* the priority list; without it (has_priorities false) the list is
+     * taken from the published priority_rank, without reasons */
+    const struct ws_priority_row *priorities;
+    size_t n_priorities;
+    bool has_priorities;
+    const struct ws_offer_row *groups; /* the group offers (has_groups: the stage ran) */
+    size_t n_groups;
+    bool has_groups;
+    const struct ws_manifest_item *manifest; /* provenance (has_manifest: the stage ran) */
+    size_t n_manifest;
+    bool has_manifest;
     const struct ws_mapdef *maps; /* overview maps (may be NULL) */
     size_t n_maps;
     size_t wijk_map; /* index into maps of the map drawn per wijk; SIZE_MAX: none */

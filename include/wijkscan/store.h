@@ -19,6 +19,7 @@
  *   settings(key PK, value)                          study settings as text
  *   indicators_raw, indicators_published             results, see below
  *   results(key PK, text)                            named texts (statistics.json)
+ *   priorities, group_offers, manifest               typed results, see below
  * Wijk and gemeente rows are built by ws_store_put_dataset() as unions of
  * their buurten (GEOS through SpatiaLite, see store.c).
  */
@@ -28,6 +29,7 @@
 #include "wijkscan/err.h"
 #include "wijkscan/indicators.h"
 #include "wijkscan/load.h"
+#include "wijkscan/results.h"
 
 #include <stdbool.h>
 #include <stddef.h>
@@ -166,5 +168,35 @@ int ws_store_put_result(struct ws_store *s, const char *key, const char *text, s
 /* *text is owned (free with free()); WS_ENOINPUT with a hint to run the stage
  * that makes it when the key is absent. */
 int ws_store_get_result(struct ws_store *s, const char *key, char **text, struct ws_err *err);
+
+/* --- typed results (results.h) -------------------------------------------
+ * The results that later stages read field by field are rows with named
+ * columns, one table each, created by its writer (so a store without the
+ * table has not yet run the stage that makes it):
+ *   priorities(year, rank, code, name, wijk, reasons, PK(year, code))
+ *         reasons: the WS_REASON_* flags as an integer
+ *   group_offers(category, year_from, year_to, catchment, catchment_name,
+ *         location, n_buurten, cases, suggest)   cases NULL when withheld
+ *   manifest(seq PK, kind, key, value, sha256)
+ *         kind: 'tool' | 'library' | 'run' | 'input' | 'setting' | 'warning'
+ * A writer replaces every row of its table with rows[0..n) (borrowed; call
+ * inside a transaction); a row without a required field (results.h), a
+ * repeated key or a manifest kind out of range is WS_EINTERNAL naming the
+ * row.  A reader fills *rows (owned, NULL when *n == 0; free with the
+ * results.h *_free function) in the order the rows were written, NULL as
+ * NULL (NAN for cases); a store without the table is WS_ENOINPUT with a hint
+ * to run the stage that makes it. */
+int ws_store_put_priorities(struct ws_store *s, const struct ws_priority_row *rows, size_t n,
+                            struct ws_err *err);
+int ws_store_read_priorities(struct ws_store *s, struct ws_priority_row **rows, size_t *n,
+                             struct ws_err *err);
+int ws_store_put_offers(struct ws_store *s, const struct ws_offer_row *rows, size_t n,
+                        struct ws_err *err);
+int ws_store_read_offers(struct ws_store *s, struct ws_offer_row **rows, size_t *n,
+                         struct ws_err *err);
+int ws_store_put_manifest(struct ws_store *s, const struct ws_manifest_item *items, size_t n,
+                          struct ws_err *err);
+int ws_store_read_manifest(struct ws_store *s, struct ws_manifest_item **items, size_t *n,
+                           struct ws_err *err);
 
 #endif

@@ -1,85 +1,75 @@
 /*
- * manifest.c - manifest.json (README: What it writes): what made the published
+ * manifest.c - the manifest (README: What it writes): what made the published
  * files, so that a result can be traced and repeated.
  *
- * {"format": "wijkscan-manifest/1", "tool": {"name", "version"},
- *  "libraries": {"GDAL", "PROJ", "SQLite", "SpatiaLite", "cairo", "pango",
- *                "GSL", "GLPK"},
- *  "run": {"started_utc", "study"},
- *  "inputs": [{"role", "path", "sha256"}],
- *  "settings": {key: value, ...}   (the study's settings as the store holds
- *                                   them; seed among them)
- *  "seed": the study seed,
- *  "published": [file names],
- *  "warnings": [{"stage", "message"}]}
- * Warnings never hold personal data (the loader never prints values).  The
- * same facts as "key: value" lines go to manifest.txt, the report's last
- * page.  Both are store results, written by the analyse stage.
+ * The manifest is a list of typed items (results.h): the tool and its
+ * version, the library versions, the run record (started_utc, study), the
+ * inputs with their SHA-256, the study's settings as the store holds them
+ * (seed among them) and the warnings (the store's, then the analysis's).
+ * The analyse stage stores them (ws_store_put_manifest); manifest.json is
+ * written from them when the tables are published (ws_manifest_json) and the
+ * report's provenance page reads the same items.  Warnings never hold
+ * personal data (the loader never prints values).
  */
 #include "wijkscan/canvas.h"
 #include "wijkscan/cli.h"
 #include "wijkscan/crs.h"
 #include "wijkscan/db.h"
 #include "wijkscan/lp.h"
+#include "wijkscan/mem.h"
 #include "wijkscan/numerics.h"
 #include "wijkscan/ogr_source.h"
 #include "wijkscan/store.h"
-#include "wijkscan/strbuf.h"
 
 #include <stdlib.h>
 #include <string.h>
 
-static const char *const published_files[] = {
-    "indicators.csv",
-    "indicators_excel.csv",
-    "indicators.gpkg",
-    "indicators.xlsx",
-    "statistics.json",
-    "audit.csv",
-    "groepsaanbod.csv",
-    "priorities.csv",
-    "maps/",
-    "report/wijkanalyse.pdf",
-    "report/index.html",
-    "manifest.json",
-    NULL,
+struct items {
+    struct ws_manifest_item *v;
+    size_t n, cap;
 };
 
-static void kv(struct ws_strbuf *j, const char *key, const char *value, bool first)
+/* Appends an item; value and sha256 may be NULL (copied). */
+static void add(struct items *l, enum ws_manifest_kind kind, const char *key, const char *value,
+                const char *sha256)
 {
-    ws_strbuf_adds(j, first ? "" : ",");
-    ws_strbuf_add_json(j, key);
-    ws_strbuf_addch(j, ':');
-    ws_strbuf_add_json(j, value);
+    struct ws_manifest_item *it;
+
+    WS_VEC_GROW(l->v, l->n + 1, l->cap);
+    it = &l->v[l->n++];
+    it->kind = kind;
+    it->key = ws_xstrdup(key);
+    it->value = value ? ws_xstrdup(value) : NULL;
+    it->sha256 = sha256 ? ws_xstrdup(sha256) : NULL;
 }
 
-static void warning_entry(struct ws_strbuf *j, struct ws_strbuf *t, size_t n, const char *stage,
-                          const char *message)
+/* The items of the store's run record rec[WS_RECORD_*] (rows of text,
+ * NULL read as ""). */
+static void add_record(struct items *l, char **rec[4], const size_t nr[4])
 {
-    ws_strbuf_adds(j, n ? ",\n{" : "\n{");
-    kv(j, "stage", stage, true);
-    kv(j, "message", message, false);
-    ws_strbuf_addch(j, '}');
-    ws_strbuf_addf(t, "warning (%s): %s\n", stage, message);
+    if (nr[WS_RECORD_RUN]) {
+        char **r = rec[WS_RECORD_RUN];
+        add(l, WS_MANIFEST_RUN, "started_utc", r[0], NULL);
+        add(l, WS_MANIFEST_RUN, "study", r[2], NULL);
+    }
+    for (size_t i = 0; i < nr[WS_RECORD_INPUTS]; i++) {
+        char **r = rec[WS_RECORD_INPUTS] + 3 * i;
+        add(l, WS_MANIFEST_INPUT, r[0], r[1], r[2][0] ? r[2] : NULL);
+    }
+    for (size_t i = 0; i < nr[WS_RECORD_SETTINGS]; i++) {
+        char **r = rec[WS_RECORD_SETTINGS] + 2 * i;
+        add(l, WS_MANIFEST_SETTING, r[0], r[1], NULL);
+    }
+    for (size_t i = 0; i < nr[WS_RECORD_WARNINGS]; i++) {
+        char **r = rec[WS_RECORD_WARNINGS] + 2 * i;
+        add(l, WS_MANIFEST_WARNING, r[0], r[1], NULL);
+    }
 }
 
-/* The store's warnings (stage, message pairs), then the analysis's. */
-static void add_warnings(struct ws_strbuf *j, struct ws_strbuf *t, char **rec, size_t n_rec,
-                         const struct ws_warnings *analysis)
+int ws_cli_manifest(struct ws_store *s, const struct ws_warnings *analysis_warnings,
+                    struct ws_manifest_item **items, size_t *n, struct ws_err *err)
 {
-    size_t n = 0;
-
-    for (size_t i = 0; i < n_rec; i++, n++)
-        warning_entry(j, t, n, rec[2 * i], rec[2 * i + 1]);
-    for (size_t i = 0; analysis && i < analysis->n; i++, n++)
-        warning_entry(j, t, n, "analyse", analysis->msg[i]);
-}
-
-int ws_cli_manifest(struct ws_store *s, const struct ws_warnings *analysis_warnings, char **json,
-                    char **txt, struct ws_err *err)
-{
-    struct ws_strbuf j = WS_STRBUF_INIT;
-    struct ws_strbuf t = WS_STRBUF_INIT;
+    struct items l = {NULL, 0, 0};
     char **rec[4] = {NULL, NULL, NULL, NULL};
     size_t nr[4] = {0, 0, 0, 0};
     size_t nc[4] = {0, 0, 0, 0};
@@ -89,63 +79,23 @@ int ws_cli_manifest(struct ws_store *s, const struct ws_warnings *analysis_warni
         {"cairo", ws_canvas_cairo_version()}, {"pango", ws_canvas_pango_version()},
         {"GSL", ws_numerics_gsl_version()},   {"GLPK", ws_lp_glpk_version()},
     };
-    const char *seed = "";
     int rc = WS_OK;
 
-    *json = *txt = NULL;
+    *items = NULL;
+    *n = 0;
     for (int k = 0; k < 4 && !rc; k++)
         rc = ws_store_read_record(s, (enum ws_store_record)k, &rec[k], &nr[k], &nc[k], err);
-    if (rc)
-        goto out;
-
-    ws_strbuf_adds(&j, "{\"format\":\"wijkscan-manifest/1\",\n\"tool\":{");
-    kv(&j, "name", "wijkscan", true);
-    kv(&j, "version", WS_VERSION, false);
-    ws_strbuf_addf(&t, "wijkscan: %s\n", WS_VERSION);
-    ws_strbuf_adds(&j, "},\n\"libraries\":{");
-    for (size_t i = 0; i < sizeof(libs) / sizeof(libs[0]); i++) {
-        kv(&j, libs[i][0], libs[i][1], i == 0);
-        ws_strbuf_addf(&t, "%s: %s\n", libs[i][0], libs[i][1]);
+    if (!rc) {
+        add(&l, WS_MANIFEST_TOOL, "wijkscan", WS_VERSION, NULL);
+        for (size_t i = 0; i < sizeof(libs) / sizeof(libs[0]); i++)
+            add(&l, WS_MANIFEST_LIBRARY, libs[i][0], libs[i][1], NULL);
+        add_record(&l, rec, nr);
+        for (size_t i = 0; analysis_warnings && i < analysis_warnings->n; i++)
+            add(&l, WS_MANIFEST_WARNING, "analyse", analysis_warnings->msg[i], NULL);
+        *items = l.v;
+        *n = l.n;
     }
-    ws_strbuf_adds(&j, "},\n\"run\":{");
-    if (nr[WS_RECORD_RUN]) {
-        char **r = rec[WS_RECORD_RUN];
-        kv(&j, "started_utc", r[0], true);
-        kv(&j, "study", r[2], false);
-        ws_strbuf_addf(&t, "run started (UTC): %s\nstudy: %s\n", r[0], r[2]);
-    }
-    ws_strbuf_adds(&j, "},\n\"inputs\":[");
-    for (size_t i = 0; i < nr[WS_RECORD_INPUTS]; i++) {
-        char **r = rec[WS_RECORD_INPUTS] + 3 * i;
-        ws_strbuf_adds(&j, i ? ",\n{" : "\n{");
-        kv(&j, "role", r[0], true);
-        kv(&j, "path", r[1], false);
-        kv(&j, "sha256", r[2][0] ? r[2] : NULL, false);
-        ws_strbuf_addch(&j, '}');
-        ws_strbuf_addf(&t, "input %s: %s (SHA-256 %s)\n", r[0], r[1], r[2][0] ? r[2] : "-");
-    }
-    ws_strbuf_adds(&j, "],\n\"settings\":{");
-    for (size_t i = 0; i < nr[WS_RECORD_SETTINGS]; i++) {
-        char **r = rec[WS_RECORD_SETTINGS] + 2 * i;
-        kv(&j, r[0], r[1], i == 0);
-        if (strcmp(r[0], "seed") == 0)
-            seed = r[1];
-        ws_strbuf_addf(&t, "setting %s: %s\n", r[0], r[1]);
-    }
-    ws_strbuf_addf(&j, "},\n\"seed\":%s,\n\"published\":[", seed[0] ? seed : "null");
-    for (size_t i = 0; published_files[i]; i++) {
-        ws_strbuf_adds(&j, i ? "," : "");
-        ws_strbuf_add_json(&j, published_files[i]);
-    }
-    ws_strbuf_adds(&j, "],\n\"warnings\":[");
-    add_warnings(&j, &t, rec[WS_RECORD_WARNINGS], nr[WS_RECORD_WARNINGS], analysis_warnings);
-    ws_strbuf_adds(&j, "]}\n");
-    *json = ws_strbuf_detach(&j);
-    *txt = ws_strbuf_detach(&t);
-out:
     for (int k = 0; k < 4; k++)
         ws_store_free_strings(rec[k], nr[k] * nc[k]);
-    ws_strbuf_release(&j);
-    ws_strbuf_release(&t);
     return rc;
 }

@@ -197,19 +197,17 @@ static void warn_withheld(const struct ws_audit *audit, struct ws_warnings *warn
 
 static int store_manifest(struct ws_store *s, const struct ws_warnings *warn, struct ws_err *err)
 {
-    char *json = NULL;
-    char *txt = NULL;
+    struct ws_manifest_item *items = NULL;
+    size_t n = 0;
     int rc;
 
-    if (!(rc = ws_cli_manifest(s, warn, &json, &txt, err)) && !(rc = ws_store_begin(s, err))) {
-        if ((rc = ws_store_put_result(s, "manifest.json", json, err)) ||
-            (rc = ws_store_put_result(s, "manifest.txt", txt, err)))
+    if (!(rc = ws_cli_manifest(s, warn, &items, &n, err)) && !(rc = ws_store_begin(s, err))) {
+        if ((rc = ws_store_put_manifest(s, items, n, err)))
             ws_store_rollback(s);
         else
             rc = ws_store_commit(s, err);
     }
-    free(json);
-    free(txt);
+    ws_manifest_items_free(items, n);
     return rc;
 }
 

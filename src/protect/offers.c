@@ -7,7 +7,6 @@
 #include "wijkscan/geom.h"
 #include "wijkscan/groups.h"
 #include "wijkscan/mem.h"
-#include "wijkscan/strbuf.h"
 #include "wijkscan/suppress.h"
 
 #include <math.h>
@@ -278,36 +277,30 @@ static int cmp_offer(const void *pa, const void *pb)
     return strcmp(a->catchment, b->catchment);
 }
 
-char *ws_offers_csv(const struct ws_offer_set *s)
+void ws_offers_published(const struct ws_offer_set *s, struct ws_offer_row **rows, size_t *n)
 {
-    struct ws_strbuf sb = WS_STRBUF_INIT;
     const struct ws_offer **o = ws_xcalloc(s->n + 1, sizeof(const struct ws_offer *));
-    size_t n = 0;
+    struct ws_offer_row *v;
+    size_t m = 0;
 
     for (size_t i = 0; i < s->n; i++)
         if (s->rows[i].n_members > 0)
-            o[n++] = &s->rows[i];
-    if (n)
-        qsort(o, n, sizeof(const struct ws_offer *), cmp_offer);
-    ws_strbuf_adds(&sb,
-                   "category,years,catchment,catchment_name,location,n_buurten,cases,suggest\n");
-    for (size_t i = 0; i < n; i++) {
-        ws_strbuf_add_csv(&sb, o[i]->category);
-        if (o[i]->year_from != o[i]->year_to)
-            ws_strbuf_addf(&sb, ",%d-%d,", o[i]->year_from, o[i]->year_to);
-        else
-            ws_strbuf_addf(&sb, ",%d,", o[i]->year_to);
-        ws_strbuf_add_csv(&sb, o[i]->catchment);
-        ws_strbuf_addch(&sb, ',');
-        ws_strbuf_add_csv(&sb, o[i]->catchment_name);
-        ws_strbuf_addch(&sb, ',');
-        if (o[i]->by_location)
-            ws_strbuf_add_csv(&sb, o[i]->catchment);
-        ws_strbuf_addf(&sb, ",%zu,", o[i]->n_members);
-        if (isfinite(o[i]->published))
-            ws_strbuf_addf(&sb, "%.0f", o[i]->published);
-        ws_strbuf_addf(&sb, ",%d\n", o[i]->suggest ? 1 : 0);
+            o[m++] = &s->rows[i];
+    if (m)
+        qsort(o, m, sizeof(const struct ws_offer *), cmp_offer);
+    v = m ? ws_xcalloc(m, sizeof(*v)) : NULL;
+    for (size_t i = 0; i < m; i++) {
+        v[i].category = ws_xstrdup(o[i]->category);
+        v[i].year_from = o[i]->year_from;
+        v[i].year_to = o[i]->year_to;
+        v[i].catchment = ws_xstrdup(o[i]->catchment);
+        v[i].catchment_name = o[i]->catchment_name ? ws_xstrdup(o[i]->catchment_name) : NULL;
+        v[i].location = o[i]->by_location ? ws_xstrdup(o[i]->catchment) : NULL;
+        v[i].n_buurten = o[i]->n_members;
+        v[i].cases = isfinite(o[i]->published) ? o[i]->published : NAN;
+        v[i].suggest = o[i]->suggest;
     }
     free(o);
-    return ws_strbuf_detach(&sb);
+    *rows = v;
+    *n = m;
 }

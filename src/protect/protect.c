@@ -1445,31 +1445,30 @@ static int cmp_prio(const void *pa, const void *pb)
     return strcmp(str_or_empty(a->code), str_or_empty(b->code));
 }
 
-/* One priorities.csv line for row r with its reasons (bits of `keys`). */
-static void priority_line(struct ws_strbuf *sb, const struct ws_indicator *r, unsigned reasons)
-{
-    static const char *const keys[] = {"need", "demand", "rising", "cluster", "falling"};
-    bool first = true;
+/* The priority list as rows (results.h), grown as it is built. */
+struct prio_list {
+    struct ws_priority_row *rows;
+    size_t n, cap;
+};
 
-    ws_strbuf_addf(sb, "%d,%ld,", r->year, r->priority_rank);
-    ws_strbuf_add_csv(sb, r->code);
-    ws_strbuf_addch(sb, ',');
-    ws_strbuf_add_csv(sb, r->name);
-    ws_strbuf_addch(sb, ',');
-    ws_strbuf_add_csv(sb, r->parent);
-    ws_strbuf_addch(sb, ',');
-    for (unsigned f = 0; f < 5; f++) {
-        if (!(reasons & (1u << f)))
-            continue;
-        ws_strbuf_addf(sb, "%s%s", first ? "" : ";", keys[f]);
-        first = false;
-    }
-    ws_strbuf_addch(sb, '\n');
+/* Appends row r with its reasons (WS_REASON_* flags). */
+static void priority_row(struct prio_list *l, const struct ws_indicator *r, unsigned reasons)
+{
+    struct ws_priority_row *p;
+
+    WS_VEC_GROW(l->rows, l->n + 1, l->cap);
+    p = &l->rows[l->n++];
+    p->year = r->year;
+    p->rank = r->priority_rank;
+    p->code = ws_xstrdup(r->code);
+    p->name = r->name ? ws_xstrdup(r->name) : NULL;
+    p->wijk = r->parent ? ws_xstrdup(r->parent) : NULL;
+    p->reasons = reasons & WS_REASON_ALL;
 }
 
-/* The lines of one year's rows[0..m) (sorted by rank). */
+/* The rows of one year's rows[0..m) (sorted by rank). */
 static int priorities_year(const struct ws_indicator *const *rows, size_t m,
-                           const struct ws_study *st, struct ws_strbuf *sb, struct ws_err *err)
+                           const struct ws_study *st, struct prio_list *l, struct ws_err *err)
 {
     struct ws_priority_weights w = {st->prio_need, st->prio_demand, st->prio_trend,
                                     st->prio_cluster};
@@ -1499,22 +1498,23 @@ static int priorities_year(const struct ws_indicator *const *rows, size_t m,
     rc = ws_priority_score(&pi, &w, NULL, NULL, reasons, err);
     for (size_t k = 0; !rc && k < m; k++)
         if (rows[k]->priority_rank >= 1 && rows[k]->priority_rank <= st->prio_top)
-            priority_line(sb, rows[k], reasons[k]);
+            priority_row(l, rows[k], reasons[k]);
     free(need);
     free(hh);
     free(reasons);
     return rc;
 }
 
-/* priorities.csv: per year, the published buurten (category 'all') with
- * priority_rank 1..top, and the reasons that their PUBLISHED figures
- * support (priority.h on the published values: a reason whose figure is
- * NULL, e.g. a trend against a suppressed year, is not given). */
-static int priorities_csv(const struct ws_indicator_set *pub, const struct ws_study *st, char **out,
-                          struct ws_err *err)
+/* The priority list (priorities.csv): per year, the published buurten
+ * (category 'all') with priority_rank 1..top, and the reasons that their
+ * PUBLISHED figures support (priority.h on the published values: a reason
+ * whose figure is NULL, e.g. a trend against a suppressed year, is not
+ * given).  *out owned (ws_priority_rows_free). */
+static int priorities_list(const struct ws_indicator_set *pub, const struct ws_study *st,
+                           struct ws_priority_row **out, size_t *n_out, struct ws_err *err)
 {
     const struct ws_indicator **rows = ws_xcalloc(pub->n + 1, sizeof(const struct ws_indicator *));
-    struct ws_strbuf sb = WS_STRBUF_INIT;
+    struct prio_list l = {NULL, 0, 0};
     size_t n = 0;
     int rc = WS_OK;
 
@@ -1525,18 +1525,18 @@ static int priorities_csv(const struct ws_indicator_set *pub, const struct ws_st
     }
     if (n)
         qsort(rows, n, sizeof(const struct ws_indicator *), cmp_prio);
-    ws_strbuf_adds(&sb, "year,rank,code,name,wijk,reasons\n");
     for (size_t a = 0, e; a < n && !rc; a = e) {
         for (e = a; e < n && rows[e]->year == rows[a]->year; e++)
             ;
-        rc = priorities_year(rows + a, e - a, st, &sb, err);
+        rc = priorities_year(rows + a, e - a, st, &l, err);
     }
     free(rows);
     if (rc) {
-        ws_strbuf_release(&sb);
+        ws_priority_rows_free(l.rows, l.n);
         return rc;
     }
-    *out = ws_strbuf_detach(&sb);
+    *out = l.rows;
+    *n_out = l.n;
     return WS_OK;
 }
 
@@ -1652,8 +1652,10 @@ int ws_protect_store_plan(struct ws_store *s, const struct ws_study *st,
     size_t n_buurten = 0;
     struct ws_protect_opts o;
     char *csv = NULL;
-    char *offers_csv = NULL;
-    char *prio = NULL;
+    struct ws_offer_row *offer_rows = NULL;
+    size_t n_offer_rows = 0;
+    struct ws_priority_row *prio = NULL;
+    size_t n_prio = 0;
     char *stats = NULL;
     char *stats_out = NULL;
     struct ws_offer_set offers = {NULL, 0, 0};
@@ -1675,10 +1677,10 @@ int ws_protect_store_plan(struct ws_store *s, const struct ws_study *st,
     o.offers = &offers;
     o.min_group = st->min_group;
     if ((rc = ws_protect_apply(&raw, &o, &pub, a, err)) ||
-        (rc = priorities_csv(&pub, st, &prio, err)))
+        (rc = priorities_list(&pub, st, &prio, &n_prio, err)))
         goto out;
     csv = ws_audit_csv(a);
-    offers_csv = ws_offers_csv(&offers);
+    ws_offers_published(&offers, &offer_rows, &n_offer_rows);
     if ((rc = ws_store_get_result(s, "statistics.json", &stats, err)))
         goto out;
     stats_out = filter_statistics(stats, a);
@@ -1687,8 +1689,8 @@ int ws_protect_store_plan(struct ws_store *s, const struct ws_study *st,
     in_tx = true;
     if ((rc = ws_store_put_indicators(s, WS_SET_PUBLISHED, &pub, err)) ||
         (rc = ws_store_put_result(s, "audit.csv", csv, err)) ||
-        (rc = ws_store_put_result(s, "groepsaanbod.csv", offers_csv, err)) ||
-        (rc = ws_store_put_result(s, "priorities.csv", prio, err)) ||
+        (rc = ws_store_put_offers(s, offer_rows, n_offer_rows, err)) ||
+        (rc = ws_store_put_priorities(s, prio, n_prio, err)) ||
         (rc = ws_store_put_result(s, "statistics.json", stats_out, err)) ||
         (rc = ws_store_commit(s, err)))
         goto out;
@@ -1700,8 +1702,8 @@ out:
         ws_audit_release(audit);
     ws_audit_release(&local);
     ws_offer_set_release(&offers);
-    free(offers_csv);
-    free(prio);
+    ws_offer_rows_free(offer_rows, n_offer_rows);
+    ws_priority_rows_free(prio, n_prio);
     free(csv);
     free(stats);
     free(stats_out);

@@ -179,98 +179,25 @@ static void table_row(struct ws_doc_block *bl, const char *const *cells)
     bl->n_rows++;
 }
 
-/* --- CSV results ------------------------------------------------------ */
+/* --- typed results ---------------------------------------------------- */
 
-/* A parsed CSV result: rows of fields (no quoting: the stages that write
- * these results never quote; a field with a quote is taken as is). */
-struct csv {
-    char ***rows;
-    size_t *n_fields;
-    size_t n;
-};
-
-static void csv_release(struct csv *c)
+/* The years of a group offer: "2024" or "2023-2024". */
+static void offer_years(const struct ws_offer_row *o, char *buf, size_t size)
 {
-    for (size_t i = 0; i < c->n; i++) {
-        for (size_t j = 0; j < c->n_fields[i]; j++)
-            free(c->rows[i][j]);
-        free(c->rows[i]);
-    }
-    free(c->rows);
-    free(c->n_fields);
-    memset(c, 0, sizeof(*c));
+    if (o->year_from != o->year_to)
+        (void)snprintf(buf, size, "%d-%d", o->year_from, o->year_to);
+    else
+        (void)snprintf(buf, size, "%d", o->year_to);
 }
 
-/* Splits a line on ',' honouring double quotes. */
-static void csv_split(const char *line, size_t len, char ***out, size_t *n)
+/* The published total of a group offer, or "geheim" when withheld. */
+static const char *offer_cases(const struct builder *b, const struct ws_offer_row *o, char *buf,
+                               size_t size)
 {
-    struct ws_strbuf f = WS_STRBUF_INIT;
-    bool q = false;
-
-    *out = NULL;
-    *n = 0;
-    for (size_t i = 0; i <= len; i++) {
-        char ch = ',';
-        if (i < len)
-            ch = line[i];
-        if (q) {
-            if (ch == '"' && i + 1 < len && line[i + 1] == '"') {
-                ws_strbuf_addch(&f, '"');
-                i++;
-            } else if (ch == '"') {
-                q = false;
-            } else {
-                ws_strbuf_addch(&f, ch);
-            }
-        } else if (ch == '"') {
-            q = true;
-        } else if (ch == ',') {
-            *out = ws_xrealloc(*out, (*n + 1) * sizeof(**out));
-            (*out)[(*n)++] = ws_strbuf_detach(&f);
-        } else if (ch != '\r') {
-            ws_strbuf_addch(&f, ch);
-        }
-    }
-    ws_strbuf_release(&f);
-}
-
-/* Parses text (header first) into c; the header row is dropped after checking
- * that it starts with `first` (else c stays empty). */
-static void csv_parse(const char *text, const char *first, struct csv *c)
-{
-    const char *p = text;
-    bool header = true;
-
-    memset(c, 0, sizeof(*c));
-    while (p && *p) {
-        const char *e = strchr(p, '\n');
-        size_t len = e ? (size_t)(e - p) : strlen(p);
-        char **f = NULL;
-        size_t n = 0;
-        if (len > 0) {
-            csv_split(p, len, &f, &n);
-            if (header) {
-                bool ok = n > 0 && !strcmp(f[0], first);
-                for (size_t j = 0; j < n; j++)
-                    free(f[j]);
-                free(f);
-                header = false;
-                if (!ok)
-                    return;
-            } else {
-                c->rows = ws_xrealloc(c->rows, (c->n + 1) * sizeof(*c->rows));
-                c->n_fields = ws_xrealloc(c->n_fields, (c->n + 1) * sizeof(*c->n_fields));
-                c->rows[c->n] = f;
-                c->n_fields[c->n++] = n;
-            }
-        }
-        p = e ? e + 1 : NULL;
-    }
-}
-
-static const char *csv_get(const struct csv *c, size_t i, size_t j)
-{
-    return j < c->n_fields[i] ? c->rows[i][j] : "";
+    if (!isfinite(o->cases))
+        return RS(SUPPRESSED);
+    (void)snprintf(buf, size, "%.0f", o->cases);
+    return buf;
 }
 
 /* --- areas -------------------------------------------------------------- */
@@ -298,31 +225,24 @@ static const char *area_name(const struct builder *b, const char *code)
 }
 
 /* Reasons "need;demand" in words. */
-static char *reasons_words(const struct builder *b, const char *keys)
+static char *reasons_words(const struct builder *b, unsigned reasons)
 {
+    const struct {
+        unsigned flag;
+        const char *word;
+    } words[] = {
+        {WS_REASON_HIGH_NEED, RS(REASON_NEED)},  {WS_REASON_HIGH_DEMAND, RS(REASON_DEMAND)},
+        {WS_REASON_RISING, RS(REASON_RISING)},   {WS_REASON_CLUSTER, RS(REASON_CLUSTER)},
+        {WS_REASON_FALLING, RS(REASON_FALLING)},
+    };
     struct ws_strbuf sb = WS_STRBUF_INIT;
-    const char *p = keys;
 
-    while (p && *p) {
-        const char *e = strchr(p, ';');
-        size_t len = e ? (size_t)(e - p) : strlen(p);
-        const char *w = NULL;
-        if (len == 4 && !strncmp(p, "need", 4))
-            w = RS(REASON_NEED);
-        else if (len == 6 && !strncmp(p, "demand", 6))
-            w = RS(REASON_DEMAND);
-        else if (len == 6 && !strncmp(p, "rising", 6))
-            w = RS(REASON_RISING);
-        else if (len == 7 && !strncmp(p, "falling", 7))
-            w = RS(REASON_FALLING);
-        else if (len == 7 && !strncmp(p, "cluster", 7))
-            w = RS(REASON_CLUSTER);
-        if (w) {
-            if (sb.len)
-                ws_strbuf_adds(&sb, "; ");
-            ws_strbuf_adds(&sb, w);
-        }
-        p = e ? e + 1 : NULL;
+    for (size_t i = 0; i < sizeof(words) / sizeof(words[0]); i++) {
+        if (!(reasons & words[i].flag))
+            continue;
+        if (sb.len)
+            ws_strbuf_adds(&sb, "; ");
+        ws_strbuf_adds(&sb, words[i].word);
     }
     return ws_strbuf_detach(&sb);
 }
@@ -602,52 +522,54 @@ static bool is_wijk(const struct builder *b, const char *code)
 
 /* Catchments are service locations (not wijken or buurten): they cannot be
  * put under one wijk. */
-static bool by_location(const struct builder *b, const struct csv *groups)
+static bool by_location(const struct builder *b)
 {
-    for (size_t i = 0; i < groups->n; i++) {
-        const char *c = csv_get(groups, i, 2);
+    for (size_t i = 0; i < b->in->n_groups; i++) {
+        const char *c = b->in->groups[i].catchment;
         if (!is_wijk(b, c) && !buurt_wijk(b, c))
             return true;
     }
     return false;
 }
 
-static void groups_part(struct builder *b, struct ws_doc_section *s, const struct ws_area *w,
-                        const struct csv *groups)
+static void groups_part(struct builder *b, struct ws_doc_section *s, const struct ws_area *w)
 {
     struct ws_doc_block *bl = NULL;
 
-    if (!b->in->groups)
+    if (!b->in->has_groups)
         return;
     add_heading(s, 3, RS(GROUPS));
-    for (size_t i = 0; i < groups->n; i++) {
-        const char *catchment = csv_get(groups, i, 2);
-        const char *wk = buurt_wijk(b, catchment);
-        const char *cases = csv_get(groups, i, 6);
-        const char *cat = csv_get(groups, i, 0);
-        if (strcmp(catchment, w->code) != 0 && !(wk && !strcmp(wk, w->code)))
+    for (size_t i = 0; i < b->in->n_groups; i++) {
+        const struct ws_offer_row *o = &b->in->groups[i];
+        const char *wk = buurt_wijk(b, o->catchment);
+        char years[32];
+        char n_buurten[24];
+        char cases[40];
+        if (strcmp(o->catchment, w->code) != 0 && !(wk && !strcmp(wk, w->code)))
             continue;
         if (!bl)
             bl = add_block(s, WS_DOC_LIST, NULL);
-        add_item(bl, xfmt(RS(GROUP_ITEM), cat, csv_get(groups, i, 1), csv_get(groups, i, 5),
-                          cases[0] ? cases : RS(SUPPRESSED), csv_get(groups, i, 4),
-                          !strcmp(csv_get(groups, i, 7), "1") ? RS(GROUP_SUGGESTED) : ""));
+        offer_years(o, years, sizeof(years));
+        (void)snprintf(n_buurten, sizeof(n_buurten), "%zu", o->n_buurten);
+        add_item(bl, xfmt(RS(GROUP_ITEM), o->category, years, n_buurten,
+                          offer_cases(b, o, cases, sizeof(cases)), o->location ? o->location : "",
+                          o->suggest ? RS(GROUP_SUGGESTED) : ""));
     }
     if (!bl)
-        add_block(s, WS_DOC_PARA, by_location(b, groups) ? RS(GROUPS_BY_LOCATION) : RS(NO_GROUPS));
+        add_block(s, WS_DOC_PARA, by_location(b) ? RS(GROUPS_BY_LOCATION) : RS(NO_GROUPS));
 }
 
 /* All group offers in one table (the gemeente's overview of them). */
-static void groups_section(struct builder *b, const struct csv *groups)
+static void groups_section(struct builder *b)
 {
     struct ws_doc_section *s;
     struct ws_doc_block *bl;
     const char *head[6];
 
-    if (!b->in->groups)
+    if (!b->in->has_groups)
         return;
     s = add_section(b, "groepsaanbod", RS(GROUPS_ALL));
-    if (!groups->n) {
+    if (!b->in->n_groups) {
         add_block(s, WS_DOC_PARA, RS(NO_GROUPS_ALL));
         return;
     }
@@ -661,16 +583,20 @@ static void groups_section(struct builder *b, const struct csv *groups)
     head[5] = RS(COL_SUGGEST);
     table_init(bl, 6);
     table_row(bl, head);
-    for (size_t i = 0; i < groups->n; i++) {
-        const char *cases = csv_get(groups, i, 6);
-        const char *name = csv_get(groups, i, 3);
+    for (size_t i = 0; i < b->in->n_groups; i++) {
+        const struct ws_offer_row *o = &b->in->groups[i];
+        char years[32];
+        char n_buurten[24];
+        char cases[40];
         const char *cells[6];
-        cells[0] = csv_get(groups, i, 0);
-        cells[1] = csv_get(groups, i, 1);
-        cells[2] = name[0] ? name : csv_get(groups, i, 2);
-        cells[3] = csv_get(groups, i, 5);
-        cells[4] = cases[0] ? cases : RS(SUPPRESSED);
-        cells[5] = !strcmp(csv_get(groups, i, 7), "1") ? RS(YES) : RS(NO);
+        offer_years(o, years, sizeof(years));
+        (void)snprintf(n_buurten, sizeof(n_buurten), "%zu", o->n_buurten);
+        cells[0] = o->category;
+        cells[1] = years;
+        cells[2] = o->catchment_name && o->catchment_name[0] ? o->catchment_name : o->catchment;
+        cells[3] = n_buurten;
+        cells[4] = offer_cases(b, o, cases, sizeof(cases));
+        cells[5] = o->suggest ? RS(YES) : RS(NO);
         table_row(bl, cells);
     }
     add_block(s, WS_DOC_NOTE, RS(GROUPS_NOTE));
@@ -731,7 +657,7 @@ static void prompts_part(struct builder *b, struct ws_doc_section *s, const stru
     add_item(bl, xfmt(RS(Q_ALWAYS), w->name));
 }
 
-static void wijk_section(struct builder *b, const struct ws_area *w, const struct csv *groups)
+static void wijk_section(struct builder *b, const struct ws_area *w)
 {
     const char *gem = gemeente_code(b);
     const struct ws_indicator *r = find(b, w->code, b->year, "all");
@@ -786,7 +712,7 @@ static void wijk_section(struct builder *b, const struct ws_area *w, const struc
     trend_chart(b, s, w->code, gem);
     profile_chart(b, s, w->code, gem);
     clusters_part(b, s, w->code);
-    groups_part(b, s, w, groups);
+    groups_part(b, s, w);
     prompts_part(b, s, w, r, n_supp);
 }
 
@@ -794,7 +720,8 @@ static void wijk_section(struct builder *b, const struct ws_area *w, const struc
 struct prio {
     long rank;
     const char *code;
-    const char *reasons; /* keys, or NULL */
+    unsigned reasons;  /* WS_REASON_* flags */
+    bool with_reasons; /* from the priority list (else from priority_rank) */
 };
 
 static int prio_cmp(const void *pa, const void *pb)
@@ -804,56 +731,48 @@ static int prio_cmp(const void *pa, const void *pb)
     return (a->rank > b->rank) - (a->rank < b->rank);
 }
 
-/* The priority list of one year in rank order (owned array, *n entries):
- * from priorities.csv when present, else from the published priority_rank
- * of buurten (category all). */
 static void prio_push(struct prio **v, size_t *n, size_t *cap, long rank, const char *code,
-                      const char *reasons)
+                      unsigned reasons, bool with_reasons)
 {
     WS_VEC_GROW(*v, *n + 1, *cap);
     (*v)[*n].rank = rank;
     (*v)[*n].code = code;
     (*v)[*n].reasons = reasons;
+    (*v)[*n].with_reasons = with_reasons;
     (*n)++;
 }
 
-/* A whole number field, or 0 when it is not one. */
-static long field_long(const struct csv *c, size_t i, size_t j)
-{
-    char *end = NULL;
-    long v = strtol(csv_get(c, i, j), &end, 10);
-    return *end ? 0 : v;
-}
-
-static struct prio *priority_list(const struct builder *b, const struct csv *prio, int year,
-                                  size_t *n)
+/* The priority list of one year in rank order (owned array, *n entries):
+ * from the priority list's rows when the store has them, else from the
+ * published priority_rank of buurten (category all). */
+static struct prio *priority_list(const struct builder *b, int year, size_t *n)
 {
     const struct ws_indicator_set *s = b->in->published;
     struct prio *v = NULL;
     size_t cap = 0;
 
     *n = 0;
-    for (size_t i = 0; b->in->priorities && i < prio->n; i++) {
-        long rank = field_long(prio, i, 1);
-        if (field_long(prio, i, 0) == year && rank > 0)
-            prio_push(&v, n, &cap, rank, csv_get(prio, i, 2), csv_get(prio, i, 5));
+    for (size_t i = 0; b->in->has_priorities && i < b->in->n_priorities; i++) {
+        const struct ws_priority_row *r = &b->in->priorities[i];
+        if (r->year == year && r->rank > 0 && r->code)
+            prio_push(&v, n, &cap, r->rank, r->code, r->reasons, true);
     }
-    for (size_t i = 0; !b->in->priorities && i < s->n; i++) {
+    for (size_t i = 0; !b->in->has_priorities && i < s->n; i++) {
         const struct ws_indicator *r = &s->rows[i];
         if (r->level == WS_LEVEL_BUURT && r->year == year && !strcmp(r->category, "all") &&
             r->priority_rank > 0 && !is_supp(r))
-            prio_push(&v, n, &cap, r->priority_rank, r->code, NULL);
+            prio_push(&v, n, &cap, r->priority_rank, r->code, 0, false);
     }
     if (*n > 1)
         qsort(v, *n, sizeof(*v), prio_cmp);
     return v;
 }
 
-static void priorities_section(struct builder *b, const struct csv *prio)
+static void priorities_section(struct builder *b)
 {
     struct ws_doc_section *s = add_section(b, "prioriteiten", RS(PRIORITIES));
     size_t n = 0;
-    struct prio *v = priority_list(b, prio, b->year, &n);
+    struct prio *v = priority_list(b, b->year, &n);
     struct ws_doc_block *bl;
     const char *head[4];
 
@@ -872,12 +791,12 @@ static void priorities_section(struct builder *b, const struct csv *prio)
     head[1] = RS(COL_BUURT);
     head[2] = RS(COL_WIJK);
     head[3] = RS(COL_REASONS);
-    table_init(bl, v[0].reasons ? 4 : 3);
+    table_init(bl, v[0].with_reasons ? 4 : 3);
     table_row(bl, head);
     for (size_t i = 0; i < n; i++) {
         char rank[24];
         const char *wk = buurt_wijk(b, v[i].code);
-        char *why = v[i].reasons ? reasons_words(b, v[i].reasons) : NULL;
+        char *why = v[i].with_reasons ? reasons_words(b, v[i].reasons) : NULL;
         const char *cells[4];
         (void)snprintf(rank, sizeof(rank), "%ld", v[i].rank);
         cells[0] = rank;
@@ -1019,13 +938,13 @@ static void not_in(const struct builder *bd, const struct prio *a, size_t na, co
     }
 }
 
-static void review_priorities(struct builder *b, struct ws_doc_section *s, const struct csv *prio)
+static void review_priorities(struct builder *b, struct ws_doc_section *s)
 {
     char *t = xfmt(RS(RV_PRIO), b->year, b->prev_year);
     size_t n0 = 0;
     size_t n1 = 0;
-    struct prio *p0 = priority_list(b, prio, b->prev_year, &n0);
-    struct prio *p1 = priority_list(b, prio, b->year, &n1);
+    struct prio *p0 = priority_list(b, b->prev_year, &n0);
+    struct prio *p1 = priority_list(b, b->year, &n1);
     struct ws_strbuf added = WS_STRBUF_INIT;
     struct ws_strbuf gone = WS_STRBUF_INIT;
     struct ws_doc_block *bl;
@@ -1051,7 +970,7 @@ static void review_priorities(struct builder *b, struct ws_doc_section *s, const
     free(p1);
 }
 
-static void review_section(struct builder *b, const struct csv *prio)
+static void review_section(struct builder *b)
 {
     struct ws_doc_section *s = add_section(b, "review", RS(REVIEW));
     const char *gem = gemeente_code(b);
@@ -1068,7 +987,7 @@ static void review_section(struct builder *b, const struct csv *prio)
     }
     review_table(b, s);
     review_changes(b, s);
-    review_priorities(b, s, prio);
+    review_priorities(b, s);
     add_block(s, WS_DOC_NOTE, RS(CAVEAT));
 }
 
@@ -1149,6 +1068,37 @@ static void overview_section(struct builder *b)
     }
 }
 
+/* One manifest item as a key-value pair of the provenance list. */
+static void manifest_kv(struct ws_doc_block *bl, const struct ws_manifest_item *it)
+{
+    const char *v = it->value ? it->value : "";
+    char *k = NULL;
+    char *val = NULL;
+
+    switch (it->kind) {
+    case WS_MANIFEST_TOOL:
+    case WS_MANIFEST_LIBRARY:
+        break;
+    case WS_MANIFEST_RUN:
+        if (!strcmp(it->key, "started_utc"))
+            k = ws_xstrdup("run started (UTC)");
+        break;
+    case WS_MANIFEST_INPUT:
+        k = xfmt("input %s", it->key);
+        val = xfmt("%s (SHA-256 %s)", v, it->sha256 ? it->sha256 : "-");
+        break;
+    case WS_MANIFEST_SETTING:
+        k = xfmt("setting %s", it->key);
+        break;
+    case WS_MANIFEST_WARNING:
+        k = xfmt("warning (%s)", it->key);
+        break;
+    }
+    add_kv(bl, k ? k : it->key, val ? val : v);
+    free(k);
+    free(val);
+}
+
 static void about_section(struct builder *b)
 {
     struct ws_doc_section *s = add_section(b, "verantwoording", RS(ABOUT));
@@ -1168,24 +1118,12 @@ static void about_section(struct builder *b)
         add_block(s, WS_DOC_PARA, t);
         free(t);
     }
-    if (!b->in->manifest)
+    if (!b->in->has_manifest)
         return;
     add_heading(s, 2, RS(MANIFEST));
     bl = add_block(s, WS_DOC_KEYVALS, NULL);
-    for (const char *p = b->in->manifest; p && *p;) {
-        const char *e = strchr(p, '\n');
-        size_t len = e ? (size_t)(e - p) : strlen(p);
-        char *line = ws_xstrndup(p, len);
-        char *colon = strchr(line, ':');
-        if (colon) {
-            *colon = '\0';
-            add_kv(bl, line, colon[1] == ' ' ? colon + 2 : colon + 1);
-        } else if (line[0]) {
-            add_kv(bl, line, "");
-        }
-        free(line);
-        p = e ? e + 1 : NULL;
-    }
+    for (size_t i = 0; i < b->in->n_manifest; i++)
+        manifest_kv(bl, &b->in->manifest[i]);
 }
 
 static int cmp_str(const void *a, const void *b)
@@ -1256,34 +1194,24 @@ int ws_report_build(const struct ws_report_inputs *in, struct ws_doc *doc, struc
 {
     struct builder bb;
     struct builder *b = &bb;
-    struct csv prio;
-    struct csv groups;
 
     memset(&bb, 0, sizeof(bb));
-    memset(&prio, 0, sizeof(prio));
-    memset(&groups, 0, sizeof(groups));
     b->in = in;
     b->doc = doc;
     b->en = in->language && !strcmp(in->language, "en");
     if (!in->published || !in->published->n)
         return ws_err_set(err, WS_ENOINPUT, "no published indicator rows to report");
     scan_rows(b);
-    if (in->priorities)
-        csv_parse(in->priorities, "year", &prio);
-    if (in->groups)
-        csv_parse(in->groups, "category", &groups);
     doc_header(b);
 
     overview_section(b);
-    priorities_section(b, &prio);
-    groups_section(b, &groups);
-    review_section(b, &prio);
+    priorities_section(b);
+    groups_section(b);
+    review_section(b);
     for (size_t i = 0; i < in->n_wijken; i++)
-        wijk_section(b, &in->wijken[i], &groups);
+        wijk_section(b, &in->wijken[i]);
     about_section(b);
 
-    csv_release(&prio);
-    csv_release(&groups);
     free(b->cats);
     free(b->gem_label);
     return WS_OK;

@@ -18,6 +18,7 @@
 #include "wijkscan/ogr_source.h"
 #include "wijkscan/outfiles.h"
 #include "wijkscan/render.h"
+#include "wijkscan/results.h"
 #include "wijkscan/store.h"
 #include "wijkscan/strbuf.h"
 
@@ -918,6 +919,32 @@ int ws_publish_begin_set(struct ws_outfiles *set, struct ws_publish **out)
     return WS_OK;
 }
 
+/* groepsaanbod.csv, priorities.csv and manifest.json, written from the
+ * store's typed results (results.h).  Each text owned. */
+static int typed_results_text(struct ws_store *s, char **offers, char **prio, char **manifest,
+                              struct ws_err *err)
+{
+    struct ws_offer_row *o = NULL;
+    struct ws_priority_row *r = NULL;
+    struct ws_manifest_item *m = NULL;
+    size_t no = 0;
+    size_t nr = 0;
+    size_t nm = 0;
+    int rc;
+
+    if (!(rc = ws_store_read_offers(s, &o, &no, err)) &&
+        !(rc = ws_store_read_priorities(s, &r, &nr, err)) &&
+        !(rc = ws_store_read_manifest(s, &m, &nm, err))) {
+        *offers = ws_offers_csv(o, no);
+        *prio = ws_priorities_csv(r, nr);
+        *manifest = ws_manifest_json(m, nm);
+    }
+    ws_offer_rows_free(o, no);
+    ws_priority_rows_free(r, nr);
+    ws_manifest_items_free(m, nm);
+    return rc;
+}
+
 int ws_publish_tables(struct ws_store *s, struct ws_outfiles *set, const struct ws_study *st,
                       struct ws_err *err)
 {
@@ -945,9 +972,7 @@ int ws_publish_tables(struct ws_store *s, struct ws_outfiles *set, const struct 
     }
     if ((rc = ws_store_get_result(s, "statistics.json", &stats, err)) ||
         (rc = ws_store_get_result(s, "audit.csv", &audit, err)) ||
-        (rc = ws_store_get_result(s, "groepsaanbod.csv", &offers, err)) ||
-        (rc = ws_store_get_result(s, "priorities.csv", &prio, err)) ||
-        (rc = ws_store_get_result(s, "manifest.json", &manifest, err)))
+        (rc = typed_results_text(s, &offers, &prio, &manifest, err)))
         goto out;
     // the maps' QGIS styles; map definitions that cannot be read are the map
     // stage's to report, so the tables are published without styles then

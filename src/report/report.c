@@ -30,15 +30,41 @@ static bool says_synthetic(const char *s)
     return false;
 }
 
-/* A named result, or NULL when the store does not have it (yet). */
-static char *optional_result(struct ws_store *s, const char *key)
+/* The typed results the report shows when the store has them (yet):
+ * each has_* is false for a result the store does not hold. */
+struct optional_results {
+    struct ws_priority_row *prio;
+    size_t n_prio;
+    struct ws_offer_row *groups;
+    size_t n_groups;
+    struct ws_manifest_item *manifest;
+    size_t n_manifest;
+};
+
+static void read_optional(struct ws_store *s, struct optional_results *o,
+                          struct ws_report_inputs *in)
 {
     struct ws_err sub = WS_ERR_INIT;
-    char *text = NULL;
 
-    if (ws_store_get_result(s, key, &text, &sub) != WS_OK)
-        return NULL;
-    return text;
+    in->has_priorities = ws_store_read_priorities(s, &o->prio, &o->n_prio, &sub) == WS_OK;
+    ws_err_clear(&sub);
+    in->has_groups = ws_store_read_offers(s, &o->groups, &o->n_groups, &sub) == WS_OK;
+    ws_err_clear(&sub);
+    in->has_manifest = ws_store_read_manifest(s, &o->manifest, &o->n_manifest, &sub) == WS_OK;
+    in->priorities = o->prio;
+    in->n_priorities = o->n_prio;
+    in->groups = o->groups;
+    in->n_groups = o->n_groups;
+    in->manifest = o->manifest;
+    in->n_manifest = o->n_manifest;
+}
+
+static void release_optional(struct optional_results *o)
+{
+    ws_priority_rows_free(o->prio, o->n_prio);
+    ws_offer_rows_free(o->groups, o->n_groups);
+    ws_manifest_items_free(o->manifest, o->n_manifest);
+    memset(o, 0, sizeof(*o));
 }
 
 /* The map drawn for every wijk: eb_rate if the study has it, else the first
@@ -207,7 +233,11 @@ static int gemeente_atlas(size_t gi, void *ctx, struct ws_outfiles *out, struct 
     in.gemeenten = g;
     in.n_gemeenten = 1;
     in.priorities = NULL;
+    in.n_priorities = 0;
+    in.has_priorities = false;
     in.groups = NULL;
+    in.n_groups = 0;
+    in.has_groups = false;
     mi.buurten = b;
     mi.n_buurten = nb;
     mi.wijken = w;
@@ -256,15 +286,14 @@ int ws_report_store(struct ws_store *s, const struct ws_study *st, struct ws_out
     struct ws_mapdef *maps = NULL;
     size_t n_maps = 0;
     char *note = NULL;
-    char *prio = NULL;
-    char *groups = NULL;
-    char *manifest = NULL;
+    struct optional_results opt;
     struct ws_strbuf profile = WS_STRBUF_INIT;
     int rc;
 
     memset(&published, 0, sizeof(published));
     memset(&in, 0, sizeof(in));
     memset(&mi, 0, sizeof(mi));
+    memset(&opt, 0, sizeof(opt));
     rc = ws_store_read_areas(s, WS_LEVEL_BUURT, &buurten, &nb, err);
     rc = rc ? rc : ws_store_read_areas(s, WS_LEVEL_WIJK, &wijken, &nw, err);
     rc = rc ? rc : ws_store_read_areas(s, WS_LEVEL_GEMEENTE, &gemeenten, &ng, err);
@@ -287,9 +316,7 @@ int ws_report_store(struct ws_store *s, const struct ws_study *st, struct ws_out
     }
     if (rc)
         goto out;
-    prio = optional_result(s, "priorities.csv");
-    groups = optional_result(s, "groepsaanbod.csv");
-    manifest = optional_result(s, "manifest.txt");
+    read_optional(s, &opt, &in);
     note = ws_render_source_note(st);
 
     in.published = &published;
@@ -308,9 +335,6 @@ int ws_report_store(struct ws_store *s, const struct ws_study *st, struct ws_out
     in.synthetic = says_synthetic(st->case_source) || says_synthetic(st->title);
     in.min_count = st->min_count;
     in.round_to = st->round_to;
-    in.priorities = prio;
-    in.groups = groups;
-    in.manifest = manifest;
     in.maps = maps;
     in.n_maps = n_maps;
     in.wijk_map = pick_wijk_map(maps, n_maps);
@@ -334,9 +358,7 @@ out:
     free(maps);
     ws_mapdef_free_paths(files, n_files);
     free(note);
-    free(prio);
-    free(groups);
-    free(manifest);
+    release_optional(&opt);
     ws_strbuf_release(&profile);
     ws_indicator_set_release(&published);
     ws_store_free_areas(buurten, nb);

@@ -316,19 +316,46 @@ static void test_html_no_secret(void **state)
 
 static void test_optional_results(void **state)
 {
+    struct ws_priority_row prio[] = {
+        {2023, 1, (char *)"BU03", (char *)"Citroenwijk", (char *)"WK02", WS_REASON_HIGH_DEMAND},
+        {2024, 1, (char *)"BU01", (char *)"Appelhof", (char *)"WK01",
+         WS_REASON_HIGH_NEED | WS_REASON_HIGH_DEMAND | WS_REASON_RISING | WS_REASON_CLUSTER},
+        {2024, 2, (char *)"BU03", (char *)"Citroenwijk", (char *)"WK02", WS_REASON_FALLING},
+    };
+    struct ws_offer_row groups[] = {
+        {(char *)"gedrag", 2023, 2024, (char *)"WK01", (char *)"Noord", (char *)"Buurthuis Noord",
+         2, NAN, true},
+        {(char *)"gedrag", 2023, 2024, (char *)"WK02", (char *)"Zuid", (char *)"School Zuid", 2, 25,
+         false},
+    };
+    struct ws_offer_row by_location = {(char *)"gedrag",
+                                       2023,
+                                       2024,
+                                       (char *)"Team Oost",
+                                       (char *)"Team Oost",
+                                       (char *)"Team Oost",
+                                       3,
+                                       40,
+                                       true};
+    struct ws_manifest_item manifest[] = {
+        {WS_MANIFEST_TOOL, (char *)"tool", (char *)"wijkscan 0.1", NULL},
+        {WS_MANIFEST_SETTING, (char *)"seed", (char *)"42", NULL},
+        {WS_MANIFEST_INPUT, (char *)"cases", (char *)"c.csv", (char *)"ab12"},
+    };
     struct fixture f;
     char *t;
 
     (void)state;
     fill(&f, NULL);
-    f.in.priorities = "year,rank,code,name,wijk,reasons\n"
-                      "2023,1,BU03,Citroenwijk,WK02,demand\n"
-                      "2024,1,BU01,Appelhof,WK01,need;demand;rising;cluster\n"
-                      "2024,2,BU03,Citroenwijk,WK02,falling\n";
-    f.in.groups = "category,years,catchment,catchment_name,location,n_buurten,cases,suggest\n"
-                  "gedrag,2023-2024,WK01,Noord,Buurthuis Noord,2,,1\n"
-                  "gedrag,2023-2024,WK02,Zuid,School Zuid,2,25,0\n";
-    f.in.manifest = "tool: wijkscan 0.1\nseed: 42\n";
+    f.in.priorities = prio;
+    f.in.n_priorities = 3;
+    f.in.has_priorities = true;
+    f.in.groups = groups;
+    f.in.n_groups = 2;
+    f.in.has_groups = true;
+    f.in.manifest = manifest;
+    f.in.n_manifest = 3;
+    f.in.has_manifest = true;
     build(&f);
     t = section_text(section(&f.doc, "prioriteiten"));
     assert_non_null(strstr(t, "1\nAppelhof\nNoord\nhoog verwacht door profiel; veel vraag; "
@@ -345,7 +372,8 @@ static void test_optional_results(void **state)
     assert_null(strstr(t, "School Zuid"));
     free(t);
     t = section_text(section(&f.doc, "verantwoording"));
-    assert_non_null(strstr(t, "tool\twijkscan 0.1\nseed\t42\n"));
+    assert_non_null(strstr(t, "tool\twijkscan 0.1\nsetting seed\t42\ninput cases\tc.csv (SHA-256 "
+                              "ab12)\n"));
     free(t);
     // all offers in one table, a hidden count reads geheim
     t = section_text(section(&f.doc, "groepsaanbod"));
@@ -355,8 +383,8 @@ static void test_optional_results(void **state)
     ws_doc_release(&f.doc);
 
     // catchments that are service locations cannot be put under a wijk
-    f.in.groups = "category,years,catchment,catchment_name,location,n_buurten,cases,suggest\n"
-                  "gedrag,2023-2024,Team Oost,Team Oost,Team Oost,3,40,1\n";
+    f.in.groups = &by_location;
+    f.in.n_groups = 1;
     build(&f);
     t = section_text(section(&f.doc, "WK01"));
     assert_non_null(strstr(t, "per locatie gepland"));

@@ -144,6 +144,8 @@ static void test_offers_in_audit(void **state)
     struct ws_offer_set os = {NULL, 0, 0};
     struct ws_protect_opts o = opts_of(10, 5, 5);
     struct ws_err err = WS_ERR_INIT;
+    struct ws_offer_row *rows = NULL;
+    size_t n_rows = 0;
     char *csv;
 
     (void)state;
@@ -160,11 +162,13 @@ static void test_offers_in_audit(void **state)
     assert_false(os.rows[1].suggest);
     // BU1 and BU2 are both suppressed; their sum is the wijk minus BU3 anyway
     assert_int_equal(find(&pub, "BU1", 2024, "all")->suppressed, WS_SUPP_PRIMARY);
-    csv = ws_offers_csv(&os);
+    ws_offers_published(&os, &rows, &n_rows);
+    csv = ws_offers_csv(rows, n_rows);
     assert_non_null(strstr(csv, "category,years,catchment,catchment_name,location,n_buurten,cases,"
                                 "suggest\nall,2024,Loc A,Loc A,Loc A,2,60,1\n"));
     assert_non_null(strstr(csv, "all,2024,Loc B,Loc B,Loc B,2,,0\n"));
     free(csv);
+    ws_offer_rows_free(rows, n_rows);
     ws_offer_set_release(&os);
     ws_audit_release(&audit);
     ws_indicator_set_release(&raw);
