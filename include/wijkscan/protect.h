@@ -128,10 +128,10 @@ int ws_protect_store(struct ws_store *s, const struct ws_study *st, struct ws_au
 
 /* The same, and the group offers (offers.h) planned around the service
  * locations (may be NULL with n_loc 0: catchments are the wijken), protected
- * with the indicators, stored as the result "groepsaanbod.csv"; and the
- * result "priorities.csv" (see protect.c): the published buurten with a
- * priority_rank up to [priority] top, per year, with the reasons that their
- * published figures support. */
+ * with the indicators, stored as typed rows (ws_store_put_offers; the rows
+ * of groepsaanbod.csv); and the priority list (ws_store_put_priorities, see
+ * protect.c): the published buurten with a priority_rank up to [priority]
+ * top, per year, with the reasons that their published figures support. */
 int ws_protect_store_plan(struct ws_store *s, const struct ws_study *st,
                           const struct ws_offer_location *loc, size_t n_loc, struct ws_audit *audit,
                           struct ws_err *err);
