@@ -224,7 +224,7 @@ static const char *area_name(const struct builder *b, const char *code)
     return code;
 }
 
-/* Reasons "need;demand" in words. */
+/* The reason flags (WS_REASON_*) in words, "; "-separated, in flag order. */
 static char *reasons_words(const struct builder *b, unsigned reasons)
 {
     const struct {
