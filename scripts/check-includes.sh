@@ -66,8 +66,10 @@ for f in src/*/*.c include/wijkscan/*/*.h; do
         status=1
     done
 done
-if grep -n '#include "wijkscan/[a-z_0-9]*\.h"' src/*.c src/*/*.c include/wijkscan/*/*.h tests/*.h tests/*/*.c; then
-    echo "check-includes: include headers by stage, \"wijkscan/STAGE/NAME.h\"" >&2
+flat=$(grep -n '#include "wijkscan/[a-z_0-9]*\.h"' src/*.c src/*/*.c include/wijkscan/*/*.h \
+    tests/*.h tests/*/*.c 2>/dev/null)
+if [ -n "$flat" ]; then
+    echo "$flat" | sed 's/^/check-includes: /; s/$/ (include headers by stage, "wijkscan\/STAGE\/NAME.h")/' >&2
     status=1
 fi
 [ $status = 0 ] && echo "check-includes: ok"
