@@ -11,15 +11,15 @@
  * report's provenance page reads the same items.  Warnings never hold
  * personal data (the loader never prints values).
  */
-#include "wijkscan/canvas.h"
-#include "wijkscan/cli.h"
-#include "wijkscan/crs.h"
-#include "wijkscan/db.h"
-#include "wijkscan/lp.h"
-#include "wijkscan/mem.h"
-#include "wijkscan/numerics.h"
-#include "wijkscan/ogr_source.h"
-#include "wijkscan/store.h"
+#include "wijkscan/analyse/numerics.h"
+#include "wijkscan/cli/cli.h"
+#include "wijkscan/core/mem.h"
+#include "wijkscan/load/crs.h"
+#include "wijkscan/load/ogr_source.h"
+#include "wijkscan/protect/lp.h"
+#include "wijkscan/render/canvas.h"
+#include "wijkscan/store/db.h"
+#include "wijkscan/store/store.h"
 
 #include <stdlib.h>
 #include <string.h>

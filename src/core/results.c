@@ -1,10 +1,10 @@
 /*
  * results.c - the typed results between stages and the published files
- * written from them (see results.h).
+ * written from them (see results.h); the JSON through strbuf.h's writer.
  */
-#include "wijkscan/results.h"
+#include "wijkscan/core/results.h"
 
-#include "wijkscan/strbuf.h"
+#include "wijkscan/core/strbuf.h"
 
 #include <math.h>
 #include <stdlib.h>
@@ -134,27 +134,13 @@ char *ws_offers_csv(const struct ws_offer_row *rows, size_t n)
     return ws_strbuf_detach(&sb);
 }
 
-/* "key":"value" (value NULL: null), after a comma unless first. */
-static void kv(struct ws_strbuf *j, const char *key, const char *value, bool first)
-{
-    ws_strbuf_adds(j, first ? "" : ",");
-    ws_strbuf_add_json(j, key);
-    ws_strbuf_addch(j, ':');
-    ws_strbuf_add_json(j, value);
-}
-
 /* The items of one kind as the members of an object: "key":"value",... */
 static void members(struct ws_strbuf *j, const struct ws_manifest_item *items, size_t n,
                     enum ws_manifest_kind kind)
 {
-    bool first = true;
-
-    for (size_t i = 0; i < n; i++) {
-        if (items[i].kind != kind)
-            continue;
-        kv(j, items[i].key, items[i].value, first);
-        first = false;
-    }
+    for (size_t i = 0; i < n; i++)
+        if (items[i].kind == kind)
+            ws_json_kstr(j, items[i].key, items[i].value);
 }
 
 /* The items of one kind as an array of objects, one per line. */
@@ -170,12 +156,12 @@ static void entries(struct ws_strbuf *j, const struct ws_manifest_item *items, s
         ws_strbuf_adds(j, first ? "\n{" : ",\n{");
         first = false;
         if (kind == WS_MANIFEST_INPUT) {
-            kv(j, "role", it->key, true);
-            kv(j, "path", it->value, false);
-            kv(j, "sha256", it->sha256, false);
+            ws_json_kstr(j, "role", it->key);
+            ws_json_kstr(j, "path", it->value);
+            ws_json_kstr(j, "sha256", it->sha256);
         } else {
-            kv(j, "stage", it->key, true);
-            kv(j, "message", it->value, false);
+            ws_json_kstr(j, "stage", it->key);
+            ws_json_kstr(j, "message", it->value);
         }
         ws_strbuf_addch(j, '}');
     }
@@ -201,8 +187,8 @@ char *ws_manifest_json(const struct ws_manifest_item *items, size_t n)
     ws_strbuf_adds(&j, "{\"format\":\"wijkscan-manifest/1\",\n\"tool\":{");
     for (size_t i = 0; i < n; i++) {
         if (items[i].kind == WS_MANIFEST_TOOL) {
-            kv(&j, "name", items[i].key, true);
-            kv(&j, "version", items[i].value, false);
+            ws_json_kstr(&j, "name", items[i].key);
+            ws_json_kstr(&j, "version", items[i].value);
             break;
         }
     }
@@ -218,10 +204,8 @@ char *ws_manifest_json(const struct ws_manifest_item *items, size_t n)
         if (items[i].kind == WS_MANIFEST_SETTING && strcmp(items[i].key, "seed") == 0)
             seed = items[i].value;
     ws_strbuf_addf(&j, "},\n\"seed\":%s,\n\"published\":[", is_number(seed) ? seed : "null");
-    for (size_t i = 0; i < sizeof(published_files) / sizeof(published_files[0]); i++) {
-        ws_strbuf_adds(&j, i ? "," : "");
-        ws_strbuf_add_json(&j, published_files[i]);
-    }
+    for (size_t i = 0; i < sizeof(published_files) / sizeof(published_files[0]); i++)
+        ws_json_elem_str(&j, published_files[i]);
     ws_strbuf_adds(&j, "],\n\"warnings\":[");
     entries(&j, items, n, WS_MANIFEST_WARNING);
     ws_strbuf_adds(&j, "]}\n");

@@ -8,9 +8,9 @@
  * reader checks that the table exists and selects in rowid order, so the
  * rows come back as they were written.  Only db.h is used.
  */
-#include "wijkscan/db.h"
-#include "wijkscan/mem.h"
-#include "wijkscan/store.h"
+#include "wijkscan/core/mem.h"
+#include "wijkscan/store/db.h"
+#include "wijkscan/store/store.h"
 
 #include <math.h>
 #include <stdint.h>

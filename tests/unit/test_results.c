@@ -7,9 +7,9 @@
  */
 #include "helpers.h"
 
-#include "wijkscan/db.h"
-#include "wijkscan/results.h"
-#include "wijkscan/store.h"
+#include "wijkscan/core/results.h"
+#include "wijkscan/store/db.h"
+#include "wijkscan/store/store.h"
 
 #include <math.h>
 #include <stdlib.h>
