@@ -191,12 +191,10 @@ void ws_indicator_set_release(struct ws_indicator_set *set)
 {
     if (!set)
         return;
-    for (size_t i = 0; i < set->n; i++) {
-        free(set->rows[i].code);
-        free(set->rows[i].name);
-        free(set->rows[i].parent);
-        free(set->rows[i].category);
-    }
+    for (size_t i = 0; i < set->n; i++)
+        for (size_t k = 0; k < WS_N_FIELDS; k++)
+            if (ws_fields[k].kind == WS_KIND_TEXT)
+                ws_field_set_null(&set->rows[i], k);
     free(set->rows);
     memset(set, 0, sizeof(*set));
 }
@@ -210,9 +208,11 @@ void ws_indicator_set_copy(struct ws_indicator_set *dst, const struct ws_indicat
     dst->n = dst->cap = src->n;
     for (size_t i = 0; i < src->n; i++) {
         dst->rows[i] = src->rows[i];
-        dst->rows[i].code = ws_xstrdup(src->rows[i].code);
-        dst->rows[i].name = ws_xstrdup(src->rows[i].name);
-        dst->rows[i].parent = ws_xstrdup(src->rows[i].parent);
-        dst->rows[i].category = ws_xstrdup(src->rows[i].category);
+        for (size_t k = 0; k < WS_N_FIELDS; k++) {
+            if (ws_fields[k].kind == WS_KIND_TEXT) {
+                char **s = member(&dst->rows[i], k);
+                *s = ws_xstrdup(*s);
+            }
+        }
     }
 }
