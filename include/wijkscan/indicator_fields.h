@@ -137,9 +137,11 @@ struct ws_field {
     size_t offset;                     /* offsetof(struct ws_indicator, member) */
 };
 
-#define WS_FIELD_COUNT_(...) +1
-enum { WS_N_FIELDS = 0 WS_INDICATOR_FIELDS(WS_FIELD_COUNT_) };
-#undef WS_FIELD_COUNT_
+/* WS_FIELD_IX_member: the index of a field in ws_fields; WS_N_FIELDS: how
+ * many there are. */
+#define WS_FIELD_IX_(m, ...) WS_FIELD_IX_##m,
+enum ws_field_ix { WS_INDICATOR_FIELDS(WS_FIELD_IX_) WS_N_FIELDS };
+#undef WS_FIELD_IX_
 
 /* The table, in column order (static; defined in indicators.c). */
 extern const struct ws_field ws_fields[WS_N_FIELDS];
