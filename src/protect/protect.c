@@ -17,15 +17,15 @@
  * counts are whole numbers >= 0, (level, code, year, category) is unique,
  * every buurt and wijk resolves to a parent, and each relation adds up.
  */
-#include "wijkscan/protect.h"
+#include "wijkscan/protect/protect.h"
 
-#include "wijkscan/mem.h"
-#include "wijkscan/priority.h"
-#include "wijkscan/rates.h"
-#include "wijkscan/store.h"
-#include "wijkscan/strbuf.h"
-#include "wijkscan/suppress.h"
-#include "wijkscan/table.h"
+#include "wijkscan/analyse/priority.h"
+#include "wijkscan/analyse/rates.h"
+#include "wijkscan/core/mem.h"
+#include "wijkscan/core/strbuf.h"
+#include "wijkscan/protect/suppress.h"
+#include "wijkscan/protect/table.h"
+#include "wijkscan/store/store.h"
 
 #include <math.h>
 #include <stdint.h>

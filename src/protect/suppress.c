@@ -23,10 +23,10 @@
  * so a certified cell stays certified and a set of complements that does not
  * help as a whole has no subset that helps.
  */
-#include "wijkscan/suppress.h"
+#include "wijkscan/protect/suppress.h"
 
-#include "wijkscan/log.h"
-#include "wijkscan/mem.h"
+#include "wijkscan/core/log.h"
+#include "wijkscan/core/mem.h"
 
 #include <math.h>
 #include <stdint.h>

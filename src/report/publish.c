@@ -12,14 +12,14 @@
  *   - numbers are printed without locale (the program never calls
  *     setlocale), so '.' is the decimal point everywhere.
  */
-#include "wijkscan/publish.h"
+#include "wijkscan/report/publish.h"
 
-#include "wijkscan/mem.h"
-#include "wijkscan/ogr_source.h"
-#include "wijkscan/outfiles.h"
-#include "wijkscan/render.h"
-#include "wijkscan/store.h"
-#include "wijkscan/strbuf.h"
+#include "wijkscan/core/mem.h"
+#include "wijkscan/core/outfiles.h"
+#include "wijkscan/core/strbuf.h"
+#include "wijkscan/load/ogr_source.h"
+#include "wijkscan/render/render.h"
+#include "wijkscan/store/store.h"
 
 #include <errno.h>
 #include <math.h>

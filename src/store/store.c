@@ -32,11 +32,11 @@
  * the end.  National load into the store: 0.7 s with a free second core,
  * 1.2 s without (the same as doing it all in one thread).
  */
-#include "wijkscan/store.h"
+#include "wijkscan/store/store.h"
 
-#include "wijkscan/db.h"
-#include "wijkscan/mem.h"
-#include "wijkscan/strbuf.h"
+#include "wijkscan/core/mem.h"
+#include "wijkscan/core/strbuf.h"
+#include "wijkscan/store/db.h"
 
 #include <math.h>
 #include <pthread.h>

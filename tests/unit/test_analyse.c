@@ -30,15 +30,15 @@
  */
 #include "helpers.h"
 
-#include "wijkscan/analyse.h"
-#include "wijkscan/crs.h"
-#include "wijkscan/db.h"
-#include "wijkscan/load.h"
-#include "wijkscan/mem.h"
-#include "wijkscan/ogr_source.h"
-#include "wijkscan/rates.h"
-#include "wijkscan/store.h"
-#include "wijkscan/strbuf.h"
+#include "wijkscan/analyse/rates.h"
+#include "wijkscan/cli/analyse_store.h"
+#include "wijkscan/core/mem.h"
+#include "wijkscan/core/strbuf.h"
+#include "wijkscan/load/crs.h"
+#include "wijkscan/load/load.h"
+#include "wijkscan/load/ogr_source.h"
+#include "wijkscan/store/db.h"
+#include "wijkscan/store/store.h"
 
 #include <stdbool.h>
 

@@ -17,17 +17,17 @@
  */
 #include "helpers.h"
 
-#include "wijkscan/audit.h"
-#include "wijkscan/db.h"
-#include "wijkscan/indicators.h"
-#include "wijkscan/lp.h"
-#include "wijkscan/mapdef.h"
-#include "wijkscan/mem.h"
-#include "wijkscan/ogr_source.h"
-#include "wijkscan/protect.h"
-#include "wijkscan/publish.h"
-#include "wijkscan/store.h"
-#include "wijkscan/strbuf.h"
+#include "wijkscan/core/indicators.h"
+#include "wijkscan/core/mem.h"
+#include "wijkscan/core/strbuf.h"
+#include "wijkscan/load/ogr_source.h"
+#include "wijkscan/protect/audit.h"
+#include "wijkscan/protect/lp.h"
+#include "wijkscan/protect/protect.h"
+#include "wijkscan/render/mapdef.h"
+#include "wijkscan/report/publish.h"
+#include "wijkscan/store/db.h"
+#include "wijkscan/store/store.h"
 
 #include <math.h>
 #include <stdlib.h>
