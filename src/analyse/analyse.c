@@ -36,6 +36,7 @@
 
 #include "wijkscan/analyse/ebayes.h"
 #include "wijkscan/analyse/glm.h"
+#include "wijkscan/analyse/impute.h"
 #include "wijkscan/analyse/moran.h"
 #include "wijkscan/analyse/priority.h"
 #include "wijkscan/analyse/rates.h"
@@ -255,6 +256,7 @@ struct input {
     double *X;                    /* [ny][ncov][nb] */
     double *O;                    /* [ny][nc][nb] */
     size_t *filled;               /* [ny]: cells without a case row, of buurten with P > 0 */
+    size_t *imputed;              /* [ny]: buurten with P > 0 given a covariate value (impute.h) */
     struct garwood_cache gc;
 };
 
@@ -271,6 +273,7 @@ static void input_release(struct input *in)
     free(in->X);
     free(in->O);
     free(in->filled);
+    free(in->imputed);
     garwood_cache_release(&in->gc);
     memset(in, 0, sizeof(*in));
 }
@@ -1025,6 +1028,8 @@ static void json_cell(struct ws_strbuf *sb, const struct ws_analyse_cfg *cfg,
     ws_json_kstr(sb, "method", ci->exp_method);
     ws_json_kstr(sb, "glm_error", ci->glm_error[0] ? ci->glm_error : NULL);
     ws_json_ksize(sb, "n_without_profile", ci->n_without_profile);
+    ws_json_ksize(sb, "n_profile_imputed",
+                  L->level == WS_LEVEL_BUURT && ci->glm_done ? in->imputed[y] : 0);
     ws_json_ksize(sb, "n_buurten_theta_filled", ci->n_theta_filled);
     ws_json_key(sb, "withheld");
     ws_strbuf_adds(sb, ci->model_withheld ? "true" : "false");
@@ -1283,6 +1288,38 @@ static void json_head(struct ws_strbuf *sb, const struct ws_analyse_cfg *cfg,
     ws_strbuf_addch(sb, '[');
 }
 
+/* Missing covariate values of buurten with a population, from their wijk,
+ * gemeente or the study (impute.h), year by year. */
+static void impute_profiles(struct input *in, const struct ws_area *buurten)
+{
+    const char **keys = ws_xmalloc(ws_st_mult(in->nb + 1, sizeof(*keys)));
+    size_t *wijk = ws_xmalloc(ws_st_mult(in->nb + 1, sizeof(size_t)));
+    size_t *gem = ws_xmalloc(ws_st_mult(in->nb + 1, sizeof(size_t)));
+    bool *hit = ws_xmalloc(in->nb + 1);
+    size_t n_wijk;
+    size_t n_gem;
+
+    for (size_t i = 0; i < in->nb; i++)
+        keys[i] = buurten[i].parent;
+    n_wijk = ws_impute_group_ids(keys, in->nb, wijk);
+    for (size_t i = 0; i < in->nb; i++)
+        keys[i] = buurten[i].gemeente;
+    n_gem = ws_impute_group_ids(keys, in->nb, gem);
+    in->imputed = ws_xcalloc(in->ny + 1, sizeof(size_t));
+    for (size_t y = 0; y < in->ny; y++) {
+        memset(hit, 0, in->nb);
+        for (size_t k = 0; k < in->ncov; k++)
+            (void)ws_impute_group_mean(in->X + (y * in->ncov + k) * in->nb, in->P + y * in->nb,
+                                       in->nb, wijk, n_wijk, gem, n_gem, hit);
+        for (size_t i = 0; i < in->nb; i++)
+            in->imputed[y] += hit[i];
+    }
+    free(keys);
+    free(wijk);
+    free(gem);
+    free(hit);
+}
+
 /* The inputs into in, and the buurten into buurt->areas. */
 static int read_inputs(const struct ws_analyse_input *ai, struct input *in, struct level *buurt,
                        struct ws_err *err)
@@ -1307,6 +1344,8 @@ static int read_inputs(const struct ws_analyse_input *ai, struct input *in, stru
     bix = index_areas(buurt->areas, buurt->n);
     rc = fill_statistics(ai->stats, ai->n_stats, buurt->areas, bix, in, err);
     if (!rc)
+        impute_profiles(in, buurt->areas);
+    if (!rc)
         rc = fill_cases(ai->cases, ai->n_cases, bix, in, err);
     free(bix);
     return rc;
@@ -1316,6 +1355,14 @@ static void warn_filled(const struct input *in, struct ws_warnings *warn)
 {
     size_t y;
 
+    for (y = 0; y < in->ny; y++)
+        if (in->ncov > 0 && in->imputed[y] > 0)
+            ws_warnings_add(warn,
+                            "%d: %zu buurt%s with a population lack%s a covariate value; the model "
+                            "uses the population-weighted mean of the wijk (else the gemeente) "
+                            "instead",
+                            in->years[y], in->imputed[y], in->imputed[y] == 1 ? "" : "en",
+                            in->imputed[y] == 1 ? "s" : "");
     for (y = 0; y < in->ny; y++)
         if (in->filled[y] > 0)
             ws_warnings_add(warn,

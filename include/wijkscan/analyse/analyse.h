@@ -28,9 +28,13 @@
  *              poisson_p against theta = sum O / sum P over the usable areas
  *              (P > 0) of that level, year and category.
  *   expected   buurt: Poisson GLM (glm.h) fitted per year and category over
- *              the buurten with P > 0 and every covariate (the values of the
- *              statistics row used for that year); NULL for a buurt without a
- *              complete profile.  Without covariates, or when the fit fails
+ *              the buurten with P > 0 (the covariate values of the statistics
+ *              row used for that year; a missing value is the population-
+ *              weighted mean of the wijk, else the gemeente, else the study,
+ *              impute.h, so that the model is fitted on the same buurten as
+ *              theta and reveals no other total; statistics.json counts them
+ *              as n_profile_imputed); NULL for a buurt whose covariate no
+ *              buurt has.  Without covariates, or when the fit fails
  *              (a warning, and the reason in statistics.json), expected =
  *              theta P for every buurt with P > 0.
  *              wijk, gemeente: the sum of their buurten's expected over the
@@ -91,7 +95,8 @@
  *     "analyses": [{"level", "year", "category", "statistics_year",
  *        "n_areas", "n_with_data", "theta", "eb": {"a", "b"},
  *        "expected": {"method": "glm" | "theta" | "sum of buurten", "glm_error",
- *                     "n_without_profile", "n_buurten_theta_filled", "withheld"},
+ *                     "n_without_profile", "n_profile_imputed",
+ *                     "n_buurten_theta_filled", "withheld"},
  *        ("withheld": true when ws_rates_model_withheld(): fewer than
  *        min_count cases in the buurten the model could not be fitted on;
  *        then "glm" is null and protect.c NULLs expected and O/E everywhere
