@@ -44,6 +44,9 @@ sqlite3 "$db" ".import --csv '$out/indicators.csv' pub" \
 
 q() { sqlite3 -batch "$db" "$1"; }
 
+# the fields a suppressed row must leave empty: the WS_FIELD_HIDDEN fields of
+# include/wijkscan/core/indicator_fields.h, in its order (written out here, as an
+# outsider would; tests/unit/test_indicator_fields.c checks that they agree)
 figures="cases, rate_per_1000, rate_ci_low, rate_ci_high, ratio_avg, poisson_p,
     oe_ratio, oe_ci_low, oe_ci_high, eb_rate, seb_rate, lisa_i, lisa_z, lisa_p,
     lisa_cluster, trend_rr, trend_p, priority_rank"

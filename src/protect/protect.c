@@ -117,6 +117,14 @@ static int cmp_key_series(const void *pa, const void *pb)
     return 0;
 }
 
+/* NULLs the fields of r that carry `flag` (indicator_fields.h). */
+static void null_fields(struct ws_indicator *r, enum ws_field_flag flag)
+{
+    for (size_t k = 0; k < WS_N_FIELDS; k++)
+        if (ws_fields[k].flags & flag)
+            ws_field_set_null(r, k);
+}
+
 /* year, category: the rows of one model fit are adjacent */
 static int cmp_key_model(const void *pa, const void *pb)
 {
@@ -128,10 +136,10 @@ static int cmp_key_model(const void *pa, const void *pb)
     return strcmp(a->category ? a->category : "", b->category ? b->category : "");
 }
 
-/* NULLs expected and O/E at every level of each year and category whose
- * model would reveal a small total (ws_rates_model_withheld; analyse.c
- * leaves out the same fits' coefficients).  Returns how many year x category
- * fits were withheld. */
+/* NULLs expected and O/E (the WS_FIELD_MODEL fields) at every level of each
+ * year and category whose model would reveal a small total
+ * (ws_rates_model_withheld; analyse.c leaves out the same fits'
+ * coefficients).  Returns how many year x category fits were withheld. */
 static size_t withhold_models(struct ws_indicator_set *set, long min_count)
 {
     size_t n = set->n;
@@ -160,10 +168,8 @@ static size_t withhold_models(struct ws_indicator_set *set, long min_count)
         if (!ws_rates_model_withheld(O, P, E, m, min_count))
             continue;
         n_withheld++;
-        for (size_t k = a; k < e; k++) {
-            struct ws_indicator *r = &set->rows[keys[k].i];
-            r->expected = r->oe_ratio = r->oe_ci_low = r->oe_ci_high = NAN;
-        }
+        for (size_t k = a; k < e; k++)
+            null_fields(&set->rows[keys[k].i], WS_FIELD_MODEL);
     }
     free(O);
     free(keys);
@@ -193,29 +199,22 @@ static size_t col_of(const struct build *b, const char *cat)
 /* Does a row publish a figure from which its own count follows? */
 static bool reveals_exact(const struct ws_indicator *r)
 {
-    const double v[] = {r->rate_per_1000, r->rate_ci_low, r->rate_ci_high, r->ratio_avg,
-                        r->poisson_p,     r->oe_ratio,    r->oe_ci_low,    r->oe_ci_high,
-                        r->eb_rate,       r->seb_rate,    r->lisa_i,       r->lisa_z,
-                        r->lisa_p,        r->trend_rr,    r->trend_p};
+    struct ws_field_value v;
 
-    for (size_t k = 0; k < sizeof(v) / sizeof(v[0]); k++)
-        if (!isnan(v[k]))
+    for (size_t k = 0; k < WS_N_FIELDS; k++) {
+        if (!(ws_fields[k].flags & WS_FIELD_EXACT))
+            continue;
+        ws_field_get(r, k, &v);
+        if (!v.null)
             return true;
+    }
     return false;
 }
 
 /* NULLs every figure that follows from the row's own count. */
 static void null_count_figures(struct ws_indicator *r)
 {
-    r->cases = NAN;
-    r->rate_per_1000 = r->rate_ci_low = r->rate_ci_high = NAN;
-    r->ratio_avg = r->poisson_p = NAN;
-    r->oe_ratio = r->oe_ci_low = r->oe_ci_high = NAN;
-    r->eb_rate = r->seb_rate = NAN;
-    r->lisa_i = r->lisa_z = r->lisa_p = NAN;
-    r->lisa_cluster[0] = '\0';
-    r->trend_rr = r->trend_p = NAN;
-    r->priority_rank = 0;
+    null_fields(r, WS_FIELD_HIDDEN);
 }
 
 static int cmp_bgem(const void *pa, const void *pb)
@@ -1324,7 +1323,7 @@ static void null_trends(struct ws_indicator_set *published, struct key *keys)
             strcmp(str_or_empty(prev->code), str_or_empty(cur->code)) == 0 &&
             strcmp(str_or_empty(prev->category), str_or_empty(cur->category)) == 0 &&
             prev->suppressed != WS_SUPP_NONE)
-            cur->trend_rr = cur->trend_p = NAN;
+            null_fields(cur, WS_FIELD_TREND);
     }
 }
 

@@ -104,45 +104,41 @@ static const char *str(const struct ws_choropleth *m, enum str_id id)
     return strings[id][m->en ? 1 : 0];
 }
 
-/* What each indicator is called on the page, and how many decimals its
- * legend shows (rates 1, ratios 2, p-values 3, counts 0). */
-static const struct indicator_info {
-    const char *field;
-    int decimals;
-    bool log_symmetric; /* a ratio: classes around a center are symmetric in log */
-    const char *nl;
-    const char *en;
-} indicator_info[] = {
-    {"population", 0, false, "Populatie", "Population at risk"},
-    {"cases", 0, false, "Aantal casussen", "Number of cases"},
-    {"rate_per_1000", 1, false, "Casussen per 1.000", "Cases per 1,000"},
-    {"rate_ci_low", 1, false, "Ondergrens 95%-interval per 1.000", "Lower 95% limit per 1,000"},
-    {"rate_ci_high", 1, false, "Bovengrens 95%-interval per 1.000", "Upper 95% limit per 1,000"},
-    {"ratio_avg", 2, true, "Verhouding tot het gemiddelde", "Ratio to the study average"},
-    {"poisson_p", 3, false, "Poisson-kans (Choynowski)", "Poisson probability (Choynowski)"},
-    {"expected", 1, false, "Verwacht aantal (model)", "Expected cases (model)"},
-    {"oe_ratio", 2, true, "Waargenomen / verwacht", "Observed / expected"},
-    {"oe_ci_low", 2, true, "Ondergrens 95%-interval W/V", "Lower 95% limit O/E"},
-    {"oe_ci_high", 2, true, "Bovengrens 95%-interval W/V", "Upper 95% limit O/E"},
-    {"eb_rate", 1, false, "Gesmoothed per 1.000 (empirisch Bayes)",
-     "Smoothed rate per 1,000 (empirical Bayes)"},
-    {"seb_rate", 1, false, "Lokaal gesmoothed per 1.000 (empirisch Bayes)",
-     "Locally smoothed rate per 1,000 (empirical Bayes)"},
-    {"lisa_i", 2, false, "Lokale Moran's I", "Local Moran's I"},
-    {"lisa_z", 2, false, "Lokale Moran's I (z-score)", "Local Moran's I (z-score)"},
-    {"lisa_p", 3, false, "Lokale Moran's I (p-waarde)", "Local Moran's I (p-value)"},
-    {"trend_rr", 2, true, "Verandering t.o.v. vorig jaar", "Change on the previous year"},
-    {"trend_p", 3, false, "Trend (p-waarde)", "Trend (p-value)"},
-    {"priority_rank", 0, false, "Prioriteit (rang)", "Priority (rank)"},
-    {"lisa_cluster", 0, false, "Clusters (lokale Moran's I)", "Clusters (local Moran's I)"},
-};
-
-static const struct indicator_info *info_of(const char *field)
+/* The field a map shows (indicator_fields.h: its legend title is what the
+ * indicator is called on the page); the first map field for an unknown
+ * name (a map definition names a known one). */
+static const struct ws_field *info_of(const char *field)
 {
-    for (size_t i = 0; i < sizeof(indicator_info) / sizeof(indicator_info[0]); i++)
-        if (!strcmp(indicator_info[i].field, field))
-            return &indicator_info[i];
-    return &indicator_info[0];
+    int k = ws_field_index(field);
+
+    if (k >= 0 && ws_fields[k].legend_nl)
+        return &ws_fields[k];
+    for (k = 0; k < WS_N_FIELDS; k++)
+        if (ws_fields[k].legend_nl)
+            return &ws_fields[k];
+    return &ws_fields[0];
+}
+
+/* How many decimals a legend of a field of this unit shows (rates 1,
+ * ratios and scores 2, p-values 3, counts 0). */
+static int unit_decimals(enum ws_field_unit unit)
+{
+    switch (unit) {
+    case WS_UNIT_PER_1000:
+    case WS_UNIT_EXPECTED:
+        return 1;
+    case WS_UNIT_RATIO:
+    case WS_UNIT_SCORE:
+        return 2;
+    case WS_UNIT_PROBABILITY:
+        return 3;
+    case WS_UNIT_NONE:
+    case WS_UNIT_PERSONS:
+    case WS_UNIT_CASES:
+    case WS_UNIT_RANK:
+        break;
+    }
+    return 0;
 }
 
 /* Cluster types in legend order, with their fixed colours. */
@@ -293,7 +289,7 @@ struct build {
     size_t n_years, cap_years;
     char **cats; /* borrowed from rows */
     size_t n_cats, cap_cats;
-    const struct indicator_info *info;
+    const struct ws_field *info;
 };
 
 static bool has_year(const struct build *b, int y)
@@ -546,7 +542,7 @@ static int centered_breaks(struct build *b, const double *v, size_t n)
 {
     const struct ws_mapdef *md = b->md;
     struct ws_choropleth *m = b->m;
-    bool use_log = b->info->log_symmetric && md->center > 0;
+    bool use_log = b->info->unit == WS_UNIT_RATIO && md->center > 0;
     double db[WS_MAP_MAX_CLASSES + 1];
     double *d;
     size_t half = (md->classes + 1) / 2;
@@ -771,7 +767,7 @@ static void build_legend(struct build *b)
             m->legend[m->n_legend - 1].outline_dashed = i == ISOLATED_IX;
         }
     } else {
-        m->decimals = legend_decimals(m, b->info->decimals);
+        m->decimals = legend_decimals(m, unit_decimals(b->info->unit));
         for (size_t p = 0; p < m->n_panels && b->md->method == WS_CLASS_FIXED; p++) {
             for (size_t i = 0; i < m->n_areas; i++) {
                 double v = m->panels[p].areas[i].value;
@@ -813,7 +809,7 @@ static void build_titles(struct build *b)
     struct ws_strbuf sb = WS_STRBUF_INIT;
     char date[32];
 
-    m->title = ws_xstrdup(title ? title : (m->en ? b->info->en : b->info->nl));
+    m->title = ws_xstrdup(title ? title : (m->en ? b->info->legend_en : b->info->legend_nl));
     m->kicker = ws_xstrdup(b->in->study_title);
     if (sub)
         ws_strbuf_addf(&sb, "%s \xc2\xb7 ", sub); // middle dot
@@ -1473,11 +1469,12 @@ static void swatch(struct page *pg, const struct ws_legend_entry *e, double x, d
 static void draw_legend(struct page *pg)
 {
     struct ws_choropleth *m = pg->m;
-    const struct indicator_info *info = info_of(m->indicator);
+    const struct ws_field *info = info_of(m->indicator);
     double u = pg->u;
     char num[32];
 
-    text(pg, pg->lx, pg->ly, 0, 0, 8.5 * u, true, false, m->en ? info->en : info->nl, &ink, false);
+    text(pg, pg->lx, pg->ly, 0, 0, 8.5 * u, true, false, m->en ? info->legend_en : info->legend_nl,
+         &ink, false);
     for (size_t i = 0; i < m->n_legend; i++) {
         const struct ws_legend_entry *e = &m->legend[i];
         size_t col = i / pg->legend_rows;

@@ -34,44 +34,56 @@
 
 /* --- indicator fields --- */
 
-#define IND(f)                                                                                     \
-    {                                                                                              \
-#f, offsetof(struct ws_indicator, f)                                                       \
-    }
-static const struct {
-    const char *name;
-    size_t offset;
-} fields[] = {
-    IND(population), IND(cases),     IND(rate_per_1000), IND(rate_ci_low), IND(rate_ci_high),
-    IND(ratio_avg),  IND(poisson_p), IND(expected),      IND(oe_ratio),    IND(oe_ci_low),
-    IND(oe_ci_high), IND(eb_rate),   IND(seb_rate),      IND(lisa_i),      IND(lisa_z),
-    IND(lisa_p),     IND(trend_rr),  IND(trend_p),
-};
-#undef IND
-#define N_FIELDS (sizeof(fields) / sizeof(fields[0]))
+/* A field with a legend title (indicator_fields.h) can be drawn on a map. */
+static bool is_map_field(size_t k)
+{
+    return ws_fields[k].legend_nl != NULL;
+}
 
-static const char *const indicator_names[] = {
-    "population", "cases",     "rate_per_1000", "rate_ci_low",   "rate_ci_high",
-    "ratio_avg",  "poisson_p", "expected",      "oe_ratio",      "oe_ci_low",
-    "oe_ci_high", "eb_rate",   "seb_rate",      "lisa_i",        "lisa_z",
-    "lisa_p",     "trend_rr",  "trend_p",       "priority_rank", "lisa_cluster",
-    NULL,
-};
-#define N_INDICATORS (sizeof(indicator_names) / sizeof(indicator_names[0]) - 1)
+/* Order of the map indicators: numbers, then ranks, then categories. */
+static int map_group(enum ws_field_kind kind)
+{
+    switch (kind) {
+    case WS_KIND_REAL:
+    case WS_KIND_COUNT:
+        return 0;
+    case WS_KIND_RANK:
+        return 1;
+    case WS_KIND_TEXT:
+    case WS_KIND_LEVEL:
+    case WS_KIND_INT:
+    case WS_KIND_LABEL:
+    case WS_KIND_FLAG:
+        break;
+    }
+    return 2;
+}
 
 const char *const *ws_mapdef_indicators(void)
 {
-    return indicator_names;
+    // filled on the first call, from the table (the same names every time)
+    static const char *names[WS_N_FIELDS + 1];
+    size_t n = 0;
+
+    if (names[0])
+        return names;
+    for (int g = 0; g <= 2; g++)
+        for (size_t k = 0; k < WS_N_FIELDS; k++)
+            if (is_map_field(k) && map_group(ws_fields[k].kind) == g)
+                names[n++] = ws_fields[k].name;
+    names[n] = NULL;
+    return names;
 }
 
 double ws_mapdef_value(const struct ws_indicator *r, const char *field)
 {
-    if (!strcmp(field, "priority_rank"))
-        return r->priority_rank > 0 ? (double)r->priority_rank : NAN;
-    for (size_t i = 0; i < N_FIELDS; i++)
-        if (!strcmp(fields[i].name, field))
-            return *(const double *)(const void *)((const char *)r + fields[i].offset);
-    return NAN;
+    int k = ws_field_index(field);
+    struct ws_field_value v;
+
+    if (k < 0 || !is_map_field((size_t)k))
+        return NAN;
+    ws_field_get(r, (size_t)k, &v);
+    return v.null ? NAN : v.d;
 }
 
 /* --- the key table --- */
@@ -134,15 +146,14 @@ static const struct key_def {
     [K_ALPHA] = {"alpha", "the significance level, e.g. 0.05"},
 };
 
-#define DEFAULT_DPI       150.0
-#define A4_WIDTH_PT       595.276
-#define A4_HEIGHT_PT      841.89
-#define DEFAULT_PALETTE   "YlOrRd"
-#define DEFAULT_CLASSES   5
-#define BOX_CLASSES       6
-#define MIN_PX            64
-#define MAX_PX            16000
-#define CATEGORICAL_FIELD "lisa_cluster"
+#define DEFAULT_DPI     150.0
+#define A4_WIDTH_PT     595.276
+#define A4_HEIGHT_PT    841.89
+#define DEFAULT_PALETTE "YlOrRd"
+#define DEFAULT_CLASSES 5
+#define BOX_CLASSES     6
+#define MIN_PX          64
+#define MAX_PX          16000
 
 struct parse {
     struct ws_mapdef *md;
@@ -364,24 +375,30 @@ static int parse_indicator(struct parse *p)
 {
     const char *raw = p->raw[K_INDICATOR];
     struct ws_strbuf hint = WS_STRBUF_INIT;
+    const char *const *names;
     const char *s;
+    size_t n;
     int rc;
+    int k;
 
     if (!raw)
         return missing_key(p, K_INDICATOR, "");
-    for (size_t i = 0; i < N_INDICATORS; i++) {
-        if (!strcmp(raw, indicator_names[i])) {
-            p->md->indicator = ws_xstrdup(raw);
-            p->md->categorical = !strcmp(raw, CATEGORICAL_FIELD);
-            return WS_OK;
-        }
+    k = ws_field_index(raw);
+    if (k >= 0 && is_map_field((size_t)k)) {
+        p->md->indicator = ws_xstrdup(raw);
+        p->md->categorical = ws_fields[k].kind == WS_KIND_LABEL;
+        return WS_OK;
     }
-    s = ws_suggest(raw, indicator_names, N_INDICATORS);
+    names = ws_mapdef_indicators();
+    n = 0;
+    while (names[n])
+        n++;
+    s = ws_suggest(raw, names, n);
     if (s)
         ws_strbuf_addf(&hint, "did you mean '%s'? ", s);
     ws_strbuf_adds(&hint, "indicators: ");
-    for (size_t i = 0; i < N_INDICATORS; i++)
-        ws_strbuf_addf(&hint, "%s%s", i ? ", " : "", indicator_names[i]);
+    for (size_t i = 0; i < n; i++)
+        ws_strbuf_addf(&hint, "%s%s", i ? ", " : "", names[i]);
     rc = bad_value(p, K_INDICATOR, "not an indicator field", hint.buf);
     ws_strbuf_release(&hint);
     return rc;

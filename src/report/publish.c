@@ -43,11 +43,6 @@ struct ws_publish {
     size_t n, cap;
 };
 
-static const char *const csv_header_line =
-    "code,name,level,parent,year,category,population,cases,rate_per_1000,rate_ci_low,"
-    "rate_ci_high,ratio_avg,poisson_p,expected,oe_ratio,oe_ci_low,oe_ci_high,eb_rate,seb_rate,"
-    "lisa_i,lisa_z,lisa_p,lisa_cluster,trend_rr,trend_p,priority_rank,suppressed\n";
-
 int ws_publish_begin(const char *out_dir, struct ws_publish **out, struct ws_err *err)
 {
     struct stat sb;
@@ -136,28 +131,36 @@ int ws_publish_audit_csv(struct ws_publish *p, const struct ws_audit *audit, str
     return rc;
 }
 
+/* The first field that a suppressed row r must not show but does, or -1. */
+static int shown_hidden_field(const struct ws_indicator *r)
+{
+    struct ws_field_value v;
+
+    for (size_t k = 0; k < WS_N_FIELDS; k++) {
+        if (ws_field_shown_when_suppressed(k))
+            continue;
+        ws_field_get(r, k, &v);
+        if (!v.null)
+            return (int)k;
+    }
+    return -1;
+}
+
 int ws_publish_check_protected(const struct ws_indicator_set *set, struct ws_err *err)
 {
     for (size_t i = 0; i < set->n; i++) {
         const struct ws_indicator *r = &set->rows[i];
-        const double v[] = {r->cases,      r->rate_per_1000, r->rate_ci_low, r->rate_ci_high,
-                            r->ratio_avg,  r->poisson_p,     r->oe_ratio,    r->oe_ci_low,
-                            r->oe_ci_high, r->eb_rate,       r->seb_rate,    r->lisa_i,
-                            r->lisa_z,     r->lisa_p,        r->trend_rr,    r->trend_p};
-        bool bad = r->lisa_cluster[0] != '\0' || r->priority_rank != 0;
-        if (r->suppressed == WS_SUPP_NONE)
+        int k;
+        if (r->suppressed == WS_SUPP_NONE || (k = shown_hidden_field(r)) < 0)
             continue;
-        for (size_t k = 0; k < sizeof(v) / sizeof(v[0]) && !bad; k++)
-            bad = !isnan(v[k]);
-        if (bad) {
-            ws_err_set(err, WS_EINTERNAL,
-                       "refusing to publish: suppressed row %s '%s' (year %d, category '%s') "
-                       "still has a count or a figure derived from it",
-                       ws_level_name(r->level), r->code ? r->code : "", r->year,
-                       r->category ? r->category : "");
-            ws_err_hint(err, "publish only the protected set (ws_protect_apply); this is a bug");
-            return WS_EINTERNAL;
-        }
+        ws_err_set(err, WS_EINTERNAL,
+                   "refusing to publish: suppressed row %s '%s' (year %d, category '%s') "
+                   "still has a count or a figure derived from it",
+                   ws_level_name(r->level), r->code ? r->code : "", r->year,
+                   r->category ? r->category : "");
+        ws_err_cause(err, "field '%s' is not empty", ws_fields[k].name);
+        ws_err_hint(err, "publish only the protected set (ws_protect_apply); this is a bug");
+        return WS_EINTERNAL;
     }
     return WS_OK;
 }
@@ -183,13 +186,12 @@ static void csv_text(struct ws_strbuf *sb, const char *s, const struct csv_style
     ws_strbuf_add_csv_sep(sb, s, st->sep);
 }
 
-/* SEP and %.10g (the decimal point as the style says), or SEP alone for
- * NULL; -0 prints as 0. */
+/* %.10g (the decimal point as the style says), or nothing for NULL; -0
+ * prints as 0. */
 static void csv_num(struct ws_strbuf *sb, double v, const struct csv_style *st)
 {
     size_t at;
 
-    ws_strbuf_addch(sb, st->sep);
     if (isnan(v))
         return;
     if (v == 0.0)
@@ -205,52 +207,51 @@ static void csv_num(struct ws_strbuf *sb, double v, const struct csv_style *st)
 
 static void csv_header(struct ws_strbuf *sb, const struct csv_style *st)
 {
-    for (const char *h = csv_header_line; *h != '\n'; h++) {
-        if (*h == ',')
+    for (size_t k = 0; k < WS_N_FIELDS; k++) {
+        if (k)
             ws_strbuf_addch(sb, st->sep);
-        else
-            ws_strbuf_addch(sb, *h);
+        ws_strbuf_adds(sb, ws_fields[k].name);
     }
     ws_strbuf_adds(sb, st->eol);
 }
 
+/* Field k of r (nothing for NULL): text quoted as needed, a level by its
+ * name, numbers as csv_num, counts, ranks and flags as whole numbers. */
+static void csv_field(struct ws_strbuf *sb, const struct ws_indicator *r, size_t k,
+                      const struct csv_style *st)
+{
+    struct ws_field_value v;
+
+    ws_field_get(r, k, &v);
+    switch (ws_fields[k].kind) {
+    case WS_KIND_REAL:
+        csv_num(sb, v.d, st);
+        break;
+    case WS_KIND_TEXT:
+    case WS_KIND_LABEL:
+        csv_text(sb, v.s, st);
+        break;
+    case WS_KIND_LEVEL:
+        ws_strbuf_adds(sb, ws_level_name(r->level));
+        break;
+    case WS_KIND_INT:
+    case WS_KIND_COUNT:
+    case WS_KIND_RANK:
+    case WS_KIND_FLAG:
+        if (!v.null)
+            ws_strbuf_addf(sb, "%lld", v.i);
+        break;
+    }
+}
+
 static void csv_row(struct ws_strbuf *sb, const struct ws_indicator *r, const struct csv_style *st)
 {
-    const char c = st->sep;
-
-    csv_text(sb, r->code, st);
-    ws_strbuf_addch(sb, c);
-    csv_text(sb, r->name, st);
-    ws_strbuf_addf(sb, "%c%s%c", c, ws_level_name(r->level), c);
-    csv_text(sb, r->parent, st);
-    ws_strbuf_addf(sb, "%c%d%c", c, r->year, c);
-    csv_text(sb, r->category, st);
-    csv_num(sb, r->population, st);
-    ws_strbuf_addch(sb, c);
-    if (!isnan(r->cases))
-        ws_strbuf_addf(sb, "%.0f", r->cases);
-    csv_num(sb, r->rate_per_1000, st);
-    csv_num(sb, r->rate_ci_low, st);
-    csv_num(sb, r->rate_ci_high, st);
-    csv_num(sb, r->ratio_avg, st);
-    csv_num(sb, r->poisson_p, st);
-    csv_num(sb, r->expected, st);
-    csv_num(sb, r->oe_ratio, st);
-    csv_num(sb, r->oe_ci_low, st);
-    csv_num(sb, r->oe_ci_high, st);
-    csv_num(sb, r->eb_rate, st);
-    csv_num(sb, r->seb_rate, st);
-    csv_num(sb, r->lisa_i, st);
-    csv_num(sb, r->lisa_z, st);
-    csv_num(sb, r->lisa_p, st);
-    ws_strbuf_addch(sb, c);
-    csv_text(sb, r->lisa_cluster, st);
-    csv_num(sb, r->trend_rr, st);
-    csv_num(sb, r->trend_p, st);
-    ws_strbuf_addch(sb, c);
-    if (r->priority_rank > 0)
-        ws_strbuf_addf(sb, "%ld", r->priority_rank);
-    ws_strbuf_addf(sb, "%c%d%s", c, r->suppressed != WS_SUPP_NONE, st->eol);
+    for (size_t k = 0; k < WS_N_FIELDS; k++) {
+        if (k)
+            ws_strbuf_addch(sb, st->sep);
+        csv_field(sb, r, k, st);
+    }
+    ws_strbuf_adds(sb, st->eol);
 }
 
 static int write_csv(struct ws_publish *p, const char *name,
@@ -304,84 +305,23 @@ int ws_publish_indicators_excel_csv(struct ws_publish *p, const struct ws_indica
 
 /* --- indicators.gpkg and indicators.xlsx ------------------------------------ */
 
-enum {
-    F_CODE,
-    F_NAME,
-    F_LEVEL,
-    F_PARENT,
-    F_YEAR,
-    F_CATEGORY,
-    F_POPULATION,
-    F_CASES,
-    F_RATE,
-    F_RATE_LO,
-    F_RATE_HI,
-    F_RATIO,
-    F_POISSON,
-    F_EXPECTED,
-    F_OE,
-    F_OE_LO,
-    F_OE_HI,
-    F_EB,
-    F_SEB,
-    F_LISA_I,
-    F_LISA_Z,
-    F_LISA_P,
-    F_CLUSTER,
-    F_TREND_RR,
-    F_TREND_P,
-    F_RANK,
-    F_SUPPRESSED,
-    N_FIELDS
-};
-
-/* The fields, and the column headers of indicators.xlsx (nl, en). */
-static const struct {
-    struct ws_ogr_field f;
-    const char *nl;
-    const char *en;
-} fields[N_FIELDS] = {
-    {{"code", WS_OGR_TEXT}, "Code", "Code"},
-    {{"name", WS_OGR_TEXT}, "Naam", "Name"},
-    {{"level", WS_OGR_TEXT}, "Niveau", "Level"},
-    {{"parent", WS_OGR_TEXT}, "Ligt in", "Part of"},
-    {{"year", WS_OGR_INTEGER}, "Jaar", "Year"},
-    {{"category", WS_OGR_TEXT}, "Categorie", "Category"},
-    {{"population", WS_OGR_REAL}, "Inwoners (doelgroep)", "Population at risk"},
-    {{"cases", WS_OGR_INTEGER}, "Hulpvragen (afgerond)", "Cases (rounded)"},
-    {{"rate_per_1000", WS_OGR_REAL}, "Per 1.000 inwoners", "Rate per 1,000"},
-    {{"rate_ci_low", WS_OGR_REAL}, "Per 1.000: 95%-interval van", "Rate: 95% interval from"},
-    {{"rate_ci_high", WS_OGR_REAL}, "Per 1.000: 95%-interval tot", "Rate: 95% interval to"},
-    {{"ratio_avg", WS_OGR_REAL}, "Verhouding tot gemiddelde", "Ratio to the average"},
-    {{"poisson_p", WS_OGR_REAL}, "Kans (Poisson)", "Poisson probability"},
-    {{"expected", WS_OGR_REAL}, "Verwacht aantal", "Expected cases"},
-    {{"oe_ratio", WS_OGR_REAL}, "Waargenomen / verwacht", "Observed / expected"},
-    {{"oe_ci_low", WS_OGR_REAL},
-     "Waargenomen / verwacht: 95%-interval van",
-     "Observed / expected: 95% interval from"},
-    {{"oe_ci_high", WS_OGR_REAL},
-     "Waargenomen / verwacht: 95%-interval tot",
-     "Observed / expected: 95% interval to"},
-    {{"eb_rate", WS_OGR_REAL}, "Gladgestreken per 1.000 (EB)", "Smoothed rate per 1,000 (EB)"},
-    {{"seb_rate", WS_OGR_REAL},
-     "Ruimtelijk gladgestreken per 1.000 (EB)",
-     "Spatially smoothed rate per 1,000 (EB)"},
-    {{"lisa_i", WS_OGR_REAL}, "LISA I", "LISA I"},
-    {{"lisa_z", WS_OGR_REAL}, "LISA z", "LISA z"},
-    {{"lisa_p", WS_OGR_REAL}, "LISA p", "LISA p"},
-    {{"lisa_cluster", WS_OGR_TEXT}, "Cluster (LISA)", "Cluster (LISA)"},
-    {{"trend_rr", WS_OGR_REAL},
-     "Verandering t.o.v. vorig jaar (verhouding)",
-     "Change on the year before (ratio)"},
-    {{"trend_p", WS_OGR_REAL}, "Verandering: kans (p)", "Change: probability (p)"},
-    {{"priority_rank", WS_OGR_INTEGER}, "Prioriteit (rang)", "Priority (rank)"},
-    {{"suppressed", WS_OGR_INTEGER}, "Geheim (1 = ja)", "Suppressed (1 = yes)"},
-};
-
-static void real_value(struct ws_ogr_value *v, double d)
+/* The OGR type of each kind of field. */
+static enum ws_ogr_type ogr_type(enum ws_field_kind kind)
 {
-    v->null = isnan(d);
-    v->d = d;
+    switch (kind) {
+    case WS_KIND_REAL:
+        return WS_OGR_REAL;
+    case WS_KIND_INT:
+    case WS_KIND_COUNT:
+    case WS_KIND_RANK:
+    case WS_KIND_FLAG:
+        return WS_OGR_INTEGER;
+    case WS_KIND_TEXT:
+    case WS_KIND_LEVEL:
+    case WS_KIND_LABEL:
+        break;
+    }
+    return WS_OGR_TEXT;
 }
 
 static void text_value(struct ws_ogr_value *v, const char *s)
@@ -392,36 +332,18 @@ static void text_value(struct ws_ogr_value *v, const char *s)
 
 static void row_values(const struct ws_indicator *r, struct ws_ogr_value *v)
 {
-    memset(v, 0, N_FIELDS * sizeof(*v));
-    text_value(&v[F_CODE], r->code);
-    text_value(&v[F_NAME], r->name);
-    text_value(&v[F_LEVEL], ws_level_name(r->level));
-    text_value(&v[F_PARENT], r->parent);
-    v[F_YEAR].i = r->year;
-    text_value(&v[F_CATEGORY], r->category);
-    real_value(&v[F_POPULATION], r->population);
-    v[F_CASES].null = isnan(r->cases);
-    v[F_CASES].i = isnan(r->cases) ? 0 : (int64_t)llround(r->cases);
-    real_value(&v[F_RATE], r->rate_per_1000);
-    real_value(&v[F_RATE_LO], r->rate_ci_low);
-    real_value(&v[F_RATE_HI], r->rate_ci_high);
-    real_value(&v[F_RATIO], r->ratio_avg);
-    real_value(&v[F_POISSON], r->poisson_p);
-    real_value(&v[F_EXPECTED], r->expected);
-    real_value(&v[F_OE], r->oe_ratio);
-    real_value(&v[F_OE_LO], r->oe_ci_low);
-    real_value(&v[F_OE_HI], r->oe_ci_high);
-    real_value(&v[F_EB], r->eb_rate);
-    real_value(&v[F_SEB], r->seb_rate);
-    real_value(&v[F_LISA_I], r->lisa_i);
-    real_value(&v[F_LISA_Z], r->lisa_z);
-    real_value(&v[F_LISA_P], r->lisa_p);
-    text_value(&v[F_CLUSTER], r->lisa_cluster);
-    real_value(&v[F_TREND_RR], r->trend_rr);
-    real_value(&v[F_TREND_P], r->trend_p);
-    v[F_RANK].null = r->priority_rank <= 0;
-    v[F_RANK].i = r->priority_rank;
-    v[F_SUPPRESSED].i = r->suppressed != WS_SUPP_NONE;
+    struct ws_field_value fv;
+
+    memset(v, 0, WS_N_FIELDS * sizeof(*v));
+    for (size_t k = 0; k < WS_N_FIELDS; k++) {
+        ws_field_get(r, k, &fv);
+        v[k].null = fv.null;
+        v[k].s = fv.s;
+        v[k].i = fv.i;
+        v[k].d = fv.d;
+        if (ws_fields[k].kind == WS_KIND_LEVEL)
+            text_value(&v[k], ws_level_name(r->level));
+    }
 }
 
 static int cmp_area_ptr(const void *pa, const void *pb)
@@ -523,14 +445,16 @@ static int write_levels(struct ws_ogr_writer *w, const struct ws_indicator_set *
                         const char *prefix, const char *const *layer_options, struct ws_err *err)
 {
     struct ws_strbuf name = WS_STRBUF_INIT;
-    struct ws_ogr_field f[N_FIELDS];
-    struct ws_ogr_value v[N_FIELDS];
+    struct ws_ogr_field f[WS_N_FIELDS];
+    struct ws_ogr_value v[WS_N_FIELDS];
     int rc = WS_OK;
 
-    for (size_t k = 0; k < N_FIELDS; k++) {
-        f[k] = fields[k].f;
+    for (size_t k = 0; k < WS_N_FIELDS; k++) {
+        f[k].name = ws_fields[k].name;
+        f[k].type = ogr_type(ws_fields[k].kind);
         if (language)
-            f[k].name = strcmp(language, "en") == 0 ? fields[k].en : fields[k].nl;
+            f[k].name =
+                strcmp(language, "en") == 0 ? ws_fields[k].header_en : ws_fields[k].header_nl;
     }
     for (int lv = WS_LEVEL_BUURT; lv <= WS_LEVEL_GEMEENTE && !rc; lv++) {
         struct geom_cache gc;
@@ -538,7 +462,7 @@ static int write_levels(struct ws_ogr_writer *w, const struct ws_indicator_set *
         ws_strbuf_reset(&name);
         ws_strbuf_addf(&name, "%s%s%s", prefix ? prefix : "", prefix ? "_" : "",
                        ws_level_name((enum ws_level)lv));
-        rc = ws_ogr_writer_add_layer(w, name.buf, srid, f, N_FIELDS, layer_options, err);
+        rc = ws_ogr_writer_add_layer(w, name.buf, srid, f, WS_N_FIELDS, layer_options, err);
         for (size_t i = 0; i < published->n && !rc; i++) {
             const struct ws_indicator *r = &published->rows[i];
             const unsigned char *wkb = NULL;

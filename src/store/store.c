@@ -76,10 +76,12 @@ static const char *level_sql(enum ws_level level)
 /* ------------------------------------------------------------------------ */
 /* Create, open, close, transactions                                        */
 
-/* Columns of indicators_raw and indicators_published: the README's data dictionary
- * plus level_no (0 buurt, 1 wijk, 2 gemeente) and suppressed_reason
- * ('primary' | 'secondary' | NULL).  NULL is NAN, '' or 0 in struct
- * ws_indicator (see indicators.h).
+/* Columns of indicators_raw and indicators_published: level_no (0 buurt,
+ * 1 wijk, 2 gemeente), then the fields of the data dictionary in the order
+ * of indicator_fields.h with the level moved to the front (level_no, level,
+ * code, name, ...), then suppressed_reason ('primary' | 'secondary' |
+ * NULL).  NULL is NAN, '' or 0 in struct ws_indicator (see indicators.h);
+ * key fields, and fields whose kind has no NULL, are NOT NULL.
  *
  * The tables are plain rowid tables without an index: the writer puts the
  * rows in key order (level_no, code, year, category), refusing duplicate
@@ -87,14 +89,61 @@ static const char *level_sql(enum ws_level level)
  * national data (576k rows) this takes 0.9 s to write, where a WITHOUT ROWID
  * table keyed on those columns took 1.5 s and CHECK(x IN (...)) constraints
  * (SQLite builds a temporary index to evaluate each) took it to 3.3 s. */
-#define INDICATOR_COLUMNS_SQL                                                                      \
-    "level_no INTEGER NOT NULL, level TEXT NOT NULL, code TEXT NOT NULL, name TEXT, parent TEXT,"  \
-    " year INTEGER NOT NULL, category TEXT NOT NULL, population REAL, cases REAL,"                 \
-    " rate_per_1000 REAL, rate_ci_low REAL, rate_ci_high REAL, ratio_avg REAL, poisson_p REAL,"    \
-    " expected REAL, oe_ratio REAL, oe_ci_low REAL, oe_ci_high REAL, eb_rate REAL,"                \
-    " seb_rate REAL, lisa_i REAL, lisa_z REAL, lisa_p REAL, lisa_cluster TEXT,"                    \
-    " trend_rr REAL, trend_p REAL, priority_rank INTEGER, suppressed INTEGER NOT NULL,"            \
-    " suppressed_reason TEXT"
+#define INDICATOR_N_COLUMNS (WS_N_FIELDS + 2)
+
+/* The SQL type of a field (with " NOT NULL" where it cannot be NULL). */
+static const char *field_sql_type(size_t k)
+{
+    bool not_null = ws_fields[k].flags & WS_FIELD_KEY;
+
+    switch (ws_fields[k].kind) {
+    case WS_KIND_TEXT:
+    case WS_KIND_LABEL:
+        return not_null ? "TEXT NOT NULL" : "TEXT";
+    case WS_KIND_LEVEL:
+        return "TEXT NOT NULL";
+    case WS_KIND_INT:
+    case WS_KIND_FLAG:
+        return "INTEGER NOT NULL";
+    case WS_KIND_RANK:
+        return not_null ? "INTEGER NOT NULL" : "INTEGER";
+    case WS_KIND_REAL:
+    case WS_KIND_COUNT:
+        break;
+    }
+    return not_null ? "REAL NOT NULL" : "REAL";
+}
+
+/* The fields of the store's columns 1 .. WS_N_FIELDS (column 0 is
+ * level_no, the last suppressed_reason): the level first, then the others
+ * in table order. */
+static void column_fields(size_t order[WS_N_FIELDS])
+{
+    size_t n = 0;
+
+    for (size_t k = 0; k < WS_N_FIELDS; k++)
+        if (ws_fields[k].kind == WS_KIND_LEVEL)
+            order[n++] = k;
+    for (size_t k = 0; k < WS_N_FIELDS; k++)
+        if (ws_fields[k].kind != WS_KIND_LEVEL)
+            order[n++] = k;
+}
+
+/* The column list of the indicator tables, with their types when `types`. */
+static void indicator_columns(struct ws_strbuf *sb, bool types)
+{
+    size_t order[WS_N_FIELDS];
+
+    column_fields(order);
+    ws_strbuf_adds(sb, types ? "level_no INTEGER NOT NULL" : "level_no");
+    for (size_t col = 1; col <= WS_N_FIELDS; col++) {
+        size_t k = order[col - 1];
+        ws_strbuf_addf(sb, ", %s", ws_fields[k].name);
+        if (types)
+            ws_strbuf_addf(sb, " %s", field_sql_type(k));
+    }
+    ws_strbuf_adds(sb, types ? ", suppressed_reason TEXT" : ", suppressed_reason");
+}
 
 static const char schema_sql[] =
     "CREATE TABLE run(id INTEGER PRIMARY KEY, started_utc TEXT, tool_version TEXT,"
@@ -114,13 +163,26 @@ static const char schema_sql[] =
     "CREATE TABLE warnings(id INTEGER PRIMARY KEY, stage TEXT NOT NULL, message TEXT NOT NULL);"
     "CREATE TABLE settings(key TEXT PRIMARY KEY, value TEXT);";
 
-/* The result tables (analyse and protect stages).  IF NOT EXISTS: also run
- * by the writers, so that a store made before these tables existed takes
- * results too. */
-static const char results_schema_sql[] =
-    "CREATE TABLE IF NOT EXISTS indicators_raw(" INDICATOR_COLUMNS_SQL ");"
-    "CREATE TABLE IF NOT EXISTS indicators_published(" INDICATOR_COLUMNS_SQL ");"
-    "CREATE TABLE IF NOT EXISTS results(key TEXT PRIMARY KEY, text TEXT NOT NULL);";
+/* Creates the result tables (analyse and protect stages).  IF NOT EXISTS:
+ * also run by the writers, so that a store made before these tables existed
+ * takes results too. */
+static int create_results_schema(struct ws_db *db, struct ws_err *err)
+{
+    struct ws_strbuf sql = WS_STRBUF_INIT;
+    struct ws_strbuf cols = WS_STRBUF_INIT;
+    int rc;
+
+    indicator_columns(&cols, true);
+    ws_strbuf_addf(&sql,
+                   "CREATE TABLE IF NOT EXISTS indicators_raw(%s);"
+                   "CREATE TABLE IF NOT EXISTS indicators_published(%s);"
+                   "CREATE TABLE IF NOT EXISTS results(key TEXT PRIMARY KEY, text TEXT NOT NULL);",
+                   cols.buf, cols.buf);
+    rc = ws_db_exec(db, sql.buf, err);
+    ws_strbuf_release(&cols);
+    ws_strbuf_release(&sql);
+    return rc;
+}
 
 /* Runs a statement with at most one integer parameter (bound when
  * `bind`) and reads the first column of its first row into *v (0 without a
@@ -176,7 +238,7 @@ static int create_schema(struct ws_db *db, int srid, struct ws_err *err)
     if (!rc)
         rc = ws_db_exec(db, schema_sql, err);
     if (!rc)
-        rc = ws_db_exec(db, results_schema_sql, err);
+        rc = create_results_schema(db, err);
     if (!rc) {
         rc =
             query_int_p(db, "SELECT AddGeometryColumn('areas', 'geom', ?, 'MULTIPOLYGON', 'XY', 1)",
@@ -1504,13 +1566,6 @@ int ws_store_read_record(struct ws_store *s, enum ws_store_record kind, char ***
 /* ------------------------------------------------------------------------ */
 /* Results: indicator rows and named texts                                   */
 
-#define INDICATOR_INSERT_COLUMNS                                                                   \
-    "level_no, level, code, name, parent, year, category, population, cases, rate_per_1000,"       \
-    " rate_ci_low, rate_ci_high, ratio_avg, poisson_p, expected, oe_ratio, oe_ci_low,"             \
-    " oe_ci_high, eb_rate, seb_rate, lisa_i, lisa_z, lisa_p, lisa_cluster, trend_rr, trend_p,"     \
-    " priority_rank, suppressed, suppressed_reason"
-#define INDICATOR_N_COLUMNS 29
-
 static const char *indicator_table(enum ws_indicator_table table)
 {
     return table == WS_SET_PUBLISHED ? "indicators_published" : "indicators_raw";
@@ -1537,64 +1592,46 @@ static int table_exists(struct ws_db *db, const char *name, bool *exists, struct
     return rc;
 }
 
-/* The doubles of a row in column order: v = population .. lisa_p (columns
- * 8 .. 23 of INDICATOR_INSERT_COLUMNS), t = trend_rr, trend_p (25, 26). */
-static void indicator_doubles(const struct ws_indicator *r, double v[16], double t[2])
+/* Binds field k of r to parameter i. */
+static int bind_field(struct ws_stmt *q, int i, const struct ws_indicator *r, size_t k,
+                      struct ws_err *err)
 {
-    v[0] = r->population;
-    v[1] = r->cases;
-    v[2] = r->rate_per_1000;
-    v[3] = r->rate_ci_low;
-    v[4] = r->rate_ci_high;
-    v[5] = r->ratio_avg;
-    v[6] = r->poisson_p;
-    v[7] = r->expected;
-    v[8] = r->oe_ratio;
-    v[9] = r->oe_ci_low;
-    v[10] = r->oe_ci_high;
-    v[11] = r->eb_rate;
-    v[12] = r->seb_rate;
-    v[13] = r->lisa_i;
-    v[14] = r->lisa_z;
-    v[15] = r->lisa_p;
-    t[0] = r->trend_rr;
-    t[1] = r->trend_p;
+    struct ws_field_value v;
+
+    ws_field_get(r, k, &v);
+    switch (ws_fields[k].kind) {
+    case WS_KIND_TEXT:
+        // NULL stays NULL, "" stays "" (as the struct holds it)
+        return ws_stmt_bind_text_nocopy(q, i, v.s, err);
+    case WS_KIND_LABEL:
+        return ws_stmt_bind_text_nocopy(q, i, v.null ? NULL : v.s, err);
+    case WS_KIND_LEVEL:
+        return ws_stmt_bind_text_nocopy(q, i, level_sql(r->level), err);
+    case WS_KIND_REAL:
+    case WS_KIND_COUNT:
+        return ws_stmt_bind_double(q, i, v.d, err);
+    case WS_KIND_INT:
+    case WS_KIND_RANK:
+    case WS_KIND_FLAG:
+        break;
+    }
+    if (v.null)
+        return ws_stmt_bind_null(q, i, err);
+    return ws_stmt_bind_int(q, i, v.i, err);
 }
 
 /* Binds row r to the parameters base + 1 .. base + INDICATOR_N_COLUMNS. */
 static int bind_indicator(struct ws_stmt *q, int base, const struct ws_indicator *r,
                           struct ws_err *err)
 {
-    double v[16];
-    double t[2];
-    int rc;
-    int k;
+    size_t order[WS_N_FIELDS];
+    int rc = ws_stmt_bind_int(q, base + 1, (int64_t)r->level, err);
 
-    indicator_doubles(r, v, t);
-    if ((rc = ws_stmt_bind_int(q, base + 1, (int64_t)r->level, err)) ||
-        (rc = ws_stmt_bind_text_nocopy(q, base + 2, level_sql(r->level), err)) ||
-        (rc = ws_stmt_bind_text_nocopy(q, base + 3, r->code, err)) ||
-        (rc = ws_stmt_bind_text_nocopy(q, base + 4, r->name, err)) ||
-        (rc = ws_stmt_bind_text_nocopy(q, base + 5, r->parent, err)) ||
-        (rc = ws_stmt_bind_int(q, base + 6, r->year, err)) ||
-        (rc = ws_stmt_bind_text_nocopy(q, base + 7, r->category, err)))
-        return rc;
-    for (k = 0; k < 16; k++)
-        if ((rc = ws_stmt_bind_double(q, base + 8 + k, v[k], err)))
-            return rc;
-    if ((rc = ws_stmt_bind_text_nocopy(q, base + 24, r->lisa_cluster[0] ? r->lisa_cluster : NULL,
-                                       err)) ||
-        (rc = ws_stmt_bind_double(q, base + 25, t[0], err)) ||
-        (rc = ws_stmt_bind_double(q, base + 26, t[1], err)))
-        return rc;
-    if (r->priority_rank > 0)
-        rc = ws_stmt_bind_int(q, base + 27, r->priority_rank, err);
-    else
-        rc = ws_stmt_bind_null(q, base + 27, err);
+    column_fields(order);
+    for (size_t col = 1; !rc && col <= WS_N_FIELDS; col++)
+        rc = bind_field(q, base + 1 + (int)col, r, order[col - 1], err);
     if (!rc)
-        rc = ws_stmt_bind_int(q, base + 28, r->suppressed != WS_SUPP_NONE, err);
-    if (!rc)
-        rc = ws_stmt_bind_text_nocopy(q, base + 29,
+        rc = ws_stmt_bind_text_nocopy(q, base + INDICATOR_N_COLUMNS,
                                       r->suppressed == WS_SUPP_PRIMARY     ? "primary"
                                       : r->suppressed == WS_SUPP_SECONDARY ? "secondary"
                                                                            : NULL,
@@ -1656,7 +1693,7 @@ int ws_store_indicator_writer_begin(struct ws_store *s, enum ws_indicator_table 
     ws_strbuf_init(&w->last_category);
     w->s = s;
     w->table = indicator_table(table);
-    rc = ws_db_exec(s->db, results_schema_sql, err);
+    rc = create_results_schema(s->db, err);
     if (!rc) {
         ws_strbuf_addf(&sql, "DELETE FROM %s", w->table);
         rc = ws_db_exec(s->db, sql.buf, err);
@@ -1664,7 +1701,9 @@ int ws_store_indicator_writer_begin(struct ws_store *s, enum ws_indicator_table 
     for (k = 0; !rc && k < 2; k++) {
         size_t rows = k == 0 ? 1 : INDICATOR_BATCH;
         ws_strbuf_reset(&sql);
-        ws_strbuf_addf(&sql, "INSERT INTO %s(" INDICATOR_INSERT_COLUMNS ") VALUES ", w->table);
+        ws_strbuf_addf(&sql, "INSERT INTO %s(", w->table);
+        indicator_columns(&sql, false);
+        ws_strbuf_adds(&sql, ") VALUES ");
         for (j = 0; j < rows; j++) {
             ws_strbuf_adds(&sql, j ? ", (?" : "(?");
             for (i = 1; i < INDICATOR_N_COLUMNS; i++)
@@ -1802,39 +1841,43 @@ int ws_store_put_indicators(struct ws_store *s, enum ws_indicator_table table,
     return rc;
 }
 
-/* Copies the current row of a SELECT INDICATOR_INSERT_COLUMNS into r. */
+/* Copies the current row of a SELECT of the indicator columns into r. */
 static void read_indicator(struct ws_stmt *q, struct ws_indicator *r)
 {
-    double *v[16] = {&r->population,   &r->cases,     &r->rate_per_1000, &r->rate_ci_low,
-                     &r->rate_ci_high, &r->ratio_avg, &r->poisson_p,     &r->expected,
-                     &r->oe_ratio,     &r->oe_ci_low, &r->oe_ci_high,    &r->eb_rate,
-                     &r->seb_rate,     &r->lisa_i,    &r->lisa_z,        &r->lisa_p};
-    const char *cl;
-    const char *why;
     int64_t lv = ws_stmt_column_int(q, 0);
-    int k;
+    size_t order[WS_N_FIELDS];
+    const char *why;
 
-    r->level = lv == 1 ? WS_LEVEL_WIJK : lv == 2 ? WS_LEVEL_GEMEENTE : WS_LEVEL_BUURT;
-    r->code = ws_xstrdup(ws_stmt_column_text(q, 2));
-    r->name = ws_xstrdup(ws_stmt_column_text(q, 3));
-    r->parent = ws_xstrdup(ws_stmt_column_text(q, 4));
-    r->year = (int)ws_stmt_column_int(q, 5);
-    r->category = ws_xstrdup(ws_stmt_column_text(q, 6));
-    for (k = 0; k < 16; k++)
-        *v[k] = ws_stmt_column_double(q, 7 + k);
-    cl = ws_stmt_column_text(q, 23);
-    if (cl)
-        (void)snprintf(r->lisa_cluster, sizeof(r->lisa_cluster), "%s", cl);
-    r->trend_rr = ws_stmt_column_double(q, 24);
-    r->trend_p = ws_stmt_column_double(q, 25);
-    r->priority_rank = (long)ws_stmt_column_int(q, 26);
-    why = ws_stmt_column_text(q, 28);
-    if (ws_stmt_column_int(q, 27) == 0)
-        r->suppressed = WS_SUPP_NONE;
-    else if (why && strcmp(why, "secondary") == 0)
+    column_fields(order);
+    for (size_t col = 1; col <= WS_N_FIELDS; col++) {
+        size_t k = order[col - 1];
+        int c = (int)col;
+        struct ws_field_value v = {.null = ws_stmt_column_is_null(q, c)};
+        switch (ws_fields[k].kind) {
+        case WS_KIND_TEXT:
+        case WS_KIND_LABEL:
+            v.s = ws_stmt_column_text(q, c);
+            v.null = !v.s;
+            break;
+        case WS_KIND_LEVEL:
+            v.i = lv == 1 ? WS_LEVEL_WIJK : lv == 2 ? WS_LEVEL_GEMEENTE : WS_LEVEL_BUURT;
+            v.null = false;
+            break;
+        case WS_KIND_REAL:
+        case WS_KIND_COUNT:
+            v.d = ws_stmt_column_double(q, c);
+            break;
+        case WS_KIND_INT:
+        case WS_KIND_RANK:
+        case WS_KIND_FLAG:
+            v.i = ws_stmt_column_int(q, c);
+            break;
+        }
+        ws_field_set(r, k, &v);
+    }
+    why = ws_stmt_column_text(q, INDICATOR_N_COLUMNS - 1);
+    if (r->suppressed != WS_SUPP_NONE && why && strcmp(why, "secondary") == 0)
         r->suppressed = WS_SUPP_SECONDARY;
-    else
-        r->suppressed = WS_SUPP_PRIMARY;
 }
 
 int ws_store_read_indicators(struct ws_store *s, enum ws_indicator_table table,
@@ -1854,7 +1897,9 @@ int ws_store_read_indicators(struct ws_store *s, enum ws_indicator_table table,
         ws_err_hint(err, "run 'wijkscan analyse' (or 'wijkscan run') first");
     }
     if (!rc) {
-        ws_strbuf_addf(&sql, "SELECT " INDICATOR_INSERT_COLUMNS " FROM %s ORDER BY rowid", tab);
+        ws_strbuf_adds(&sql, "SELECT ");
+        indicator_columns(&sql, false);
+        ws_strbuf_addf(&sql, " FROM %s ORDER BY rowid", tab);
         rc = ws_db_prepare(s->db, sql.buf, &q, err);
     }
     // rows were written in key order (ws_store_put_indicators)
@@ -1881,7 +1926,7 @@ int ws_store_put_result(struct ws_store *s, const char *key, const char *text, s
 
     if (!key || !text)
         return ws_err_set(err, WS_EINTERNAL, "ws_store_put_result: NULL key or text");
-    rc = ws_db_exec(s->db, results_schema_sql, err);
+    rc = create_results_schema(s->db, err);
     if (!rc)
         rc = ws_db_prepare(s->db, "INSERT OR REPLACE INTO results(key, text) VALUES (?, ?)", &q,
                            err);

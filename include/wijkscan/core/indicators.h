@@ -7,11 +7,14 @@
  * only in the private store.  A protected set (from ws_protect_apply) has
  * suppressed cells NULLed and counts rounded; it is the only thing any writer
  * of a published file, map or report may see.  NULL is NAN for doubles, ""
- * for lisa_cluster and 0 for priority_rank.
+ * for lisa_cluster and 0 for priority_rank.  The fields, their columns and
+ * which of them a suppressed cell may show are listed once, in
+ * indicator_fields.h; code that handles every field iterates ws_fields.
  */
 #ifndef WIJKSCAN_INDICATORS_H
 #define WIJKSCAN_INDICATORS_H
 
+#include "wijkscan/core/indicator_fields.h"
 #include "wijkscan/core/model.h"
 
 #include <stdbool.h>
@@ -38,7 +41,7 @@ struct ws_indicator {
     double expected, oe_ratio, oe_ci_low, oe_ci_high;
     double eb_rate, seb_rate; /* per 1000 */
     double lisa_i, lisa_z, lisa_p;
-    char lisa_cluster[12]; /* HH LL HL LH ns isolated, "" = NULL */
+    char lisa_cluster[WS_FIELD_LABEL_SIZE]; /* HH LL HL LH ns isolated, "" = NULL */
     double trend_rr, trend_p;
     long priority_rank; /* 0 = NULL */
     enum ws_suppression suppressed;

@@ -26,18 +26,20 @@
  *      category (ws_rates_model_withheld), the GLM's expected values and
  *      coefficients would give that small total away (a GLM with an
  *      intercept reproduces the total of the buurten it was fitted on), so
- *      expected, oe_ratio and oe_ci_low/high are NULL at every level of that
- *      year and category (analyse.c leaves out its coefficients);
+ *      expected, oe_ratio and oe_ci_low/high (the WS_FIELD_MODEL fields)
+ *      are NULL at every level of that year and category (analyse.c leaves
+ *      out its coefficients);
  *   4. the published set: a deep copy of raw in which
  *      - a suppressed row (primary or secondary) has suppressed = 1|2 and NULL
- *        cases, rate_per_1000, rate_ci_low/high, ratio_avg, poisson_p,
- *        oe_ratio, oe_ci_low/high, eb_rate, seb_rate, lisa_i/z/p,
- *        lisa_cluster, trend_rr, trend_p and priority_rank;
- *        population and expected stay (population is public CBS data;
- *        expected comes from the covariate model, not from the cell's count);
+ *        in every field marked WS_FIELD_HIDDEN in indicator_fields.h: cases
+ *        and every figure that follows from it (rates and their intervals,
+ *        ratios, O/E, EB rates, LISA, trend, priority rank); population and
+ *        expected stay (population is public CBS data; expected comes from
+ *        the covariate model, not from the cell's count);
  *      - a published row whose previous year (same level, code, category;
  *        the latest earlier year in the set) is suppressed has NULL trend_rr
- *        and trend_p (rate ratio x published rate would give the old count);
+ *        and trend_p, its WS_FIELD_TREND fields (rate ratio x published rate
+ *        would give the old count);
  *      - published cases are rounded half up to a multiple of round_to
  *        (12 -> 10, 13 -> 15 for 5; 15 -> 20 for 10);
  *      - priority_rank is renumbered 1..k over the published rows of each
@@ -46,9 +48,10 @@
  *        when the raw ranks repeat within a (level, year, category));
  * What the attacker is assumed to know (the audit's model): every published
  * figure, the rules above and audit.csv (including each cell's reason), so
- *   - a published row with any of its own rates or ratios non-NULL reveals
- *     its exact count (rate x population, O/E x expected, the Garwood
- *     interval, ...): an exact constant; a published row with none of them
+ *   - a published row with any of its own rates or ratios (the
+ *     WS_FIELD_EXACT fields) non-NULL reveals its exact count (rate x
+ *     population, O/E x expected, the Garwood interval, ...): an exact
+ *     constant; a published row with none of them
  *     (no population) only reveals its rounded count: an interval;
  *   - the study total per year and category is known exactly (ratio_avg and
  *     eb_rate use theta = study total / study population, and a Poisson GLM

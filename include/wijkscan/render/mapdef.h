@@ -94,8 +94,9 @@ struct ws_mapdef {
     double alpha;
 };
 
-/* The numeric indicator fields a map may show, in data dictionary order, then
- * "lisa_cluster"; NULL-terminated, static. */
+/* The indicator fields a map may show (those with a legend title in
+ * indicator_fields.h): the numeric ones in data dictionary order, then the
+ * ranks, then the categorical lisa_cluster; NULL-terminated, static. */
 const char *const *ws_mapdef_indicators(void);
 /* Value of numeric indicator `field` in row r (NAN when NULL or unknown). */
 double ws_mapdef_value(const struct ws_indicator *r, const char *field);

@@ -19,9 +19,10 @@
  *   rc ? ws_publish_abort(p) : (rc = ws_publish_commit(p, &err));
  *
  * indicators.csv: UTF-8 (no byte-order mark), ',' separator, '\n' line
- * ends, the header the field list of the README's data dictionary; one row
- * per indicator row in the set's order.  NULL (NaN, "" lisa_cluster, 0
- * priority_rank) is an empty field.  Text is quoted (RFC 4180) when it holds
+ * ends, the header the field list of the README's data dictionary (the
+ * names of indicator_fields.h, in its order); one row per indicator row in
+ * the set's order.  NULL (NaN, "" lisa_cluster, 0 priority_rank) is an
+ * empty field.  Text is quoted (RFC 4180) when it holds
  * ',', '"', CR or LF.  Numbers: year, cases, priority_rank and suppressed as
  * integers; every other number with %.10g (ten significant digits, the
  * shortest form: 12.5, 0.000123, 1.234567891e-05), locale-independent.

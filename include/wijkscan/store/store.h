@@ -112,7 +112,8 @@ int ws_store_get_setting(struct ws_store *s, const char *key, char **value, stru
  * maps, reports) reads.  Nothing else may feed a published file.
  *
  * Tables indicators_raw and indicators_published have the same columns:
- * every field of the README's data dictionary by its name, plus level_no (0 buurt,
+ * every field of the README's data dictionary (indicator_fields.h) by its
+ * name, the level first, plus level_no (0 buurt,
  * 1 wijk, 2 gemeente) and suppressed_reason ('primary' | 'secondary' | NULL;
  * suppressed itself is 0 or 1).  A row's key is (level, code, year,
  * category); the writers store rows in key order and refuse a repeated key,
