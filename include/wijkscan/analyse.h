@@ -12,15 +12,23 @@
  * Every statistic goes through the pure modules (rates.h, glm.h, ebayes.h,
  * weights.h, moran.h, trend.h); this stage only assembles their inputs.
  *
- * What is computed, per level (buurt; wijk and gemeente when the store has
- * them), per year present in the cases, per category and "all":
+ * Analysis areas.  First the stage builds the gebied level (regions.h):
+ * contiguous groups of buurten within one wijk (one gemeente without wijken),
+ * each holding at least [privacy] min_count cases of all categories in the
+ * latest year, as many as possible, alike in their covariates (the latest
+ * year's values), over the study's contiguity (queen | rook), seeded by the
+ * study seed; stored with their outlines and member buurten
+ * (ws_store_put_gebieden), replacing those of an earlier analysis.
+ *
+ * What is computed, per level (buurt, gebied; wijk and gemeente when the
+ * store has them), per year present in the cases, per category and "all":
  *   O, P       buurt: the case count (a missing (buurt, year, category) row
  *              counts as 0 cases, with a warning naming how many cells of a
  *              year were filled) and the population of the statistics row of
  *              the year used (ws_dataset_stat_year(): that year, else the
  *              nearest).  "all" is the sum over the categories (or the rows
  *              themselves when the case table has no category).
- *              wijk, gemeente: O = the sum of their buurten's O (all of it, so
+ *              gebied, wijk, gemeente: O = the sum of their buurten's O (all of it, so
  *              that counts add up across levels), P = the sum of the known
  *              populations of their buurten (NULL when none is known).
  *   rates      rate_per_1000 with Garwood interval, ratio_avg and Choynowski
@@ -32,7 +40,7 @@
  *              complete profile.  Without covariates, or when the fit fails
  *              (a warning, and the reason in statistics.json), expected =
  *              theta P for every buurt with P > 0.
- *              wijk, gemeente: the sum of their buurten's expected over the
+ *              gebied, wijk, gemeente: the sum of their buurten's expected over the
  *              buurten with P > 0, where a buurt without a complete covariate
  *              profile contributes theta P (the study average; such buurten
  *              are small, and leaving them out would bias O/E, while making
@@ -54,7 +62,8 @@
  *   trend      trend_rr, trend_p against the year before (year - 1) of the
  *              same area and category; NULL for a year whose year before has
  *              no cases in the data.
- *   priority_rank stays NULL (the report stage ranks); suppressed is 0.
+ *   priority_rank buurt and gebied levels, category "all": the prevention
+ *              priority (priority.h); else NULL.  suppressed is 0.
  * Areas with P missing or 0 have every rate NULL and take no part in theta,
  * EB, Moran or LISA; their population and cases are still written.
  *

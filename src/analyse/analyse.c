@@ -40,6 +40,7 @@
 #include "wijkscan/moran.h"
 #include "wijkscan/priority.h"
 #include "wijkscan/rates.h"
+#include "wijkscan/regions.h"
 #include "wijkscan/strbuf.h"
 #include "wijkscan/trend.h"
 #include "wijkscan/weights.h"
@@ -617,6 +618,7 @@ struct level {
     long *rank;             /* buurt level: [ny][n] priority rank of category all, 0 = NULL */
     size_t ny;
     char **islands_text; /* [ny]: first island codes (of "all"), owned, NULL until computed */
+    char **members;      /* gebied level: [n] its buurt codes, space-separated (owned) */
     size_t *n_islands;   /* [ny] */
 };
 
@@ -638,6 +640,9 @@ static void level_release(struct level *L)
     for (k = 0; L->islands_text && k < L->ny; k++)
         free(L->islands_text[k]);
     free(L->islands_text);
+    for (k = 0; L->members && k < L->n; k++)
+        free(L->members[k]);
+    free(L->members);
     free(L->n_islands);
     memset(L, 0, sizeof(*L));
 }
@@ -655,8 +660,29 @@ static size_t *order_by_code(const struct ws_area *areas, size_t n)
     return order;
 }
 
-/* O and P of a wijk or gemeente level: sums over their buurten (P over the
- * known populations, NAN when none is known). */
+/* The buurt codes of each area of L (space-separated, in buurt order). */
+static void level_members(const struct level *buurt, struct level *L)
+{
+    struct ws_strbuf *sb = ws_xcalloc(L->n + 1, sizeof(*sb));
+
+    L->members = ws_xcalloc(L->n + 1, sizeof(char *));
+    for (size_t a = 0; a < L->n; a++)
+        ws_strbuf_init(&sb[a]);
+    for (size_t i = 0; i < buurt->n; i++) {
+        size_t a = L->of_buurt[i];
+        if (a == NO_INDEX)
+            continue;
+        if (sb[a].len)
+            ws_strbuf_addch(&sb[a], ' ');
+        ws_strbuf_adds(&sb[a], buurt->areas[i].code);
+    }
+    for (size_t a = 0; a < L->n; a++)
+        L->members[a] = ws_strbuf_detach(&sb[a]);
+    free(sb);
+}
+
+/* O and P of a gebied, wijk or gemeente level: sums over their buurten (P
+ * over the known populations, NAN when none is known). */
 static void level_sums(const struct input *in, const struct level *buurt, struct level *L)
 {
     struct code_ix *ix = index_areas(L->areas, L->n);
@@ -667,9 +693,14 @@ static void level_sums(const struct input *in, const struct level *buurt, struct
     L->of_buurt = ws_xmalloc(ws_st_mult(in->nb + 1, sizeof(size_t)));
     for (i = 0; i < in->nb; i++) {
         const struct ws_area *b = &buurt->areas[i];
-        L->of_buurt[i] = find_code(ix, L->n, L->level == WS_LEVEL_WIJK ? b->parent : b->gemeente);
+        const char *key = L->level == WS_LEVEL_GEBIED ? b->gebied
+                          : L->level == WS_LEVEL_WIJK ? b->parent
+                                                      : b->gemeente;
+        L->of_buurt[i] = find_code(ix, L->n, key);
     }
     free(ix);
+    if (L->level == WS_LEVEL_GEBIED)
+        level_members(buurt, L);
     for (i = 0; i < in->ny * L->n; i++)
         L->P[i] = NAN;
     for (y = 0; y < in->ny; y++) {
@@ -689,7 +720,7 @@ static void level_sums(const struct input *in, const struct level *buurt, struct
 }
 
 /* Reads a level's areas (the buurten are in L already) and builds its
- * contiguity and its O and P (sums of buurten for wijk and gemeente). */
+ * contiguity and its O and P (sums of buurten for the upper levels). */
 static int level_build(struct ws_store *s, enum ws_level level, const struct cfg *cfg,
                        const struct input *in, const struct level *buurt, struct level *L,
                        struct ws_err *err)
@@ -742,6 +773,95 @@ static int level_build(struct ws_store *s, enum ws_level level, const struct cfg
         level_sums(in, buurt, L);
     }
     return WS_OK;
+}
+
+/* ------------------------------------------------------------------------ */
+/* Analysis areas (gebieden)                                                 */
+
+/* Index of each buurt's wijk (its gemeente when it has no wijk): equal keys,
+ * equal index.  Owned (free with free()). */
+static size_t *wijk_index(const struct ws_area *b, size_t n)
+{
+    struct code_ix *ix = ws_xmalloc(ws_st_mult(n + 1, sizeof(*ix)));
+    size_t *out = ws_xmalloc(ws_st_mult(n + 1, sizeof(*out)));
+    size_t k = 0;
+
+    for (size_t i = 0; i < n; i++) {
+        const char *key = b[i].parent ? b[i].parent : b[i].gemeente;
+        ix[i].code = key ? key : "";
+        ix[i].idx = i;
+    }
+    qsort(ix, n, sizeof(*ix), cmp_code_ix);
+    for (size_t i = 0; i < n; i++) {
+        if (i > 0 && strcmp(ix[i].code, ix[i - 1].code) != 0)
+            k++;
+        out[ix[i].idx] = k;
+    }
+    free(ix);
+    return out;
+}
+
+/* Builds the analysis areas from the buurten (regions.h): the latest year's
+ * cases of all categories, its populations and covariates, the buurten's
+ * contiguity and their wijken, with threshold min_count; stores them
+ * (ws_store_put_gebieden) and notes each buurt's gebied in B's areas. */
+static int build_gebieden(struct ws_store *s, const struct cfg *cfg, const struct input *in,
+                          struct level *B, struct ws_err *err)
+{
+    struct ws_region_input ri;
+    struct ws_regions reg = WS_REGIONS_INIT;
+    size_t nb = in->nb;
+    size_t y = in->ny ? in->ny - 1 : 0;
+    double *cases = ws_xcalloc(nb + 1, sizeof(double));
+    double *covar = ws_xcalloc(ws_st_mult(nb, in->ncov) + 1, sizeof(double));
+    const char **bcode = ws_xcalloc(nb + 1, sizeof(char *));
+    const char **bname = ws_xcalloc(nb + 1, sizeof(char *));
+    size_t *wijk = wijk_index(B->areas, nb);
+    char **codes = NULL;
+    char **names = NULL;
+    int rc;
+
+    for (size_t i = 0; i < nb; i++) {
+        if (in->ny)
+            cases[i] = in->O[(y * in->nc + in->all_c) * nb + i];
+        for (size_t k = 0; in->ny && k < in->ncov; k++)
+            covar[i * in->ncov + k] = in->X[(y * in->ncov + k) * nb + i];
+        bcode[i] = B->areas[i].code;
+        bname[i] = B->areas[i].name;
+    }
+    memset(&ri, 0, sizeof(ri));
+    ri.n = nb;
+    ri.wijk = wijk;
+    ri.cases = cases;
+    ri.population = in->ny ? in->P + y * nb : NULL;
+    ri.nb_start = B->w.nb_start;
+    ri.nb = B->w.nb_idx;
+    ri.covar = in->ncov ? covar : NULL;
+    ri.k = in->ncov;
+    ri.threshold = (double)cfg->min_count;
+    ri.seed = cfg->seed;
+    rc = ws_regions_build(&ri, &reg, err);
+    if (!rc)
+        rc = ws_regions_label(&reg, bcode, bname, ri.population, &codes, &names, err);
+    if (!rc)
+        rc =
+            ws_store_put_gebieden(s, B->areas, nb, reg.region_of, codes, names, reg.n_regions, err);
+    for (size_t i = 0; !rc && i < nb; i++) {
+        free(B->areas[i].gebied);
+        B->areas[i].gebied = ws_xstrdup(codes[reg.region_of[i]]);
+    }
+    if (!rc)
+        ws_log_verbose("analyse: %zu buurten form %zu analysis areas (gebieden) of at least %ld "
+                       "cases",
+                       nb, reg.n_regions, cfg->min_count);
+    ws_regions_labels_free(codes, names, reg.n_regions);
+    ws_regions_release(&reg);
+    free(cases);
+    free(covar);
+    free(bcode);
+    free(bname);
+    free(wijk);
+    return rc;
 }
 
 /* ------------------------------------------------------------------------ */
@@ -1424,6 +1544,7 @@ static void fill_row(struct ws_indicator *r, const struct input *in, const struc
     r->trend_p = L->f[F_TP][o];
     r->priority_rank = L->rank && c == in->all_c ? L->rank[y * L->n + a] : 0;
     r->suppressed = WS_SUPP_NONE;
+    r->buurten = L->members ? ws_xstrdup(L->members[a]) : NULL;
 }
 
 /* Writes a level's rows in key order (code, year, category). */
@@ -1559,7 +1680,8 @@ static void warn_filled(const struct input *in, struct ws_warnings *warn)
 }
 
 /* Builds the levels that have areas (buurt first) into lv[0 .. *n_levels)
- * and the interval cache. */
+ * and the interval cache; the analysis areas are built from the buurt level
+ * before their own level is read. */
 static int build_levels(struct ws_store *s, const struct cfg *cfg, struct input *in,
                         struct level *lv, size_t *n_levels, struct ws_err *err)
 {
@@ -1568,7 +1690,11 @@ static int build_levels(struct ws_store *s, const struct cfg *cfg, struct input 
     int rc = WS_OK;
 
     *n_levels = 0;
-    for (i = 0; i < 3 && !rc; i++) {
+    for (i = 0; i < WS_LEVEL_COUNT && !rc; i++) {
+        if (i == WS_LEVEL_GEBIED)
+            rc = build_gebieden(s, cfg, in, &lv[0], err);
+        if (rc)
+            break;
         rc = level_build(s, (enum ws_level)i, cfg, in, &lv[0], &lv[*n_levels], err);
         if (!rc && lv[*n_levels].n > 0)
             (*n_levels)++;
@@ -1646,7 +1772,8 @@ static int analyse_levels(const struct cfg *cfg, const struct input *in, struct 
         scratch_release(&sc);
         if (!rc)
             warn_islands(in, L, warn);
-        if (!rc && L->level == WS_LEVEL_BUURT && in->all_c < in->nc)
+        if (!rc && (L->level == WS_LEVEL_BUURT || L->level == WS_LEVEL_GEBIED) &&
+            in->all_c < in->nc)
             rc = priority_ranks(cfg, in, L, err);
     }
     ws_log_progress_done();
@@ -1662,7 +1789,7 @@ int ws_analyse_store_opts(struct ws_store *s, const struct ws_study *st,
     struct ws_warnings *warn = warnings ? warnings : &own;
     struct ws_strbuf json = WS_STRBUF_INIT;
     struct ws_indicator_writer *wr = NULL;
-    struct level lv[3];
+    struct level lv[WS_LEVEL_COUNT];
     struct input in;
     struct cfg cfg;
     struct timing tm;
@@ -1708,7 +1835,7 @@ int ws_analyse_store_opts(struct ws_store *s, const struct ws_study *st,
                        tm.write);
 out:
     ws_store_indicator_writer_end(wr);
-    for (i = 0; i < 3; i++)
+    for (i = 0; i < WS_LEVEL_COUNT; i++)
         level_release(&lv[i]);
     input_release(&in);
     ws_strbuf_release(&json);

@@ -38,6 +38,7 @@ void ws_indicator_set_release(struct ws_indicator_set *set)
         free(set->rows[i].name);
         free(set->rows[i].parent);
         free(set->rows[i].category);
+        free(set->rows[i].buurten);
     }
     free(set->rows);
     memset(set, 0, sizeof(*set));
@@ -56,5 +57,6 @@ void ws_indicator_set_copy(struct ws_indicator_set *dst, const struct ws_indicat
         dst->rows[i].name = ws_xstrdup(src->rows[i].name);
         dst->rows[i].parent = ws_xstrdup(src->rows[i].parent);
         dst->rows[i].category = ws_xstrdup(src->rows[i].category);
+        dst->rows[i].buurten = ws_xstrdup(src->rows[i].buurten);
     }
 }

@@ -2,16 +2,15 @@
  * protect.c - from the raw indicator set to the published one (see
  * protect.h for the rules and the attacker model).
  *
- * The raw rows of one year form a hierarchical table: areas (buurt -> wijk
- * -> gemeente -> the study) by columns ('all' and each category).  Every
- * row becomes a cell of a protection table (suppress.h); every area with
- * children gives one relation per column (parent = sum of children), and
- * every area one relation "all = sum of categories".  The study is a virtual
- * area whose cells are known to the attacker (fixed).  A row that is missing
- * (an area without a row for some category) is a hidden cell: unknown to
- * the attacker, never published.  Years never share a relation: the only
- * published link between years is the trend, and it is NULLed whenever it
- * touches a suppressed cell.
+ * The raw rows of one year form a hierarchical table: areas (buurt ->
+ * gebied -> wijk -> gemeente -> the study; a buurt's gebied comes from
+ * opts->buurten, without one the buurt is a part of its wijk) by columns ('all' and each category).
+ * Every row becomes a cell of a protection table (suppress.h); every area with children gives one
+ * relation per column (parent = sum of children), and every area one relation "all = sum of
+ * categories".  The study is a virtual area whose cells are known to the attacker (fixed).  A row
+ * that is missing (an area without a row for some category) is a hidden cell: unknown to the
+ * attacker, never published.  Years never share a relation: the only published link between years
+ * is the trend, and it is NULLed whenever it touches a suppressed cell.
  *
  * Invariants checked on the raw rows (WS_EINTERNAL: the analysis made them):
  * counts are whole numbers >= 0, (level, code, year, category) is unique,
@@ -35,7 +34,7 @@
 
 #define NONE ((size_t)-1)
 
-#define ORDER_STUDY 3
+#define ORDER_STUDY WS_LEVEL_COUNT
 
 struct key {
     const struct ws_indicator *r;
@@ -235,15 +234,31 @@ static int cmp_code_area(const void *pkey, const void *pel)
     return strcmp(code, str_or_empty(a->code));
 }
 
-/* The gemeente code of buurt `code` from opts->buurten, or NULL. */
-static const char *buurt_gemeente(const struct build *b, const char *code)
+/* Buurt `code` among opts->buurten, or NULL. */
+static const struct ws_area *find_buurt(const struct build *b, const char *code)
 {
     const struct ws_area *const *hit;
 
     if (!b->n_bgem || !code)
         return NULL;
     hit = bsearch(&code, b->bgem_area, b->n_bgem, sizeof(const struct ws_area *), cmp_code_area);
-    return hit ? (*hit)->gemeente : NULL;
+    return hit ? *hit : NULL;
+}
+
+/* The gemeente code of buurt `code` from opts->buurten, or NULL. */
+static const char *buurt_gemeente(const struct build *b, const char *code)
+{
+    const struct ws_area *a = find_buurt(b, code);
+
+    return a ? a->gemeente : NULL;
+}
+
+/* The analysis area (gebied) of buurt `code` from opts->buurten, or NULL. */
+static const char *buurt_gebied(const struct build *b, const char *code)
+{
+    const struct ws_area *a = find_buurt(b, code);
+
+    return a ? a->gebied : NULL;
 }
 
 /* Index of the area (level, code) among areas[0..n) (sorted by level,
@@ -385,12 +400,12 @@ static void add_subset_relation(struct build *b, const struct subset *x, const s
 static int add_known_sums(struct build *b, const struct area *areas, size_t n_areas, size_t col,
                           bool *study_known, struct ws_err *err)
 {
-    struct subset ss[3][2];
+    struct subset ss[WS_LEVEL_COUNT][2];
     size_t *sel = ws_xcalloc(n_areas + 1, sizeof(*sel));
 
     (void)err;
     *study_known = false;
-    for (int lv = WS_LEVEL_BUURT; lv <= WS_LEVEL_GEMEENTE; lv++)
+    for (int lv = WS_LEVEL_BUURT; lv < WS_LEVEL_COUNT; lv++)
         for (int kind = 0; kind < 2; kind++) {
             struct subset *x = &ss[lv][kind];
             x->cells = ws_xcalloc(n_areas + 1, sizeof(*x->cells));
@@ -400,10 +415,10 @@ static int add_known_sums(struct build *b, const struct area *areas, size_t n_ar
                 x->n_in = 0; // `expected` is a model fit only for buurten
             *study_known |= x->n_in > 0 && x->n_in == x->n_level && !x->hidden_in;
         }
-    for (int lv = WS_LEVEL_BUURT; lv <= WS_LEVEL_GEMEENTE; lv++)
+    for (int lv = WS_LEVEL_BUURT; lv < WS_LEVEL_COUNT; lv++)
         for (int kind = 0; kind < 2; kind++)
             add_subset_relation(b, &ss[lv][kind], kind == 1 ? &ss[lv][0] : NULL, *study_known, sel);
-    for (int lv = WS_LEVEL_BUURT; lv <= WS_LEVEL_GEMEENTE; lv++)
+    for (int lv = WS_LEVEL_BUURT; lv < WS_LEVEL_COUNT; lv++)
         for (int kind = 0; kind < 2; kind++) {
             free(ss[lv][kind].cells);
             free(ss[lv][kind].in);
@@ -512,6 +527,8 @@ static size_t parent_of(const struct build *b, const struct year *Y, size_t i)
     if (a->level == WS_LEVEL_GEMEENTE)
         return Y->study;
     if (a->level == WS_LEVEL_BUURT)
+        p = find_area(Y->areas, Y->n_areas, WS_LEVEL_GEBIED, buurt_gebied(b, a->code));
+    if (p == NONE && (a->level == WS_LEVEL_BUURT || a->level == WS_LEVEL_GEBIED))
         p = find_area(Y->areas, Y->n_areas, WS_LEVEL_WIJK, a->parent);
     if (p == NONE)
         p = find_area(Y->areas, Y->n_areas, WS_LEVEL_GEMEENTE, a->parent);

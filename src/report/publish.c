@@ -45,7 +45,7 @@ struct ws_publish {
 static const char *const csv_header_line =
     "code,name,level,parent,year,category,population,cases,rate_per_1000,rate_ci_low,"
     "rate_ci_high,ratio_avg,poisson_p,expected,oe_ratio,oe_ci_low,oe_ci_high,eb_rate,seb_rate,"
-    "lisa_i,lisa_z,lisa_p,lisa_cluster,trend_rr,trend_p,priority_rank,suppressed\n";
+    "lisa_i,lisa_z,lisa_p,lisa_cluster,trend_rr,trend_p,priority_rank,suppressed,buurten\n";
 
 int ws_publish_begin(const char *out_dir, struct ws_publish **out, struct ws_err *err)
 {
@@ -249,7 +249,9 @@ static void csv_row(struct ws_strbuf *sb, const struct ws_indicator *r, const st
     ws_strbuf_addch(sb, c);
     if (r->priority_rank > 0)
         ws_strbuf_addf(sb, "%ld", r->priority_rank);
-    ws_strbuf_addf(sb, "%c%d%s", c, r->suppressed != WS_SUPP_NONE, st->eol);
+    ws_strbuf_addf(sb, "%c%d%c", c, r->suppressed != WS_SUPP_NONE, c);
+    csv_text(sb, r->buurten, st);
+    ws_strbuf_adds(sb, st->eol);
 }
 
 static int write_csv(struct ws_publish *p, const char *name,
@@ -331,6 +333,7 @@ enum {
     F_TREND_P,
     F_RANK,
     F_SUPPRESSED,
+    F_BUURTEN,
     N_FIELDS
 };
 
@@ -375,6 +378,7 @@ static const struct {
     {{"trend_p", WS_OGR_REAL}, "Verandering: kans (p)", "Change: probability (p)"},
     {{"priority_rank", WS_OGR_INTEGER}, "Prioriteit (rang)", "Priority (rank)"},
     {{"suppressed", WS_OGR_INTEGER}, "Geheim (1 = ja)", "Suppressed (1 = yes)"},
+    {{"buurten", WS_OGR_TEXT}, "Buurten (codes)", "Neighbourhoods (codes)"},
 };
 
 static void real_value(struct ws_ogr_value *v, double d)
@@ -421,6 +425,7 @@ static void row_values(const struct ws_indicator *r, struct ws_ogr_value *v)
     v[F_RANK].null = r->priority_rank <= 0;
     v[F_RANK].i = r->priority_rank;
     v[F_SUPPRESSED].i = r->suppressed != WS_SUPP_NONE;
+    text_value(&v[F_BUURTEN], r->buurten);
 }
 
 static int cmp_area_ptr(const void *pa, const void *pb)
@@ -531,7 +536,7 @@ static int write_levels(struct ws_ogr_writer *w, const struct ws_indicator_set *
         if (language)
             f[k].name = strcmp(language, "en") == 0 ? fields[k].en : fields[k].nl;
     }
-    for (int lv = WS_LEVEL_BUURT; lv <= WS_LEVEL_GEMEENTE && !rc; lv++) {
+    for (int lv = WS_LEVEL_BUURT; lv < WS_LEVEL_COUNT && !rc; lv++) {
         struct geom_cache gc;
         cache_init(&gc, areas ? areas->areas[lv] : NULL, areas ? areas->n[lv] : 0);
         ws_strbuf_reset(&name);
@@ -666,10 +671,10 @@ static int write_gpkg_extras(struct ws_ogr_writer *w, const struct ws_indicator_
                              struct ws_err *err)
 {
     static const char *const options[] = {"FID=id", "DESCRIPTION=QGIS styles of the maps", NULL};
-    int latest[3];
+    int latest[WS_LEVEL_COUNT];
     int rc = WS_OK;
 
-    for (int lv = WS_LEVEL_BUURT; lv <= WS_LEVEL_GEMEENTE && !rc; lv++) {
+    for (int lv = WS_LEVEL_BUURT; lv < WS_LEVEL_COUNT && !rc; lv++) {
         latest[lv] = latest_year(published, (enum ws_level)lv);
         if (latest[lv])
             rc = add_latest_view(w, (enum ws_level)lv, latest[lv], srid, date, err);
@@ -680,7 +685,10 @@ static int write_gpkg_extras(struct ws_ogr_writer *w, const struct ws_indicator_
     for (size_t i = 0; i < styles->n && !rc; i++) {
         const struct ws_layer_style *st = &styles->v[i];
         struct ws_strbuf view = WS_STRBUF_INIT;
-        int lv = strcmp(st->layer, "wijk") == 0 ? WS_LEVEL_WIJK : WS_LEVEL_BUURT;
+        int lv = WS_LEVEL_BUURT;
+        for (int k = 0; k < WS_LEVEL_COUNT; k++)
+            if (strcmp(st->layer, ws_level_name((enum ws_level)k)) == 0)
+                lv = k;
         rc = add_style_row(w, st, st->layer, date, err);
         ws_strbuf_addf(&view, "%s_latest", st->layer);
         if (!rc && latest[lv] && st->year == latest[lv])
@@ -818,7 +826,7 @@ int ws_publish_database(const struct ws_study *st, const struct ws_indicator_set
         return WS_ECANTCREAT;
     }
     rc = write_levels(w, published, areas, srid, NULL, prefix, options, err);
-    for (int lv = WS_LEVEL_BUURT; lv <= WS_LEVEL_GEMEENTE && !rc; lv++) {
+    for (int lv = WS_LEVEL_BUURT; lv < WS_LEVEL_COUNT && !rc; lv++) {
         const char *level = ws_level_name((enum ws_level)lv);
         int year = latest_year(published, (enum ws_level)lv);
         if (!year)
@@ -924,7 +932,7 @@ int ws_publish_tables(struct ws_store *s, struct ws_outfiles *set, const struct 
     struct ws_layer_styles styles = {NULL, 0, 0};
     struct ws_err ignored = WS_ERR_INIT;
     struct ws_indicator_set pub = {0};
-    struct ws_area *areas[3] = {NULL, NULL, NULL};
+    struct ws_area *areas[WS_LEVEL_COUNT] = {NULL, NULL, NULL, NULL};
     struct ws_publish_areas pa;
     struct ws_publish *p = NULL;
     char *stats = NULL;
@@ -938,7 +946,7 @@ int ws_publish_tables(struct ws_store *s, struct ws_outfiles *set, const struct 
     if ((rc = ws_store_read_indicators(s, WS_SET_PUBLISHED, &pub, err)) ||
         (rc = ws_publish_check_protected(&pub, err)))
         goto out;
-    for (int lv = WS_LEVEL_BUURT; lv <= WS_LEVEL_GEMEENTE; lv++) {
+    for (int lv = WS_LEVEL_BUURT; lv < WS_LEVEL_COUNT; lv++) {
         if ((rc = ws_store_read_areas(s, (enum ws_level)lv, &areas[lv], &pa.n[lv], err)))
             goto out;
         pa.areas[lv] = areas[lv];
@@ -971,7 +979,7 @@ int ws_publish_tables(struct ws_store *s, struct ws_outfiles *set, const struct 
     p = NULL;
 out:
     ws_publish_abort(p);
-    for (int lv = WS_LEVEL_BUURT; lv <= WS_LEVEL_GEMEENTE; lv++)
+    for (int lv = WS_LEVEL_BUURT; lv < WS_LEVEL_COUNT; lv++)
         ws_store_free_areas(areas[lv], pa.n[lv]);
     ws_indicator_set_release(&pub);
     ws_layer_styles_release(&styles);
