@@ -71,7 +71,7 @@ int ws_store_put_dataset(struct ws_store *s, const struct ws_study *st, const st
  * column is set.  Call inside a transaction.  WS_EDATA when a code repeats
  * or an area code, or an outline cannot be built. */
 int ws_store_put_gebieden(struct ws_store *s, const struct ws_area *buurten, size_t n_buurten,
-                          const size_t *gebied_of, char *const *code, char *const *name,
+                          const size_t *gebied_of, const char *const *code, const char *const *name,
                           size_t n_gebieden, struct ws_err *err);
 
 /* Number of areas at a level. */

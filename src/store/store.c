@@ -1181,7 +1181,7 @@ static int exec_text3(struct ws_store *s, struct ws_stmt *q, const char *a, cons
 }
 
 int ws_store_put_gebieden(struct ws_store *s, const struct ws_area *buurten, size_t n_buurten,
-                          const size_t *gebied_of, char *const *code, char *const *name,
+                          const size_t *gebied_of, const char *const *code, const char *const *name,
                           size_t n_gebieden, struct ws_err *err)
 {
     struct ws_stmt *q = NULL;
