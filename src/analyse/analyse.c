@@ -844,8 +844,8 @@ static int build_gebieden(struct ws_store *s, const struct cfg *cfg, const struc
     if (!rc)
         rc = ws_regions_label(&reg, bcode, bname, ri.population, &codes, &names, err);
     if (!rc)
-        rc =
-            ws_store_put_gebieden(s, B->areas, nb, reg.region_of, codes, names, reg.n_regions, err);
+        rc = ws_store_put_gebieden(s, B->areas, nb, reg.region_of, (const char *const *)codes,
+                                   (const char *const *)names, reg.n_regions, err);
     for (size_t i = 0; !rc && i < nb; i++) {
         free(B->areas[i].gebied);
         B->areas[i].gebied = ws_xstrdup(codes[reg.region_of[i]]);
