@@ -1323,6 +1323,75 @@ static void publish_cells(const struct build *b, struct ws_indicator_set *publis
     }
 }
 
+/* A gebied of one buurt: the same cell as that buurt (same count, same
+ * relations), so it is left out of the table and follows the buurt's
+ * decision (mirror_single_gebieden); two cells for one count would only make
+ * the suppression choose complements twice. */
+static bool single_buurt_gebied(const struct ws_indicator *r)
+{
+    return r->level == WS_LEVEL_GEBIED && r->buurten && *r->buurten && !strchr(r->buurten, ' ');
+}
+
+/* Each single-buurt gebied row takes its buurt's decision: published with
+ * the rounded count, or suppressed for the same reason, with the buurt's
+ * audit range (the gebied's count is the buurt's). */
+static void mirror_single_gebieden(const struct build *b, struct ws_indicator_set *published,
+                                   struct key *keys, struct ws_audit *audit)
+{
+    const struct ws_sdc_table *t = b->t;
+    size_t n = published->n;
+    size_t *row_cell = ws_xmalloc(ws_st_mult(n + 1, sizeof(*row_cell)));
+
+    for (size_t i = 0; i <= n; i++)
+        row_cell[i] = NONE;
+    for (size_t i = 0; i < t->n_cells; i++)
+        if (t->cells[i].tag != WS_SDC_NO_TAG)
+            row_cell[t->cells[i].tag] = i;
+    for (size_t i = 0; i < n; i++) {
+        keys[i].r = &published->rows[i];
+        keys[i].i = i;
+    }
+    if (n)
+        qsort(keys, n, sizeof(*keys), cmp_key_series);
+    for (size_t i = 0; i < n; i++) {
+        struct ws_indicator *r = &published->rows[i];
+        struct ws_indicator probe;
+        struct key pk = {&probe, 0};
+        const struct key *hit;
+        size_t c = NONE;
+        enum ws_audit_check chk = WS_CHECK_BOUND;
+        if (!single_buurt_gebied(r))
+            continue;
+        memset(&probe, 0, sizeof(probe));
+        probe.level = WS_LEVEL_BUURT;
+        probe.code = r->buurten;
+        probe.category = r->category;
+        probe.year = r->year;
+        hit = bsearch(&pk, keys, n, sizeof(*keys), cmp_key_series);
+        if (hit)
+            c = row_cell[hit->i];
+        if (c != NONE && !ws_sdc_is_suppressed(t->cells[c].state)) {
+            r->suppressed = WS_SUPP_NONE;
+            r->cases = ws_sdc_round(r->cases, b->opts->round_to);
+            continue;
+        }
+        // a buurt without a cell (not in the table) counts as suppressed
+        r->suppressed =
+            c != NONE && t->cells[c].state == WS_CELL_PRIMARY ? WS_SUPP_PRIMARY : WS_SUPP_SECONDARY;
+        null_count_figures(r);
+        if (c != NONE && (t->cells[c].exempt || t->cells[c].known))
+            chk = WS_CHECK_EXEMPT;
+        else if (c != NONE && t->cells[c].cert != WS_CERT_BOUND && t->safety_range > 0)
+            chk = WS_CHECK_EXACT;
+        if (row_withheld(b, r))
+            continue;
+        ws_audit_add(audit, r->code, r->level, r->year, r->category, r->suppressed, chk,
+                     chk == WS_CHECK_EXACT && t->ranges ? t->ranges[c].low : NAN,
+                     chk == WS_CHECK_EXACT && t->ranges ? t->ranges[c].high : NAN);
+    }
+    free(row_cell);
+}
+
 /* A published row whose previous year is suppressed loses its trend. */
 static void null_trends(struct ws_indicator_set *published, struct key *keys)
 {
@@ -1394,6 +1463,7 @@ int ws_protect_apply(const struct ws_indicator_set *raw, const struct ws_protect
     struct build b;
     struct key *keys = NULL;
     size_t n = raw->n;
+    size_t n_table = 0; /* rows that are cells of the table */
     int rc;
 
     memset(published, 0, sizeof(*published));
@@ -1413,19 +1483,22 @@ int ws_protect_apply(const struct ws_indicator_set *raw, const struct ws_protect
     collect_bgem(&b);
     keys = ws_xcalloc(n + 1, sizeof(*keys));
     for (size_t i = 0; i < n; i++) {
-        keys[i].r = &raw->rows[i];
-        keys[i].i = i;
+        if (single_buurt_gebied(&raw->rows[i]))
+            continue;
+        keys[n_table].r = &raw->rows[i];
+        keys[n_table++].i = i;
     }
-    if (n)
-        qsort(keys, n, sizeof(*keys), cmp_key);
-    collect_years(&b, keys, n);
+    if (n_table)
+        qsort(keys, n_table, sizeof(*keys), cmp_key);
+    collect_years(&b, keys, n_table);
     study_totals(&b);
-    if ((rc = protect_table(&b, keys, n, audit, err)))
+    if ((rc = protect_table(&b, keys, n_table, audit, err)))
         goto out;
 
     publish_offers(&t, opts->offers, opts->min_group);
     ws_indicator_set_copy(published, raw);
     publish_cells(&b, published, audit);
+    mirror_single_gebieden(&b, published, keys, audit);
     null_trends(published, keys);
     rerank(published, raw);
     drop_withheld(&b, published);
