@@ -20,7 +20,8 @@
 #      published buurten, with their published rank;
 #   5. map texts (SVG text, PDF text through pdftotext): no suppressed
 #      cell's raw rate, smoothed rate or ratio, formatted as the maps format
-#      numbers, is printed in a map of its own level and year.
+#      numbers, is printed in a map of its own level and year (unless it is
+#      also a published value or a quantile break of published values).
 # Prints "check-published: ok" or what is wrong; exit 1 on a violation.
 set -u
 out=$1
@@ -137,6 +138,24 @@ if [ -d "$out/maps" ]; then
          SELECT eb_rate FROM pub WHERE eb_rate <> '' UNION ALL
          SELECT oe_ratio FROM pub WHERE oe_ratio <> '' UNION ALL
          SELECT trend_rr FROM pub WHERE trend_rr <> '')" | tr . , | sort -u >"$texts.pub"
+    # quantile class breaks (R type 7, 2 to 9 classes) of the published
+    # values of each level, year, category and figure: functions of published
+    # values only, which may print like a suppressed value by chance
+    q "SELECT level, year, category, 'r', CAST(rate_per_1000 AS REAL) FROM pub WHERE rate_per_1000 <> ''
+       UNION ALL SELECT level, year, category, 'e', CAST(eb_rate AS REAL) FROM pub WHERE eb_rate <> ''
+       UNION ALL SELECT level, year, category, 'o', CAST(oe_ratio AS REAL) FROM pub WHERE oe_ratio <> ''
+       UNION ALL SELECT level, year, category, 't', CAST(trend_rr AS REAL) FROM pub WHERE trend_rr <> ''
+       ORDER BY 1, 2, 3, 4, 5" |
+        awk -F'|' 'function flush(   k, j, h, i) {
+                       for (k = 2; k <= 9; k++)
+                           for (j = 1; j < k; j++) {
+                               h = (n - 1) * j / k; i = int(h)
+                               printf "%.1f\n", v[i] + (h - i) * (v[i + 1 < n ? i + 1 : i] - v[i])
+                           }
+                       n = 0 }
+                   { g = $1 "|" $2 "|" $3 "|" $4; if (g != last && n) flush(); last = g; v[n++] = $5 }
+                   END { if (n) flush() }' | tr . , | sort -u >>"$texts.pub"
+    sort -u -o "$texts.pub" "$texts.pub"
     # (cairo's SVG draws text as glyph outlines: the PDF text is the
     # readable form of the same page)
     for pdf in "$out"/maps/*.pdf; do
