@@ -1332,9 +1332,55 @@ static bool single_buurt_gebied(const struct ws_indicator *r)
     return r->level == WS_LEVEL_GEBIED && r->buurten && *r->buurten && !strchr(r->buurten, ' ');
 }
 
+/* The table cell of the buurt of single-buurt gebied r, or NONE; keys sorted
+ * by cmp_key_series over the published rows, row_cell: row -> cell. */
+static size_t buurt_cell_of(const struct ws_indicator *r, const struct key *keys, size_t n,
+                            const size_t *row_cell)
+{
+    struct ws_indicator probe;
+    struct key pk = {&probe, 0};
+    const struct key *hit;
+
+    memset(&probe, 0, sizeof(probe));
+    probe.level = WS_LEVEL_BUURT;
+    probe.code = r->buurten;
+    probe.category = r->category;
+    probe.year = r->year;
+    hit = bsearch(&pk, keys, n, sizeof(*keys), cmp_key_series);
+    return hit ? row_cell[hit->i] : NONE;
+}
+
+/* Row r takes the decision of cell c (NONE: suppressed, checked as a bound),
+ * with c's audit record. */
+static void follow_cell(const struct build *b, struct ws_indicator *r, size_t c,
+                        struct ws_audit *audit)
+{
+    const struct ws_sdc_table *t = b->t;
+    const struct ws_sdc_cell *cell = c != NONE ? &t->cells[c] : NULL;
+    enum ws_audit_check chk = WS_CHECK_BOUND;
+
+    if (cell && !ws_sdc_is_suppressed(cell->state)) {
+        r->suppressed = WS_SUPP_NONE;
+        r->cases = ws_sdc_round(r->cases, b->opts->round_to);
+        return;
+    }
+    r->suppressed = cell && cell->state == WS_CELL_PRIMARY ? WS_SUPP_PRIMARY : WS_SUPP_SECONDARY;
+    null_count_figures(r);
+    if (cell && (cell->exempt || cell->known))
+        chk = WS_CHECK_EXEMPT;
+    else if (cell && cell->cert != WS_CERT_BOUND && t->safety_range > 0)
+        chk = WS_CHECK_EXACT;
+    if (row_withheld(b, r))
+        return;
+    ws_audit_add(audit, r->code, r->level, r->year, r->category, r->suppressed, chk,
+                 chk == WS_CHECK_EXACT && t->ranges ? t->ranges[c].low : NAN,
+                 chk == WS_CHECK_EXACT && t->ranges ? t->ranges[c].high : NAN);
+}
+
 /* Each single-buurt gebied row takes its buurt's decision: published with
  * the rounded count, or suppressed for the same reason, with the buurt's
- * audit range (the gebied's count is the buurt's). */
+ * audit range (the gebied's count is the buurt's).  A buurt without a cell
+ * counts as suppressed. */
 static void mirror_single_gebieden(const struct build *b, struct ws_indicator_set *published,
                                    struct key *keys, struct ws_audit *audit)
 {
@@ -1355,39 +1401,8 @@ static void mirror_single_gebieden(const struct build *b, struct ws_indicator_se
         qsort(keys, n, sizeof(*keys), cmp_key_series);
     for (size_t i = 0; i < n; i++) {
         struct ws_indicator *r = &published->rows[i];
-        struct ws_indicator probe;
-        struct key pk = {&probe, 0};
-        const struct key *hit;
-        size_t c = NONE;
-        enum ws_audit_check chk = WS_CHECK_BOUND;
-        if (!single_buurt_gebied(r))
-            continue;
-        memset(&probe, 0, sizeof(probe));
-        probe.level = WS_LEVEL_BUURT;
-        probe.code = r->buurten;
-        probe.category = r->category;
-        probe.year = r->year;
-        hit = bsearch(&pk, keys, n, sizeof(*keys), cmp_key_series);
-        if (hit)
-            c = row_cell[hit->i];
-        if (c != NONE && !ws_sdc_is_suppressed(t->cells[c].state)) {
-            r->suppressed = WS_SUPP_NONE;
-            r->cases = ws_sdc_round(r->cases, b->opts->round_to);
-            continue;
-        }
-        // a buurt without a cell (not in the table) counts as suppressed
-        r->suppressed =
-            c != NONE && t->cells[c].state == WS_CELL_PRIMARY ? WS_SUPP_PRIMARY : WS_SUPP_SECONDARY;
-        null_count_figures(r);
-        if (c != NONE && (t->cells[c].exempt || t->cells[c].known))
-            chk = WS_CHECK_EXEMPT;
-        else if (c != NONE && t->cells[c].cert != WS_CERT_BOUND && t->safety_range > 0)
-            chk = WS_CHECK_EXACT;
-        if (row_withheld(b, r))
-            continue;
-        ws_audit_add(audit, r->code, r->level, r->year, r->category, r->suppressed, chk,
-                     chk == WS_CHECK_EXACT && t->ranges ? t->ranges[c].low : NAN,
-                     chk == WS_CHECK_EXACT && t->ranges ? t->ranges[c].high : NAN);
+        if (single_buurt_gebied(r))
+            follow_cell(b, r, buurt_cell_of(r, keys, n, row_cell), audit);
     }
     free(row_cell);
 }
