@@ -40,6 +40,8 @@ CLI_SRC := src/main.c $(sort $(wildcard src/cli/*.c))
 LIB_OBJ := $(LIB_SRC:%.c=$(BUILD)/%.o)
 CLI_OBJ := $(CLI_SRC:%.c=$(BUILD)/%.o)
 LIB     := $(BUILD)/libwijkscan.a
+# the CLI's stage drivers without main(), for the unit tests that drive a store
+CLI_LIB := $(BUILD)/libwijkscan-cli.a
 BIN     := $(BUILD)/wijkscan
 
 TEST_SRC := $(sort $(wildcard tests/unit/test_*.c))
@@ -76,15 +78,20 @@ $(LIB): $(LIB_OBJ)
 	@$(if $(Q),echo "  AR      $@")
 	$(Q)ar rcs $@ $^
 
+$(CLI_LIB): $(filter-out $(BUILD)/src/main.o,$(CLI_OBJ))
+	@rm -f $@
+	@$(if $(Q),echo "  AR      $@")
+	$(Q)ar rcs $@ $^
+
 $(BIN): $(CLI_OBJ) $(LIB)
 	@$(if $(Q),echo "  LINK    $@")
 	$(Q)$(CC) $(WS_LDFLAGS) $(LDFLAGS) -o $@ $(CLI_OBJ) $(LIB) $(PKG_LIBS)
 
-$(BUILD)/tests/%: tests/unit/%.c tests/helpers.h $(LIB)
+$(BUILD)/tests/%: tests/unit/%.c tests/helpers.h $(CLI_LIB) $(LIB)
 	@mkdir -p $(dir $@)
 	@$(if $(Q),echo "  TEST    $@")
 	$(Q)$(CC) $(WS_CFLAGS) -Itests $(PKG_CFLAGS) $(CPPFLAGS) $(CFLAGS) $(WS_LDFLAGS) $(LDFLAGS) \
-		-o $@ $< $(LIB) $(PKG_LIBS) -lcmocka
+		-o $@ $< $(CLI_LIB) $(LIB) $(PKG_LIBS) -lcmocka
 
 $(BUILD)/tests/replay_%: tests/fuzz/fuzz_%.c tests/fuzz/driver.c tests/fuzz/fuzz.h $(LIB)
 	@mkdir -p $(dir $@)
@@ -131,7 +138,7 @@ valgrind: deps
 check: format-check check-includes tidy test
 
 format:
-	clang-format -i $(LIB_SRC) $(CLI_SRC) $(wildcard include/wijkscan/*.h) $(TEST_SRC) tests/helpers.h
+	clang-format -i $(LIB_SRC) $(CLI_SRC) $(wildcard include/wijkscan/*/*.h) $(TEST_SRC) tests/helpers.h
 
 format-check:
 	@sh scripts/check-format.sh

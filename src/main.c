@@ -2,17 +2,17 @@
  * main.c - global options, the command table, and the error -> exit code
  * mapping.  The only place that prints errors.
  */
-#include "wijkscan/canvas.h"
-#include "wijkscan/cli.h"
-#include "wijkscan/crs.h"
-#include "wijkscan/db.h"
-#include "wijkscan/err.h"
-#include "wijkscan/jobs.h"
-#include "wijkscan/log.h"
-#include "wijkscan/numerics.h"
-#include "wijkscan/ogr_source.h"
-#include "wijkscan/outfiles.h"
-#include "wijkscan/suggest.h"
+#include "wijkscan/analyse/numerics.h"
+#include "wijkscan/cli/cli.h"
+#include "wijkscan/core/err.h"
+#include "wijkscan/core/jobs.h"
+#include "wijkscan/core/log.h"
+#include "wijkscan/core/outfiles.h"
+#include "wijkscan/core/suggest.h"
+#include "wijkscan/load/crs.h"
+#include "wijkscan/load/ogr_source.h"
+#include "wijkscan/render/canvas.h"
+#include "wijkscan/store/db.h"
 
 #include <signal.h>
 #include <stdio.h>

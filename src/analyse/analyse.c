@@ -32,18 +32,19 @@
  * with 9,999 permutations (global 0.3 s, local 0.7 s), 0.15 s for all
  * analyses without permutations.
  */
-#include "wijkscan/analyse.h"
+#include "wijkscan/analyse/analyse.h"
 
-#include "wijkscan/ebayes.h"
-#include "wijkscan/glm.h"
-#include "wijkscan/mem.h"
-#include "wijkscan/moran.h"
-#include "wijkscan/priority.h"
-#include "wijkscan/rates.h"
-#include "wijkscan/regions.h"
-#include "wijkscan/strbuf.h"
-#include "wijkscan/trend.h"
-#include "wijkscan/weights.h"
+#include "wijkscan/analyse/ebayes.h"
+#include "wijkscan/analyse/glm.h"
+#include "wijkscan/analyse/impute.h"
+#include "wijkscan/analyse/moran.h"
+#include "wijkscan/analyse/priority.h"
+#include "wijkscan/analyse/rates.h"
+#include "wijkscan/analyse/regions.h"
+#include "wijkscan/analyse/trend.h"
+#include "wijkscan/analyse/weights.h"
+#include "wijkscan/core/mem.h"
+#include "wijkscan/core/strbuf.h"
 
 #include <errno.h>
 #include <math.h>
@@ -74,109 +75,6 @@ static double now_s(void)
     if (clock_gettime(CLOCK_MONOTONIC, &t) != 0)
         return 0.0;
     return (double)t.tv_sec + 1e-9 * (double)t.tv_nsec;
-}
-
-struct cfg {
-    uint64_t seed;
-    bool queen;
-    struct ws_priority_weights prio; /* [priority] weights */
-    const char *weights;             /* "queen" | "rook" */
-    size_t nsim_main;                /* buurt level, latest year, "all" */
-    size_t nsim_other;
-    double fdr;
-    unsigned n_threads;
-    long min_count; /* [privacy] min_count: see ws_rates_model_withheld() */
-};
-
-/* A numeric setting of the store (the seed as a whole number: it may
- * exceed 2^53). */
-static int parse_setting_num(struct ws_store *s, const char *key, double *v, uint64_t *u,
-                             struct ws_err *err)
-{
-    char *text = NULL;
-    char *end = NULL;
-    int rc = ws_store_get_setting(s, key, &text, err);
-
-    if (rc)
-        return rc;
-    if (!text) {
-        rc = ws_err_set(err, WS_EDATA, "the store has no setting '%s'", key);
-        ws_err_hint(err, "re-run 'wijkscan load' to make the store with this version of wijkscan");
-        return rc;
-    }
-    errno = 0;
-    if (u) {
-        *u = strtoull(text, &end, 10);
-        *v = 0;
-    } else {
-        *v = strtod(text, &end);
-    }
-    if (errno || end == text || *end != '\0' || !isfinite(*v)) {
-        rc = ws_err_set(err, WS_EDATA, "the store's setting '%s' must be a number (got '%s')", key,
-                        text);
-        ws_err_hint(err, "re-run 'wijkscan load' to make the store again");
-    }
-    free(text);
-    return rc;
-}
-
-/* Settings from the study, or (st NULL) from the store's settings table. */
-static int read_cfg(struct ws_store *s, const struct ws_study *st,
-                    const struct ws_analyse_opts *opts, struct cfg *cfg, struct ws_err *err)
-{
-    double unused = 0;
-    double perms = 0;
-    double fdr = 0;
-    char *weights = NULL;
-    int rc = WS_OK;
-
-    memset(cfg, 0, sizeof(*cfg));
-    if (st) {
-        cfg->seed = st->seed;
-        cfg->queen = !st->weights || strcmp(st->weights, "rook") != 0;
-        perms = (double)st->permutations;
-        fdr = st->fdr;
-        cfg->min_count = st->min_count;
-        cfg->prio.need = st->prio_need;
-        cfg->prio.demand = st->prio_demand;
-        cfg->prio.trend = st->prio_trend;
-        cfg->prio.cluster = st->prio_cluster;
-    } else {
-        // a store analysed without its study: the default weights
-        cfg->prio.need = cfg->prio.demand = 1.0; // as conf.c
-        cfg->prio.trend = cfg->prio.cluster = 0.5;
-        double mc = 0;
-        if ((rc = parse_setting_num(s, "seed", &unused, &cfg->seed, err)) ||
-            (rc = parse_setting_num(s, "permutations", &perms, NULL, err)) ||
-            (rc = parse_setting_num(s, "fdr", &fdr, NULL, err)) ||
-            (rc = parse_setting_num(s, "min_count", &mc, NULL, err)) ||
-            (rc = ws_store_get_setting(s, "weights", &weights, err)))
-            goto out;
-        cfg->min_count = (long)mc;
-        cfg->queen = !weights || strcmp(weights, "rook") != 0;
-    }
-    cfg->weights = cfg->queen ? "queen" : "rook";
-    if (opts->permutations >= 0)
-        perms = (double)opts->permutations;
-    if (!(perms >= 0 && perms < 1e9)) {
-        rc = ws_err_set(err, WS_EUSAGE, "permutations must be between 0 and 999999999 (got %g)",
-                        perms);
-        goto out;
-    }
-    if (!(fdr > 0 && fdr <= 1)) {
-        rc = ws_err_set(err, WS_EUSAGE, "fdr must be above 0 and at most 1 (got %g)", fdr);
-        goto out;
-    }
-    cfg->nsim_main = (size_t)perms;
-    cfg->nsim_other =
-        opts->permutations_other >= 0 ? (size_t)opts->permutations_other : cfg->nsim_main;
-    if (opts->permutations_other < 0 && st && st->permutations_other >= 0)
-        cfg->nsim_other = (size_t)st->permutations_other;
-    cfg->fdr = fdr;
-    cfg->n_threads = opts->n_threads >= 1 ? opts->n_threads : 1;
-out:
-    free(weights);
-    return rc;
 }
 
 uint64_t ws_analyse_seed(uint64_t seed, enum ws_level level, int year, const char *category)
@@ -354,11 +252,12 @@ struct input {
     char **cats;     /* owned */
     size_t all_c;    /* index of "all" in cats */
     size_t ncov;
-    char **cov_names; /* owned (store strings) */
-    double *P;        /* [ny][nb] */
-    double *X;        /* [ny][ncov][nb] */
-    double *O;        /* [ny][nc][nb] */
-    size_t *filled;   /* [ny]: cells without a case row, of buurten with P > 0 */
+    const char *const *cov_names; /* borrowed */
+    double *P;                    /* [ny][nb] */
+    double *X;                    /* [ny][ncov][nb] */
+    double *O;                    /* [ny][nc][nb] */
+    size_t *filled;               /* [ny]: cells without a case row, of buurten with P > 0 */
+    size_t *imputed;              /* [ny]: buurten with P > 0 given a covariate value (impute.h) */
     struct garwood_cache gc;
 };
 
@@ -371,11 +270,11 @@ static void input_release(struct input *in)
     for (c = 0; c < in->nc; c++)
         free(in->cats[c]);
     free(in->cats);
-    ws_store_free_strings(in->cov_names, in->ncov);
     free(in->P);
     free(in->X);
     free(in->O);
     free(in->filled);
+    free(in->imputed);
     garwood_cache_release(&in->gc);
     memset(in, 0, sizeof(*in));
 }
@@ -392,24 +291,6 @@ static size_t find_cat(const struct input *in, const char *cat)
     const char *const *hit = bsearch(&cat, in->cats, in->nc, sizeof(char *), cmp_str);
 
     return hit ? (size_t)(hit - (const char *const *)in->cats) : NO_INDEX;
-}
-
-/* The study's covariates must be the store's (the values are stored by
- * index). */
-static int check_covariates(const struct ws_study *st, char **names, size_t n, struct ws_err *err)
-{
-    size_t k;
-    bool same = st->n_covariates == n;
-
-    for (k = 0; same && k < n; k++)
-        same = strcmp(st->covariates[k], names[k]) == 0;
-    if (same)
-        return WS_OK;
-    ws_err_set(err, WS_EDATA, "the store was loaded with other covariates than the study names");
-    ws_study_where(st, "statistics", "covariates", err);
-    ws_err_hint(err, "re-run 'wijkscan load' (or 'wijkscan run') after changing [statistics] "
-                     "covariates");
-    return WS_EDATA;
 }
 
 /* Years and categories present in the cases. */
@@ -439,9 +320,10 @@ static int collect_keys(const struct ws_case_row *cases, size_t n_cases, struct 
         has_all = has_all || strcmp(cats[i], ALL_CATEGORY) == 0;
     }
     if (has_all && n_cat > 1) {
-        rc = ws_err_set(err, WS_EDATA,
-                        "the case table has a category named '" ALL_CATEGORY
-                        "' beside other categories");
+        rc = WS_EDATA;
+        (void)ws_err_set(err, WS_EDATA,
+                         "the case table has a category named '" ALL_CATEGORY
+                         "' beside other categories");
         ws_err_hint(err, "'" ALL_CATEGORY "' is the total over the categories that wijkscan "
                          "computes itself; rename that category in the case table");
         goto out;
@@ -605,7 +487,7 @@ enum field {
 
 struct level {
     enum ws_level level;
-    struct ws_area *areas; /* owned (store) */
+    const struct ws_area *areas; /* borrowed from the input */
     size_t n;
     size_t *order;    /* area indices by code */
     size_t *of_buurt; /* buurt -> area (NO_INDEX: none); NULL at buurt level */
@@ -618,15 +500,14 @@ struct level {
     long *rank;             /* buurt level: [ny][n] priority rank of category all, 0 = NULL */
     size_t ny;
     char **islands_text; /* [ny]: first island codes (of "all"), owned, NULL until computed */
-    char **members;      /* gebied level: [n] its buurt codes, space-separated (owned) */
     size_t *n_islands;   /* [ny] */
+    char **members;      /* gebied level: [n] its buurt codes, space-separated (owned) */
 };
 
 static void level_release(struct level *L)
 {
     size_t k;
 
-    ws_store_free_areas(L->areas, L->n);
     free(L->order);
     free(L->of_buurt);
     ws_weights_release(&L->w);
@@ -681,8 +562,8 @@ static void level_members(const struct level *buurt, struct level *L)
     free(sb);
 }
 
-/* O and P of a gebied, wijk or gemeente level: sums over their buurten (P
- * over the known populations, NAN when none is known). */
+/* O and P of a wijk or gemeente level: sums over their buurten (P over the
+ * known populations, NAN when none is known). */
 static void level_sums(const struct input *in, const struct level *buurt, struct level *L)
 {
     struct code_ix *ix = index_areas(L->areas, L->n);
@@ -720,10 +601,10 @@ static void level_sums(const struct input *in, const struct level *buurt, struct
 }
 
 /* Reads a level's areas (the buurten are in L already) and builds its
- * contiguity and its O and P (sums of buurten for the upper levels). */
-static int level_build(struct ws_store *s, enum ws_level level, const struct cfg *cfg,
-                       const struct input *in, const struct level *buurt, struct level *L,
-                       struct ws_err *err)
+ * contiguity and its O and P (sums of buurten for wijk and gemeente). */
+static int level_build(const struct ws_analyse_input *ai, enum ws_level level,
+                       const struct ws_analyse_cfg *cfg, const struct input *in,
+                       const struct level *buurt, struct level *L, struct ws_err *err)
 {
     struct ws_geom *geoms = NULL;
     size_t cells;
@@ -733,7 +614,8 @@ static int level_build(struct ws_store *s, enum ws_level level, const struct cfg
 
     if (level != WS_LEVEL_BUURT) {
         memset(L, 0, sizeof(*L));
-        rc = ws_store_read_areas(s, level, &L->areas, &L->n, err);
+        L->areas = ai->areas[level];
+        L->n = ai->n_areas[level];
     }
     L->level = level;
     ws_weights_init(&L->w);
@@ -773,198 +655,6 @@ static int level_build(struct ws_store *s, enum ws_level level, const struct cfg
         level_sums(in, buurt, L);
     }
     return WS_OK;
-}
-
-/* ------------------------------------------------------------------------ */
-/* Analysis areas (gebieden)                                                 */
-
-/* Index of each buurt's wijk (its gemeente when it has no wijk): equal keys,
- * equal index.  Owned (free with free()). */
-static size_t *wijk_index(const struct ws_area *b, size_t n)
-{
-    struct code_ix *ix = ws_xmalloc(ws_st_mult(n + 1, sizeof(*ix)));
-    size_t *out = ws_xmalloc(ws_st_mult(n + 1, sizeof(*out)));
-    size_t k = 0;
-
-    for (size_t i = 0; i < n; i++) {
-        const char *key = b[i].parent ? b[i].parent : b[i].gemeente;
-        ix[i].code = key ? key : "";
-        ix[i].idx = i;
-    }
-    qsort(ix, n, sizeof(*ix), cmp_code_ix);
-    for (size_t i = 0; i < n; i++) {
-        if (i > 0 && strcmp(ix[i].code, ix[i - 1].code) != 0)
-            k++;
-        out[ix[i].idx] = k;
-    }
-    free(ix);
-    return out;
-}
-
-/* Builds the analysis areas from the buurten (regions.h): the latest year's
- * cases of all categories, its populations and covariates, the buurten's
- * contiguity and their wijken, with threshold min_count; stores them
- * (ws_store_put_gebieden) and notes each buurt's gebied in B's areas. */
-static int build_gebieden(struct ws_store *s, const struct cfg *cfg, const struct input *in,
-                          struct level *B, struct ws_err *err)
-{
-    struct ws_region_input ri;
-    struct ws_regions reg = WS_REGIONS_INIT;
-    size_t nb = in->nb;
-    size_t y = in->ny ? in->ny - 1 : 0;
-    double *cases = ws_xcalloc(nb + 1, sizeof(double));
-    double *covar = ws_xcalloc(ws_st_mult(nb, in->ncov) + 1, sizeof(double));
-    const char **bcode = ws_xcalloc(nb + 1, sizeof(char *));
-    const char **bname = ws_xcalloc(nb + 1, sizeof(char *));
-    size_t *wijk = wijk_index(B->areas, nb);
-    char **codes = NULL;
-    char **names = NULL;
-    int rc;
-
-    for (size_t i = 0; i < nb; i++) {
-        if (in->ny)
-            cases[i] = in->O[(y * in->nc + in->all_c) * nb + i];
-        for (size_t k = 0; in->ny && k < in->ncov; k++)
-            covar[i * in->ncov + k] = in->X[(y * in->ncov + k) * nb + i];
-        bcode[i] = B->areas[i].code;
-        bname[i] = B->areas[i].name;
-    }
-    memset(&ri, 0, sizeof(ri));
-    ri.n = nb;
-    ri.wijk = wijk;
-    ri.cases = cases;
-    ri.population = in->ny ? in->P + y * nb : NULL;
-    ri.nb_start = B->w.nb_start;
-    ri.nb = B->w.nb_idx;
-    ri.covar = in->ncov ? covar : NULL;
-    ri.k = in->ncov;
-    ri.threshold = (double)cfg->min_count;
-    ri.seed = cfg->seed;
-    rc = ws_regions_build(&ri, &reg, err);
-    if (!rc)
-        rc = ws_regions_label(&reg, bcode, bname, ri.population, &codes, &names, err);
-    if (!rc)
-        rc = ws_store_put_gebieden(s, B->areas, nb, reg.region_of, (const char *const *)codes,
-                                   (const char *const *)names, reg.n_regions, err);
-    for (size_t i = 0; !rc && i < nb; i++) {
-        free(B->areas[i].gebied);
-        B->areas[i].gebied = ws_xstrdup(codes[reg.region_of[i]]);
-    }
-    if (!rc)
-        ws_log_verbose("analyse: %zu buurten form %zu analysis areas (gebieden) of at least %ld "
-                       "cases",
-                       nb, reg.n_regions, cfg->min_count);
-    ws_regions_labels_free(codes, names, reg.n_regions);
-    ws_regions_release(&reg);
-    free(cases);
-    free(covar);
-    free(bcode);
-    free(bname);
-    free(wijk);
-    return rc;
-}
-
-/* ------------------------------------------------------------------------ */
-/* JSON                                                                      */
-
-/* A comma unless the last character written opens an object or array
- * (entries that start on a new line write the newline after the comma). */
-static void j_sep(struct ws_strbuf *sb)
-{
-    char last = '{';
-
-    if (sb->len)
-        last = sb->buf[sb->len - 1];
-    if (last != '{' && last != '[')
-        ws_strbuf_addch(sb, ',');
-}
-
-static void j_string(struct ws_strbuf *sb, const char *s)
-{
-    const unsigned char *p;
-
-    if (!s) {
-        ws_strbuf_adds(sb, "null");
-        return;
-    }
-    ws_strbuf_addch(sb, '"');
-    for (p = (const unsigned char *)s; *p; p++) {
-        switch (*p) {
-        case '"':
-            ws_strbuf_adds(sb, "\\\"");
-            break;
-        case '\\':
-            ws_strbuf_adds(sb, "\\\\");
-            break;
-        case '\n':
-            ws_strbuf_adds(sb, "\\n");
-            break;
-        case '\r':
-            ws_strbuf_adds(sb, "\\r");
-            break;
-        case '\t':
-            ws_strbuf_adds(sb, "\\t");
-            break;
-        default:
-            if (*p < 0x20 || *p == 0x7f)
-                ws_strbuf_addf(sb, "\\u%04x", *p);
-            else
-                ws_strbuf_addch(sb, (char)*p);
-        }
-    }
-    ws_strbuf_addch(sb, '"');
-}
-
-static void j_key(struct ws_strbuf *sb, const char *key)
-{
-    j_sep(sb);
-    j_string(sb, key);
-    ws_strbuf_addch(sb, ':');
-}
-
-/* The shortest of %.15g, %.16g and %.17g that reads back as v: exact, and
- * "0.05" rather than "0.050000000000000003".  NaN and infinities: null. */
-static void j_num(struct ws_strbuf *sb, double v)
-{
-    char buf[40];
-    int prec;
-
-    if (!isfinite(v)) {
-        ws_strbuf_adds(sb, "null");
-        return;
-    }
-    for (prec = 15; prec < 17; prec++) {
-        (void)snprintf(buf, sizeof(buf), "%.*g", prec, v);
-        if (strtod(buf, NULL) == v)
-            break;
-    }
-    if (prec == 17)
-        (void)snprintf(buf, sizeof(buf), "%.17g", v);
-    ws_strbuf_adds(sb, buf);
-}
-
-static void j_knum(struct ws_strbuf *sb, const char *key, double v)
-{
-    j_key(sb, key);
-    j_num(sb, v);
-}
-
-static void j_ksize(struct ws_strbuf *sb, const char *key, size_t v)
-{
-    j_key(sb, key);
-    ws_strbuf_addf(sb, "%zu", v);
-}
-
-static void j_kstr(struct ws_strbuf *sb, const char *key, const char *v)
-{
-    j_key(sb, key);
-    j_string(sb, v);
-}
-
-static void j_elem_str(struct ws_strbuf *sb, const char *v)
-{
-    j_sep(sb);
-    j_string(sb, v);
 }
 
 /* ------------------------------------------------------------------------ */
@@ -1106,7 +796,7 @@ static void cell_islands(const struct level *L, const struct ws_weights *ws, siz
         if (ws_weights_card(ws, k) != 0)
             continue;
         code = L->areas[kept[k]].code;
-        j_elem_str(&ci->islands, code);
+        ws_json_elem_str(&ci->islands, code);
         if (ci->n_islands < WARN_MAX_CODES)
             ws_strbuf_addf(&ci->island_codes, "%s%s", ci->n_islands ? ", " : "", code);
         ci->n_islands++;
@@ -1114,8 +804,9 @@ static void cell_islands(const struct level *L, const struct ws_weights *ws, siz
 }
 
 /* Moran's I and LISA on eb_rate over the usable areas. */
-static int cell_moran(const struct cfg *cfg, const struct input *in, struct level *L, size_t y,
-                      size_t c, struct scratch *sc, struct cell_info *ci, struct ws_err *err)
+static int cell_moran(const struct ws_analyse_cfg *cfg, const struct input *in, struct level *L,
+                      size_t y, size_t c, struct scratch *sc, struct cell_info *ci,
+                      struct ws_err *err)
 {
     size_t n = L->n;
     size_t off = (y * in->nc + c) * n;
@@ -1184,43 +875,43 @@ static void json_glm(struct ws_strbuf *sb, const struct input *in, const struct 
     const struct ws_glm_result *g = &ci->glm;
     size_t k;
 
-    j_key(sb, "glm");
+    ws_json_key(sb, "glm");
     if (!ci->glm_done || ci->model_withheld) {
         ws_strbuf_adds(sb, "null");
         return;
     }
     ws_strbuf_addch(sb, '{');
-    j_key(sb, "covariates");
+    ws_json_key(sb, "covariates");
     ws_strbuf_addch(sb, '[');
     for (k = 0; k < in->ncov; k++)
-        j_elem_str(sb, in->cov_names[k]);
+        ws_json_elem_str(sb, in->cov_names[k]);
     ws_strbuf_addch(sb, ']');
-    j_ksize(sb, "n", g->n_used);
-    j_key(sb, "coefficients");
+    ws_json_ksize(sb, "n", g->n_used);
+    ws_json_key(sb, "coefficients");
     ws_strbuf_addch(sb, '[');
     for (k = 0; k <= g->n_cov; k++) {
-        j_sep(sb);
+        ws_json_sep(sb);
         ws_strbuf_addch(sb, '{');
-        j_kstr(sb, "term", k == 0 ? "(Intercept)" : in->cov_names[k - 1]);
-        j_knum(sb, "estimate", g->coef[k]);
-        j_knum(sb, "se", g->se[k]);
-        j_knum(sb, "z", g->z[k]);
-        j_knum(sb, "p", g->p[k]);
-        j_knum(sb, "estimate_std", g->coef_std[k]);
-        j_knum(sb, "se_std", g->se_std[k]);
-        j_knum(sb, "z_std", g->z_std[k]);
-        j_knum(sb, "p_std", g->p_std[k]);
+        ws_json_kstr(sb, "term", k == 0 ? "(Intercept)" : in->cov_names[k - 1]);
+        ws_json_knum(sb, "estimate", g->coef[k]);
+        ws_json_knum(sb, "se", g->se[k]);
+        ws_json_knum(sb, "z", g->z[k]);
+        ws_json_knum(sb, "p", g->p[k]);
+        ws_json_knum(sb, "estimate_std", g->coef_std[k]);
+        ws_json_knum(sb, "se_std", g->se_std[k]);
+        ws_json_knum(sb, "z_std", g->z_std[k]);
+        ws_json_knum(sb, "p_std", g->p_std[k]);
         ws_strbuf_addch(sb, '}');
     }
     ws_strbuf_addch(sb, ']');
-    j_knum(sb, "deviance", g->deviance);
-    j_knum(sb, "null_deviance", g->null_deviance);
-    j_knum(sb, "pearson_dispersion", g->pearson_dispersion);
-    j_knum(sb, "aic", g->aic);
-    j_ksize(sb, "df_residual", g->df_residual);
-    j_ksize(sb, "df_null", g->df_null);
-    j_ksize(sb, "iterations", (size_t)g->iterations);
-    j_key(sb, "converged");
+    ws_json_knum(sb, "deviance", g->deviance);
+    ws_json_knum(sb, "null_deviance", g->null_deviance);
+    ws_json_knum(sb, "pearson_dispersion", g->pearson_dispersion);
+    ws_json_knum(sb, "aic", g->aic);
+    ws_json_ksize(sb, "df_residual", g->df_residual);
+    ws_json_ksize(sb, "df_null", g->df_null);
+    ws_json_ksize(sb, "iterations", (size_t)g->iterations);
+    ws_json_key(sb, "converged");
     ws_strbuf_adds(sb, g->converged ? "true" : "false");
     ws_strbuf_addch(sb, '}');
 }
@@ -1229,36 +920,37 @@ static void json_moran(struct ws_strbuf *sb, const struct cell_info *ci)
 {
     const struct ws_moran_global *g = &ci->mg;
 
-    j_key(sb, "moran");
+    ws_json_key(sb, "moran");
     if (!ci->moran_run || g->valid != WS_MORAN_VALID) {
         ws_strbuf_adds(sb, "null");
         return;
     }
     ws_strbuf_addch(sb, '{');
-    j_ksize(sb, "n", g->n_used);
-    j_ksize(sb, "n_islands", g->n_islands);
-    j_knum(sb, "I", g->i);
-    j_knum(sb, "expectation", g->expected);
-    j_knum(sb, "variance_normality", g->var_norm);
-    j_knum(sb, "z_normality", g->z_norm);
-    j_knum(sb, "p_normality", g->p_norm);
-    j_knum(sb, "variance_randomisation", g->var_rand);
-    j_knum(sb, "z_randomisation", g->z_rand);
-    j_knum(sb, "p_randomisation", g->p_rand);
-    j_knum(sb, "p_permutation", g->p_sim);
-    j_ksize(sb, "nsim", g->nsim);
-    j_key(sb, "seed");
+    ws_json_ksize(sb, "n", g->n_used);
+    ws_json_ksize(sb, "n_islands", g->n_islands);
+    ws_json_knum(sb, "I", g->i);
+    ws_json_knum(sb, "expectation", g->expected);
+    ws_json_knum(sb, "variance_normality", g->var_norm);
+    ws_json_knum(sb, "z_normality", g->z_norm);
+    ws_json_knum(sb, "p_normality", g->p_norm);
+    ws_json_knum(sb, "variance_randomisation", g->var_rand);
+    ws_json_knum(sb, "z_randomisation", g->z_rand);
+    ws_json_knum(sb, "p_randomisation", g->p_rand);
+    ws_json_knum(sb, "p_permutation", g->p_sim);
+    ws_json_ksize(sb, "nsim", g->nsim);
+    ws_json_key(sb, "seed");
     ws_strbuf_addf(sb, "%llu", (unsigned long long)ci->seed);
     ws_strbuf_addch(sb, '}');
 }
 
-static void json_lisa(struct ws_strbuf *sb, const struct cfg *cfg, const struct cell_info *ci)
+static void json_lisa(struct ws_strbuf *sb, const struct ws_analyse_cfg *cfg,
+                      const struct cell_info *ci)
 {
     size_t count[WS_LISA_ISOLATED + 1];
     size_t k;
     int q;
 
-    j_key(sb, "lisa");
+    ws_json_key(sb, "lisa");
     if (!ci->moran_run || ci->lisa.valid != WS_MORAN_VALID) {
         ws_strbuf_adds(sb, "null");
         return;
@@ -1267,17 +959,17 @@ static void json_lisa(struct ws_strbuf *sb, const struct cfg *cfg, const struct 
     for (k = 0; k < ci->lisa.n; k++)
         count[ci->lisa.cluster[k]]++;
     ws_strbuf_addch(sb, '{');
-    j_ksize(sb, "n", ci->lisa.n_used);
-    j_ksize(sb, "nsim", ci->lisa.nsim);
-    j_knum(sb, "fdr", cfg->fdr);
-    j_key(sb, "seed");
+    ws_json_ksize(sb, "n", ci->lisa.n_used);
+    ws_json_ksize(sb, "nsim", ci->lisa.nsim);
+    ws_json_knum(sb, "fdr", cfg->fdr);
+    ws_json_key(sb, "seed");
     ws_strbuf_addf(sb, "%llu", (unsigned long long)ci->seed);
-    j_key(sb, "clusters");
+    ws_json_key(sb, "clusters");
     ws_strbuf_addch(sb, '{');
     for (q = WS_LISA_HH; q <= WS_LISA_LH; q++)
-        j_ksize(sb, ws_lisa_cluster_name((enum ws_lisa_cluster)q), count[q]);
-    j_ksize(sb, ws_lisa_cluster_name(WS_LISA_NS), count[WS_LISA_NS]);
-    j_ksize(sb, ws_lisa_cluster_name(WS_LISA_ISOLATED), count[WS_LISA_ISOLATED]);
+        ws_json_ksize(sb, ws_lisa_cluster_name((enum ws_lisa_cluster)q), count[q]);
+    ws_json_ksize(sb, ws_lisa_cluster_name(WS_LISA_NS), count[WS_LISA_NS]);
+    ws_json_ksize(sb, ws_lisa_cluster_name(WS_LISA_ISOLATED), count[WS_LISA_ISOLATED]);
     ws_strbuf_addch(sb, '}');
     ws_strbuf_addch(sb, '}');
 }
@@ -1299,7 +991,7 @@ static void why_add(struct ws_strbuf *why, const char *fmt, ...)
 static void why_flush(struct ws_strbuf *sb, const char *key, struct ws_strbuf *why)
 {
     if (why->len)
-        j_kstr(sb, key, why->buf);
+        ws_json_kstr(sb, key, why->buf);
     ws_strbuf_reset(why);
 }
 
@@ -1310,7 +1002,7 @@ static void json_null_reasons(struct ws_strbuf *sb, const struct input *in, cons
     struct ws_strbuf why = WS_STRBUF_INIT;
     size_t no_data = L->n - ci->n_data;
 
-    j_key(sb, "null_reasons");
+    ws_json_key(sb, "null_reasons");
     ws_strbuf_addch(sb, '{');
     if (no_data)
         why_add(&why, "%zu of %zu areas have no population (missing or 0)", no_data, L->n);
@@ -1339,42 +1031,45 @@ static void json_null_reasons(struct ws_strbuf *sb, const struct input *in, cons
 
 /* One analysis: one line of its own (protect.c leaves out the lines of
  * withheld year x categories by that). */
-static void json_cell(struct ws_strbuf *sb, const struct cfg *cfg, const struct input *in,
-                      const struct level *L, size_t y, size_t c, const struct cell_info *ci)
+static void json_cell(struct ws_strbuf *sb, const struct ws_analyse_cfg *cfg,
+                      const struct input *in, const struct level *L, size_t y, size_t c,
+                      const struct cell_info *ci)
 {
-    j_sep(sb);
+    ws_json_sep(sb);
     ws_strbuf_adds(sb, "\n{");
-    j_kstr(sb, "level", ws_level_name(L->level));
-    j_key(sb, "year");
+    ws_json_kstr(sb, "level", ws_level_name(L->level));
+    ws_json_key(sb, "year");
     ws_strbuf_addf(sb, "%d", in->years[y]);
-    j_kstr(sb, "category", in->cats[c]);
-    j_key(sb, "statistics_year");
+    ws_json_kstr(sb, "category", in->cats[c]);
+    ws_json_key(sb, "statistics_year");
     if (in->stat_years[y])
         ws_strbuf_addf(sb, "%d", in->stat_years[y]);
     else
         ws_strbuf_adds(sb, "null");
-    j_ksize(sb, "n_areas", L->n);
-    j_ksize(sb, "n_with_data", ci->n_data);
-    j_knum(sb, "theta", ci->theta);
-    j_key(sb, "eb");
+    ws_json_ksize(sb, "n_areas", L->n);
+    ws_json_ksize(sb, "n_with_data", ci->n_data);
+    ws_json_knum(sb, "theta", ci->theta);
+    ws_json_key(sb, "eb");
     ws_strbuf_addch(sb, '{');
-    j_knum(sb, "a", ci->eb_a);
-    j_knum(sb, "b", ci->eb_b);
+    ws_json_knum(sb, "a", ci->eb_a);
+    ws_json_knum(sb, "b", ci->eb_b);
     ws_strbuf_addch(sb, '}');
-    j_key(sb, "expected");
+    ws_json_key(sb, "expected");
     ws_strbuf_addch(sb, '{');
-    j_kstr(sb, "method", ci->exp_method);
-    j_kstr(sb, "glm_error", ci->glm_error[0] ? ci->glm_error : NULL);
-    j_ksize(sb, "n_without_profile", ci->n_without_profile);
-    j_ksize(sb, "n_buurten_theta_filled", ci->n_theta_filled);
-    j_key(sb, "withheld");
+    ws_json_kstr(sb, "method", ci->exp_method);
+    ws_json_kstr(sb, "glm_error", ci->glm_error[0] ? ci->glm_error : NULL);
+    ws_json_ksize(sb, "n_without_profile", ci->n_without_profile);
+    ws_json_ksize(sb, "n_profile_imputed",
+                  L->level == WS_LEVEL_BUURT && ci->glm_done ? in->imputed[y] : 0);
+    ws_json_ksize(sb, "n_buurten_theta_filled", ci->n_theta_filled);
+    ws_json_key(sb, "withheld");
     ws_strbuf_adds(sb, ci->model_withheld ? "true" : "false");
     ws_strbuf_addch(sb, '}');
     if (L->level == WS_LEVEL_BUURT)
         json_glm(sb, in, ci);
     json_moran(sb, ci);
     json_lisa(sb, cfg, ci);
-    j_key(sb, "islands");
+    ws_json_key(sb, "islands");
     ws_strbuf_addch(sb, '[');
     ws_strbuf_adds(sb, ci->islands.buf);
     ws_strbuf_addch(sb, ']');
@@ -1393,7 +1088,7 @@ static void cell_info_release(struct cell_info *ci)
 
 /* Computes every figure of one level, year and category into L's arrays
  * and appends its JSON entry. */
-static int analyse_cell(const struct cfg *cfg, const struct input *in, struct level *L,
+static int analyse_cell(const struct ws_analyse_cfg *cfg, const struct input *in, struct level *L,
                         const struct level *B, size_t y, size_t c, bool buurt_level,
                         struct scratch *sc, struct ws_strbuf *json, struct ws_warnings *warn,
                         struct timing *tm, struct ws_err *err)
@@ -1548,7 +1243,7 @@ static void fill_row(struct ws_indicator *r, const struct input *in, const struc
 }
 
 /* Writes a level's rows in key order (code, year, category). */
-static int write_level(struct ws_indicator_writer *wr, const struct input *in,
+static int write_level(ws_analyse_emit_fn emit, void *ctx, const struct input *in,
                        const struct level *L, struct ws_err *err)
 {
     struct ws_indicator_set chunk = {NULL, 0, 0};
@@ -1562,7 +1257,7 @@ static int write_level(struct ws_indicator_writer *wr, const struct input *in,
             for (c = 0; c < in->nc; c++)
                 fill_row(ws_indicator_set_add(&chunk), in, L, L->order[r], y, c);
         if (chunk.n >= ROW_CHUNK || r + 1 == L->n) {
-            rc = ws_store_indicator_writer_add(wr, chunk.rows, chunk.n, err);
+            rc = emit(ctx, chunk.rows, chunk.n, err);
             ws_indicator_set_release(&chunk);
         }
     }
@@ -1573,97 +1268,118 @@ static int write_level(struct ws_indicator_writer *wr, const struct input *in,
 /* ------------------------------------------------------------------------ */
 /* The stage                                                                 */
 
-static void json_head(struct ws_strbuf *sb, const struct cfg *cfg, const struct input *in,
-                      const struct level *lv, size_t n_levels)
+static void json_head(struct ws_strbuf *sb, const struct ws_analyse_cfg *cfg,
+                      const struct input *in, const struct level *lv, size_t n_levels)
 {
     size_t i;
     size_t k;
 
     ws_strbuf_addch(sb, '{');
-    j_kstr(sb, "format", "wijkscan-statistics/1");
-    j_key(sb, "seed");
+    ws_json_kstr(sb, "format", "wijkscan-statistics/1");
+    ws_json_key(sb, "seed");
     ws_strbuf_addf(sb, "%llu", (unsigned long long)cfg->seed);
-    j_kstr(sb, "weights", cfg->weights);
-    j_ksize(sb, "permutations", cfg->nsim_main);
-    j_ksize(sb, "permutations_other", cfg->nsim_other);
-    j_knum(sb, "fdr", cfg->fdr);
-    j_key(sb, "covariates");
+    ws_json_kstr(sb, "weights", cfg->weights);
+    ws_json_ksize(sb, "permutations", cfg->nsim_main);
+    ws_json_ksize(sb, "permutations_other", cfg->nsim_other);
+    ws_json_knum(sb, "fdr", cfg->fdr);
+    ws_json_key(sb, "covariates");
     ws_strbuf_addch(sb, '[');
     for (k = 0; k < in->ncov; k++)
-        j_elem_str(sb, in->cov_names[k]);
+        ws_json_elem_str(sb, in->cov_names[k]);
     ws_strbuf_addch(sb, ']');
-    j_key(sb, "years");
+    ws_json_key(sb, "years");
     ws_strbuf_addch(sb, '[');
     for (k = 0; k < in->ny; k++) {
-        j_sep(sb);
+        ws_json_sep(sb);
         ws_strbuf_addf(sb, "%d", in->years[k]);
     }
     ws_strbuf_addch(sb, ']');
-    j_key(sb, "categories");
+    ws_json_key(sb, "categories");
     ws_strbuf_addch(sb, '[');
     for (k = 0; k < in->nc; k++)
-        j_elem_str(sb, in->cats[k]);
+        ws_json_elem_str(sb, in->cats[k]);
     ws_strbuf_addch(sb, ']');
-    j_key(sb, "levels");
+    ws_json_key(sb, "levels");
     ws_strbuf_addch(sb, '[');
     for (i = 0; i < n_levels; i++) {
         const struct level *L = &lv[i];
-        j_sep(sb);
+        ws_json_sep(sb);
         ws_strbuf_adds(sb, "\n{");
-        j_kstr(sb, "level", ws_level_name(L->level));
-        j_ksize(sb, "n_areas", L->n);
-        j_key(sb, "islands");
+        ws_json_kstr(sb, "level", ws_level_name(L->level));
+        ws_json_ksize(sb, "n_areas", L->n);
+        ws_json_key(sb, "islands");
         ws_strbuf_addch(sb, '[');
         // a level of one area has no neighbours, but is no island either
         for (k = 0; L->n > 1 && k < L->n; k++)
             if (ws_weights_card(&L->w, L->order[k]) == 0)
-                j_elem_str(sb, L->areas[L->order[k]].code);
+                ws_json_elem_str(sb, L->areas[L->order[k]].code);
         ws_strbuf_adds(sb, "]}");
     }
     ws_strbuf_addch(sb, ']');
-    j_key(sb, "analyses");
+    ws_json_key(sb, "analyses");
     ws_strbuf_addch(sb, '[');
 }
 
-/* Reads the inputs into in, and the buurten into buurt->areas. */
-static int read_inputs(struct ws_store *s, const struct ws_study *st, struct input *in,
-                       struct level *buurt, struct ws_err *err)
+/* Missing covariate values of buurten with a population, from their wijk,
+ * gemeente or the study (impute.h), year by year. */
+static void impute_profiles(struct input *in, const struct ws_area *buurten)
 {
-    struct ws_stat_row *stats = NULL;
-    struct ws_case_row *cases = NULL;
+    const char **keys = ws_xmalloc(ws_st_mult(in->nb + 1, sizeof(*keys)));
+    size_t *wijk = ws_xmalloc(ws_st_mult(in->nb + 1, sizeof(size_t)));
+    size_t *gem = ws_xmalloc(ws_st_mult(in->nb + 1, sizeof(size_t)));
+    bool *hit = ws_xmalloc(in->nb + 1);
+    size_t n_wijk;
+    size_t n_gem;
+
+    for (size_t i = 0; i < in->nb; i++)
+        keys[i] = buurten[i].parent;
+    n_wijk = ws_impute_group_ids(keys, in->nb, wijk);
+    for (size_t i = 0; i < in->nb; i++)
+        keys[i] = buurten[i].gemeente;
+    n_gem = ws_impute_group_ids(keys, in->nb, gem);
+    in->imputed = ws_xcalloc(in->ny + 1, sizeof(size_t));
+    for (size_t y = 0; y < in->ny; y++) {
+        memset(hit, 0, in->nb);
+        for (size_t k = 0; k < in->ncov; k++)
+            (void)ws_impute_group_mean(in->X + (y * in->ncov + k) * in->nb, in->P + y * in->nb,
+                                       in->nb, wijk, n_wijk, gem, n_gem, hit);
+        for (size_t i = 0; i < in->nb; i++)
+            in->imputed[y] += hit[i];
+    }
+    free(keys);
+    free(wijk);
+    free(gem);
+    free(hit);
+}
+
+/* The inputs into in, and the buurten into buurt->areas. */
+static int read_inputs(const struct ws_analyse_input *ai, struct input *in, struct level *buurt,
+                       struct ws_err *err)
+{
     struct code_ix *bix = NULL;
-    size_t n_stats = 0;
-    size_t n_cases = 0;
     int rc;
 
-    rc = ws_store_read_covariates(s, &in->cov_names, &in->ncov, err);
-    if (!rc && st)
-        rc = check_covariates(st, in->cov_names, in->ncov, err);
-    if (!rc)
-        rc = ws_store_read_stats(s, &stats, &n_stats, err);
-    if (!rc)
-        rc = ws_store_read_cases(s, &cases, &n_cases, err);
-    if (!rc)
-        rc = collect_keys(cases, n_cases, in, err);
+    in->cov_names = ai->cov_names;
+    in->ncov = ai->n_covariates;
+    rc = collect_keys(ai->cases, ai->n_cases, in, err);
     if (rc)
-        goto out;
+        return rc;
     // the buurten fix nb and the buurt index
-    rc = ws_store_read_areas(s, WS_LEVEL_BUURT, &buurt->areas, &buurt->n, err);
-    if (!rc && buurt->n == 0) {
-        rc = ws_err_set(err, WS_ENOINPUT, "the store holds no buurten");
+    buurt->areas = ai->areas[WS_LEVEL_BUURT];
+    buurt->n = ai->n_areas[WS_LEVEL_BUURT];
+    if (buurt->n == 0) {
+        (void)ws_err_set(err, WS_ENOINPUT, "the store holds no buurten");
         ws_err_hint(err, "run 'wijkscan load' (or 'wijkscan run') first");
+        return WS_ENOINPUT;
     }
-    if (rc)
-        goto out;
     in->nb = buurt->n;
     bix = index_areas(buurt->areas, buurt->n);
-    rc = fill_statistics(stats, n_stats, buurt->areas, bix, in, err);
+    rc = fill_statistics(ai->stats, ai->n_stats, buurt->areas, bix, in, err);
     if (!rc)
-        rc = fill_cases(cases, n_cases, bix, in, err);
-out:
+        impute_profiles(in, buurt->areas);
+    if (!rc)
+        rc = fill_cases(ai->cases, ai->n_cases, bix, in, err);
     free(bix);
-    ws_store_free_stats(stats, n_stats);
-    ws_store_free_cases(cases, n_cases);
     return rc;
 }
 
@@ -1671,6 +1387,14 @@ static void warn_filled(const struct input *in, struct ws_warnings *warn)
 {
     size_t y;
 
+    for (y = 0; y < in->ny; y++)
+        if (in->ncov > 0 && in->imputed[y] > 0)
+            ws_warnings_add(warn,
+                            "%d: %zu buurt%s with a population lack%s a covariate value; the model "
+                            "uses the population-weighted mean of the wijk (else the gemeente) "
+                            "instead",
+                            in->years[y], in->imputed[y], in->imputed[y] == 1 ? "" : "en",
+                            in->imputed[y] == 1 ? "s" : "");
     for (y = 0; y < in->ny; y++)
         if (in->filled[y] > 0)
             ws_warnings_add(warn,
@@ -1680,22 +1404,17 @@ static void warn_filled(const struct input *in, struct ws_warnings *warn)
 }
 
 /* Builds the levels that have areas (buurt first) into lv[0 .. *n_levels)
- * and the interval cache; the analysis areas are built from the buurt level
- * before their own level is read. */
-static int build_levels(struct ws_store *s, const struct cfg *cfg, struct input *in,
-                        struct level *lv, size_t *n_levels, struct ws_err *err)
+ * and the interval cache. */
+static int build_levels(const struct ws_analyse_input *ai, const struct ws_analyse_cfg *cfg,
+                        struct input *in, struct level *lv, size_t *n_levels, struct ws_err *err)
 {
     double max = -1;
     size_t i;
     int rc = WS_OK;
 
     *n_levels = 0;
-    for (i = 0; i < WS_LEVEL_COUNT && !rc; i++) {
-        if (i == WS_LEVEL_GEBIED)
-            rc = build_gebieden(s, cfg, in, &lv[0], err);
-        if (rc)
-            break;
-        rc = level_build(s, (enum ws_level)i, cfg, in, &lv[0], &lv[*n_levels], err);
+    for (i = 0; i < WS_N_LEVELS && !rc; i++) {
+        rc = level_build(ai, (enum ws_level)i, cfg, in, &lv[0], &lv[*n_levels], err);
         if (!rc && lv[*n_levels].n > 0)
             (*n_levels)++;
         else
@@ -1712,7 +1431,7 @@ static int build_levels(struct ws_store *s, const struct cfg *cfg, struct input 
 
 /* Prevention priority (priority.h) of the buurten, per year, on category
  * 'all': need = 1000 expected / P, demand = eb_rate, trend, HH cluster. */
-static int priority_ranks(const struct cfg *cfg, const struct input *in, struct level *B,
+static int priority_ranks(const struct ws_analyse_cfg *cfg, const struct input *in, struct level *B,
                           struct ws_err *err)
 {
     size_t n = B->n;
@@ -1749,9 +1468,9 @@ static int priority_ranks(const struct cfg *cfg, const struct input *in, struct 
 
 /* Every analysis of every level, year and category, in that order (the
  * wijk and gemeente levels need the buurten's expected). */
-static int analyse_levels(const struct cfg *cfg, const struct input *in, struct level *lv,
-                          size_t n_levels, struct ws_strbuf *json, struct ws_warnings *warn,
-                          struct timing *tm, struct ws_err *err)
+static int analyse_levels(const struct ws_analyse_cfg *cfg, const struct input *in,
+                          struct level *lv, size_t n_levels, struct ws_strbuf *json,
+                          struct ws_warnings *warn, struct timing *tm, struct ws_err *err)
 {
     struct scratch sc;
     size_t i;
@@ -1780,62 +1499,56 @@ static int analyse_levels(const struct cfg *cfg, const struct input *in, struct 
     return rc;
 }
 
-int ws_analyse_store_opts(struct ws_store *s, const struct ws_study *st,
-                          const struct ws_analyse_opts *opts, struct ws_warnings *warnings,
-                          struct ws_err *err)
+int ws_analyse_run(const struct ws_analyse_cfg *cfg, const struct ws_analyse_input *ai,
+                   ws_analyse_emit_fn emit, void *ctx, char **statistics_json,
+                   struct ws_warnings *warnings, struct ws_err *err)
 {
-    static const struct ws_analyse_opts defaults = WS_ANALYSE_OPTS_INIT;
     struct ws_warnings own = WS_WARNINGS_INIT;
     struct ws_warnings *warn = warnings ? warnings : &own;
     struct ws_strbuf json = WS_STRBUF_INIT;
-    struct ws_indicator_writer *wr = NULL;
-    struct level lv[WS_LEVEL_COUNT];
+    struct level lv[WS_N_LEVELS];
     struct input in;
-    struct cfg cfg;
     struct timing tm;
     double t0 = now_s();
     size_t n_levels = 0;
     size_t i;
     int rc;
 
+    *statistics_json = NULL;
     memset(lv, 0, sizeof(lv));
     memset(&in, 0, sizeof(in));
     memset(&tm, 0, sizeof(tm));
-    rc = read_cfg(s, st, opts ? opts : &defaults, &cfg, err);
-    if (!rc)
-        rc = read_inputs(s, st, &in, &lv[0], err);
+    rc = read_inputs(ai, &in, &lv[0], err);
     if (rc)
         goto out;
     warn_filled(&in, warn);
     tm.read = now_s() - t0;
     t0 = now_s();
 
-    rc = build_levels(s, &cfg, &in, lv, &n_levels, err);
+    rc = build_levels(ai, cfg, &in, lv, &n_levels, err);
     if (rc)
         goto out;
     tm.levels = now_s() - t0;
-    json_head(&json, &cfg, &in, lv, n_levels);
-    rc = analyse_levels(&cfg, &in, lv, n_levels, &json, warn, &tm, err);
+    json_head(&json, cfg, &in, lv, n_levels);
+    rc = analyse_levels(cfg, &in, lv, n_levels, &json, warn, &tm, err);
     if (rc)
         goto out;
     ws_strbuf_adds(&json, "]}\n");
 
     t0 = now_s();
-    rc = ws_store_indicator_writer_begin(s, WS_SET_RAW, &wr, err);
     for (i = 0; i < n_levels && !rc; i++)
-        rc = write_level(wr, &in, &lv[i], err);
-    if (!rc)
-        rc = ws_store_put_result(s, "statistics.json", json.buf, err);
+        rc = write_level(emit, ctx, &in, &lv[i], err);
     tm.write = now_s() - t0;
-    if (!rc)
-        ws_log_verbose("analyse: read %.2f s, levels and weights %.2f s, rates %.2f s, expected "
-                       "%.2f s, EB %.2f s, Moran and LISA %.2f s, trend and JSON %.2f s, rows "
-                       "%.2f s",
+    if (!rc) {
+        *statistics_json = ws_strbuf_detach(&json);
+        ws_log_verbose("analyse: inputs %.2f s, levels and weights %.2f s, rates %.2f s, "
+                       "expected %.2f s, EB %.2f s, Moran and LISA %.2f s, trend and JSON "
+                       "%.2f s, rows %.2f s",
                        tm.read, tm.levels, tm.rates, tm.expected, tm.eb, tm.moran, tm.trend,
                        tm.write);
+    }
 out:
-    ws_store_indicator_writer_end(wr);
-    for (i = 0; i < WS_LEVEL_COUNT; i++)
+    for (i = 0; i < WS_N_LEVELS; i++)
         level_release(&lv[i]);
     input_release(&in);
     ws_strbuf_release(&json);
@@ -1843,8 +1556,109 @@ out:
     return rc;
 }
 
-int ws_analyse_store(struct ws_store *s, const struct ws_study *st, struct ws_warnings *warnings,
-                     struct ws_err *err)
+/* ------------------------------------------------------------------------ */
+/* Analysis areas (gebieden)                                                 */
+
+/* Index of each buurt's wijk (its gemeente when it has no wijk): equal keys,
+ * equal index.  Owned (free with free()). */
+static size_t *wijk_index(const struct ws_area *b, size_t n)
 {
-    return ws_analyse_store_opts(s, st, NULL, warnings, err);
+    struct code_ix *ix = ws_xmalloc(ws_st_mult(n + 1, sizeof(*ix)));
+    size_t *out = ws_xmalloc(ws_st_mult(n + 1, sizeof(*out)));
+    size_t k = 0;
+
+    for (size_t i = 0; i < n; i++) {
+        const char *key = b[i].parent ? b[i].parent : b[i].gemeente;
+        ix[i].code = key ? key : "";
+        ix[i].idx = i;
+    }
+    qsort(ix, n, sizeof(*ix), cmp_code_ix);
+    for (size_t i = 0; i < n; i++) {
+        if (i > 0 && strcmp(ix[i].code, ix[i - 1].code) != 0)
+            k++;
+        out[ix[i].idx] = k;
+    }
+    free(ix);
+    return out;
+}
+
+/* The regions input from the dense buurt arrays (latest year) and the
+ * buurten's contiguity; cases and covar are caller-owned scratch. */
+static void region_input(const struct ws_analyse_cfg *cfg, const struct input *in,
+                         const struct ws_weights *w, const size_t *wijk, double *cases,
+                         double *covar, struct ws_region_input *ri)
+{
+    size_t nb = in->nb;
+    size_t y = in->ny ? in->ny - 1 : 0;
+
+    for (size_t i = 0; in->ny && i < nb; i++) {
+        cases[i] = in->O[(y * in->nc + in->all_c) * nb + i];
+        for (size_t k = 0; k < in->ncov; k++)
+            covar[i * in->ncov + k] = in->X[(y * in->ncov + k) * nb + i];
+    }
+    memset(ri, 0, sizeof(*ri));
+    ri->n = nb;
+    ri->wijk = wijk;
+    ri->cases = cases;
+    ri->population = in->ny ? in->P + y * nb : NULL;
+    ri->nb_start = w->nb_start;
+    ri->nb = w->nb_idx;
+    ri->covar = in->ncov ? covar : NULL;
+    ri->k = in->ncov;
+    ri->threshold = (double)cfg->min_count;
+    ri->seed = cfg->seed;
+}
+
+int ws_analyse_gebieden(const struct ws_analyse_cfg *cfg, const struct ws_analyse_input *ai,
+                        struct ws_regions *out, char ***codes, char ***names, struct ws_err *err)
+{
+    struct ws_region_input ri;
+    struct ws_weights w;
+    struct level buurt;
+    struct input in;
+    struct ws_geom *geoms = NULL;
+    double *cases = NULL;
+    double *covar = NULL;
+    size_t *wijk = NULL;
+    const char **bcode = NULL;
+    const char **bname = NULL;
+    int rc;
+
+    *codes = *names = NULL;
+    memset(&buurt, 0, sizeof(buurt));
+    memset(&in, 0, sizeof(in));
+    ws_weights_init(&w);
+    rc = read_inputs(ai, &in, &buurt, err);
+    if (rc)
+        goto out;
+    geoms = ws_xmalloc(ws_st_mult(in.nb + 1, sizeof(*geoms)));
+    bcode = ws_xcalloc(in.nb + 1, sizeof(char *));
+    bname = ws_xcalloc(in.nb + 1, sizeof(char *));
+    for (size_t i = 0; i < in.nb; i++) {
+        geoms[i] = buurt.areas[i].geom; // shallow: borrowed for the call
+        bcode[i] = buurt.areas[i].code;
+        bname[i] = buurt.areas[i].name;
+    }
+    rc = ws_weights_contiguity(geoms, in.nb, cfg->queen, &w, err);
+    if (rc)
+        goto out;
+    cases = ws_xcalloc(in.nb + 1, sizeof(double));
+    covar = ws_xcalloc(ws_st_mult(in.nb, in.ncov) + 1, sizeof(double));
+    wijk = wijk_index(buurt.areas, in.nb);
+    region_input(cfg, &in, &w, wijk, cases, covar, &ri);
+    rc = ws_regions_build(&ri, out, err);
+    if (!rc)
+        rc = ws_regions_label(out, bcode, bname, ri.population, codes, names, err);
+    if (rc)
+        ws_regions_release(out);
+out:
+    free(geoms);
+    free(bcode);
+    free(bname);
+    free(cases);
+    free(covar);
+    free(wijk);
+    ws_weights_release(&w);
+    input_release(&in);
+    return rc;
 }

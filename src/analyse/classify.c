@@ -82,9 +82,9 @@
  * divergence clustering in 1D, arXiv:1701.07204; Anselin, L. GeoDa
  * workbook, "Box map" (hinge 1.5).
  */
-#include "wijkscan/classify.h"
+#include "wijkscan/analyse/classify.h"
 
-#include "wijkscan/mem.h"
+#include "wijkscan/core/mem.h"
 
 #include <float.h>
 #include <math.h>

@@ -27,9 +27,9 @@
  * and smoothing, GeoDa Center technical report (spatial EB); R spdep 1.2-7
  * EBest and EBlocal (Bivand).
  */
-#include "wijkscan/ebayes.h"
+#include "wijkscan/analyse/ebayes.h"
 
-#include "wijkscan/rates.h"
+#include "wijkscan/analyse/rates.h"
 
 #include <math.h>
 

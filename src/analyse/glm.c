@@ -30,10 +30,10 @@
  * Models, 2nd ed., Chapman & Hall, section 2.5 (IRLS); R Core Team, stats
  * glm.fit and summary.glm (R 4.2.2).
  */
-#include "wijkscan/glm.h"
+#include "wijkscan/analyse/glm.h"
 
-#include "wijkscan/mem.h"
-#include "wijkscan/rates.h"
+#include "wijkscan/analyse/rates.h"
+#include "wijkscan/core/mem.h"
 
 #include <gsl/gsl_cdf.h>
 #include <gsl/gsl_errno.h>

@@ -14,9 +14,9 @@
  * Cost: O(n_buurt n_loc) for the assignment (a few hundred locations per
  * gemeente at most), O(n_buurt) otherwise.
  */
-#include "wijkscan/groups.h"
+#include "wijkscan/analyse/groups.h"
 
-#include "wijkscan/mem.h"
+#include "wijkscan/core/mem.h"
 
 #include <math.h>
 #include <stdlib.h>

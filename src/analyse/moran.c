@@ -60,10 +60,10 @@
  * (2018) Comparing implementations of global and local indicators of spatial
  * association, TEST 27, 716-748.
  */
-#include "wijkscan/moran.h"
+#include "wijkscan/analyse/moran.h"
 
-#include "wijkscan/mem.h"
-#include "wijkscan/multiple.h"
+#include "wijkscan/analyse/multiple.h"
+#include "wijkscan/core/mem.h"
 
 #include <gsl/gsl_cdf.h>
 

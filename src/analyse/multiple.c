@@ -14,9 +14,9 @@
  * discovery rate: a practical and powerful approach to multiple testing.
  * J. R. Statist. Soc. B 57, 289-300; R stats::p.adjust(method = "BH").
  */
-#include "wijkscan/multiple.h"
+#include "wijkscan/analyse/multiple.h"
 
-#include "wijkscan/mem.h"
+#include "wijkscan/core/mem.h"
 
 #include <math.h>
 #include <stdlib.h>

@@ -1,7 +1,7 @@
 /*
  * numerics.c - facts about GSL, the analysis stage's numerical library.
  */
-#include "wijkscan/numerics.h"
+#include "wijkscan/analyse/numerics.h"
 
 #include <gsl/gsl_version.h>
 

@@ -16,9 +16,9 @@
  *
  * Cost: O(n log n) for the quartiles and the ranking.
  */
-#include "wijkscan/priority.h"
+#include "wijkscan/analyse/priority.h"
 
-#include "wijkscan/mem.h"
+#include "wijkscan/core/mem.h"
 
 #include <gsl/gsl_cdf.h>
 #include <gsl/gsl_sort.h>

@@ -22,7 +22,7 @@
  * J. Am. Stat. Assoc. 54, 385-388; as implemented in R spdep::choynowski
  * (Bivand, spdep 1.2-7).
  */
-#include "wijkscan/rates.h"
+#include "wijkscan/analyse/rates.h"
 
 #include <gsl/gsl_cdf.h>
 #include <gsl/gsl_errno.h>

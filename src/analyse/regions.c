@@ -16,11 +16,11 @@
  *     N_CONSTRUCT runs, then pair re-optimisation with the exact solver;
  *   - numbering and labels.
  */
-#include "wijkscan/regions.h"
+#include "wijkscan/analyse/regions.h"
 
-#include "wijkscan/err.h"
-#include "wijkscan/mem.h"
-#include "wijkscan/strbuf.h"
+#include "wijkscan/core/err.h"
+#include "wijkscan/core/mem.h"
+#include "wijkscan/core/strbuf.h"
 
 #include <math.h>
 #include <stdbool.h>

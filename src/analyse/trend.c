@@ -24,9 +24,9 @@
  * two-sided rule (outcomes no more likely than the observed one) is R's
  * binom.test (R Core Team, stats, R 4.2.2).
  */
-#include "wijkscan/trend.h"
+#include "wijkscan/analyse/trend.h"
 
-#include "wijkscan/rates.h"
+#include "wijkscan/analyse/rates.h"
 
 #include <gsl/gsl_cdf.h>
 #include <gsl/gsl_errno.h>

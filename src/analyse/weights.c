@@ -34,9 +34,9 @@
  * Spatial Data Analysis with R, 2nd ed., Springer, section 9.2.1 (contiguity
  * neighbours); spdep::poly2nb documentation and src/polypoly.c.
  */
-#include "wijkscan/weights.h"
+#include "wijkscan/analyse/weights.h"
 
-#include "wijkscan/mem.h"
+#include "wijkscan/core/mem.h"
 
 #include <math.h>
 #include <stdint.h>

@@ -1,8 +1,8 @@
 /*
  * args.c - option parsing shared by the stage commands (-c STUDY, -o OUTDIR).
  */
-#include "wijkscan/cli.h"
-#include "wijkscan/jobs.h"
+#include "wijkscan/cli/cli.h"
+#include "wijkscan/core/jobs.h"
 
 #include <getopt.h>
 #include <stdio.h>

@@ -2,8 +2,8 @@
  * cmd_analyse.c - `wijkscan analyse`, `map` and `report`: one stage on an
  * existing store.
  */
-#include "wijkscan/cli.h"
-#include "wijkscan/jobs.h"
+#include "wijkscan/cli/cli.h"
+#include "wijkscan/core/jobs.h"
 
 static const char *const analyse_usage[] = {
     "usage: wijkscan analyse [-c STUDY.ini] [-o OUTDIR]",

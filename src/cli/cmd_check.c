@@ -2,11 +2,11 @@
  * cmd_check.c - `wijkscan check`: validate the study and its inputs, write
  * nothing.
  */
-#include "wijkscan/cli.h"
-#include "wijkscan/load.h"
-#include "wijkscan/log.h"
-#include "wijkscan/mapdef.h"
-#include "wijkscan/mem.h"
+#include "wijkscan/cli/cli.h"
+#include "wijkscan/core/log.h"
+#include "wijkscan/core/mem.h"
+#include "wijkscan/load/load.h"
+#include "wijkscan/render/mapdef.h"
 
 #include <stdio.h>
 #include <stdlib.h>

@@ -1,8 +1,8 @@
 /*
  * cmd_help.c - `wijkscan help [COMMAND]`.
  */
-#include "wijkscan/cli.h"
-#include "wijkscan/suggest.h"
+#include "wijkscan/cli/cli.h"
+#include "wijkscan/core/suggest.h"
 
 #include <stdio.h>
 

@@ -1,11 +1,11 @@
 /*
  * cmd_load.c - `wijkscan load`: read and validate the inputs, write the store.
  */
-#include "wijkscan/cli.h"
-#include "wijkscan/load.h"
-#include "wijkscan/log.h"
-#include "wijkscan/outfiles.h"
-#include "wijkscan/store.h"
+#include "wijkscan/cli/cli.h"
+#include "wijkscan/core/log.h"
+#include "wijkscan/core/outfiles.h"
+#include "wijkscan/load/load.h"
+#include "wijkscan/store/store.h"
 
 #include <stdio.h>
 #include <string.h>

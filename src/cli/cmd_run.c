@@ -5,9 +5,9 @@
  * report),
  * all or nothing (see pipeline.c).
  */
-#include "wijkscan/cli.h"
-#include "wijkscan/jobs.h"
-#include "wijkscan/log.h"
+#include "wijkscan/cli/cli.h"
+#include "wijkscan/core/jobs.h"
+#include "wijkscan/core/log.h"
 
 /* The stages `run` performs.  analyse and map are left out of `run` until
  * the disclosure audit passes on the embedded demo (see the README): they

@@ -16,15 +16,15 @@
  * same facts as "key: value" lines go to manifest.txt, the report's last
  * page.  Both are store results, written by the analyse stage.
  */
-#include "wijkscan/canvas.h"
-#include "wijkscan/cli.h"
-#include "wijkscan/crs.h"
-#include "wijkscan/db.h"
-#include "wijkscan/lp.h"
-#include "wijkscan/numerics.h"
-#include "wijkscan/ogr_source.h"
-#include "wijkscan/store.h"
-#include "wijkscan/strbuf.h"
+#include "wijkscan/analyse/numerics.h"
+#include "wijkscan/cli/cli.h"
+#include "wijkscan/core/strbuf.h"
+#include "wijkscan/load/crs.h"
+#include "wijkscan/load/ogr_source.h"
+#include "wijkscan/protect/lp.h"
+#include "wijkscan/render/canvas.h"
+#include "wijkscan/store/db.h"
+#include "wijkscan/store/store.h"
 
 #include <stdlib.h>
 #include <string.h>

@@ -8,21 +8,21 @@
  * (WS_SET_PUBLISHED): the protection step runs inside `analyse`, before any
  * publishing writer.
  */
-#include "wijkscan/analyse.h"
-#include "wijkscan/choropleth.h"
-#include "wijkscan/cli.h"
-#include "wijkscan/crs.h"
-#include "wijkscan/load.h"
-#include "wijkscan/log.h"
-#include "wijkscan/mem.h"
-#include "wijkscan/ogr_source.h"
-#include "wijkscan/outfiles.h"
-#include "wijkscan/protect.h"
-#include "wijkscan/publish.h"
-#include "wijkscan/render.h"
-#include "wijkscan/report.h"
-#include "wijkscan/store.h"
-#include "wijkscan/strbuf.h"
+#include "wijkscan/cli/analyse_store.h"
+#include "wijkscan/cli/cli.h"
+#include "wijkscan/core/log.h"
+#include "wijkscan/core/mem.h"
+#include "wijkscan/core/outfiles.h"
+#include "wijkscan/core/strbuf.h"
+#include "wijkscan/load/crs.h"
+#include "wijkscan/load/load.h"
+#include "wijkscan/load/ogr_source.h"
+#include "wijkscan/protect/protect.h"
+#include "wijkscan/render/choropleth.h"
+#include "wijkscan/render/render.h"
+#include "wijkscan/report/publish.h"
+#include "wijkscan/report/report.h"
+#include "wijkscan/store/store.h"
 
 #include <stdio.h>
 #include <stdlib.h>

@@ -7,12 +7,12 @@
  * below is the single definition of what a study file may contain (Redis
  * standardConfig style); defaults live there too.  The first error wins.
  */
-#include "wijkscan/conf.h"
+#include "wijkscan/core/conf.h"
 
-#include "wijkscan/mem.h"
-#include "wijkscan/strbuf.h"
-#include "wijkscan/suggest.h"
-#include "wijkscan/text.h"
+#include "wijkscan/core/mem.h"
+#include "wijkscan/core/strbuf.h"
+#include "wijkscan/core/suggest.h"
+#include "wijkscan/core/text.h"
 
 #include <ini.h>
 

@@ -1,7 +1,7 @@
 /*
  * err.c - the caller-owned error record (see err.h).
  */
-#include "wijkscan/err.h"
+#include "wijkscan/core/err.h"
 
 #include <stdio.h>
 #include <stdlib.h>

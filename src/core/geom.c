@@ -24,9 +24,9 @@
  * ring's first point (RD coordinates are ~1e5 m, so products of untranslated
  * values lose digits).  |exterior| minus |holes|, so orientation is ignored.
  */
-#include "wijkscan/geom.h"
+#include "wijkscan/core/geom.h"
 
-#include "wijkscan/mem.h"
+#include "wijkscan/core/mem.h"
 
 #include <math.h>
 #include <stdbool.h>

@@ -1,9 +1,9 @@
 /*
  * indicators.c - rows of results (see indicators.h).
  */
-#include "wijkscan/indicators.h"
+#include "wijkscan/core/indicators.h"
 
-#include "wijkscan/mem.h"
+#include "wijkscan/core/mem.h"
 
 #include <math.h>
 #include <stdlib.h>

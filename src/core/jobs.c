@@ -12,12 +12,12 @@
  * and the parent reads every pipe until it closes, reaps the workers and
  * then takes the records in task order.
  */
-#include "wijkscan/jobs.h"
+#include "wijkscan/core/jobs.h"
 
-#include "wijkscan/log.h"
-#include "wijkscan/mem.h"
-#include "wijkscan/outfiles.h"
-#include "wijkscan/strbuf.h"
+#include "wijkscan/core/log.h"
+#include "wijkscan/core/mem.h"
+#include "wijkscan/core/outfiles.h"
+#include "wijkscan/core/strbuf.h"
 
 #include <errno.h>
 #include <poll.h>

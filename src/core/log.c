@@ -4,10 +4,10 @@
  * Messages carry codes, counts and file positions only: never a value from a
  * case table, so nothing personal can reach a log.
  */
-#include "wijkscan/log.h"
+#include "wijkscan/core/log.h"
 
-#include "wijkscan/mem.h"
-#include "wijkscan/strbuf.h"
+#include "wijkscan/core/mem.h"
+#include "wijkscan/core/strbuf.h"
 
 #include <stdarg.h>
 #include <stdio.h>

@@ -1,7 +1,7 @@
 /*
  * mem.c - allocation helpers that exit on out-of-memory (see mem.h).
  */
-#include "wijkscan/mem.h"
+#include "wijkscan/core/mem.h"
 
 #include <stdint.h>
 #include <stdio.h>

@@ -2,10 +2,10 @@
  * outfiles.c - all-or-nothing output files, one run per OUTDIR (see
  * outfiles.h).
  */
-#include "wijkscan/outfiles.h"
+#include "wijkscan/core/outfiles.h"
 
-#include "wijkscan/mem.h"
-#include "wijkscan/strbuf.h"
+#include "wijkscan/core/mem.h"
+#include "wijkscan/core/strbuf.h"
 
 #include <dirent.h>
 #include <errno.h>

@@ -1,10 +1,11 @@
 /*
  * strbuf.c - growable strings (see strbuf.h).
  */
-#include "wijkscan/strbuf.h"
+#include "wijkscan/core/strbuf.h"
 
-#include "wijkscan/mem.h"
+#include "wijkscan/core/mem.h"
 
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -125,23 +126,36 @@ void ws_strbuf_add_csv_sep(struct ws_strbuf *sb, const char *s, char sep)
 
 void ws_strbuf_add_json(struct ws_strbuf *sb, const char *s)
 {
+    const unsigned char *p;
+
     if (!s) {
         ws_strbuf_adds(sb, "null");
         return;
     }
     ws_strbuf_addch(sb, '"');
-    for (; *s; s++) {
-        unsigned char ch = (unsigned char)*s;
-        if (ch == '"' || ch == '\\')
-            ws_strbuf_addf(sb, "\\%c", ch);
-        else if (ch == '\n')
+    for (p = (const unsigned char *)s; *p; p++) {
+        switch (*p) {
+        case '"':
+            ws_strbuf_adds(sb, "\\\"");
+            break;
+        case '\\':
+            ws_strbuf_adds(sb, "\\\\");
+            break;
+        case '\n':
             ws_strbuf_adds(sb, "\\n");
-        else if (ch == '\t')
+            break;
+        case '\r':
+            ws_strbuf_adds(sb, "\\r");
+            break;
+        case '\t':
             ws_strbuf_adds(sb, "\\t");
-        else if (ch < 0x20)
-            ws_strbuf_addf(sb, "\\u%04x", ch);
-        else
-            ws_strbuf_addch(sb, (char)ch);
+            break;
+        default:
+            if (*p < 0x20 || *p == 0x7f)
+                ws_strbuf_addf(sb, "\\u%04x", *p);
+            else
+                ws_strbuf_addch(sb, (char)*p);
+        }
     }
     ws_strbuf_addch(sb, '"');
 }
@@ -166,4 +180,68 @@ void ws_strbuf_add_xml(struct ws_strbuf *sb, const char *s, bool attr)
             ws_strbuf_addch(sb, *s);
         }
     }
+}
+
+/* A comma unless the last character written opens an object or array
+ * (entries that start on a new line write the newline after the comma). */
+void ws_json_sep(struct ws_strbuf *sb)
+{
+    char last = '{';
+
+    if (sb->len)
+        last = sb->buf[sb->len - 1];
+    if (last != '{' && last != '[')
+        ws_strbuf_addch(sb, ',');
+}
+
+void ws_json_key(struct ws_strbuf *sb, const char *key)
+{
+    ws_json_sep(sb);
+    ws_strbuf_add_json(sb, key);
+    ws_strbuf_addch(sb, ':');
+}
+
+/* The shortest of %.15g, %.16g and %.17g that reads back as v: exact, and
+ * "0.05" rather than "0.050000000000000003".  NaN and infinities: null. */
+void ws_json_num(struct ws_strbuf *sb, double v)
+{
+    char buf[40];
+    int prec;
+
+    if (!isfinite(v)) {
+        ws_strbuf_adds(sb, "null");
+        return;
+    }
+    for (prec = 15; prec < 17; prec++) {
+        (void)snprintf(buf, sizeof(buf), "%.*g", prec, v);
+        if (strtod(buf, NULL) == v)
+            break;
+    }
+    if (prec == 17)
+        (void)snprintf(buf, sizeof(buf), "%.17g", v);
+    ws_strbuf_adds(sb, buf);
+}
+
+void ws_json_knum(struct ws_strbuf *sb, const char *key, double v)
+{
+    ws_json_key(sb, key);
+    ws_json_num(sb, v);
+}
+
+void ws_json_ksize(struct ws_strbuf *sb, const char *key, size_t v)
+{
+    ws_json_key(sb, key);
+    ws_strbuf_addf(sb, "%zu", v);
+}
+
+void ws_json_kstr(struct ws_strbuf *sb, const char *key, const char *v)
+{
+    ws_json_key(sb, key);
+    ws_strbuf_add_json(sb, v);
+}
+
+void ws_json_elem_str(struct ws_strbuf *sb, const char *v)
+{
+    ws_json_sep(sb);
+    ws_strbuf_add_json(sb, v);
 }

@@ -4,9 +4,9 @@
  * Classic two-row Levenshtein over ASCII-lowered bytes; O(|a||b|) time and
  * O(|b|) memory.  Used for unknown study keys, columns, commands and codes.
  */
-#include "wijkscan/suggest.h"
+#include "wijkscan/core/suggest.h"
 
-#include "wijkscan/mem.h"
+#include "wijkscan/core/mem.h"
 
 #include <ctype.h>
 #include <stdlib.h>

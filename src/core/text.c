@@ -20,9 +20,9 @@
  * WS_NUM_CONVENTION (it is a number, written for another file), else
  * WS_NUM_INVALID.
  */
-#include "wijkscan/text.h"
+#include "wijkscan/core/text.h"
 
-#include "wijkscan/mem.h"
+#include "wijkscan/core/mem.h"
 
 #include <errno.h>
 #include <math.h>

@@ -14,9 +14,9 @@
  * Cost: one proj.db lookup per context; proj_trans_generic over the flat
  * coordinate array of a geometry, so the per-point overhead is PROJ's alone.
  */
-#include "wijkscan/crs.h"
+#include "wijkscan/load/crs.h"
 
-#include "wijkscan/mem.h"
+#include "wijkscan/core/mem.h"
 
 #include <proj.h>
 

@@ -32,17 +32,17 @@
  * Lookups go through a small open-addressing hash map (FNV-1a), so a
  * national table (17k statistics rows, 14.5k buurten) costs linear time.
  */
-#include "wijkscan/load.h"
+#include "wijkscan/load/load.h"
 
-#include "wijkscan/crs.h"
-#include "wijkscan/mem.h"
-#include "wijkscan/ogr_source.h"
-#include "wijkscan/pii.h"
-#include "wijkscan/sha256.h"
-#include "wijkscan/store.h"
-#include "wijkscan/strbuf.h"
-#include "wijkscan/suggest.h"
-#include "wijkscan/text.h"
+#include "wijkscan/core/mem.h"
+#include "wijkscan/core/strbuf.h"
+#include "wijkscan/core/suggest.h"
+#include "wijkscan/core/text.h"
+#include "wijkscan/load/crs.h"
+#include "wijkscan/load/ogr_source.h"
+#include "wijkscan/load/pii.h"
+#include "wijkscan/load/sha256.h"
+#include "wijkscan/store/store.h"
 
 #include <errno.h>
 #include <math.h>
@@ -227,87 +227,6 @@ static bool u64map_put(struct u64map *m, uint64_t key, size_t value, size_t *exi
 static uint64_t row_key(size_t area, int year, size_t category)
 {
     return ((uint64_t)area << 40) | ((uint64_t)(year & 0xFFFF) << 24) | (uint64_t)category;
-}
-
-/* ---- dataset ---- */
-
-const char *ws_level_name(enum ws_level level)
-{
-    switch (level) {
-    case WS_LEVEL_BUURT:
-        return "buurt";
-    case WS_LEVEL_GEBIED:
-        return "gebied";
-    case WS_LEVEL_WIJK:
-        return "wijk";
-    case WS_LEVEL_GEMEENTE:
-        return "gemeente";
-    }
-    return "?";
-}
-
-void ws_dataset_init(struct ws_dataset *ds)
-{
-    memset(ds, 0, sizeof(*ds));
-}
-
-void ws_dataset_release(struct ws_dataset *ds)
-{
-    if (!ds)
-        return;
-    free(ds->crs);
-    for (size_t i = 0; ds->areas && i < ds->n_areas; i++) {
-        struct ws_area *a = &ds->areas[i];
-        free(a->code);
-        free(a->name);
-        free(a->parent);
-        free(a->parent_name);
-        free(a->gemeente);
-        free(a->gemeente_name);
-        free(a->gebied);
-        ws_geom_release(&a->geom);
-    }
-    free(ds->areas);
-    for (size_t i = 0; ds->covariate_names && i < ds->n_covariates; i++)
-        free(ds->covariate_names[i]);
-    free(ds->covariate_names);
-    for (size_t i = 0; ds->stats && i < ds->n_stats; i++) {
-        free(ds->stats[i].code);
-        free(ds->stats[i].covariates);
-    }
-    free(ds->stats);
-    for (size_t i = 0; ds->cases && i < ds->n_cases; i++) {
-        free(ds->cases[i].code);
-        free(ds->cases[i].category);
-    }
-    free(ds->cases);
-    for (size_t i = 0; ds->inputs && i < ds->n_inputs; i++) {
-        free(ds->inputs[i].role);
-        free(ds->inputs[i].path);
-    }
-    free(ds->inputs);
-    ws_warnings_release(&ds->warnings);
-    ws_dataset_init(ds);
-}
-
-int ws_dataset_stat_year(const struct ws_dataset *ds, int year)
-{
-    int best = 0;
-    int best_d = 0;
-
-    for (size_t i = 0; i < ds->n_stats; i++) {
-        int y = ds->stats[i].year;
-        int d = abs(y - year);
-        if (y == 0)
-            return 0;
-        if (d == 0)
-            return y;
-        if (best == 0 || d < best_d || (d == best_d && y < best)) {
-            best = y;
-            best_d = d;
-        }
-    }
-    return best;
 }
 
 /* ---- reading ---- */

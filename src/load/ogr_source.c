@@ -33,11 +33,11 @@
 // cpl_vsi.h declares VSIStatBufL as struct stat64, which needs this
 #define _LARGEFILE64_SOURCE 1
 
-#include "wijkscan/ogr_source.h"
+#include "wijkscan/load/ogr_source.h"
 
-#include "wijkscan/mem.h"
-#include "wijkscan/suggest.h"
-#include "wijkscan/text.h"
+#include "wijkscan/core/mem.h"
+#include "wijkscan/core/suggest.h"
+#include "wijkscan/core/text.h"
 
 // GDAL's headers declare enumerators above INT_MAX (wkbPoint25D), which
 // -Wpedantic rejects in C; the warning is about GDAL's code, not ours

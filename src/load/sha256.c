@@ -6,9 +6,9 @@
  * value of 5.3.3, padding of 5.1.1 and the compression of 6.2.2.  Files are
  * read in 64 KiB blocks, so memory use does not grow with file size.
  */
-#include "wijkscan/sha256.h"
+#include "wijkscan/load/sha256.h"
 
-#include "wijkscan/mem.h"
+#include "wijkscan/core/mem.h"
 
 #include <errno.h>
 #include <stdio.h>

@@ -15,12 +15,12 @@
  *   - a restricted range is never published (it uses unpublished counts):
  *     only cert is set from it.
  */
-#include "wijkscan/audit.h"
+#include "wijkscan/protect/audit.h"
 
-#include "wijkscan/flow.h"
-#include "wijkscan/lp.h"
-#include "wijkscan/mem.h"
-#include "wijkscan/strbuf.h"
+#include "wijkscan/core/mem.h"
+#include "wijkscan/core/strbuf.h"
+#include "wijkscan/protect/flow.h"
+#include "wijkscan/protect/lp.h"
 
 #include <math.h>
 #include <stdint.h>

@@ -12,9 +12,9 @@
  *   - nothing is certified from the network alone: every direction is
  *     checked against all relations and all prior bounds first (check_dir).
  */
-#include "wijkscan/flow.h"
+#include "wijkscan/protect/flow.h"
 
-#include "wijkscan/mem.h"
+#include "wijkscan/core/mem.h"
 
 #include <math.h>
 #include <stdlib.h>

@@ -15,9 +15,9 @@
  *     starts) the standard basis is restored and the solve retried once.
  * GLPK prints nothing: glp_term_out(GLP_OFF) and msg_lev GLP_MSG_OFF.
  */
-#include "wijkscan/lp.h"
+#include "wijkscan/protect/lp.h"
 
-#include "wijkscan/mem.h"
+#include "wijkscan/core/mem.h"
 
 #include <glpk.h>
 

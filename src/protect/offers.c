@@ -2,13 +2,13 @@
  * offers.c - group-offer catchments from the private rows (see offers.h);
  * the protection step decides what of them is published.
  */
-#include "wijkscan/offers.h"
+#include "wijkscan/protect/offers.h"
 
-#include "wijkscan/geom.h"
-#include "wijkscan/groups.h"
-#include "wijkscan/mem.h"
-#include "wijkscan/strbuf.h"
-#include "wijkscan/suppress.h"
+#include "wijkscan/analyse/groups.h"
+#include "wijkscan/core/geom.h"
+#include "wijkscan/core/mem.h"
+#include "wijkscan/core/strbuf.h"
+#include "wijkscan/protect/suppress.h"
 
 #include <math.h>
 #include <stdlib.h>

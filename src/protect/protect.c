@@ -16,15 +16,15 @@
  * counts are whole numbers >= 0, (level, code, year, category) is unique,
  * every buurt and wijk resolves to a parent, and each relation adds up.
  */
-#include "wijkscan/protect.h"
+#include "wijkscan/protect/protect.h"
 
-#include "wijkscan/mem.h"
-#include "wijkscan/priority.h"
-#include "wijkscan/rates.h"
-#include "wijkscan/store.h"
-#include "wijkscan/strbuf.h"
-#include "wijkscan/suppress.h"
-#include "wijkscan/table.h"
+#include "wijkscan/analyse/priority.h"
+#include "wijkscan/analyse/rates.h"
+#include "wijkscan/core/mem.h"
+#include "wijkscan/core/strbuf.h"
+#include "wijkscan/protect/suppress.h"
+#include "wijkscan/protect/table.h"
+#include "wijkscan/store/store.h"
 
 #include <math.h>
 #include <stdint.h>
@@ -34,7 +34,7 @@
 
 #define NONE ((size_t)-1)
 
-#define ORDER_STUDY WS_LEVEL_COUNT
+#define ORDER_STUDY WS_N_LEVELS
 
 struct key {
     const struct ws_indicator *r;
@@ -400,12 +400,12 @@ static void add_subset_relation(struct build *b, const struct subset *x, const s
 static int add_known_sums(struct build *b, const struct area *areas, size_t n_areas, size_t col,
                           bool *study_known, struct ws_err *err)
 {
-    struct subset ss[WS_LEVEL_COUNT][2];
+    struct subset ss[WS_N_LEVELS][2];
     size_t *sel = ws_xcalloc(n_areas + 1, sizeof(*sel));
 
     (void)err;
     *study_known = false;
-    for (int lv = WS_LEVEL_BUURT; lv < WS_LEVEL_COUNT; lv++)
+    for (int lv = WS_LEVEL_BUURT; lv < WS_N_LEVELS; lv++)
         for (int kind = 0; kind < 2; kind++) {
             struct subset *x = &ss[lv][kind];
             x->cells = ws_xcalloc(n_areas + 1, sizeof(*x->cells));
@@ -415,10 +415,10 @@ static int add_known_sums(struct build *b, const struct area *areas, size_t n_ar
                 x->n_in = 0; // `expected` is a model fit only for buurten
             *study_known |= x->n_in > 0 && x->n_in == x->n_level && !x->hidden_in;
         }
-    for (int lv = WS_LEVEL_BUURT; lv < WS_LEVEL_COUNT; lv++)
+    for (int lv = WS_LEVEL_BUURT; lv < WS_N_LEVELS; lv++)
         for (int kind = 0; kind < 2; kind++)
             add_subset_relation(b, &ss[lv][kind], kind == 1 ? &ss[lv][0] : NULL, *study_known, sel);
-    for (int lv = WS_LEVEL_BUURT; lv < WS_LEVEL_COUNT; lv++)
+    for (int lv = WS_LEVEL_BUURT; lv < WS_N_LEVELS; lv++)
         for (int kind = 0; kind < 2; kind++) {
             free(ss[lv][kind].cells);
             free(ss[lv][kind].in);

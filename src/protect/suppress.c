@@ -23,11 +23,11 @@
  * so a certified cell stays certified and a set of complements that does not
  * help as a whole has no subset that helps.
  */
-#include "wijkscan/suppress.h"
+#include "wijkscan/protect/suppress.h"
 
-#include "wijkscan/load.h"
-#include "wijkscan/log.h"
-#include "wijkscan/mem.h"
+#include "wijkscan/core/log.h"
+#include "wijkscan/core/mem.h"
+#include "wijkscan/core/model.h"
 
 #include <math.h>
 #include <stdint.h>
@@ -168,9 +168,9 @@ static double local_width(const struct ws_sdc_table *t, const struct span *all, 
  * as much as a wijk: its figures are the main maps'. */
 static double cost(const struct ws_sdc_cell *c)
 {
-    static const double weight[WS_LEVEL_COUNT + 1] = {1.0, 4.0, 4.0, 16.0, 64.0};
+    static const double weight[WS_N_LEVELS + 1] = {1.0, 4.0, 4.0, 16.0, 64.0};
 
-    return c->value * (c->order <= WS_LEVEL_COUNT ? weight[c->order] : 1.0);
+    return c->value * (c->order <= WS_N_LEVELS ? weight[c->order] : 1.0);
 }
 
 /* a is cheaper than b as a complement */

@@ -2,10 +2,10 @@
  * table.c - the protection table: cells, relations, subtables and the
  * attacker's prior bounds (see table.h).
  */
-#include "wijkscan/table.h"
+#include "wijkscan/protect/table.h"
 
-#include "wijkscan/err.h"
-#include "wijkscan/mem.h"
+#include "wijkscan/core/err.h"
+#include "wijkscan/core/mem.h"
 
 #include <math.h>
 #include <stdint.h>

@@ -18,10 +18,10 @@
  * of the previous one, which for a national buurt map at 2000 px removes most
  * of them before cairo sees them.
  */
-#include "wijkscan/canvas.h"
+#include "wijkscan/render/canvas.h"
 
-#include "wijkscan/mem.h"
-#include "wijkscan/strbuf.h"
+#include "wijkscan/core/mem.h"
+#include "wijkscan/core/strbuf.h"
 
 #include <cairo-pdf.h>
 #include <cairo-svg.h>

@@ -21,13 +21,13 @@
  * skipped when it is wider than the polygon there or overlaps a label or
  * point placed before.  Labels are area names, never values.
  */
-#include "wijkscan/choropleth.h"
+#include "wijkscan/render/choropleth.h"
 
-#include "wijkscan/classify.h"
-#include "wijkscan/mem.h"
-#include "wijkscan/strbuf.h"
-#include "wijkscan/suggest.h"
-#include "wijkscan/viewport.h"
+#include "wijkscan/analyse/classify.h"
+#include "wijkscan/core/mem.h"
+#include "wijkscan/core/strbuf.h"
+#include "wijkscan/core/suggest.h"
+#include "wijkscan/render/viewport.h"
 
 #include <ctype.h>
 #include <math.h>

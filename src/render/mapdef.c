@@ -9,15 +9,15 @@
  * number of classes asked for and be colour-blind safe...).  Every message
  * names FILE:LINE and quotes the line, as the study file's do.
  */
-#include "wijkscan/mapdef.h"
+#include "wijkscan/render/mapdef.h"
 
-#include "wijkscan/classify.h"
-#include "wijkscan/indicators.h"
-#include "wijkscan/mem.h"
-#include "wijkscan/palette.h"
-#include "wijkscan/strbuf.h"
-#include "wijkscan/suggest.h"
-#include "wijkscan/text.h"
+#include "wijkscan/analyse/classify.h"
+#include "wijkscan/core/indicators.h"
+#include "wijkscan/core/mem.h"
+#include "wijkscan/core/strbuf.h"
+#include "wijkscan/core/suggest.h"
+#include "wijkscan/core/text.h"
+#include "wijkscan/render/palette.h"
 
 #include <dirent.h>
 #include <errno.h>

@@ -34,9 +34,9 @@
  * others never.  RColorBrewer's brewer.pal.info$colorblind (one flag per
  * scheme) equals our flag at n = 3 for every scheme: palettes.R checks that.
  */
-#include "wijkscan/palette.h"
+#include "wijkscan/render/palette.h"
 
-#include "wijkscan/suggest.h"
+#include "wijkscan/core/suggest.h"
 
 #include <stdint.h>
 #include <stdio.h>

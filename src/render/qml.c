@@ -13,9 +13,9 @@
  * the map gave it.  Rows of other years and categories match no rule and are
  * not drawn: the layer opens as the map, not as 32 stacked polygons.
  */
-#include "wijkscan/mem.h"
-#include "wijkscan/render.h"
-#include "wijkscan/strbuf.h"
+#include "wijkscan/core/mem.h"
+#include "wijkscan/core/strbuf.h"
+#include "wijkscan/render/render.h"
 
 #include <math.h>
 #include <stdlib.h>

@@ -7,11 +7,11 @@
  * outfiles set.  Nothing is renamed into place here: the caller commits the
  * set at the end of the run.
  */
-#include "wijkscan/render.h"
+#include "wijkscan/render/render.h"
 
-#include "wijkscan/jobs.h"
-#include "wijkscan/mem.h"
-#include "wijkscan/strbuf.h"
+#include "wijkscan/core/jobs.h"
+#include "wijkscan/core/mem.h"
+#include "wijkscan/core/strbuf.h"
 
 #include <ctype.h>
 #include <stdlib.h>

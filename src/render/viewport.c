@@ -6,7 +6,7 @@
  * the world box, so the map sits in the middle of its rectangle whichever
  * side limits the scale.
  */
-#include "wijkscan/viewport.h"
+#include "wijkscan/render/viewport.h"
 
 #include <math.h>
 

@@ -13,7 +13,7 @@
  * Only points in state WS_POINT_VALUE carry numbers (doc.c), so nothing a
  * chart draws can reveal a suppressed figure.
  */
-#include "wijkscan/report.h"
+#include "wijkscan/report/report.h"
 
 #include <math.h>
 #include <stdio.h>

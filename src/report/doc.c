@@ -9,9 +9,9 @@
  * figures are suppressed.  The renderers never see a number that is not
  * published.
  */
-#include "wijkscan/mem.h"
-#include "wijkscan/report.h"
-#include "wijkscan/strbuf.h"
+#include "wijkscan/core/mem.h"
+#include "wijkscan/core/strbuf.h"
+#include "wijkscan/report/report.h"
 
 #include <math.h>
 #include <stdarg.h>

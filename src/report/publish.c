@@ -12,14 +12,14 @@
  *   - numbers are printed without locale (the program never calls
  *     setlocale), so '.' is the decimal point everywhere.
  */
-#include "wijkscan/publish.h"
+#include "wijkscan/report/publish.h"
 
-#include "wijkscan/mem.h"
-#include "wijkscan/ogr_source.h"
-#include "wijkscan/outfiles.h"
-#include "wijkscan/render.h"
-#include "wijkscan/store.h"
-#include "wijkscan/strbuf.h"
+#include "wijkscan/core/mem.h"
+#include "wijkscan/core/outfiles.h"
+#include "wijkscan/core/strbuf.h"
+#include "wijkscan/load/ogr_source.h"
+#include "wijkscan/render/render.h"
+#include "wijkscan/store/store.h"
 
 #include <errno.h>
 #include <math.h>
@@ -536,7 +536,7 @@ static int write_levels(struct ws_ogr_writer *w, const struct ws_indicator_set *
         if (language)
             f[k].name = strcmp(language, "en") == 0 ? fields[k].en : fields[k].nl;
     }
-    for (int lv = WS_LEVEL_BUURT; lv < WS_LEVEL_COUNT && !rc; lv++) {
+    for (int lv = WS_LEVEL_BUURT; lv < WS_N_LEVELS && !rc; lv++) {
         struct geom_cache gc;
         cache_init(&gc, areas ? areas->areas[lv] : NULL, areas ? areas->n[lv] : 0);
         ws_strbuf_reset(&name);
@@ -671,10 +671,10 @@ static int write_gpkg_extras(struct ws_ogr_writer *w, const struct ws_indicator_
                              struct ws_err *err)
 {
     static const char *const options[] = {"FID=id", "DESCRIPTION=QGIS styles of the maps", NULL};
-    int latest[WS_LEVEL_COUNT];
+    int latest[WS_N_LEVELS];
     int rc = WS_OK;
 
-    for (int lv = WS_LEVEL_BUURT; lv < WS_LEVEL_COUNT && !rc; lv++) {
+    for (int lv = WS_LEVEL_BUURT; lv < WS_N_LEVELS && !rc; lv++) {
         latest[lv] = latest_year(published, (enum ws_level)lv);
         if (latest[lv])
             rc = add_latest_view(w, (enum ws_level)lv, latest[lv], srid, date, err);
@@ -686,7 +686,7 @@ static int write_gpkg_extras(struct ws_ogr_writer *w, const struct ws_indicator_
         const struct ws_layer_style *st = &styles->v[i];
         struct ws_strbuf view = WS_STRBUF_INIT;
         int lv = WS_LEVEL_BUURT;
-        for (int k = 0; k < WS_LEVEL_COUNT; k++)
+        for (int k = 0; k < WS_N_LEVELS; k++)
             if (strcmp(st->layer, ws_level_name((enum ws_level)k)) == 0)
                 lv = k;
         rc = add_style_row(w, st, st->layer, date, err);
@@ -826,7 +826,7 @@ int ws_publish_database(const struct ws_study *st, const struct ws_indicator_set
         return WS_ECANTCREAT;
     }
     rc = write_levels(w, published, areas, srid, NULL, prefix, options, err);
-    for (int lv = WS_LEVEL_BUURT; lv < WS_LEVEL_COUNT && !rc; lv++) {
+    for (int lv = WS_LEVEL_BUURT; lv < WS_N_LEVELS && !rc; lv++) {
         const char *level = ws_level_name((enum ws_level)lv);
         int year = latest_year(published, (enum ws_level)lv);
         if (!year)
@@ -932,7 +932,7 @@ int ws_publish_tables(struct ws_store *s, struct ws_outfiles *set, const struct 
     struct ws_layer_styles styles = {NULL, 0, 0};
     struct ws_err ignored = WS_ERR_INIT;
     struct ws_indicator_set pub = {0};
-    struct ws_area *areas[WS_LEVEL_COUNT] = {NULL, NULL, NULL, NULL};
+    struct ws_area *areas[WS_N_LEVELS] = {NULL, NULL, NULL, NULL};
     struct ws_publish_areas pa;
     struct ws_publish *p = NULL;
     char *stats = NULL;
@@ -946,7 +946,7 @@ int ws_publish_tables(struct ws_store *s, struct ws_outfiles *set, const struct 
     if ((rc = ws_store_read_indicators(s, WS_SET_PUBLISHED, &pub, err)) ||
         (rc = ws_publish_check_protected(&pub, err)))
         goto out;
-    for (int lv = WS_LEVEL_BUURT; lv < WS_LEVEL_COUNT; lv++) {
+    for (int lv = WS_LEVEL_BUURT; lv < WS_N_LEVELS; lv++) {
         if ((rc = ws_store_read_areas(s, (enum ws_level)lv, &areas[lv], &pa.n[lv], err)))
             goto out;
         pa.areas[lv] = areas[lv];
@@ -979,7 +979,7 @@ int ws_publish_tables(struct ws_store *s, struct ws_outfiles *set, const struct 
     p = NULL;
 out:
     ws_publish_abort(p);
-    for (int lv = WS_LEVEL_BUURT; lv < WS_LEVEL_COUNT; lv++)
+    for (int lv = WS_LEVEL_BUURT; lv < WS_N_LEVELS; lv++)
         ws_store_free_areas(areas[lv], pa.n[lv]);
     ws_indicator_set_release(&pub);
     ws_layer_styles_release(&styles);

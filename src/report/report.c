@@ -4,13 +4,13 @@
  * document model once and renders it as report/wijkanalyse.pdf and
  * report/index.html through the caller's outfiles set.
  */
-#include "wijkscan/report.h"
+#include "wijkscan/report/report.h"
 
-#include "wijkscan/jobs.h"
-#include "wijkscan/log.h"
-#include "wijkscan/mem.h"
-#include "wijkscan/render.h"
-#include "wijkscan/strbuf.h"
+#include "wijkscan/core/jobs.h"
+#include "wijkscan/core/log.h"
+#include "wijkscan/core/mem.h"
+#include "wijkscan/core/strbuf.h"
+#include "wijkscan/render/render.h"
 
 #include <ctype.h>
 #include <stdint.h>

@@ -7,11 +7,11 @@
  * different drawings cannot clash in one document).  Text goes through
  * one escaping function (html_escape) for text and attribute contexts.
  */
-#include "wijkscan/log.h"
-#include "wijkscan/mem.h"
-#include "wijkscan/render.h"
-#include "wijkscan/report.h"
-#include "wijkscan/strbuf.h"
+#include "wijkscan/core/log.h"
+#include "wijkscan/core/mem.h"
+#include "wijkscan/core/strbuf.h"
+#include "wijkscan/render/render.h"
+#include "wijkscan/report/report.h"
 
 #include <ctype.h>
 #include <errno.h>

@@ -10,11 +10,11 @@
  * memory and painted into their box; charts are drawn straight onto the
  * page (chart.c).
  */
-#include "wijkscan/log.h"
-#include "wijkscan/mem.h"
-#include "wijkscan/render.h"
-#include "wijkscan/report.h"
-#include "wijkscan/strbuf.h"
+#include "wijkscan/core/log.h"
+#include "wijkscan/core/mem.h"
+#include "wijkscan/core/strbuf.h"
+#include "wijkscan/render/render.h"
+#include "wijkscan/report/report.h"
 
 #include <math.h>
 #include <stdint.h>

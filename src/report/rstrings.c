@@ -1,7 +1,7 @@
 /*
  * rstrings.c - the report's string table (see rstrings.h).
  */
-#include "wijkscan/rstrings.h"
+#include "wijkscan/report/rstrings.h"
 
 #include <stddef.h>
 

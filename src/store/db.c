@@ -21,9 +21,9 @@
  * the store under a temporary name and renames it only after COMMIT, so a
  * crash leaves a temporary file, never a half-written store.
  */
-#include "wijkscan/db.h"
+#include "wijkscan/store/db.h"
 
-#include "wijkscan/mem.h"
+#include "wijkscan/core/mem.h"
 
 // spatialite.h needs sqlite3.h first
 // clang-format off

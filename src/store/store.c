@@ -32,11 +32,11 @@
  * the end.  National load into the store: 0.7 s with a free second core,
  * 1.2 s without (the same as doing it all in one thread).
  */
-#include "wijkscan/store.h"
+#include "wijkscan/store/store.h"
 
-#include "wijkscan/db.h"
-#include "wijkscan/mem.h"
-#include "wijkscan/strbuf.h"
+#include "wijkscan/core/mem.h"
+#include "wijkscan/core/strbuf.h"
+#include "wijkscan/store/db.h"
 
 #include <math.h>
 #include <pthread.h>
@@ -1775,7 +1775,7 @@ void ws_store_indicator_writer_end(struct ws_indicator_writer *w)
 
 static int check_indicator_row(const struct ws_indicator *r, struct ws_err *err)
 {
-    if (!r->code || !r->category || (unsigned)r->level >= WS_LEVEL_COUNT)
+    if (!r->code || !r->category || (unsigned)r->level >= WS_N_LEVELS)
         return ws_err_set(err, WS_EINTERNAL, "an indicator row has no code, category or level");
     return WS_OK;
 }
@@ -1893,7 +1893,7 @@ static void read_indicator(struct ws_stmt *q, struct ws_indicator *r)
     int64_t lv = ws_stmt_column_int(q, 0);
     int k;
 
-    r->level = lv > 0 && lv < WS_LEVEL_COUNT ? (enum ws_level)lv : WS_LEVEL_BUURT;
+    r->level = lv > 0 && lv < WS_N_LEVELS ? (enum ws_level)lv : WS_LEVEL_BUURT;
     r->code = ws_xstrdup(ws_stmt_column_text(q, 2));
     r->name = ws_xstrdup(ws_stmt_column_text(q, 3));
     r->parent = ws_xstrdup(ws_stmt_column_text(q, 4));

@@ -6,9 +6,9 @@
  */
 #include "fuzz.h"
 
-#include "wijkscan/log.h"
-#include "wijkscan/ogr_source.h"
-#include "wijkscan/text.h"
+#include "wijkscan/core/log.h"
+#include "wijkscan/load/ogr_source.h"
+#include "wijkscan/core/text.h"
 
 int LLVMFuzzerInitialize(int *argc, char ***argv)
 {

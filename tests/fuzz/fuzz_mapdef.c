@@ -3,7 +3,7 @@
  */
 #include "fuzz.h"
 
-#include "wijkscan/mapdef.h"
+#include "wijkscan/render/mapdef.h"
 
 int LLVMFuzzerInitialize(int *argc, char ***argv)
 {

@@ -6,7 +6,7 @@
  */
 #include "fuzz.h"
 
-#include "wijkscan/text.h"
+#include "wijkscan/core/text.h"
 
 #include <math.h>
 

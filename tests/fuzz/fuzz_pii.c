@@ -6,7 +6,7 @@
  */
 #include "fuzz.h"
 
-#include "wijkscan/pii.h"
+#include "wijkscan/load/pii.h"
 
 #define MAX_COLS 64
 

@@ -3,7 +3,7 @@
  */
 #include "fuzz.h"
 
-#include "wijkscan/conf.h"
+#include "wijkscan/core/conf.h"
 
 int LLVMFuzzerInitialize(int *argc, char ***argv)
 {

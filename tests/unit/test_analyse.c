@@ -30,15 +30,15 @@
  */
 #include "helpers.h"
 
-#include "wijkscan/analyse.h"
-#include "wijkscan/crs.h"
-#include "wijkscan/db.h"
-#include "wijkscan/load.h"
-#include "wijkscan/mem.h"
-#include "wijkscan/ogr_source.h"
-#include "wijkscan/rates.h"
-#include "wijkscan/store.h"
-#include "wijkscan/strbuf.h"
+#include "wijkscan/analyse/rates.h"
+#include "wijkscan/cli/analyse_store.h"
+#include "wijkscan/core/mem.h"
+#include "wijkscan/core/strbuf.h"
+#include "wijkscan/load/crs.h"
+#include "wijkscan/load/load.h"
+#include "wijkscan/load/ogr_source.h"
+#include "wijkscan/store/db.h"
+#include "wijkscan/store/store.h"
 
 #include <stdbool.h>
 
@@ -602,20 +602,29 @@ static void test_grid_values(void **state)
         }
     }
 
-    // expected: the GLM leaves BU03 (no covariate in 2024) NULL; its wijk
-    // sums the others' expected plus theta P for BU03
+    // expected: BU03 has no covariate in 2024; the model takes its wijk's
+    // population-weighted mean (impute.h), so it is fitted on every buurt
+    // with a population, and (a GLM with an intercept) its expected values
+    // add up to the cases of those buurten: no other total is revealed
     {
         const struct ws_indicator *b1 = find_row(&set, WS_LEVEL_BUURT, "BU00140001", 2024, "all");
         const struct ws_indicator *b2 = find_row(&set, WS_LEVEL_BUURT, "BU00140002", 2024, "all");
         const struct ws_indicator *b3 = find_row(&set, WS_LEVEL_BUURT, "BU00140003", 2024, "all");
         const struct ws_indicator *w1 = find_row(&set, WS_LEVEL_WIJK, "WK001401", 2024, "all");
-        const struct ws_indicator *b3a = find_row(&set, WS_LEVEL_BUURT, "BU00140003", 2023, "all");
-        assert_true(isnan(b3->expected));
-        assert_false(isnan(b3->rate_per_1000));
-        assert_false(isnan(b3a->expected)); // the 2023 profile is complete
-        assert_false(isnan(b1->expected) || isnan(b2->expected));
-        assert_double_close(w1->expected, b1->expected + b2->expected + theta * b3->population, 0,
-                            1e-12);
+        double sum_e = 0, sum_c = 0;
+        assert_false(isnan(b1->expected) || isnan(b2->expected) || isnan(b3->expected));
+        for (k = 0; k < NB; k++) {
+            const struct ws_indicator *r;
+            snprintf(code, sizeof(code), "BU001400%02d", k + 1);
+            r = find_row(&set, WS_LEVEL_BUURT, code, 2024, "all");
+            if (!(r->population > 0))
+                continue;
+            assert_false(isnan(r->expected));
+            sum_e += r->expected;
+            sum_c += r->cases;
+        }
+        assert_double_close(sum_e, sum_c, 0, 1e-9);
+        assert_double_close(w1->expected, b1->expected + b2->expected + b3->expected, 0, 1e-12);
         assert_double_close(w1->oe_ratio, w1->cases / w1->expected, 0, 1e-15);
     }
 
@@ -644,9 +653,9 @@ static void test_grid_values(void **state)
     assert_non_null(strstr(e, "\"statistics_year\":2024,\"n_areas\":10,\"n_with_data\":9,"));
     assert_double_close(JNUM(e, "\"theta\":"), theta, 0, 1e-15);
     assert_non_null(strstr(e, "\"method\":\"glm\""));
-    assert_non_null(strstr(e, "\"n_without_profile\":1"));
+    assert_non_null(strstr(e, "\"n_without_profile\":0,\"n_profile_imputed\":1,"));
     assert_non_null(strstr(e, "\"withheld\":false"));
-    assert_non_null(strstr(e, "\"glm\":{\"covariates\":[\"inkomen\"],\"n\":8,"));
+    assert_non_null(strstr(e, "\"glm\":{\"covariates\":[\"inkomen\"],\"n\":9,"));
     assert_non_null(strstr(e, "\"term\":\"(Intercept)\""));
     assert_non_null(strstr(e, "\"converged\":true"));
     assert_non_null(strstr(e, "\"moran\":{\"n\":8,\"n_islands\":1,\"I\":"));
@@ -654,7 +663,6 @@ static void test_grid_values(void **state)
     assert_non_null(strstr(e, "\"lisa\":{\"n\":8,\"nsim\":199,"));
     assert_non_null(strstr(e, "\"islands\":[\"BU00140010\"]"));
     assert_non_null(strstr(e, "\"rates\":\"1 of 10 areas have no population (missing or 0)\""));
-    assert_non_null(strstr(e, "1 buurten with a population lack a covariate"));
     assert_null(strstr(e, "\"trend\":"));
     free(e);
     e = json_entry(json, "buurt", 2023, "b");
@@ -663,7 +671,7 @@ static void test_grid_values(void **state)
     free(e);
     e = json_entry(json, "wijk", 2024, "all");
     assert_non_null(strstr(e, "\"method\":\"sum of buurten\""));
-    assert_non_null(strstr(e, "\"n_buurten_theta_filled\":1"));
+    assert_non_null(strstr(e, "\"n_buurten_theta_filled\":0"));
     assert_null(strstr(e, "\"glm\":"));
     // 3 wijken: too few for Moran's I (which needs 4)
     assert_non_null(strstr(e, "\"moran\":null"));
@@ -679,9 +687,10 @@ static void test_grid_values(void **state)
     ws_indicator_set_release(&set);
 }
 
-/* The buurt without a profile holds fewer than min_count cases: the model's
- * coefficients are not published (ws_rates_model_withheld), while the
- * private rows keep `expected`. */
+/* The buurt without a profile holds fewer than min_count cases, but its
+ * profile is imputed, so the model is fitted on every buurt with a
+ * population and nothing is withheld; the rule itself (ws_rates_model_
+ * withheld) still holds for a model fitted on fewer buurten. */
 static void test_grid_model_withheld(void **state)
 {
     struct fixture *f = *state;
@@ -699,9 +708,9 @@ static void test_grid_model_withheld(void **state)
     opts.permutations = 0;
     run_stage(f->path, &st, &opts, &set, &json, &warn);
     e = json_entry(json, "buurt", 2024, "all");
-    assert_non_null(
-        strstr(e, "\"n_without_profile\":1,\"n_buurten_theta_filled\":0,\"withheld\":true}"));
-    assert_non_null(strstr(e, "\"glm\":null"));
+    assert_non_null(strstr(e, "\"n_without_profile\":0,\"n_profile_imputed\":1,"
+                              "\"n_buurten_theta_filled\":0,\"withheld\":false}"));
+    assert_null(strstr(e, "\"glm\":null"));
     for (size_t i = 0; i < set.n; i++)
         with_expected += set.rows[i].level == WS_LEVEL_BUURT && !isnan(set.rows[i].expected);
     assert_true(with_expected > 0);

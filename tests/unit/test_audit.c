@@ -4,9 +4,9 @@
  */
 #include "helpers.h"
 
-#include "wijkscan/audit.h"
-#include "wijkscan/lp.h"
-#include "wijkscan/suppress.h"
+#include "wijkscan/protect/audit.h"
+#include "wijkscan/protect/lp.h"
+#include "wijkscan/protect/suppress.h"
 
 #include <math.h>
 #include <stdlib.h>

@@ -6,8 +6,8 @@
  */
 #include "helpers.h"
 
-#include "wijkscan/canvas.h"
-#include "wijkscan/viewport.h"
+#include "wijkscan/render/canvas.h"
+#include "wijkscan/render/viewport.h"
 
 #include <cmocka.h>
 

@@ -23,8 +23,8 @@
 #include "helpers.h"
 // clang-format on
 
-#include "wijkscan/classify.h"
-#include "wijkscan/err.h"
+#include "wijkscan/analyse/classify.h"
+#include "wijkscan/core/err.h"
 
 #include <float.h>
 #include <stdbool.h>

@@ -4,8 +4,8 @@
  */
 #include "helpers.h"
 
-#include "wijkscan/conf.h"
-#include "wijkscan/suggest.h"
+#include "wijkscan/core/conf.h"
+#include "wijkscan/core/suggest.h"
 
 #include <cmocka.h>
 

@@ -23,7 +23,7 @@
 #include "helpers.h"
 // clang-format on
 
-#include "wijkscan/ebayes.h"
+#include "wijkscan/analyse/ebayes.h"
 
 #define REL 1e-9
 

@@ -6,8 +6,8 @@
  */
 #include "helpers.h"
 
-#include "wijkscan/audit.h"
-#include "wijkscan/flow.h"
+#include "wijkscan/protect/audit.h"
+#include "wijkscan/protect/flow.h"
 
 #include <math.h>
 #include <stdint.h>

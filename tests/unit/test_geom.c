@@ -7,8 +7,8 @@
  */
 #include "helpers.h"
 
-#include "wijkscan/err.h"
-#include "wijkscan/geom.h"
+#include "wijkscan/core/err.h"
+#include "wijkscan/core/geom.h"
 
 #include <cmocka.h>
 

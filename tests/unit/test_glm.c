@@ -28,7 +28,7 @@
 #include "helpers.h"
 // clang-format on
 
-#include "wijkscan/glm.h"
+#include "wijkscan/analyse/glm.h"
 
 #define REL 1e-9
 

@@ -24,9 +24,9 @@
 #include "helpers.h"
 // clang-format on
 
-#include "wijkscan/groups.h"
-#include "wijkscan/mem.h"
-#include "wijkscan/offers.h"
+#include "wijkscan/analyse/groups.h"
+#include "wijkscan/core/mem.h"
+#include "wijkscan/protect/offers.h"
 
 #define NB 6
 

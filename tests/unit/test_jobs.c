@@ -6,10 +6,10 @@
  */
 #include "helpers.h"
 
-#include "wijkscan/jobs.h"
-#include "wijkscan/log.h"
-#include "wijkscan/outfiles.h"
-#include "wijkscan/strbuf.h"
+#include "wijkscan/core/jobs.h"
+#include "wijkscan/core/log.h"
+#include "wijkscan/core/outfiles.h"
+#include "wijkscan/core/strbuf.h"
 
 #include <cmocka.h>
 

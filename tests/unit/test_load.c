@@ -9,13 +9,13 @@
  */
 #include "helpers.h"
 
-#include "wijkscan/crs.h"
-#include "wijkscan/db.h"
-#include "wijkscan/load.h"
-#include "wijkscan/mem.h"
-#include "wijkscan/ogr_source.h"
-#include "wijkscan/sha256.h"
-#include "wijkscan/strbuf.h"
+#include "wijkscan/core/mem.h"
+#include "wijkscan/core/strbuf.h"
+#include "wijkscan/load/crs.h"
+#include "wijkscan/load/load.h"
+#include "wijkscan/load/ogr_source.h"
+#include "wijkscan/load/sha256.h"
+#include "wijkscan/store/db.h"
 
 #include <cmocka.h>
 

@@ -5,9 +5,9 @@
  */
 #include "helpers.h"
 
-#include "wijkscan/conf.h"
-#include "wijkscan/indicators.h"
-#include "wijkscan/mapdef.h"
+#include "wijkscan/core/conf.h"
+#include "wijkscan/core/indicators.h"
+#include "wijkscan/render/mapdef.h"
 
 #include <cmocka.h>
 

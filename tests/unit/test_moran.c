@@ -24,11 +24,11 @@
 #include "helpers.h"
 // clang-format on
 
-#include "wijkscan/err.h"
-#include "wijkscan/mem.h"
-#include "wijkscan/moran.h"
-#include "wijkscan/multiple.h"
-#include "wijkscan/weights.h"
+#include "wijkscan/analyse/moran.h"
+#include "wijkscan/analyse/multiple.h"
+#include "wijkscan/analyse/weights.h"
+#include "wijkscan/core/err.h"
+#include "wijkscan/core/mem.h"
 
 #include <stdbool.h>
 

@@ -6,7 +6,7 @@
  */
 #include "helpers.h"
 
-#include "wijkscan/outfiles.h"
+#include "wijkscan/core/outfiles.h"
 
 #include <cmocka.h>
 

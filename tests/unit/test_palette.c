@@ -18,8 +18,8 @@
 #include "helpers.h"
 // clang-format on
 
-#include "wijkscan/err.h"
-#include "wijkscan/palette.h"
+#include "wijkscan/core/err.h"
+#include "wijkscan/render/palette.h"
 
 #include <stdbool.h>
 

@@ -3,7 +3,7 @@
  */
 #include "helpers.h"
 
-#include "wijkscan/pii.h"
+#include "wijkscan/load/pii.h"
 
 #include <string.h>
 

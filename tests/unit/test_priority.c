@@ -30,7 +30,7 @@
 #include "helpers.h"
 // clang-format on
 
-#include "wijkscan/priority.h"
+#include "wijkscan/analyse/priority.h"
 
 #include <stdbool.h>
 

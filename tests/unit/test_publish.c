@@ -8,14 +8,14 @@
  */
 #include "helpers.h"
 
-#include "wijkscan/audit.h"
-#include "wijkscan/db.h"
-#include "wijkscan/indicators.h"
-#include "wijkscan/lp.h"
-#include "wijkscan/mem.h"
-#include "wijkscan/ogr_source.h"
-#include "wijkscan/protect.h"
-#include "wijkscan/publish.h"
+#include "wijkscan/core/indicators.h"
+#include "wijkscan/core/mem.h"
+#include "wijkscan/load/ogr_source.h"
+#include "wijkscan/protect/audit.h"
+#include "wijkscan/protect/lp.h"
+#include "wijkscan/protect/protect.h"
+#include "wijkscan/report/publish.h"
+#include "wijkscan/store/db.h"
 
 #include <math.h>
 #include <stdlib.h>

@@ -21,7 +21,7 @@
 #include "helpers.h"
 // clang-format on
 
-#include "wijkscan/rates.h"
+#include "wijkscan/analyse/rates.h"
 
 #define REL 1e-9
 

@@ -20,7 +20,7 @@
 #include "helpers.h"
 // clang-format on
 
-#include "wijkscan/regions.h"
+#include "wijkscan/analyse/regions.h"
 
 #include <stdbool.h>
 #include <time.h>

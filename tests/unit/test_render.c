@@ -15,16 +15,16 @@
  */
 #include "helpers.h"
 
-#include "wijkscan/canvas.h"
-#include "wijkscan/choropleth.h"
-#include "wijkscan/conf.h"
-#include "wijkscan/db.h"
-#include "wijkscan/load.h"
-#include "wijkscan/mapdef.h"
-#include "wijkscan/ogr_source.h"
-#include "wijkscan/outfiles.h"
-#include "wijkscan/render.h"
-#include "wijkscan/store.h"
+#include "wijkscan/core/conf.h"
+#include "wijkscan/core/outfiles.h"
+#include "wijkscan/load/load.h"
+#include "wijkscan/load/ogr_source.h"
+#include "wijkscan/render/canvas.h"
+#include "wijkscan/render/choropleth.h"
+#include "wijkscan/render/mapdef.h"
+#include "wijkscan/render/render.h"
+#include "wijkscan/store/db.h"
+#include "wijkscan/store/store.h"
 
 #include <cmocka.h>
 

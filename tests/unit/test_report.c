@@ -9,10 +9,10 @@
  */
 #include "helpers.h"
 
-#include "wijkscan/indicators.h"
-#include "wijkscan/mem.h"
-#include "wijkscan/report.h"
-#include "wijkscan/rstrings.h"
+#include "wijkscan/core/indicators.h"
+#include "wijkscan/core/mem.h"
+#include "wijkscan/report/report.h"
+#include "wijkscan/report/rstrings.h"
 
 #include <math.h>
 #include <stdlib.h>

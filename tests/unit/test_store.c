@@ -17,10 +17,10 @@
  */
 #include "helpers.h"
 
-#include "wijkscan/db.h"
-#include "wijkscan/geom.h"
-#include "wijkscan/mem.h"
-#include "wijkscan/store.h"
+#include "wijkscan/core/geom.h"
+#include "wijkscan/core/mem.h"
+#include "wijkscan/store/db.h"
+#include "wijkscan/store/store.h"
 
 #include <cmocka.h>
 

@@ -9,11 +9,11 @@
  */
 #include "helpers.h"
 
-#include "wijkscan/audit.h"
-#include "wijkscan/indicators.h"
-#include "wijkscan/lp.h"
-#include "wijkscan/mem.h"
-#include "wijkscan/protect.h"
+#include "wijkscan/core/indicators.h"
+#include "wijkscan/core/mem.h"
+#include "wijkscan/protect/audit.h"
+#include "wijkscan/protect/lp.h"
+#include "wijkscan/protect/protect.h"
 
 #include <math.h>
 #include <stdint.h>

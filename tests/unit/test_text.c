@@ -3,8 +3,8 @@
  */
 #include "helpers.h"
 
-#include "wijkscan/strbuf.h"
-#include "wijkscan/text.h"
+#include "wijkscan/core/strbuf.h"
+#include "wijkscan/core/text.h"
 
 #include <math.h>
 #include <stdlib.h>

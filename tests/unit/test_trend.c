@@ -20,7 +20,7 @@
 #include "helpers.h"
 // clang-format on
 
-#include "wijkscan/trend.h"
+#include "wijkscan/analyse/trend.h"
 
 #define REL 1e-9
 

@@ -17,10 +17,10 @@
 #include "helpers.h"
 // clang-format on
 
-#include "wijkscan/err.h"
-#include "wijkscan/geom.h"
-#include "wijkscan/mem.h"
-#include "wijkscan/weights.h"
+#include "wijkscan/analyse/weights.h"
+#include "wijkscan/core/err.h"
+#include "wijkscan/core/geom.h"
+#include "wijkscan/core/mem.h"
 
 #include <errno.h>
 #include <stdbool.h>

@@ -1,0 +1,63 @@
+/*
+ * indicators.h - one row of results per area x year x category (the
+ * README's data dictionary), as plain values shared by the analyse, protect
+ * and publishing stages.
+ *
+ * A raw set (from the analysis) holds exact counts and every figure; it lives
+ * only in the private store.  A protected set (from ws_protect_apply) has
+ * suppressed cells NULLed and counts rounded; it is the only thing any writer
+ * of a published file, map or report may see.  NULL is NAN for doubles, ""
+ * for lisa_cluster and 0 for priority_rank.
+ */
+#ifndef WIJKSCAN_INDICATORS_H
+#define WIJKSCAN_INDICATORS_H
+
+#include "wijkscan/core/model.h"
+
+#include <stdbool.h>
+#include <stddef.h>
+
+enum ws_suppression {
+    WS_SUPP_NONE = 0,
+    WS_SUPP_PRIMARY = 1,   /* cases < min_count */
+    WS_SUPP_SECONDARY = 2, /* complementary: protects a primary cell */
+};
+
+struct ws_indicator {
+    char *code;
+    char *name;
+    enum ws_level level;
+    char *parent; /* wijk of a buurt or gebied, gemeente of a wijk, NULL for a gemeente */
+    int year;
+    char *category; /* "all" for the total over categories */
+
+    double population; /* P */
+    double cases;      /* O (raw in the store; rounded when published) */
+    double rate_per_1000, rate_ci_low, rate_ci_high;
+    double ratio_avg, poisson_p;
+    double expected, oe_ratio, oe_ci_low, oe_ci_high;
+    double eb_rate, seb_rate; /* per 1000 */
+    double lisa_i, lisa_z, lisa_p;
+    char lisa_cluster[12]; /* HH LL HL LH ns isolated, "" = NULL */
+    double trend_rr, trend_p;
+    long priority_rank; /* 0 = NULL */
+    enum ws_suppression suppressed;
+    char *buurten; /* gebied: the codes of its buurten, space-separated; NULL elsewhere */
+};
+
+struct ws_indicator_set {
+    struct ws_indicator *rows;
+    size_t n;
+    size_t cap;
+};
+
+/* Sets every numeric field of r to NAN (NULL) and the rest to empty. */
+void ws_indicator_clear(struct ws_indicator *r);
+/* Appends a cleared row and returns it (borrowed, valid until the next
+ * append or release); the caller fills it; strings are owned by the set. */
+struct ws_indicator *ws_indicator_set_add(struct ws_indicator_set *set);
+void ws_indicator_set_release(struct ws_indicator_set *set);
+/* Deep copy of src into dst (dst must be released or zeroed). */
+void ws_indicator_set_copy(struct ws_indicator_set *dst, const struct ws_indicator_set *src);
+
+#endif
