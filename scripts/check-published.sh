@@ -4,9 +4,12 @@
 # outsider would read them.  Used by the CLI case privacy_demo.
 #
 #   1. indicators.csv, indicators_excel.csv and every layer of
-#      indicators.gpkg: a suppressed row has no count and no figure from
+#      indicators.gpkg (buurt, gebied, wijk, gemeente): a suppressed row has no count and no figure from
 #      which its count follows (rate, interval, ratios, O/E, EB rates, LISA,
 #      trend, rank); a published count is a multiple of ROUND_TO (default 5);
+#   1b. the analysis areas: no published gebied holds exactly one suppressed
+#      buurt, no published wijk exactly one suppressed gebied, and no buurt
+#      lies in two gebieden;
 #   2. the private store's raw rows of the suppressed cells: none of their
 #      counts, rates or smoothed rates appears in the row of that cell in any
 #      published table (a writer that read the raw set would show them);
@@ -17,7 +20,8 @@
 #      published buurten, with their published rank;
 #   5. map texts (SVG text, PDF text through pdftotext): no suppressed
 #      cell's raw rate, smoothed rate or ratio, formatted as the maps format
-#      numbers, is printed in a map of its own level and year.
+#      numbers, is printed in a map of its own level and year (unless it is
+#      also a published value or a quantile break of published values).
 # Prints "check-published: ok" or what is wrong; exit 1 on a violation.
 set -u
 out=$1
@@ -39,6 +43,7 @@ sqlite3 "$db" ".import --csv '$out/indicators.csv' pub" \
     "CREATE TABLE raw AS SELECT * FROM store.indicators_raw" \
     "ATTACH '$out/indicators.gpkg' AS gpkg" \
     "CREATE TABLE gp AS SELECT 'buurt' AS lv, * FROM gpkg.buurt UNION ALL
+       SELECT 'gebied', * FROM gpkg.gebied UNION ALL
        SELECT 'wijk', * FROM gpkg.wijk UNION ALL SELECT 'gemeente', * FROM gpkg.gemeente" \
     || { echo "check-published: cannot read $out" >&2; exit 1; }
 
@@ -70,6 +75,26 @@ n=$(q "SELECT count(*) FROM pub WHERE cases <> '' AND CAST(cases AS INTEGER) % $
 [ "$n" = 0 ] || problem "indicators.csv: $n published counts are not multiples of $round"
 n=$(q "SELECT count(*) FROM gp WHERE cases IS NOT NULL AND CAST(cases AS INTEGER) % $round <> 0")
 [ "$n" = 0 ] || problem "indicators.gpkg: $n published counts are not multiples of $round"
+
+# analysis areas (level gebied, buurt codes in the column buurten): a
+# published gebied with exactly one suppressed buurt, or a published wijk with
+# exactly one suppressed gebied, would give that cell away by subtraction
+n=$(q "SELECT count(*) FROM (SELECT g.code FROM pub g JOIN pub b
+         ON b.level = 'buurt' AND b.year = g.year AND b.category = g.category
+         AND ' ' || g.buurten || ' ' LIKE '% ' || b.code || ' %'
+       WHERE g.level = 'gebied' AND g.suppressed = '0'
+       GROUP BY g.code, g.year, g.category HAVING sum(b.suppressed <> '0') = 1)")
+[ "$n" = 0 ] || problem "indicators.csv: $n published gebied cells hold exactly one suppressed buurt"
+n=$(q "SELECT count(*) FROM (SELECT w.code FROM pub w JOIN pub g
+         ON g.level = 'gebied' AND g.parent = w.code AND g.year = w.year
+         AND g.category = w.category
+       WHERE w.level = 'wijk' AND w.suppressed = '0'
+       GROUP BY w.code, w.year, w.category HAVING sum(g.suppressed <> '0') = 1)")
+[ "$n" = 0 ] || problem "indicators.csv: $n published wijk cells hold exactly one suppressed gebied"
+n=$(q "SELECT count(*) FROM pub b WHERE b.level = 'buurt' AND (SELECT count(*) FROM pub g
+         WHERE g.level = 'gebied' AND g.year = b.year AND g.category = b.category
+         AND ' ' || g.buurten || ' ' LIKE '% ' || b.code || ' %') > 1")
+[ "$n" = 0 ] || problem "indicators.csv: $n buurt rows lie in more than one gebied"
 
 # raw figures of suppressed cells showing up in their own published row
 for f in cases rate_per_1000 eb_rate seb_rate ratio_avg oe_ratio; do
@@ -116,16 +141,35 @@ if [ -d "$out/maps" ]; then
          SELECT eb_rate FROM pub WHERE eb_rate <> '' UNION ALL
          SELECT oe_ratio FROM pub WHERE oe_ratio <> '' UNION ALL
          SELECT trend_rr FROM pub WHERE trend_rr <> '')" | tr . , | sort -u >"$texts.pub"
+    # quantile class breaks (R type 7, 2 to 9 classes) of the published
+    # values of each level, year, category and figure: functions of published
+    # values only, which may print like a suppressed value by chance
+    q "SELECT level, year, category, 'r', CAST(rate_per_1000 AS REAL) FROM pub WHERE rate_per_1000 <> ''
+       UNION ALL SELECT level, year, category, 'e', CAST(eb_rate AS REAL) FROM pub WHERE eb_rate <> ''
+       UNION ALL SELECT level, year, category, 'o', CAST(oe_ratio AS REAL) FROM pub WHERE oe_ratio <> ''
+       UNION ALL SELECT level, year, category, 't', CAST(trend_rr AS REAL) FROM pub WHERE trend_rr <> ''
+       ORDER BY 1, 2, 3, 4, 5" |
+        awk -F'|' 'function flush(   k, j, h, i) {
+                       for (k = 2; k <= 9; k++)
+                           for (j = 1; j < k; j++) {
+                               h = (n - 1) * j / k; i = int(h)
+                               printf "%.1f\n", v[i] + (h - i) * (v[i + 1 < n ? i + 1 : i] - v[i])
+                           }
+                       n = 0 }
+                   { g = $1 "|" $2 "|" $3 "|" $4; if (g != last && n) flush(); last = g; v[n++] = $5 }
+                   END { if (n) flush() }' | tr . , | sort -u >>"$texts.pub"
+    sort -u -o "$texts.pub" "$texts.pub"
     # (cairo's SVG draws text as glyph outlines: the PDF text is the
     # readable form of the same page)
     for pdf in "$out"/maps/*.pdf; do
         [ -e "$pdf" ] || continue
         pdftotext -q "$pdf" "$texts" 2>/dev/null || problem "pdftotext cannot read $pdf"
         where="1 = 1"
-        sub=$(grep -m1 -E '^(Buurten|Wijken|Neighbourhoods|Districts)[^,]*, [0-9]{4}' "$texts")
+        sub=$(grep -m1 -E '^(Buurten|Gebieden|Wijken|Neighbourhoods|Areas|Districts)[^,]*, [0-9]{4}' "$texts")
         case "$sub" in
         Buurten* | Neighbourhoods*) where="r.level_no = 0" ;;
-        Wijken* | Districts*) where="r.level_no = 1" ;;
+        Gebieden* | Areas*) where="r.level_no = 1" ;;
+        Wijken* | Districts*) where="r.level_no = 2" ;;
         esac
         year=$(echo "$sub" | grep -oE '[0-9]{4}' | head -n 1)
         [ -n "$year" ] && where="$where AND r.year = $year"

@@ -40,6 +40,7 @@
 #include "wijkscan/analyse/moran.h"
 #include "wijkscan/analyse/priority.h"
 #include "wijkscan/analyse/rates.h"
+#include "wijkscan/analyse/regions.h"
 #include "wijkscan/analyse/trend.h"
 #include "wijkscan/analyse/weights.h"
 #include "wijkscan/core/mem.h"
@@ -500,6 +501,7 @@ struct level {
     size_t ny;
     char **islands_text; /* [ny]: first island codes (of "all"), owned, NULL until computed */
     size_t *n_islands;   /* [ny] */
+    char **members;      /* gebied level: [n] its buurt codes, space-separated (owned) */
 };
 
 static void level_release(struct level *L)
@@ -519,6 +521,9 @@ static void level_release(struct level *L)
     for (k = 0; L->islands_text && k < L->ny; k++)
         free(L->islands_text[k]);
     free(L->islands_text);
+    for (k = 0; L->members && k < L->n; k++)
+        free(L->members[k]);
+    free(L->members);
     free(L->n_islands);
     memset(L, 0, sizeof(*L));
 }
@@ -536,6 +541,27 @@ static size_t *order_by_code(const struct ws_area *areas, size_t n)
     return order;
 }
 
+/* The buurt codes of each area of L (space-separated, in buurt order). */
+static void level_members(const struct level *buurt, struct level *L)
+{
+    struct ws_strbuf *sb = ws_xcalloc(L->n + 1, sizeof(*sb));
+
+    L->members = ws_xcalloc(L->n + 1, sizeof(char *));
+    for (size_t a = 0; a < L->n; a++)
+        ws_strbuf_init(&sb[a]);
+    for (size_t i = 0; i < buurt->n; i++) {
+        size_t a = L->of_buurt[i];
+        if (a == NO_INDEX)
+            continue;
+        if (sb[a].len)
+            ws_strbuf_addch(&sb[a], ' ');
+        ws_strbuf_adds(&sb[a], buurt->areas[i].code);
+    }
+    for (size_t a = 0; a < L->n; a++)
+        L->members[a] = ws_strbuf_detach(&sb[a]);
+    free(sb);
+}
+
 /* O and P of a wijk or gemeente level: sums over their buurten (P over the
  * known populations, NAN when none is known). */
 static void level_sums(const struct input *in, const struct level *buurt, struct level *L)
@@ -548,9 +574,14 @@ static void level_sums(const struct input *in, const struct level *buurt, struct
     L->of_buurt = ws_xmalloc(ws_st_mult(in->nb + 1, sizeof(size_t)));
     for (i = 0; i < in->nb; i++) {
         const struct ws_area *b = &buurt->areas[i];
-        L->of_buurt[i] = find_code(ix, L->n, L->level == WS_LEVEL_WIJK ? b->parent : b->gemeente);
+        const char *key = L->level == WS_LEVEL_GEBIED ? b->gebied
+                          : L->level == WS_LEVEL_WIJK ? b->parent
+                                                      : b->gemeente;
+        L->of_buurt[i] = find_code(ix, L->n, key);
     }
     free(ix);
+    if (L->level == WS_LEVEL_GEBIED)
+        level_members(buurt, L);
     for (i = 0; i < in->ny * L->n; i++)
         L->P[i] = NAN;
     for (y = 0; y < in->ny; y++) {
@@ -1208,6 +1239,7 @@ static void fill_row(struct ws_indicator *r, const struct input *in, const struc
     r->trend_p = L->f[F_TP][o];
     r->priority_rank = L->rank && c == in->all_c ? L->rank[y * L->n + a] : 0;
     r->suppressed = WS_SUPP_NONE;
+    r->buurten = L->members ? ws_xstrdup(L->members[a]) : NULL;
 }
 
 /* Writes a level's rows in key order (code, year, category). */
@@ -1459,7 +1491,8 @@ static int analyse_levels(const struct ws_analyse_cfg *cfg, const struct input *
         scratch_release(&sc);
         if (!rc)
             warn_islands(in, L, warn);
-        if (!rc && L->level == WS_LEVEL_BUURT && in->all_c < in->nc)
+        if (!rc && (L->level == WS_LEVEL_BUURT || L->level == WS_LEVEL_GEBIED) &&
+            in->all_c < in->nc)
             rc = priority_ranks(cfg, in, L, err);
     }
     ws_log_progress_done();
@@ -1520,5 +1553,112 @@ out:
     input_release(&in);
     ws_strbuf_release(&json);
     ws_warnings_release(&own);
+    return rc;
+}
+
+/* ------------------------------------------------------------------------ */
+/* Analysis areas (gebieden)                                                 */
+
+/* Index of each buurt's wijk (its gemeente when it has no wijk): equal keys,
+ * equal index.  Owned (free with free()). */
+static size_t *wijk_index(const struct ws_area *b, size_t n)
+{
+    struct code_ix *ix = ws_xmalloc(ws_st_mult(n + 1, sizeof(*ix)));
+    size_t *out = ws_xmalloc(ws_st_mult(n + 1, sizeof(*out)));
+    size_t k = 0;
+
+    for (size_t i = 0; i < n; i++) {
+        const char *key = b[i].parent ? b[i].parent : b[i].gemeente;
+        ix[i].code = key ? key : "";
+        ix[i].idx = i;
+    }
+    qsort(ix, n, sizeof(*ix), cmp_code_ix);
+    for (size_t i = 0; i < n; i++) {
+        if (i > 0 && strcmp(ix[i].code, ix[i - 1].code) != 0)
+            k++;
+        out[ix[i].idx] = k;
+    }
+    free(ix);
+    return out;
+}
+
+/* The regions input from the dense buurt arrays (latest year) and the
+ * buurten's contiguity; cases and covar are caller-owned scratch. */
+static void region_input(const struct ws_analyse_cfg *cfg, const struct input *in,
+                         const struct ws_weights *w, const size_t *wijk, double *cases,
+                         double *covar, struct ws_region_input *ri)
+{
+    size_t nb = in->nb;
+    size_t y = in->ny ? in->ny - 1 : 0;
+
+    for (size_t i = 0; in->ny && i < nb; i++) {
+        cases[i] = in->O[(y * in->nc + in->all_c) * nb + i];
+        for (size_t k = 0; k < in->ncov; k++)
+            covar[i * in->ncov + k] = in->X[(y * in->ncov + k) * nb + i];
+    }
+    memset(ri, 0, sizeof(*ri));
+    ri->n = nb;
+    ri->wijk = wijk;
+    ri->cases = cases;
+    ri->population = in->ny ? in->P + y * nb : NULL;
+    ri->nb_start = w->nb_start;
+    ri->nb = w->nb_idx;
+    ri->covar = in->ncov ? covar : NULL;
+    ri->k = in->ncov;
+    ri->threshold = (double)cfg->min_count;
+    ri->seed = cfg->seed;
+}
+
+int ws_analyse_gebieden(const struct ws_analyse_cfg *cfg, const struct ws_analyse_input *ai,
+                        struct ws_regions *out, char ***codes, char ***names, struct ws_err *err)
+{
+    struct ws_region_input ri;
+    struct ws_weights w;
+    struct level buurt;
+    struct input in;
+    struct ws_geom *geoms = NULL;
+    double *cases = NULL;
+    double *covar = NULL;
+    size_t *wijk = NULL;
+    const char **bcode = NULL;
+    const char **bname = NULL;
+    int rc;
+
+    *codes = *names = NULL;
+    memset(&buurt, 0, sizeof(buurt));
+    memset(&in, 0, sizeof(in));
+    ws_weights_init(&w);
+    rc = read_inputs(ai, &in, &buurt, err);
+    if (rc)
+        goto out;
+    geoms = ws_xmalloc(ws_st_mult(in.nb + 1, sizeof(*geoms)));
+    bcode = ws_xcalloc(in.nb + 1, sizeof(char *));
+    bname = ws_xcalloc(in.nb + 1, sizeof(char *));
+    for (size_t i = 0; i < in.nb; i++) {
+        geoms[i] = buurt.areas[i].geom; // shallow: borrowed for the call
+        bcode[i] = buurt.areas[i].code;
+        bname[i] = buurt.areas[i].name;
+    }
+    rc = ws_weights_contiguity(geoms, in.nb, cfg->queen, &w, err);
+    if (rc)
+        goto out;
+    cases = ws_xcalloc(in.nb + 1, sizeof(double));
+    covar = ws_xcalloc(ws_st_mult(in.nb, in.ncov) + 1, sizeof(double));
+    wijk = wijk_index(buurt.areas, in.nb);
+    region_input(cfg, &in, &w, wijk, cases, covar, &ri);
+    rc = ws_regions_build(&ri, out, err);
+    if (!rc)
+        rc = ws_regions_label(out, bcode, bname, ri.population, codes, names, err);
+    if (rc)
+        ws_regions_release(out);
+out:
+    free(geoms);
+    free(bcode);
+    free(bname);
+    free(cases);
+    free(covar);
+    free(wijk);
+    ws_weights_release(&w);
+    input_release(&in);
     return rc;
 }

@@ -174,6 +174,39 @@ static int store_input_read(struct ws_store *s, const struct ws_study *st, struc
     return rc;
 }
 
+/* Builds the analysis areas (ws_analyse_gebieden), stores them with their
+ * outlines (replacing an earlier analysis's) and reads the buurten (now with
+ * their gebied) and the gebieden back into si. */
+static int put_gebieden(struct ws_store *s, const struct ws_analyse_cfg *cfg,
+                        struct store_input *si, struct ws_err *err)
+{
+    struct ws_analyse_input *in = &si->in;
+    struct ws_regions reg = WS_REGIONS_INIT;
+    char **codes = NULL;
+    char **names = NULL;
+    int rc;
+
+    rc = ws_analyse_gebieden(cfg, in, &reg, &codes, &names, err);
+    if (!rc)
+        rc = ws_store_put_gebieden(s, si->areas[WS_LEVEL_BUURT], in->n_areas[WS_LEVEL_BUURT],
+                                   reg.region_of, (const char *const *)codes,
+                                   (const char *const *)names, reg.n_regions, err);
+    if (!rc)
+        ws_log_verbose("analyse: %zu buurten form %zu analysis areas (gebieden) of at least %ld "
+                       "cases",
+                       in->n_areas[WS_LEVEL_BUURT], reg.n_regions, cfg->min_count);
+    ws_regions_labels_free(codes, names, reg.n_regions);
+    ws_regions_release(&reg);
+    for (int lv = WS_LEVEL_BUURT; !rc && lv <= WS_LEVEL_GEBIED; lv++) {
+        ws_store_free_areas(si->areas[lv], in->n_areas[lv]);
+        si->areas[lv] = NULL;
+        in->n_areas[lv] = 0;
+        rc = ws_store_read_areas(s, (enum ws_level)lv, &si->areas[lv], &in->n_areas[lv], err);
+        in->areas[lv] = si->areas[lv];
+    }
+    return rc;
+}
+
 static int emit_rows(void *ctx, const struct ws_indicator *rows, size_t n, struct ws_err *err)
 {
     return ws_store_indicator_writer_add(ctx, rows, n, err);
@@ -198,6 +231,8 @@ int ws_analyse_store_opts(struct ws_store *s, const struct ws_study *st,
         memset(&si, 0, sizeof(si));
     if (!rc)
         ws_log_verbose("analyse: reading the store %.2f s", now_s() - t0);
+    if (!rc)
+        rc = put_gebieden(s, &cfg, &si, err);
     if (!rc)
         rc = ws_store_indicator_writer_begin(s, WS_SET_RAW, &wr, err);
     if (!rc)

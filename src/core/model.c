@@ -11,6 +11,8 @@ const char *ws_level_name(enum ws_level level)
     switch (level) {
     case WS_LEVEL_BUURT:
         return "buurt";
+    case WS_LEVEL_GEBIED:
+        return "gebied";
     case WS_LEVEL_WIJK:
         return "wijk";
     case WS_LEVEL_GEMEENTE:
@@ -37,6 +39,7 @@ void ws_dataset_release(struct ws_dataset *ds)
         free(a->parent_name);
         free(a->gemeente);
         free(a->gemeente_name);
+        free(a->gebied);
         ws_geom_release(&a->geom);
     }
     free(ds->areas);

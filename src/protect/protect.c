@@ -2,16 +2,15 @@
  * protect.c - from the raw indicator set to the published one (see
  * protect.h for the rules and the attacker model).
  *
- * The raw rows of one year form a hierarchical table: areas (buurt -> wijk
- * -> gemeente -> the study) by columns ('all' and each category).  Every
- * row becomes a cell of a protection table (suppress.h); every area with
- * children gives one relation per column (parent = sum of children), and
- * every area one relation "all = sum of categories".  The study is a virtual
- * area whose cells are known to the attacker (fixed).  A row that is missing
- * (an area without a row for some category) is a hidden cell: unknown to
- * the attacker, never published.  Years never share a relation: the only
- * published link between years is the trend, and it is NULLed whenever it
- * touches a suppressed cell.
+ * The raw rows of one year form a hierarchical table: areas (buurt ->
+ * gebied -> wijk -> gemeente -> the study; a buurt's gebied comes from
+ * opts->buurten, without one the buurt is a part of its wijk) by columns ('all' and each category).
+ * Every row becomes a cell of a protection table (suppress.h); every area with children gives one
+ * relation per column (parent = sum of children), and every area one relation "all = sum of
+ * categories".  The study is a virtual area whose cells are known to the attacker (fixed).  A row
+ * that is missing (an area without a row for some category) is a hidden cell: unknown to the
+ * attacker, never published.  Years never share a relation: the only published link between years
+ * is the trend, and it is NULLed whenever it touches a suppressed cell.
  *
  * Invariants checked on the raw rows (WS_EINTERNAL: the analysis made them):
  * counts are whole numbers >= 0, (level, code, year, category) is unique,
@@ -35,7 +34,7 @@
 
 #define NONE ((size_t)-1)
 
-#define ORDER_STUDY 3
+#define ORDER_STUDY WS_N_LEVELS
 
 struct key {
     const struct ws_indicator *r;
@@ -234,15 +233,31 @@ static int cmp_code_area(const void *pkey, const void *pel)
     return strcmp(code, str_or_empty(a->code));
 }
 
-/* The gemeente code of buurt `code` from opts->buurten, or NULL. */
-static const char *buurt_gemeente(const struct build *b, const char *code)
+/* Buurt `code` among opts->buurten, or NULL. */
+static const struct ws_area *find_buurt(const struct build *b, const char *code)
 {
     const struct ws_area *const *hit;
 
     if (!b->n_bgem || !code)
         return NULL;
     hit = bsearch(&code, b->bgem_area, b->n_bgem, sizeof(const struct ws_area *), cmp_code_area);
-    return hit ? (*hit)->gemeente : NULL;
+    return hit ? *hit : NULL;
+}
+
+/* The gemeente code of buurt `code` from opts->buurten, or NULL. */
+static const char *buurt_gemeente(const struct build *b, const char *code)
+{
+    const struct ws_area *a = find_buurt(b, code);
+
+    return a ? a->gemeente : NULL;
+}
+
+/* The analysis area (gebied) of buurt `code` from opts->buurten, or NULL. */
+static const char *buurt_gebied(const struct build *b, const char *code)
+{
+    const struct ws_area *a = find_buurt(b, code);
+
+    return a ? a->gebied : NULL;
 }
 
 /* Index of the area (level, code) among areas[0..n) (sorted by level,
@@ -384,12 +399,12 @@ static void add_subset_relation(struct build *b, const struct subset *x, const s
 static int add_known_sums(struct build *b, const struct area *areas, size_t n_areas, size_t col,
                           bool *study_known, struct ws_err *err)
 {
-    struct subset ss[3][2];
+    struct subset ss[WS_N_LEVELS][2];
     size_t *sel = ws_xcalloc(n_areas + 1, sizeof(*sel));
 
     (void)err;
     *study_known = false;
-    for (int lv = WS_LEVEL_BUURT; lv <= WS_LEVEL_GEMEENTE; lv++)
+    for (int lv = WS_LEVEL_BUURT; lv < WS_N_LEVELS; lv++)
         for (int kind = 0; kind < 2; kind++) {
             struct subset *x = &ss[lv][kind];
             x->cells = ws_xcalloc(n_areas + 1, sizeof(*x->cells));
@@ -399,10 +414,10 @@ static int add_known_sums(struct build *b, const struct area *areas, size_t n_ar
                 x->n_in = 0; // `expected` is a model fit only for buurten
             *study_known |= x->n_in > 0 && x->n_in == x->n_level && !x->hidden_in;
         }
-    for (int lv = WS_LEVEL_BUURT; lv <= WS_LEVEL_GEMEENTE; lv++)
+    for (int lv = WS_LEVEL_BUURT; lv < WS_N_LEVELS; lv++)
         for (int kind = 0; kind < 2; kind++)
             add_subset_relation(b, &ss[lv][kind], kind == 1 ? &ss[lv][0] : NULL, *study_known, sel);
-    for (int lv = WS_LEVEL_BUURT; lv <= WS_LEVEL_GEMEENTE; lv++)
+    for (int lv = WS_LEVEL_BUURT; lv < WS_N_LEVELS; lv++)
         for (int kind = 0; kind < 2; kind++) {
             free(ss[lv][kind].cells);
             free(ss[lv][kind].in);
@@ -511,6 +526,8 @@ static size_t parent_of(const struct build *b, const struct year *Y, size_t i)
     if (a->level == WS_LEVEL_GEMEENTE)
         return Y->study;
     if (a->level == WS_LEVEL_BUURT)
+        p = find_area(Y->areas, Y->n_areas, WS_LEVEL_GEBIED, buurt_gebied(b, a->code));
+    if (p == NONE && (a->level == WS_LEVEL_BUURT || a->level == WS_LEVEL_GEBIED))
         p = find_area(Y->areas, Y->n_areas, WS_LEVEL_WIJK, a->parent);
     if (p == NONE)
         p = find_area(Y->areas, Y->n_areas, WS_LEVEL_GEMEENTE, a->parent);
@@ -1305,6 +1322,90 @@ static void publish_cells(const struct build *b, struct ws_indicator_set *publis
     }
 }
 
+/* A gebied of one buurt: the same cell as that buurt (same count, same
+ * relations), so it is left out of the table and follows the buurt's
+ * decision (mirror_single_gebieden); two cells for one count would only make
+ * the suppression choose complements twice. */
+static bool single_buurt_gebied(const struct ws_indicator *r)
+{
+    return r->level == WS_LEVEL_GEBIED && r->buurten && *r->buurten && !strchr(r->buurten, ' ');
+}
+
+/* The table cell of the buurt of single-buurt gebied r, or NONE; keys sorted
+ * by cmp_key_series over the published rows, row_cell: row -> cell. */
+static size_t buurt_cell_of(const struct ws_indicator *r, const struct key *keys, size_t n,
+                            const size_t *row_cell)
+{
+    struct ws_indicator probe;
+    struct key pk = {&probe, 0};
+    const struct key *hit;
+
+    memset(&probe, 0, sizeof(probe));
+    probe.level = WS_LEVEL_BUURT;
+    probe.code = r->buurten;
+    probe.category = r->category;
+    probe.year = r->year;
+    hit = bsearch(&pk, keys, n, sizeof(*keys), cmp_key_series);
+    return hit ? row_cell[hit->i] : NONE;
+}
+
+/* Row r takes the decision of cell c (NONE: suppressed, checked as a bound),
+ * with c's audit record. */
+static void follow_cell(const struct build *b, struct ws_indicator *r, size_t c,
+                        struct ws_audit *audit)
+{
+    const struct ws_sdc_table *t = b->t;
+    const struct ws_sdc_cell *cell = c != NONE ? &t->cells[c] : NULL;
+    enum ws_audit_check chk = WS_CHECK_BOUND;
+
+    if (cell && !ws_sdc_is_suppressed(cell->state)) {
+        r->suppressed = WS_SUPP_NONE;
+        r->cases = ws_sdc_round(r->cases, b->opts->round_to);
+        return;
+    }
+    r->suppressed = cell && cell->state == WS_CELL_PRIMARY ? WS_SUPP_PRIMARY : WS_SUPP_SECONDARY;
+    null_count_figures(r);
+    if (cell && (cell->exempt || cell->known))
+        chk = WS_CHECK_EXEMPT;
+    else if (cell && cell->cert != WS_CERT_BOUND && t->safety_range > 0)
+        chk = WS_CHECK_EXACT;
+    if (row_withheld(b, r))
+        return;
+    ws_audit_add(audit, r->code, r->level, r->year, r->category, r->suppressed, chk,
+                 chk == WS_CHECK_EXACT && t->ranges ? t->ranges[c].low : NAN,
+                 chk == WS_CHECK_EXACT && t->ranges ? t->ranges[c].high : NAN);
+}
+
+/* Each single-buurt gebied row takes its buurt's decision: published with
+ * the rounded count, or suppressed for the same reason, with the buurt's
+ * audit range (the gebied's count is the buurt's).  A buurt without a cell
+ * counts as suppressed. */
+static void mirror_single_gebieden(const struct build *b, struct ws_indicator_set *published,
+                                   struct key *keys, struct ws_audit *audit)
+{
+    const struct ws_sdc_table *t = b->t;
+    size_t n = published->n;
+    size_t *row_cell = ws_xmalloc(ws_st_mult(n + 1, sizeof(*row_cell)));
+
+    for (size_t i = 0; i <= n; i++)
+        row_cell[i] = NONE;
+    for (size_t i = 0; i < t->n_cells; i++)
+        if (t->cells[i].tag != WS_SDC_NO_TAG)
+            row_cell[t->cells[i].tag] = i;
+    for (size_t i = 0; i < n; i++) {
+        keys[i].r = &published->rows[i];
+        keys[i].i = i;
+    }
+    if (n)
+        qsort(keys, n, sizeof(*keys), cmp_key_series);
+    for (size_t i = 0; i < n; i++) {
+        struct ws_indicator *r = &published->rows[i];
+        if (single_buurt_gebied(r))
+            follow_cell(b, r, buurt_cell_of(r, keys, n, row_cell), audit);
+    }
+    free(row_cell);
+}
+
 /* A published row whose previous year is suppressed loses its trend. */
 static void null_trends(struct ws_indicator_set *published, struct key *keys)
 {
@@ -1376,6 +1477,7 @@ int ws_protect_apply(const struct ws_indicator_set *raw, const struct ws_protect
     struct build b;
     struct key *keys = NULL;
     size_t n = raw->n;
+    size_t n_table = 0; /* rows that are cells of the table */
     int rc;
 
     memset(published, 0, sizeof(*published));
@@ -1395,19 +1497,22 @@ int ws_protect_apply(const struct ws_indicator_set *raw, const struct ws_protect
     collect_bgem(&b);
     keys = ws_xcalloc(n + 1, sizeof(*keys));
     for (size_t i = 0; i < n; i++) {
-        keys[i].r = &raw->rows[i];
-        keys[i].i = i;
+        if (single_buurt_gebied(&raw->rows[i]))
+            continue;
+        keys[n_table].r = &raw->rows[i];
+        keys[n_table++].i = i;
     }
-    if (n)
-        qsort(keys, n, sizeof(*keys), cmp_key);
-    collect_years(&b, keys, n);
+    if (n_table)
+        qsort(keys, n_table, sizeof(*keys), cmp_key);
+    collect_years(&b, keys, n_table);
     study_totals(&b);
-    if ((rc = protect_table(&b, keys, n, audit, err)))
+    if ((rc = protect_table(&b, keys, n_table, audit, err)))
         goto out;
 
     publish_offers(&t, opts->offers, opts->min_group);
     ws_indicator_set_copy(published, raw);
     publish_cells(&b, published, audit);
+    mirror_single_gebieden(&b, published, keys, audit);
     null_trends(published, keys);
     rerank(published, raw);
     drop_withheld(&b, published);

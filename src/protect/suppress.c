@@ -27,6 +27,7 @@
 
 #include "wijkscan/core/log.h"
 #include "wijkscan/core/mem.h"
+#include "wijkscan/core/model.h"
 
 #include <math.h>
 #include <stdint.h>
@@ -160,14 +161,16 @@ static double local_width(const struct ws_sdc_table *t, const struct span *all, 
     return isinf(hi) ? INFINITY : hi - lo;
 }
 
-/* What losing cell c costs: its count, weighted by its level (order): a
- * wijk or gemeente figure is read by more people than a buurt's, and a
- * suppressed total takes its breakdowns' use with it. */
+/* What losing cell c costs: its count, weighted by its level (order, enum
+ * ws_level: buurt, gebied, wijk, gemeente, then the study): a wijk or
+ * gemeente figure is read by more people than a buurt's, and a suppressed
+ * total takes its breakdowns' use with it.  A gebied (analysis area) weighs
+ * as much as a wijk: its figures are the main maps'. */
 static double cost(const struct ws_sdc_cell *c)
 {
-    static const double weight[] = {1.0, 4.0, 16.0, 64.0};
+    static const double weight[WS_N_LEVELS + 1] = {1.0, 4.0, 4.0, 16.0, 64.0};
 
-    return c->value * (c->order < 4 ? weight[c->order] : 1.0);
+    return c->value * (c->order <= WS_N_LEVELS ? weight[c->order] : 1.0);
 }
 
 /* a is cheaper than b as a complement */
@@ -566,7 +569,7 @@ static int find_complements(struct repair *rp, struct cands *chosen, struct ws_e
     unsigned char own = rp->t->cells[rp->cell].order;
     int rc;
 
-    rp->max_order = own > 1 && own != WS_SDC_ORDER_FIRST ? own : 1;
+    rp->max_order = own > WS_LEVEL_WIJK && own != WS_SDC_ORDER_FIRST ? own : WS_LEVEL_WIJK;
     rc = find_complements_upto(rp, chosen, err);
     if (!rc && chosen->n == 0) {
         rp->max_order = WS_SDC_ORDER_FIRST;

@@ -47,6 +47,7 @@ enum str_id {
     S_PER_CATEGORY,
     S_CATEGORY,
     S_BUURTEN,
+    S_GEBIEDEN,
     S_WIJKEN,
     S_WIJK,
     S_VERSUS,
@@ -80,6 +81,7 @@ static const char *const strings[N_STR][2] = {
     [S_PER_CATEGORY] = {"per categorie", "by category"},
     [S_CATEGORY] = {"categorie", "category"},
     [S_BUURTEN] = {"Buurten", "Neighbourhoods (buurten)"},
+    [S_GEBIEDEN] = {"Gebieden (groepen buurten)", "Areas (groups of buurten)"},
     [S_WIJKEN] = {"Wijken", "Districts (wijken)"},
     [S_WIJK] = {"Wijk", "District"},
     [S_VERSUS] = {"t.o.v.", "vs"},
@@ -102,6 +104,12 @@ static const char *const strings[N_STR][2] = {
 static const char *str(const struct ws_choropleth *m, enum str_id id)
 {
     return strings[id][m->en ? 1 : 0];
+}
+
+/* The subtitle's word for the areas of a level. */
+static enum str_id level_word(enum ws_level level)
+{
+    return level == WS_LEVEL_WIJK ? S_WIJKEN : level == WS_LEVEL_GEBIED ? S_GEBIEDEN : S_BUURTEN;
 }
 
 /* The field a map shows (indicator_fields.h: its legend title is what the
@@ -815,12 +823,12 @@ static void build_titles(struct build *b)
         ws_strbuf_addf(&sb, "%s \xc2\xb7 ", sub); // middle dot
     if (m->focus_code) {
         // "Wijk Centrum: buurten, 2024, ..."
-        char *lvl = ws_xstrdup(str(m, m->level == WS_LEVEL_WIJK ? S_WIJKEN : S_BUURTEN));
+        char *lvl = ws_xstrdup(str(m, level_word(m->level)));
         lvl[0] = (char)tolower((unsigned char)lvl[0]);
         ws_strbuf_addf(&sb, "%s %s: %s, ", str(m, S_WIJK), wijk_name(b->in, m->focus_code), lvl);
         free(lvl);
     } else {
-        ws_strbuf_addf(&sb, "%s, ", str(m, m->level == WS_LEVEL_WIJK ? S_WIJKEN : S_BUURTEN));
+        ws_strbuf_addf(&sb, "%s, ", str(m, level_word(m->level)));
     }
     if (!strncmp(m->indicator, "trend_", 6))
         ws_strbuf_addf(&sb, "%d %s %d", m->year, str(m, S_VERSUS), m->year - 1);
@@ -912,7 +920,11 @@ static void clean_geom(const struct ws_geom *src, struct ws_geom *dst)
 /* The shape drawn for area i of the map's level. */
 static const struct ws_geom *geom_of(const struct ws_choropleth *m, size_t i)
 {
-    return m->level == WS_LEVEL_WIJK ? &m->wijk_geoms[i] : &m->areas[i].geom;
+    if (m->level == WS_LEVEL_WIJK)
+        return &m->wijk_geoms[i];
+    if (m->level == WS_LEVEL_GEBIED)
+        return &m->gebied_geoms[i];
+    return &m->areas[i].geom;
 }
 
 /* --- extent and focus --- */
@@ -1075,8 +1087,12 @@ int ws_choropleth_build(const struct ws_map_inputs *in, const struct ws_mapdef *
     b.info = info_of(md->indicator);
     m->in = in;
     m->level = md->level;
-    m->areas = md->level == WS_LEVEL_WIJK ? in->wijken : in->buurten;
-    m->n_areas = md->level == WS_LEVEL_WIJK ? in->n_wijken : in->n_buurten;
+    m->areas = md->level == WS_LEVEL_WIJK     ? in->wijken
+               : md->level == WS_LEVEL_GEBIED ? in->gebieden
+                                              : in->buurten;
+    m->n_areas = md->level == WS_LEVEL_WIJK     ? in->n_wijken
+                 : md->level == WS_LEVEL_GEBIED ? in->n_gebieden
+                                                : in->n_buurten;
     m->en = in->language && !strcmp(in->language, "en");
     m->name = ws_xstrdup(md->name);
     m->indicator = ws_xstrdup(md->indicator);
@@ -1089,10 +1105,15 @@ int ws_choropleth_build(const struct ws_map_inputs *in, const struct ws_mapdef *
     m->focus_code = ws_xstrdup(focus_wijk);
     m->labels = md->labels;
     if (focus_wijk) // a wijk map names what is in it
-        m->labels = md->level == WS_LEVEL_WIJK ? WS_MAP_LABELS_WIJK : WS_MAP_LABELS_BUURT;
+        m->labels = md->level == WS_LEVEL_WIJK     ? WS_MAP_LABELS_WIJK
+                    : md->level == WS_LEVEL_GEBIED ? WS_MAP_LABELS_GEBIED
+                                                   : WS_MAP_LABELS_BUURT;
     m->wijk_geoms = ws_xcalloc(in->n_wijken ? in->n_wijken : 1, sizeof(*m->wijk_geoms));
     for (size_t i = 0; i < in->n_wijken; i++)
         clean_geom(&in->wijken[i].geom, &m->wijk_geoms[i]);
+    m->gebied_geoms = ws_xcalloc(in->n_gebieden ? in->n_gebieden : 1, sizeof(*m->gebied_geoms));
+    for (size_t i = 0; i < in->n_gebieden; i++)
+        clean_geom(&in->gebieden[i].geom, &m->gebied_geoms[i]);
     b.ix = make_index(m->areas, m->n_areas);
 
     rc = build_model(&b);
@@ -1136,6 +1157,9 @@ void ws_choropleth_free(struct ws_choropleth *m)
     for (size_t i = 0; m->wijk_geoms && i < m->in->n_wijken; i++)
         ws_geom_release(&m->wijk_geoms[i]);
     free(m->wijk_geoms);
+    for (size_t i = 0; m->gebied_geoms && i < m->in->n_gebieden; i++)
+        ws_geom_release(&m->gebied_geoms[i]);
+    free(m->gebied_geoms);
     free_texts(m);
     free(m->name);
     free(m->indicator);
@@ -1648,8 +1672,9 @@ static void draw_outlines(struct page *pg, struct ws_map_panel *p, const struct 
     double u = pg->u;
     bool any_iso = false;
 
-    if (m->level == WS_LEVEL_BUURT)
-        stroke_level(pg, f, in->n_wijken ? &buurt_line_light : &buurt_line_grey, 0.4 * u);
+    if (m->level == WS_LEVEL_BUURT || m->level == WS_LEVEL_GEBIED)
+        stroke_level(pg, f, in->n_wijken ? &buurt_line_light : &buurt_line_grey,
+                     (m->level == WS_LEVEL_GEBIED ? 0.5 : 0.4) * u);
     // isolated clusters: white with a dashed outline, over the buurt lines
     ws_canvas_new_path(pg->c);
     for (size_t i = 0; m->categorical && i < m->n_areas; i++) {
@@ -1661,7 +1686,7 @@ static void draw_outlines(struct page *pg, struct ws_map_panel *p, const struct 
     if (any_iso)
         ws_canvas_stroke(pg->c, &isolated_line, 0.7 * u, 1.5 * u);
     ws_canvas_new_path(pg->c);
-    if (m->level == WS_LEVEL_BUURT && in->n_wijken)
+    if ((m->level == WS_LEVEL_BUURT || m->level == WS_LEVEL_GEBIED) && in->n_wijken)
         stroke_wijken(pg, f, &wijk_line, 0.9 * u);
     else if (m->level == WS_LEVEL_WIJK)
         stroke_level(pg, f, &wijk_line, 0.7 * u);
@@ -1817,8 +1842,12 @@ static void draw_labels(struct page *pg, const struct frame *f)
 
     if (m->labels == WS_MAP_LABELS_NONE)
         return;
-    areas = m->labels == WS_MAP_LABELS_WIJK ? m->in->wijken : m->in->buurten;
-    n = m->labels == WS_MAP_LABELS_WIJK ? m->in->n_wijken : m->in->n_buurten;
+    areas = m->labels == WS_MAP_LABELS_WIJK     ? m->in->wijken
+            : m->labels == WS_MAP_LABELS_GEBIED ? m->in->gebieden
+                                                : m->in->buurten;
+    n = m->labels == WS_MAP_LABELS_WIJK     ? m->in->n_wijken
+        : m->labels == WS_MAP_LABELS_GEBIED ? m->in->n_gebieden
+                                            : m->in->n_buurten;
     cand = ws_xcalloc(n ? n : 1, sizeof(*cand));
     for (size_t i = 0; i < n; i++) {
         bool in_focus =
@@ -1835,7 +1864,9 @@ static void draw_labels(struct page *pg, const struct frame *f)
     for (size_t i = 0; i < nc; i++) {
         size_t k = cand[i].ix;
         place_label(pg, f, &areas[k],
-                    m->labels == WS_MAP_LABELS_WIJK ? &m->wijk_geoms[k] : &areas[k].geom);
+                    m->labels == WS_MAP_LABELS_WIJK     ? &m->wijk_geoms[k]
+                    : m->labels == WS_MAP_LABELS_GEBIED ? &m->gebied_geoms[k]
+                                                        : &areas[k].geom);
     }
     free(cand);
 }

@@ -573,7 +573,7 @@ static int parse_formats(struct parse *p)
 /* What the map shows. */
 static int parse_content(struct parse *p)
 {
-    static const char *const levels[] = {"buurt", "wijk"};
+    static const char *const levels[] = {"buurt", "gebied", "wijk"}; // enum ws_level order
     struct ws_mapdef *md = p->md;
     int i = 0;
     int rc = WS_OK;
@@ -584,8 +584,8 @@ static int parse_content(struct parse *p)
     rc = rc ? rc : parse_text(p, K_SUBTITLE_EN, &md->subtitle_en);
     rc = rc ? rc : parse_indicator(p);
     if (!rc && p->raw[K_LEVEL]) {
-        rc = parse_choice(p, K_LEVEL, levels, 2, &i);
-        md->level = i == 1 ? WS_LEVEL_WIJK : WS_LEVEL_BUURT;
+        rc = parse_choice(p, K_LEVEL, levels, 3, &i);
+        md->level = (enum ws_level)i;
     }
     rc = rc ? rc : parse_year(p);
     rc = rc ? rc : parse_text(p, K_CATEGORY, &md->category);
@@ -595,7 +595,7 @@ static int parse_content(struct parse *p)
 /* How it is classified and drawn. */
 static int parse_style(struct parse *p)
 {
-    static const char *const labels[] = {"none", "buurt", "wijk"};
+    static const char *const labels[] = {"none", "buurt", "wijk", "gebied"};
     struct ws_mapdef *md = p->md;
     int i = 0;
     int rc = WS_OK;
@@ -611,7 +611,7 @@ static int parse_style(struct parse *p)
     rc = rc ? rc : parse_real(p, K_CENTER, -1e12, 1e12, &md->center);
     md->has_center = p->raw[K_CENTER] != NULL;
     if (!rc && p->raw[K_LABELS]) {
-        rc = parse_choice(p, K_LABELS, labels, 3, &i);
+        rc = parse_choice(p, K_LABELS, labels, 4, &i);
         md->labels = (enum ws_map_labels)i;
     }
     rc = rc ? rc : parse_formats(p);

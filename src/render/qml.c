@@ -335,8 +335,10 @@ int ws_render_styles_store(struct ws_store *s, const struct ws_study *st,
     struct ws_map_inputs in;
     struct ws_area *buurten = NULL;
     struct ws_area *wijken = NULL;
+    struct ws_area *gebieden = NULL;
     size_t nb = 0;
     size_t nw = 0;
+    size_t ng = 0;
     char **files = NULL;
     size_t n_files = 0;
     int rc;
@@ -346,9 +348,12 @@ int ws_render_styles_store(struct ws_store *s, const struct ws_study *st,
     rc = ws_mapdef_files(st, &files, &n_files, err);
     rc = rc ? rc : ws_store_read_areas(s, WS_LEVEL_BUURT, &buurten, &nb, err);
     rc = rc ? rc : ws_store_read_areas(s, WS_LEVEL_WIJK, &wijken, &nw, err);
+    rc = rc ? rc : ws_store_read_areas(s, WS_LEVEL_GEBIED, &gebieden, &ng, err);
     if (!rc) {
         in.buurten = buurten;
         in.n_buurten = nb;
+        in.gebieden = gebieden;
+        in.n_gebieden = ng;
         in.wijken = wijken;
         in.n_wijken = nw;
         in.published = published;
@@ -358,6 +363,7 @@ int ws_render_styles_store(struct ws_store *s, const struct ws_study *st,
     }
     ws_store_free_areas(buurten, nb);
     ws_store_free_areas(wijken, nw);
+    ws_store_free_areas(gebieden, ng);
     ws_mapdef_free_paths(files, n_files);
     return rc;
 }

@@ -189,10 +189,12 @@ char *ws_render_source_note(const struct ws_study *st)
     return ws_strbuf_detach(&sb);
 }
 
-static void release_areas(struct ws_area *b, size_t nb, struct ws_area *w, size_t nw)
+static void release_areas(struct ws_area *b, size_t nb, struct ws_area *w, size_t nw,
+                          struct ws_area *g, size_t ng)
 {
     ws_store_free_areas(b, nb);
     ws_store_free_areas(w, nw);
+    ws_store_free_areas(g, ng);
 }
 
 int ws_render_store(struct ws_store *s, const struct ws_study *st,
@@ -203,8 +205,10 @@ int ws_render_store(struct ws_store *s, const struct ws_study *st,
     struct ws_map_inputs in;
     struct ws_area *buurten = NULL;
     struct ws_area *wijken = NULL;
+    struct ws_area *gebieden = NULL;
     size_t nb = 0;
     size_t nw = 0;
+    size_t ng = 0;
     char **files = NULL;
     size_t n_files = 0;
     char *note = NULL;
@@ -218,12 +222,15 @@ int ws_render_store(struct ws_store *s, const struct ws_study *st,
     rc = rc ? rc : ws_mapdef_check_files(st, err);
     rc = rc ? rc : ws_store_read_areas(s, WS_LEVEL_BUURT, &buurten, &nb, err);
     rc = rc ? rc : ws_store_read_areas(s, WS_LEVEL_WIJK, &wijken, &nw, err);
+    rc = rc ? rc : ws_store_read_areas(s, WS_LEVEL_GEBIED, &gebieden, &ng, err);
     rc = rc ? rc : ws_store_read_indicators(s, WS_SET_PUBLISHED, &published, err);
     if (rc)
         goto out;
     note = source_note ? ws_xstrdup(source_note) : ws_render_source_note(st);
     in.buurten = buurten;
     in.n_buurten = nb;
+    in.gebieden = gebieden;
+    in.n_gebieden = ng;
     in.wijken = wijken;
     in.n_wijken = nw;
     in.published = &published;
@@ -238,7 +245,7 @@ int ws_render_store(struct ws_store *s, const struct ws_study *st,
 out:
     free(note);
     ws_indicator_set_release(&published);
-    release_areas(buurten, nb, wijken, nw);
+    release_areas(buurten, nb, wijken, nw, gebieden, ng);
     ws_mapdef_free_paths(files, n_files);
     return rc;
 }

@@ -657,6 +657,25 @@ static void prompts_part(struct builder *b, struct ws_doc_section *s, const stru
     add_item(bl, xfmt(RS(Q_ALWAYS), w->name));
 }
 
+/* The wijk's analysis areas of more than one buurt ("Gebied X e.o."), as
+ * rows of its figure table (an area of one buurt has that buurt's figures). */
+static void gebied_rows(struct builder *b, struct ws_doc_block *bl, const struct ws_area *w)
+{
+    for (size_t i = 0; i < b->in->n_gebieden; i++) {
+        const struct ws_area *a = &b->in->gebieden[i];
+        const struct ws_indicator *r;
+        char *label;
+        if (!a->parent || strcmp(a->parent, w->code) != 0)
+            continue;
+        r = find(b, a->code, b->year, "all");
+        if (r && r->buurten && !strchr(r->buurten, ' '))
+            continue;
+        label = xfmt(RS(ROW_GEBIED), a->name ? a->name : a->code);
+        figure_row(b, bl, label, r);
+        free(label);
+    }
+}
+
 static void wijk_section(struct builder *b, const struct ws_area *w)
 {
     const char *gem = gemeente_code(b);
@@ -672,7 +691,8 @@ static void wijk_section(struct builder *b, const struct ws_area *w)
     s->is_wijk = true;
     free(title);
     if (b->in->wijk_map != SIZE_MAX) {
-        bl = add_block(s, WS_DOC_MAP, RS(MAP_OF_WIJK));
+        bool gebied = b->in->maps && b->in->maps[b->in->wijk_map].level == WS_LEVEL_GEBIED;
+        bl = add_block(s, WS_DOC_MAP, gebied ? RS(MAP_OF_WIJK_GEBIED) : RS(MAP_OF_WIJK));
         bl->map_index = b->in->wijk_map;
         bl->wijk = ws_xstrdup(w->code);
     }
@@ -703,6 +723,7 @@ static void wijk_section(struct builder *b, const struct ws_area *w)
     if (gem)
         figure_row(b, bl, area_name(b, gem), g);
     figure_row(b, bl, w->name, r);
+    gebied_rows(b, bl, w);
     for (size_t i = 0; i < b->in->n_buurten; i++) {
         const struct ws_area *a = &b->in->buurten[i];
         if (a->parent && !strcmp(a->parent, w->code))
@@ -910,7 +931,8 @@ static void review_changes(struct builder *b, struct ws_doc_section *s)
 
     for (size_t i = 0; i < set->n; i++) {
         const struct ws_indicator *r = &set->rows[i];
-        if (r->year != b->year || r->level == WS_LEVEL_GEMEENTE ||
+        // (an area's change is its buurten's: buurten and wijken are listed)
+        if (r->year != b->year || r->level == WS_LEVEL_GEMEENTE || r->level == WS_LEVEL_GEBIED ||
             strcmp(r->category, "all") != 0 || !significant(r))
             continue;
         WS_VEC_GROW(v, n + 1, cap);
@@ -1019,7 +1041,8 @@ static void key_figures(struct builder *b, struct ws_doc_section *s, const struc
         add_kv(bl, t, buf);
         free(t);
     }
-    (void)snprintf(buf, sizeof(buf), "%zu / %zu", b->in->n_wijken, b->in->n_buurten);
+    (void)snprintf(buf, sizeof(buf), "%zu / %zu / %zu", b->in->n_wijken, b->in->n_gebieden,
+                   b->in->n_buurten);
     add_kv(bl, RS(KV_AREAS), buf);
     for (size_t i = 0; i < b->in->n_buurten; i++)
         if (is_supp(find(b, b->in->buurten[i].code, b->year, "all")))
@@ -1028,6 +1051,16 @@ static void key_figures(struct builder *b, struct ws_doc_section *s, const struc
     (void)snprintf(buf, sizeof(buf), "%d", n_supp);
     add_kv(bl, t, buf);
     free(t);
+    if (b->in->n_gebieden) {
+        n_supp = 0;
+        for (size_t i = 0; i < b->in->n_gebieden; i++)
+            if (is_supp(find(b, b->in->gebieden[i].code, b->year, "all")))
+                n_supp++;
+        t = xfmt(RS(KV_GEBIED_SUPPRESSED), b->year);
+        (void)snprintf(buf, sizeof(buf), "%d", n_supp);
+        add_kv(bl, t, buf);
+        free(t);
+    }
 }
 
 static void overview_section(struct builder *b)
@@ -1107,6 +1140,11 @@ static void about_section(struct builder *b)
     add_block(s, WS_DOC_PARA, RS(METHOD));
     if (b->in->min_count > 0 && b->in->round_to > 0) {
         char *t = xfmt(RS(PRIVACY_NOTICE), b->in->min_count, b->in->round_to);
+        add_block(s, WS_DOC_PARA, t);
+        free(t);
+    }
+    if (b->in->n_gebieden && b->in->min_count > 0) {
+        char *t = xfmt(RS(GEBIED_NOTICE), b->in->min_count);
         add_block(s, WS_DOC_PARA, t);
         free(t);
     }

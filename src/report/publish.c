@@ -456,7 +456,7 @@ static int write_levels(struct ws_ogr_writer *w, const struct ws_indicator_set *
             f[k].name =
                 strcmp(language, "en") == 0 ? ws_fields[k].header_en : ws_fields[k].header_nl;
     }
-    for (int lv = WS_LEVEL_BUURT; lv <= WS_LEVEL_GEMEENTE && !rc; lv++) {
+    for (int lv = WS_LEVEL_BUURT; lv < WS_N_LEVELS && !rc; lv++) {
         struct geom_cache gc;
         cache_init(&gc, areas ? areas->areas[lv] : NULL, areas ? areas->n[lv] : 0);
         ws_strbuf_reset(&name);
@@ -591,10 +591,10 @@ static int write_gpkg_extras(struct ws_ogr_writer *w, const struct ws_indicator_
                              struct ws_err *err)
 {
     static const char *const options[] = {"FID=id", "DESCRIPTION=QGIS styles of the maps", NULL};
-    int latest[3];
+    int latest[WS_N_LEVELS];
     int rc = WS_OK;
 
-    for (int lv = WS_LEVEL_BUURT; lv <= WS_LEVEL_GEMEENTE && !rc; lv++) {
+    for (int lv = WS_LEVEL_BUURT; lv < WS_N_LEVELS && !rc; lv++) {
         latest[lv] = latest_year(published, (enum ws_level)lv);
         if (latest[lv])
             rc = add_latest_view(w, (enum ws_level)lv, latest[lv], srid, date, err);
@@ -605,7 +605,10 @@ static int write_gpkg_extras(struct ws_ogr_writer *w, const struct ws_indicator_
     for (size_t i = 0; i < styles->n && !rc; i++) {
         const struct ws_layer_style *st = &styles->v[i];
         struct ws_strbuf view = WS_STRBUF_INIT;
-        int lv = strcmp(st->layer, "wijk") == 0 ? WS_LEVEL_WIJK : WS_LEVEL_BUURT;
+        int lv = WS_LEVEL_BUURT;
+        for (int k = 0; k < WS_N_LEVELS; k++)
+            if (strcmp(st->layer, ws_level_name((enum ws_level)k)) == 0)
+                lv = k;
         rc = add_style_row(w, st, st->layer, date, err);
         ws_strbuf_addf(&view, "%s_latest", st->layer);
         if (!rc && latest[lv] && st->year == latest[lv])
@@ -743,7 +746,7 @@ int ws_publish_database(const struct ws_study *st, const struct ws_indicator_set
         return WS_ECANTCREAT;
     }
     rc = write_levels(w, published, areas, srid, NULL, prefix, options, err);
-    for (int lv = WS_LEVEL_BUURT; lv <= WS_LEVEL_GEMEENTE && !rc; lv++) {
+    for (int lv = WS_LEVEL_BUURT; lv < WS_N_LEVELS && !rc; lv++) {
         const char *level = ws_level_name((enum ws_level)lv);
         int year = latest_year(published, (enum ws_level)lv);
         if (!year)
@@ -875,7 +878,7 @@ int ws_publish_tables(struct ws_store *s, struct ws_outfiles *set, const struct 
     struct ws_layer_styles styles = {NULL, 0, 0};
     struct ws_err ignored = WS_ERR_INIT;
     struct ws_indicator_set pub = {0};
-    struct ws_area *areas[3] = {NULL, NULL, NULL};
+    struct ws_area *areas[WS_N_LEVELS] = {NULL, NULL, NULL, NULL};
     struct ws_publish_areas pa;
     struct ws_publish *p = NULL;
     char *stats = NULL;
@@ -889,7 +892,7 @@ int ws_publish_tables(struct ws_store *s, struct ws_outfiles *set, const struct 
     if ((rc = ws_store_read_indicators(s, WS_SET_PUBLISHED, &pub, err)) ||
         (rc = ws_publish_check_protected(&pub, err)))
         goto out;
-    for (int lv = WS_LEVEL_BUURT; lv <= WS_LEVEL_GEMEENTE; lv++) {
+    for (int lv = WS_LEVEL_BUURT; lv < WS_N_LEVELS; lv++) {
         if ((rc = ws_store_read_areas(s, (enum ws_level)lv, &areas[lv], &pa.n[lv], err)))
             goto out;
         pa.areas[lv] = areas[lv];
@@ -920,7 +923,7 @@ int ws_publish_tables(struct ws_store *s, struct ws_outfiles *set, const struct 
     p = NULL;
 out:
     ws_publish_abort(p);
-    for (int lv = WS_LEVEL_BUURT; lv <= WS_LEVEL_GEMEENTE; lv++)
+    for (int lv = WS_LEVEL_BUURT; lv < WS_N_LEVELS; lv++)
         ws_store_free_areas(areas[lv], pa.n[lv]);
     ws_indicator_set_release(&pub);
     ws_layer_styles_release(&styles);

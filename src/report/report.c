@@ -68,12 +68,12 @@ static void release_optional(struct optional_results *o)
 }
 
 /* The map drawn for every wijk: eb_rate if the study has it, else the first
- * buurt map of one category. */
+ * buurt or gebied map of one category. */
 static size_t pick_wijk_map(const struct ws_mapdef *maps, size_t n)
 {
     size_t pick = SIZE_MAX;
     for (size_t i = 0; i < n; i++) {
-        if (maps[i].level != WS_LEVEL_BUURT || maps[i].each)
+        if ((maps[i].level != WS_LEVEL_BUURT && maps[i].level != WS_LEVEL_GEBIED) || maps[i].each)
             continue;
         if (!strcmp(maps[i].name, "eb_rate"))
             return i;
@@ -144,14 +144,14 @@ static size_t find_code(const struct code_ix *t, size_t n, const char *code)
 }
 
 /* The gemeente index of each published row (a gemeente by its code, a wijk
- * by its parent, a buurt by the gemeente of its area), then the rows of each
- * gemeente in the order of the set. */
+ * by its parent, a buurt or gebied by the gemeente of its area), then the
+ * rows of each gemeente in the order of the set. */
 static void rows_by_gemeente(struct atlases *a, size_t ng)
 {
     const struct ws_report_inputs *all = a->all;
     const struct ws_indicator_set *pub = all->published;
     struct code_ix *gem = ws_xcalloc(ng + 1, sizeof(*gem));
-    struct code_ix *bu = ws_xcalloc(all->n_buurten + 1, sizeof(*bu));
+    struct code_ix *bu = ws_xcalloc(all->n_buurten + all->n_gebieden + 1, sizeof(*bu));
     size_t *of = ws_xcalloc(pub->n + 1, sizeof(*of));
     size_t nb = 0;
 
@@ -162,6 +162,11 @@ static void rows_by_gemeente(struct atlases *a, size_t ng)
         size_t g = find_code(gem, ng, all->buurten[i].gemeente);
         if (g != SIZE_MAX && all->buurten[i].code)
             bu[nb++] = (struct code_ix){all->buurten[i].code, g};
+    }
+    for (size_t i = 0; i < all->n_gebieden; i++) {
+        size_t g = find_code(gem, ng, all->gebieden[i].gemeente);
+        if (g != SIZE_MAX && all->gebieden[i].code)
+            bu[nb++] = (struct code_ix){all->gebieden[i].code, g};
     }
     qsort(bu, nb, sizeof(*bu), cmp_code_ix);
     a->rows = ws_xcalloc(ng + 1, sizeof(*a->rows));
@@ -208,8 +213,10 @@ static int gemeente_atlas(size_t gi, void *ctx, struct ws_outfiles *out, struct 
     struct ws_indicator_set rows;
     struct ws_area *b = ws_xcalloc(all->n_buurten + 1, sizeof(*b));
     struct ws_area *w = ws_xcalloc(all->n_wijken + 1, sizeof(*w));
+    struct ws_area *ge = ws_xcalloc(all->n_gebieden + 1, sizeof(*ge));
     size_t nb = 0;
     size_t nw = 0;
+    size_t nge = 0;
     struct ws_strbuf dir = WS_STRBUF_INIT;
     int rc;
 
@@ -222,6 +229,9 @@ static int gemeente_atlas(size_t gi, void *ctx, struct ws_outfiles *out, struct 
     for (size_t i = 0; i < all->n_wijken; i++)
         if (same(all->wijken[i].gemeente, g->code) || same(all->wijken[i].parent, g->code))
             w[nw++] = all->wijken[i];
+    for (size_t i = 0; i < all->n_gebieden; i++)
+        if (same(all->gebieden[i].gemeente, g->code))
+            ge[nge++] = all->gebieden[i];
     rows.rows = ws_xcalloc(a->n_rows[gi] + 1, sizeof(*rows.rows));
     for (size_t i = 0; i < a->n_rows[gi]; i++)
         rows.rows[rows.n++] = pub->rows[a->rows[gi][i]]; // shallow: the caller's set owns them
@@ -230,6 +240,8 @@ static int gemeente_atlas(size_t gi, void *ctx, struct ws_outfiles *out, struct 
     in.n_buurten = nb;
     in.wijken = w;
     in.n_wijken = nw;
+    in.gebieden = ge;
+    in.n_gebieden = nge;
     in.gemeenten = g;
     in.n_gemeenten = 1;
     in.priorities = NULL;
@@ -242,6 +254,8 @@ static int gemeente_atlas(size_t gi, void *ctx, struct ws_outfiles *out, struct 
     mi.n_buurten = nb;
     mi.wijken = w;
     mi.n_wijken = nw;
+    mi.gebieden = ge;
+    mi.n_gebieden = nge;
     mi.published = &rows;
     ws_strbuf_addf(&dir, "report/%s", g->code);
     rc = write_atlas(&in, &mi, a->maps, dir.buf, out, err);
@@ -249,6 +263,7 @@ static int gemeente_atlas(size_t gi, void *ctx, struct ws_outfiles *out, struct 
     free(rows.rows);
     free(b);
     free(w);
+    free(ge);
     return rc;
 }
 
@@ -278,9 +293,11 @@ int ws_report_store(struct ws_store *s, const struct ws_study *st, struct ws_out
     struct ws_area *buurten = NULL;
     struct ws_area *wijken = NULL;
     struct ws_area *gemeenten = NULL;
+    struct ws_area *gebieden = NULL;
     size_t nb = 0;
     size_t nw = 0;
     size_t ng = 0;
+    size_t nge = 0;
     char **files = NULL;
     size_t n_files = 0;
     struct ws_mapdef *maps = NULL;
@@ -297,6 +314,7 @@ int ws_report_store(struct ws_store *s, const struct ws_study *st, struct ws_out
     rc = ws_store_read_areas(s, WS_LEVEL_BUURT, &buurten, &nb, err);
     rc = rc ? rc : ws_store_read_areas(s, WS_LEVEL_WIJK, &wijken, &nw, err);
     rc = rc ? rc : ws_store_read_areas(s, WS_LEVEL_GEMEENTE, &gemeenten, &ng, err);
+    rc = rc ? rc : ws_store_read_areas(s, WS_LEVEL_GEBIED, &gebieden, &nge, err);
     rc = rc ? rc : ws_store_read_indicators(s, WS_SET_PUBLISHED, &published, err);
     if (rc)
         goto out;
@@ -324,6 +342,8 @@ int ws_report_store(struct ws_store *s, const struct ws_study *st, struct ws_out
     in.n_buurten = nb;
     in.wijken = wijken;
     in.n_wijken = nw;
+    in.gebieden = gebieden;
+    in.n_gebieden = nge;
     in.gemeenten = gemeenten;
     in.n_gemeenten = ng;
     in.title = st->title;
@@ -343,6 +363,8 @@ int ws_report_store(struct ws_store *s, const struct ws_study *st, struct ws_out
     mi.n_buurten = nb;
     mi.wijken = wijken;
     mi.n_wijken = nw;
+    mi.gebieden = gebieden;
+    mi.n_gebieden = nge;
     mi.published = &published;
     mi.study_title = st->title;
     mi.language = st->language;
@@ -364,5 +386,6 @@ out:
     ws_store_free_areas(buurten, nb);
     ws_store_free_areas(wijken, nw);
     ws_store_free_areas(gemeenten, ng);
+    ws_store_free_areas(gebieden, nge);
     return rc;
 }

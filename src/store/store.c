@@ -51,7 +51,7 @@
 #define WS_VERSION "0.0.0"
 #endif
 
-#define STORE_SCHEMA_VERSION 1
+#define STORE_SCHEMA_VERSION 2
 
 struct ws_store {
     struct ws_db *db;
@@ -65,6 +65,8 @@ static const char *level_sql(enum ws_level level)
     switch (level) {
     case WS_LEVEL_BUURT:
         return "buurt";
+    case WS_LEVEL_GEBIED:
+        return "gebied";
     case WS_LEVEL_WIJK:
         return "wijk";
     case WS_LEVEL_GEMEENTE:
@@ -77,7 +79,7 @@ static const char *level_sql(enum ws_level level)
 /* Create, open, close, transactions                                        */
 
 /* Columns of indicators_raw and indicators_published: level_no (0 buurt,
- * 1 wijk, 2 gemeente), then the fields of the data dictionary in the order
+ * 1 gebied, 2 wijk, 3 gemeente), then the fields of the data dictionary in the order
  * of indicator_fields.h with the level moved to the front (level_no, level,
  * code, name, ...), then suppressed_reason ('primary' | 'secondary' |
  * NULL).  NULL is NAN, '' or 0 in struct ws_indicator (see indicators.h);
@@ -150,8 +152,8 @@ static const char schema_sql[] =
     " study_path TEXT, title TEXT, language TEXT, seed INTEGER, crs TEXT, srid INTEGER);"
     "CREATE TABLE inputs(role TEXT NOT NULL, path TEXT NOT NULL, sha256 TEXT);"
     "CREATE TABLE areas(code TEXT PRIMARY KEY, name TEXT,"
-    " level TEXT NOT NULL CHECK(level IN ('buurt', 'wijk', 'gemeente')),"
-    " parent TEXT, gemeente TEXT);"
+    " level TEXT NOT NULL CHECK(level IN ('buurt', 'gebied', 'wijk', 'gemeente')),"
+    " parent TEXT, gemeente TEXT, gebied TEXT);"
     "CREATE INDEX areas_level ON areas(level, parent);"
     "CREATE TABLE covariates(idx INTEGER PRIMARY KEY, name TEXT NOT NULL);"
     "CREATE TABLE statistics(code TEXT NOT NULL, year INTEGER NOT NULL, population REAL,"
@@ -1225,6 +1227,79 @@ out:
 }
 
 /* ------------------------------------------------------------------------ */
+/* Analysis areas (gebieden)                                                 */
+
+/* Binds and runs one write statement with up to three text parameters. */
+static int exec_text3(struct ws_store *s, struct ws_stmt *q, const char *a, const char *b,
+                      const char *c, struct ws_err *err)
+{
+    bool constraint;
+    int rc;
+
+    if ((rc = ws_stmt_bind_text(q, 1, a, err)) || (b && (rc = ws_stmt_bind_text(q, 2, b, err))) ||
+        (c && (rc = ws_stmt_bind_text(q, 3, c, err))))
+        return rc;
+    return step_write(s, q, &constraint, err);
+}
+
+int ws_store_put_gebieden(struct ws_store *s, const struct ws_area *buurten, size_t n_buurten,
+                          const size_t *gebied_of, const char *const *code, const char *const *name,
+                          size_t n_gebieden, struct ws_err *err)
+{
+    struct ws_stmt *q = NULL;
+    char ord[32];
+    size_t i;
+    int rc;
+
+    rc =
+        ws_db_exec(s->db,
+                   "DELETE FROM areas WHERE level = 'gebied';"
+                   "UPDATE areas SET gebied = NULL WHERE gebied IS NOT NULL;"
+                   "DROP TABLE IF EXISTS temp.gebied_names;"
+                   "CREATE TEMP TABLE gebied_names(code TEXT PRIMARY KEY, name TEXT, ord INTEGER);",
+                   err);
+    if (!rc)
+        rc = ws_db_prepare(s->db, "UPDATE areas SET gebied = ?2 WHERE code = ?1", &q, err);
+    for (i = 0; !rc && i < n_buurten; i++) {
+        if (gebied_of[i] >= n_gebieden)
+            WS_BUG("store: buurt without an analysis area");
+        rc = exec_text3(s, q, buurten[i].code, code[gebied_of[i]], NULL, err);
+    }
+    ws_stmt_finalize(q);
+    q = NULL;
+    if (!rc)
+        rc = ws_db_prepare(s->db, "INSERT INTO temp.gebied_names VALUES (?1, ?2, ?3)", &q, err);
+    for (i = 0; !rc && i < n_gebieden; i++) {
+        (void)snprintf(ord, sizeof(ord), "%zu", i);
+        rc = exec_text3(s, q, code[i], name[i], ord, err);
+    }
+    ws_stmt_finalize(q);
+    // the outline is the exact union of the member buurten (few per gebied);
+    // the parent is the buurten's wijk, or their gemeente without wijken
+    if (!rc)
+        rc = ws_db_exec(s->db,
+                        "INSERT INTO areas(code, name, level, parent, gemeente, geom)"
+                        " SELECT n.code, n.name, 'gebied', u.parent, u.gemeente, u.geom"
+                        " FROM temp.gebied_names AS n JOIN"
+                        " (SELECT gebied, min(coalesce(parent, gemeente)) AS parent,"
+                        " min(gemeente) AS gemeente, CastToMultiPolygon(ST_Union(geom)) AS geom"
+                        " FROM areas WHERE level = 'buurt' AND gebied IS NOT NULL"
+                        " GROUP BY gebied) AS u ON u.gebied = n.code"
+                        " ORDER BY n.ord;"
+                        "DROP TABLE temp.gebied_names;",
+                        err);
+    if (!rc) {
+        size_t n_put = 0;
+        rc = ws_store_count_areas(s, WS_LEVEL_GEBIED, &n_put, err);
+        if (!rc && n_put != n_gebieden)
+            rc = ws_err_set(err, WS_EDATA, "cannot build the outlines of the analysis areas");
+    }
+    if (rc)
+        ws_err_where(err, "%s", s->path);
+    return rc;
+}
+
+/* ------------------------------------------------------------------------ */
 /* Reading                                                                   */
 
 int ws_store_count_areas(struct ws_store *s, enum ws_level level, size_t *n, struct ws_err *err)
@@ -1259,6 +1334,7 @@ void ws_store_free_areas(struct ws_area *areas, size_t n)
         free(areas[i].parent_name);
         free(areas[i].gemeente);
         free(areas[i].gemeente_name);
+        free(areas[i].gebied);
         ws_geom_release(&areas[i].geom);
     }
     free(areas);
@@ -1277,7 +1353,7 @@ int ws_store_read_areas(struct ws_store *s, enum ws_level level, struct ws_area 
     *n = 0;
     rc = ws_db_prepare(s->db,
                        "SELECT a.code, a.name, a.parent, p.name, a.gemeente, g.name,"
-                       " AsBinary(a.geom) FROM areas AS a"
+                       " AsBinary(a.geom), a.gebied FROM areas AS a"
                        " LEFT JOIN areas AS p ON p.code = a.parent"
                        " LEFT JOIN areas AS g ON g.code = a.gemeente"
                        " WHERE a.level = ? ORDER BY a.rowid",
@@ -1304,6 +1380,7 @@ int ws_store_read_areas(struct ws_store *s, enum ws_level level, struct ws_area 
         a->parent_name = ws_xstrdup(ws_stmt_column_text(q, 3));
         a->gemeente = ws_xstrdup(ws_stmt_column_text(q, 4));
         a->gemeente_name = ws_xstrdup(ws_stmt_column_text(q, 5));
+        a->gebied = ws_xstrdup(ws_stmt_column_text(q, 7));
         wkb = ws_stmt_column_blob(q, 6, &len);
         rc = ws_geom_from_wkb(wkb, len, &a->geom, err);
         if (rc)
@@ -1735,7 +1812,7 @@ void ws_store_indicator_writer_end(struct ws_indicator_writer *w)
 
 static int check_indicator_row(const struct ws_indicator *r, struct ws_err *err)
 {
-    if (!r->code || !r->category || (unsigned)r->level > WS_LEVEL_GEMEENTE)
+    if (!r->code || !r->category || (unsigned)r->level >= WS_N_LEVELS)
         return ws_err_set(err, WS_EINTERNAL, "an indicator row has no code, category or level");
     return WS_OK;
 }
@@ -1860,7 +1937,7 @@ static void read_indicator(struct ws_stmt *q, struct ws_indicator *r)
             v.null = !v.s;
             break;
         case WS_KIND_LEVEL:
-            v.i = lv == 1 ? WS_LEVEL_WIJK : lv == 2 ? WS_LEVEL_GEMEENTE : WS_LEVEL_BUURT;
+            v.i = lv > 0 && lv < WS_N_LEVELS ? lv : WS_LEVEL_BUURT;
             v.null = false;
             break;
         case WS_KIND_REAL:

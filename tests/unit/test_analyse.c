@@ -302,6 +302,70 @@ static const struct ws_indicator *find_row(const struct ws_indicator_set *set, e
     return NULL;
 }
 
+static size_t count_level(const struct ws_indicator_set *set, enum ws_level level)
+{
+    size_t n = 0;
+
+    for (size_t i = 0; i < set->n; i++)
+        n += set->rows[i].level == level;
+    return n;
+}
+
+/* The analysis areas (gebied level): every buurt is in exactly one gebied,
+ * within its wijk; a gebied's O, P and expected are the sums of its
+ * buurten's (expected where every member has one); in the latest year, 'all',
+ * a gebied holds min_count cases unless it is its wijk's only gebied.
+ * Returns the number of gebied rows. */
+static size_t check_gebieden(const struct ws_indicator_set *set, long min_count, int latest)
+{
+    size_t n_rows = 0;
+    size_t n_member_rows = 0;
+
+    for (size_t i = 0; i < set->n; i++) {
+        const struct ws_indicator *g = &set->rows[i];
+        char *list;
+        char *save = NULL;
+        double O = 0, P = NAN, E = 0;
+        bool all_e = true;
+        size_t n_wijk_gebieden = 0;
+        if (g->level != WS_LEVEL_GEBIED)
+            continue;
+        n_rows++;
+        assert_non_null(g->buurten);
+        assert_int_equal(strncmp(g->code, "GB", 2), 0);
+        list = strdup(g->buurten);
+        for (char *b = strtok_r(list, " ", &save); b; b = strtok_r(NULL, " ", &save)) {
+            const struct ws_indicator *r = find_row(set, WS_LEVEL_BUURT, b, g->year, g->category);
+            assert_string_equal(r->parent, g->parent);
+            assert_null(r->buurten);
+            O += r->cases;
+            if (!isnan(r->population))
+                P = isnan(P) ? r->population : P + r->population;
+            E += r->expected;
+            all_e = all_e && !isnan(r->expected);
+            n_member_rows++;
+        }
+        free(list);
+        assert_double_close(g->cases, O, 0, 0);
+        if (isnan(P))
+            assert_true(isnan(g->population));
+        else
+            assert_double_close(g->population, P, 1e-9, 1e-12);
+        if (all_e)
+            assert_double_close(g->expected, E, 1e-9, 1e-12);
+        for (size_t j = 0; j < set->n; j++)
+            n_wijk_gebieden += set->rows[j].level == WS_LEVEL_GEBIED &&
+                               set->rows[j].year == g->year &&
+                               strcmp(set->rows[j].category, g->category) == 0 &&
+                               strcmp(set->rows[j].parent, g->parent) == 0;
+        if (g->year == latest && strcmp(g->category, "all") == 0 && n_wijk_gebieden > 1)
+            assert_true(g->cases >= (double)min_count);
+    }
+    // every buurt row is a member of exactly one gebied row
+    assert_int_equal(n_member_rows, count_level(set, WS_LEVEL_BUURT));
+    return n_rows;
+}
+
 static bool contains_warning(const struct ws_warnings *w, const char *a, const char *b)
 {
     size_t i;
@@ -381,8 +445,9 @@ static void test_grid_values(void **state)
     opts.permutations = 199;
     run_stage(f->path, &st, &opts, &set, &json, &warn);
 
-    // 14 areas x 2 years x 3 categories, in key order
-    assert_int_equal(set.n, (NB + 3 + 1) * 2 * 3);
+    // buurten, gebieden, 3 wijken, 1 gemeente x 2 years x 3 categories, in key order
+    assert_true(check_gebieden(&set, st.min_count, 2024) > 0);
+    assert_int_equal(set.n, (NB + count_level(&set, WS_LEVEL_GEBIED) / 6 + 3 + 1) * 2 * 3);
     for (i = 1; i < set.n; i++) {
         const struct ws_indicator *a = &set.rows[i - 1], *b = &set.rows[i];
         int c = a->level != b->level ? (a->level < b->level ? -1 : 1) : strcmp(a->code, b->code);
@@ -391,18 +456,20 @@ static void test_grid_values(void **state)
                                    : strcmp(a->category, b->category);
         assert_true(c < 0);
         assert_int_equal(b->suppressed, WS_SUPP_NONE);
-        // priority: buurten with a population, category all (priority.c)
-        if (b->level == WS_LEVEL_BUURT && strcmp(b->category, "all") == 0 && b->population > 0)
+        // priority: buurten and gebieden with a population, category all (priority.c)
+        if ((b->level == WS_LEVEL_BUURT || b->level == WS_LEVEL_GEBIED) &&
+            strcmp(b->category, "all") == 0 && b->population > 0)
             assert_true(b->priority_rank >= 1 && b->priority_rank <= NB);
         else
             assert_int_equal(b->priority_rank, 0);
     }
-    // the ranks of one year are 1..k without gaps or ties
+    // the ranks of one level and year are 1..k without gaps or ties
     for (year = 2023; year <= 2024; year++) {
         long seen[NB + 1] = {0};
         long n_ranked = 0;
         for (i = 0; i < set.n; i++)
-            if (set.rows[i].year == year && set.rows[i].priority_rank > 0) {
+            if (set.rows[i].year == year && set.rows[i].level == WS_LEVEL_BUURT &&
+                set.rows[i].priority_rank > 0) {
                 seen[set.rows[i].priority_rank]++;
                 n_ranked++;
             }
@@ -713,7 +780,9 @@ static void test_grid_without_covariates(void **state)
 
     // st NULL: the settings come from the store
     run_stage(f->path, NULL, NULL, &set, &json, &warn);
-    assert_int_equal(set.n, (NB + 3 + 1) * 2);
+    // (this store's cases: some wijken cannot reach min_count; sums only)
+    assert_true(check_gebieden(&set, 0, 2024) > 0);
+    assert_int_equal(set.n, (NB + count_level(&set, WS_LEVEL_GEBIED) / 2 + 3 + 1) * 2);
     for (i = 0; i < set.n; i++) {
         const struct ws_indicator *r = &set.rows[i];
         assert_string_equal(r->category, "all");
@@ -1132,8 +1201,9 @@ static void test_demo_reference(void **state)
     // (the deterministic figures do not depend on it)
     opts.permutations_other = 0;
     run_stage(d->store, &d->st, &opts, &set, &json, &warn);
-    // 151 buurten, 20 wijken, 1 gemeente x 4 years x 9 categories
-    assert_int_equal(set.n, (151 + 20 + 1) * 4 * 9);
+    // 151 buurten, 59 gebieden, 20 wijken, 1 gemeente x 4 years x 9 categories
+    assert_int_equal(check_gebieden(&set, d->st.min_count, 2024), 59 * 4 * 9);
+    assert_int_equal(set.n, (151 + 59 + 20 + 1) * 4 * 9);
 
     ws_test_csv_load(&t, WS_TEST_REF_DIR "/groningen_demo_areas.csv");
     for (i = 0; i < t.n_rows; i++) {

@@ -77,7 +77,12 @@ static void assert_has(const char *text, const char *part)
 
 static void test_shipped_maps(void **state)
 {
-    static const char *const names[] = {"categories", "clusters", "eb_rate", "oe_ratio", "trend"};
+    static const char *const names[] = {"categories", "clusters",       "clusters_buurt",
+                                        "eb_rate",    "eb_rate_buurt",  "eb_rate_wijk",
+                                        "oe_ratio",   "oe_ratio_buurt", "trend"};
+    static const enum ws_level levels[] = {WS_LEVEL_WIJK,   WS_LEVEL_GEBIED, WS_LEVEL_BUURT,
+                                           WS_LEVEL_GEBIED, WS_LEVEL_BUURT,  WS_LEVEL_WIJK,
+                                           WS_LEVEL_GEBIED, WS_LEVEL_BUURT,  WS_LEVEL_BUURT};
     struct ws_err err = WS_ERR_INIT;
     char **paths = NULL;
     size_t n = 0;
@@ -85,7 +90,7 @@ static void test_shipped_maps(void **state)
 
     // tests run from the repository root: the shipped folder is ./maps
     assert_int_equal(ws_mapdef_files(NULL, &paths, &n, &err), WS_OK);
-    assert_int_equal(n, 5);
+    assert_int_equal(n, 9);
     for (size_t i = 0; i < n; i++) {
         struct ws_mapdef md;
         if (ws_mapdef_load(paths[i], &md, &err) != WS_OK) {
@@ -93,6 +98,8 @@ static void test_shipped_maps(void **state)
             fail();
         }
         assert_string_equal(md.name, names[i]);
+        // the main maps per analysis area, the same per buurt, one per wijk
+        assert_int_equal(md.level, levels[i]);
         for (int f = 0; f < WS_CANVAS_N_FORMATS; f++)
             assert_true(md.formats[f]);
         assert_non_null(md.title);
@@ -110,7 +117,7 @@ static void test_default_details(void **state)
 
     assert_int_equal(ws_mapdef_load("maps/eb_rate.ini", &md, &err), WS_OK);
     assert_string_equal(md.indicator, "eb_rate");
-    assert_int_equal(md.level, WS_LEVEL_BUURT);
+    assert_int_equal(md.level, WS_LEVEL_GEBIED);
     assert_int_equal(md.year, 0);
     assert_string_equal(md.category, "all");
     assert_false(md.each);
@@ -276,7 +283,7 @@ static void test_bad_values(void **state)
          "eb_rat'",
          "did you mean 'eb_rate'?"},
         {"[map]\nindicator = eb_rate\nlevel = gemeente\n", 3,
-         "bad value for 'level' in section [map]: must be one of buurt | wijk: 'level = gemeente'",
+         "bad value for 'level' in section [map]: must be one of buurt | gebied | wijk: 'level = gemeente'",
          "choose one of the listed values"},
         {"[map]\nindicator = eb_rate\nmethod = quantiel\n", 3, "must be one of quantile | equal",
          "did you mean 'quantile'?"},

@@ -25,7 +25,7 @@
 static const char *const header =
     "code,name,level,parent,year,category,population,cases,rate_per_1000,rate_ci_low,"
     "rate_ci_high,ratio_avg,poisson_p,expected,oe_ratio,oe_ci_low,oe_ci_high,eb_rate,seb_rate,"
-    "lisa_i,lisa_z,lisa_p,lisa_cluster,trend_rr,trend_p,priority_rank,suppressed\n";
+    "lisa_i,lisa_z,lisa_p,lisa_cluster,trend_rr,trend_p,priority_rank,suppressed,buurten\n";
 
 static void add_row(struct ws_indicator_set *s, const char *code, const char *name,
                     enum ws_level level, const char *parent, double P, double O)
@@ -46,13 +46,19 @@ static void add_row(struct ws_indicator_set *s, const char *code, const char *na
     strcpy(r->lisa_cluster, "ns");
 }
 
-/* WK1 = BU1 (3, primary) + BU2 (40) + BU3 (53); GM1 = WK1 + WK2 (= BU4). */
+/* WK1 = BU1 (3, primary) + BU2 (40) + BU3 (53); GM1 = WK1 + WK2 (= GB4 = BU4,
+ * an analysis area of one buurt). */
 static void published_set(struct ws_indicator_set *pub, struct ws_audit *audit)
 {
     struct ws_indicator_set raw = {0};
     struct ws_err err = WS_ERR_INIT;
     struct ws_protect_opts o;
+    struct ws_area bu4;
 
+    memset(&bu4, 0, sizeof(bu4));
+    bu4.code = (char *)"BU4";
+    bu4.gemeente = (char *)"GM1";
+    bu4.gebied = (char *)"GB4";
     add_row(&raw, "GM1", "Gemeente", WS_LEVEL_GEMEENTE, NULL, 5000, 157);
     add_row(&raw, "WK1", "Centrum, Oost", WS_LEVEL_WIJK, "GM1", 3000, 96);
     add_row(&raw, "WK2", "Zuid \"aan zee\"", WS_LEVEL_WIJK, "GM1", 2000, 61);
@@ -60,7 +66,11 @@ static void published_set(struct ws_indicator_set *pub, struct ws_audit *audit)
     add_row(&raw, "BU2", "Midden", WS_LEVEL_BUURT, "WK1", 1000, 40);
     add_row(&raw, "BU3", "Zuid", WS_LEVEL_BUURT, "WK1", 1500, 53);
     add_row(&raw, "BU4", "Haven", WS_LEVEL_BUURT, "WK2", 2000, 61);
+    add_row(&raw, "GB4", "Haven", WS_LEVEL_GEBIED, "WK2", 2000, 61);
+    raw.rows[raw.n - 1].buurten = ws_xstrdup("BU4");
     memset(&o, 0, sizeof(o));
+    o.buurten = &bu4;
+    o.n_buurten = 1;
     o.min_count = 10;
     o.round_to = 5;
     o.safety_range = 5;
@@ -178,7 +188,7 @@ static void check_xlsx(const char *dir)
     int found = 0;
 
     assert_int_equal(ws_ogr_table_open(path, "buurt", NULL, &t, &err), WS_OK);
-    assert_int_equal(ws_ogr_table_n_fields(t), 27);
+    assert_int_equal(ws_ogr_table_n_fields(t), 28);
     assert_int_equal(ws_ogr_table_field_index(t, "Code", NULL, &code, &err), WS_OK);
     assert_int_equal(ws_ogr_table_field_index(t, "Hulpvragen (afgerond)", NULL, &cases, &err),
                      WS_OK);
@@ -201,6 +211,12 @@ static void check_xlsx(const char *dir)
     assert_int_equal(ws_ogr_table_open(path, "gemeente", NULL, &t, &err), WS_OK);
     assert_int_equal(ws_ogr_table_next(t, &err), 1);
     assert_int_equal(ws_ogr_table_next(t, &err), 0);
+    ws_ogr_table_close(t);
+    // the gebied sheet lists the area's buurten
+    assert_int_equal(ws_ogr_table_open(path, "gebied", NULL, &t, &err), WS_OK);
+    assert_int_equal(ws_ogr_table_field_index(t, "Buurten (codes)", NULL, &code, &err), WS_OK);
+    assert_int_equal(ws_ogr_table_next(t, &err), 1);
+    assert_string_equal(ws_ogr_table_value(t, code), "BU4");
     ws_ogr_table_close(t);
     free(path);
 }
@@ -243,13 +259,15 @@ static void test_publish_commit(void **state)
     assert_memory_equal(csv, header, strlen(header));
     line = strstr(csv, "\nBU1,");
     assert_non_null(line);
-    assert_true(strncmp(line, "\nBU1,Noord,buurt,WK1,2024,all,500,,,,,,,2.7,,,,,,,,,,,,,1\n", 58) ==
-                0);
+    assert_true(
+        strncmp(line, "\nBU1,Noord,buurt,WK1,2024,all,500,,,,,,,2.7,,,,,,,,,,,,,1,\n", 59) == 0);
     assert_non_null(strstr(csv, "\nBU3,Zuid,buurt,WK1,2024,all,1500,55,35.33333333,,,,,47.7,"
-                                "1.111111111,,,,,,,,ns,,,,0\n"));
+                                "1.111111111,,,,,,,,ns,,,,0,\n"));
     assert_non_null(strstr(csv, "\nWK1,\"Centrum, Oost\",wijk,GM1,2024,all,3000,95,"));
     assert_non_null(strstr(csv, "\nWK2,\"Zuid \"\"aan zee\"\"\",wijk,GM1,"));
     assert_non_null(strstr(csv, "\nGM1,Gemeente,gemeente,,2024,"));
+    assert_non_null(strstr(csv, "\nGB4,Haven,gebied,WK2,2024,all,2000,60,"));
+    assert_non_null(strstr(csv, ",0,BU4\n"));
     free(csv);
     free(path);
 
@@ -260,12 +278,12 @@ static void test_publish_commit(void **state)
                         "\xEF\xBB\xBF"
                         "code;name;level;parent;year;category;population;",
                         51);
-    assert_non_null(strstr(csv, "trend_p;priority_rank;suppressed\r\n"));
+    assert_non_null(strstr(csv, "trend_p;priority_rank;suppressed;buurten\r\n"));
     assert_non_null(strstr(csv, "\r\nBU3;Zuid;buurt;WK1;2024;all;1500;55;35,33333333;;;;;47,7;"
-                                "1,111111111;;;;;;;;ns;;;;0\r\n"));
+                                "1,111111111;;;;;;;;ns;;;;0;\r\n"));
     assert_non_null(strstr(csv, "\r\nWK1;\"Centrum, Oost\";wijk;GM1;2024;all;3000;95;"));
     assert_non_null(
-        strstr(csv, "\r\nBU1;Noord;buurt;WK1;2024;all;500;;;;;;;2,7;;;;;;;;;;;;;1\r\n"));
+        strstr(csv, "\r\nBU1;Noord;buurt;WK1;2024;all;500;;;;;;;2,7;;;;;;;;;;;;;1;\r\n"));
     free(csv);
     free(path);
 
@@ -287,14 +305,15 @@ static void test_publish_commit(void **state)
     assert_int_equal(query_int(db, "SELECT count(*) FROM buurt"), 4);
     assert_int_equal(query_int(db, "SELECT count(*) FROM wijk"), 2);
     assert_int_equal(query_int(db, "SELECT count(*) FROM gemeente"), 1);
+    assert_int_equal(query_int(db, "SELECT count(*) FROM gebied WHERE buurten = 'BU4'"), 1);
     assert_int_equal(query_int(db, "SELECT count(*) FROM gpkg_contents WHERE data_type = "
                                    "'features' AND srs_id = 28992 AND identifier = table_name "
                                    "AND min_x IS NOT NULL"),
                      3);
-    // the three layers and the three LEVEL_latest views
+    // the four layers and the four LEVEL_latest views
     assert_int_equal(query_int(db, "SELECT count(*) FROM gpkg_geometry_columns WHERE "
                                    "geometry_type_name = 'MULTIPOLYGON' AND srs_id = 28992"),
-                     6);
+                     8);
     assert_int_equal(query_int(db, "SELECT count(*) FROM buurt_latest"), 4);
     assert_int_equal(query_int(db, "SELECT count(*) FROM gemeente_latest"), 1);
     // no styles given: no layer_styles table
@@ -321,11 +340,11 @@ static void test_publish_commit(void **state)
                      2);
     assert_int_equal(query_int(db, "SELECT count(*) FROM gpkg_extensions WHERE extension_name = "
                                    "'gpkg_rtree_index'"),
-                     3);
+                     4);
     assert_int_equal(query_int(db, "SELECT count(*) FROM rtree_buurt_geom"), 3);
     assert_int_equal(query_int(db, "SELECT count(*) FROM gpkg_contents WHERE last_change = "
                                    "'2000-01-01T00:00:00.000Z'"),
-                     6);
+                     8);
     ws_db_close(db);
     free(path);
 

@@ -318,6 +318,68 @@ static void test_levels_and_geometry(void **state)
     free_dataset(&ds);
 }
 
+/* The analysis areas: put after the load (as the analyse stage does), read
+ * back with parent, gemeente and the union outline; a second put replaces
+ * the first. */
+static void test_gebieden(void **state)
+{
+    struct fixture *f = *state;
+    struct ws_err err = WS_ERR_INIT;
+    struct ws_dataset ds;
+    struct ws_store *s = NULL;
+    struct ws_area *b = NULL, *gb = NULL;
+    size_t nb = 0, ngb = 0, n = 0;
+    const char *codes[3] = {"GB00140001", "GB00140003", "GB00140004"};
+    const char *names[3] = {"Buurt 1 en Buurt 2", "Buurt 3", "Buurt 4"};
+    const size_t of[4] = {0, 0, 1, 2};
+    const size_t of2[4] = {0, 0, 1, 1};
+    int rc;
+
+    make_dataset(&ds, true);
+    rc = load(f->path, &ds, &err);
+    report(rc, &err);
+    assert_int_equal(rc, WS_OK);
+    assert_int_equal(ws_store_open(f->path, true, &s, &err), WS_OK);
+    assert_int_equal(ws_store_read_areas(s, WS_LEVEL_BUURT, &b, &nb, &err), WS_OK);
+    assert_null(b[0].gebied); // before the analysis
+    assert_int_equal(ws_store_begin(s, &err), WS_OK);
+    rc = ws_store_put_gebieden(s, b, nb, of, codes, names, 3, &err);
+    report(rc, &err);
+    assert_int_equal(rc, WS_OK);
+    assert_int_equal(ws_store_commit(s, &err), WS_OK);
+    assert_int_equal(ws_store_count_areas(s, WS_LEVEL_GEBIED, &n, &err), WS_OK);
+    assert_int_equal(n, 3);
+    assert_int_equal(ws_store_read_areas(s, WS_LEVEL_GEBIED, &gb, &ngb, &err), WS_OK);
+    assert_int_equal(ngb, 3);
+    assert_string_equal(gb[0].code, "GB00140001");
+    assert_string_equal(gb[0].name, "Buurt 1 en Buurt 2");
+    assert_string_equal(gb[0].parent, "WK001401");
+    assert_string_equal(gb[0].parent_name, "Centrum");
+    assert_string_equal(gb[0].gemeente, "GM0014");
+    assert_double_close(ws_geom_area(&gb[0].geom),
+                        ws_geom_area(&b[0].geom) + ws_geom_area(&b[1].geom), 1e-6, 0);
+    assert_int_equal(gb[0].geom.n_rings, 1);
+    assert_string_equal(gb[2].parent, "WK001402");
+    ws_store_free_areas(gb, ngb);
+    ws_store_free_areas(b, nb);
+    assert_int_equal(ws_store_read_areas(s, WS_LEVEL_BUURT, &b, &nb, &err), WS_OK);
+    assert_string_equal(b[1].gebied, "GB00140001");
+    assert_string_equal(b[3].gebied, "GB00140004");
+
+    // again, with buurten 3 and 4 in one area: the old areas are gone
+    assert_int_equal(ws_store_begin(s, &err), WS_OK);
+    assert_int_equal(ws_store_put_gebieden(s, b, nb, of2, codes, names, 2, &err), WS_OK);
+    assert_int_equal(ws_store_commit(s, &err), WS_OK);
+    assert_int_equal(ws_store_count_areas(s, WS_LEVEL_GEBIED, &n, &err), WS_OK);
+    assert_int_equal(n, 2);
+    ws_store_free_areas(b, nb);
+    assert_int_equal(ws_store_read_areas(s, WS_LEVEL_BUURT, &b, &nb, &err), WS_OK);
+    assert_string_equal(b[3].gebied, "GB00140003");
+    ws_store_free_areas(b, nb);
+    ws_store_close(s);
+    free_dataset(&ds);
+}
+
 static void test_rows_round_trip(void **state)
 {
     struct fixture *f = *state;
@@ -654,6 +716,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_versions),
         cmocka_unit_test_setup_teardown(test_levels_and_geometry, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_gebieden, setup, teardown),
         cmocka_unit_test_setup_teardown(test_rows_round_trip, setup, teardown),
         cmocka_unit_test_setup_teardown(test_without_wijken, setup, teardown),
         cmocka_unit_test_setup_teardown(test_overlap_and_gap, setup, teardown),

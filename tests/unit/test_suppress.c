@@ -505,6 +505,58 @@ static void test_buurt_gemeente_lookup(void **state)
     ws_audit_release(&audit);
 }
 
+/* The analysis areas: buurt -> gebied -> wijk.  GB12 = BU1 (3, primary) +
+ * BU2; publishing GB12 and BU2 would give BU1 away, so one of them is
+ * suppressed, and every suppressed cell keeps a range of safety_range.
+ * Without the buurten's gebied the buurten are parts of their wijk, which
+ * then does not add up (buurten and gebieden both). */
+static void test_gebied_tree(void **state)
+{
+    struct ws_indicator_set raw = {0}, pub = {0};
+    struct ws_audit audit = WS_AUDIT_INIT;
+    struct ws_err err = WS_ERR_INIT;
+    struct ws_protect_opts o = opts_of(10, 5, 5);
+    struct ws_area bu[7];
+    const char *codes[7] = {"BU1", "BU2", "BU3", "BU4", "BU5", "BU6", "BU7"};
+    const char *gebied[7] = {"GB12", "GB12", "GB3", "GB45", "GB45", "GB67", "GB67"};
+    const char *gem[7] = {"GM1", "GM1", "GM1", "GM1", "GM1", "GM2", "GM2"};
+    const struct ws_indicator *g12, *b2;
+
+    (void)state;
+    memset(bu, 0, sizeof(bu));
+    for (int i = 0; i < 7; i++) {
+        bu[i].code = (char *)codes[i];
+        bu[i].gemeente = (char *)gem[i];
+        bu[i].gebied = (char *)gebied[i];
+    }
+    small_set(&raw, 2024);
+    add_row(&raw, "GB12", WS_LEVEL_GEBIED, "WK1", 2024, "all", 1500, 43);
+    add_row(&raw, "GB3", WS_LEVEL_GEBIED, "WK1", 2024, "all", 1500, 53);
+    add_row(&raw, "GB45", WS_LEVEL_GEBIED, "WK2", 2024, "all", 2000, 61);
+    add_row(&raw, "GB67", WS_LEVEL_GEBIED, "WK3", 2024, "all", 2000, 51);
+    assert_int_equal(ws_protect_apply(&raw, &o, &pub, &audit, &err), WS_EINTERNAL);
+    assert_non_null(strstr(err.what, "do not add up"));
+    ws_err_clear(&err);
+    ws_audit_release(&audit);
+
+    o.buurten = bu;
+    o.n_buurten = 7;
+    assert_int_equal(ws_protect_apply(&raw, &o, &pub, &audit, &err), WS_OK);
+    assert_int_equal(find(&pub, "BU1", 2024, "all")->suppressed, WS_SUPP_PRIMARY);
+    g12 = find(&pub, "GB12", 2024, "all");
+    b2 = find(&pub, "BU2", 2024, "all");
+    assert_false(g12->suppressed == WS_SUPP_NONE && b2->suppressed == WS_SUPP_NONE);
+    // a gebied of one published buurt is published with it
+    assert_int_equal(find(&pub, "GB3", 2024, "all")->suppressed, WS_SUPP_NONE);
+    assert_double_close(find(&pub, "GB3", 2024, "all")->cases, 55, 0, 0);
+    assert_true(audit.n >= 2);
+    for (size_t i = 0; i < audit.n; i++)
+        assert_wide(&audit.rec[i], 5);
+    ws_indicator_set_release(&raw);
+    ws_indicator_set_release(&pub);
+    ws_audit_release(&audit);
+}
+
 /* priority_rank: suppressed rows lose theirs and the rest close the gap. */
 static void test_rerank(void **state)
 {
@@ -1145,6 +1197,7 @@ int main(void)
         cmocka_unit_test(test_refusals),
         cmocka_unit_test(test_unprotectable_withheld),
         cmocka_unit_test(test_buurt_gemeente_lookup),
+        cmocka_unit_test(test_gebied_tree),
         cmocka_unit_test(test_rerank),
         cmocka_unit_test(test_property_random_tables),
         cmocka_unit_test(test_national_timing),

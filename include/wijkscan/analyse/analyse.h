@@ -13,15 +13,25 @@
  * Every statistic goes through the pure modules (rates.h, glm.h, ebayes.h,
  * weights.h, moran.h, trend.h); this stage only assembles their inputs.
  *
- * What is computed, per level (buurt; wijk and gemeente when the store has
- * them), per year present in the cases, per category and "all":
+ * Analysis areas.  ws_analyse_gebieden() builds the gebied level (regions.h):
+ * contiguous groups of buurten within one wijk (one gemeente without wijken),
+ * each holding at least [privacy] min_count cases of all categories in the
+ * latest year, as many as possible, alike in their covariates (the latest
+ * year's values, imputed as for the model), over the study's contiguity
+ * (queen | rook), seeded by the study seed.  The store driver
+ * (cli/analyse_store.c) stores them with their outlines
+ * (ws_store_put_gebieden) and hands them to ws_analyse_run() as the gebied
+ * level, the buurten carrying their gebied's code.
+
+ * What is computed, per level (buurt, gebied; wijk and gemeente when the
+ * store has them), per year present in the cases, per category and "all":
  *   O, P       buurt: the case count (a missing (buurt, year, category) row
  *              counts as 0 cases, with a warning naming how many cells of a
  *              year were filled) and the population of the statistics row of
  *              the year used (ws_dataset_stat_year(): that year, else the
  *              nearest).  "all" is the sum over the categories (or the rows
  *              themselves when the case table has no category).
- *              wijk, gemeente: O = the sum of their buurten's O (all of it, so
+ *              gebied, wijk, gemeente: O = the sum of their buurten's O (all of it, so
  *              that counts add up across levels), P = the sum of the known
  *              populations of their buurten (NULL when none is known).
  *   rates      rate_per_1000 with Garwood interval, ratio_avg and Choynowski
@@ -37,7 +47,7 @@
  *              buurt has.  Without covariates, or when the fit fails
  *              (a warning, and the reason in statistics.json), expected =
  *              theta P for every buurt with P > 0.
- *              wijk, gemeente: the sum of their buurten's expected over the
+ *              gebied, wijk, gemeente: the sum of their buurten's expected over the
  *              buurten with P > 0, where a buurt without a complete covariate
  *              profile contributes theta P (the study average; such buurten
  *              are small, and leaving them out would bias O/E, while making
@@ -59,7 +69,8 @@
  *   trend      trend_rr, trend_p against the year before (year - 1) of the
  *              same area and category; NULL for a year whose year before has
  *              no cases in the data.
- *   priority_rank stays NULL (the report stage ranks); suppressed is 0.
+ *   priority_rank buurt and gebied levels, category "all": the prevention
+ *              priority (priority.h); else NULL.  suppressed is 0.
  * Areas with P missing or 0 have every rate NULL and take no part in theta,
  * EB, Moran or LISA; their population and cases are still written.
  *
@@ -123,6 +134,7 @@
 #define WIJKSCAN_ANALYSE_H
 
 #include "wijkscan/analyse/priority.h"
+#include "wijkscan/analyse/regions.h"
 #include "wijkscan/core/conf.h"
 #include "wijkscan/core/err.h"
 #include "wijkscan/core/indicators.h"
@@ -186,6 +198,14 @@ typedef int (*ws_analyse_emit_fn)(void *ctx, const struct ws_indicator *rows, si
 int ws_analyse_run(const struct ws_analyse_cfg *cfg, const struct ws_analyse_input *ai,
                    ws_analyse_emit_fn emit, void *ctx, char **statistics_json,
                    struct ws_warnings *warnings, struct ws_err *err);
+
+/* The analysis areas of the buurten of ai (see "Analysis areas" above) into
+ * *out (zeroed, WS_REGIONS_INIT) and their codes and names (*codes, *names:
+ * out->n_regions owned strings each, free with ws_regions_labels_free()).
+ * out->region_of follows ai's buurt order.  Returns WS_OK or the errors of
+ * ws_analyse_run's input checks and of regions.h. */
+int ws_analyse_gebieden(const struct ws_analyse_cfg *cfg, const struct ws_analyse_input *ai,
+                        struct ws_regions *out, char ***codes, char ***names, struct ws_err *err);
 
 /* The permutation seed of one analysis: a 64-bit mix of the study seed and
  * the text "LEVEL/YEAR/CATEGORY" (FNV-1a, then the splitmix64 finaliser), so

@@ -87,7 +87,8 @@
       "Verandering: kans (p)", "Change: probability (p)", "Trend (p-waarde)", "Trend (p-value)")   \
     X(priority_rank, RANK, WS_FIELD_HIDDEN, RANK, "Prioriteit (rang)", "Priority (rank)",          \
       "Prioriteit (rang)", "Priority (rank)")                                                      \
-    X(suppressed, FLAG, 0, NONE, "Geheim (1 = ja)", "Suppressed (1 = yes)", NULL, NULL)
+    X(suppressed, FLAG, 0, NONE, "Geheim (1 = ja)", "Suppressed (1 = yes)", NULL, NULL)            \
+    X(buurten, TEXT, 0, NONE, "Buurten (codes)", "Neighbourhoods (codes)", NULL, NULL)
 
 /* How a member holds its value, and what NULL is. */
 enum ws_field_kind {

@@ -30,7 +30,7 @@ struct ws_indicator {
     char *code;
     char *name;
     enum ws_level level;
-    char *parent; /* wijk of a buurt, gemeente of a wijk, NULL for a gemeente */
+    char *parent; /* wijk of a buurt or gebied, gemeente of a wijk, NULL for a gemeente */
     int year;
     char *category; /* "all" for the total over categories */
 
@@ -45,6 +45,7 @@ struct ws_indicator {
     double trend_rr, trend_p;
     long priority_rank; /* 0 = NULL */
     enum ws_suppression suppressed;
+    char *buurten; /* gebied: the codes of its buurten, space-separated; NULL elsewhere */
 };
 
 struct ws_indicator_set {

@@ -14,17 +14,22 @@
 
 #include <stddef.h>
 
+/* The levels, from the smallest areas up: a buurt lies in one gebied (an
+ * analysis area, built by the analyse stage), a gebied in one wijk, a wijk in
+ * one gemeente.  The numeric order is this nesting; loops over every level
+ * run from WS_LEVEL_BUURT to WS_N_LEVELS - 1. */
 enum ws_level {
     WS_LEVEL_BUURT = 0,
-    WS_LEVEL_WIJK = 1,
-    WS_LEVEL_GEMEENTE = 2,
+    WS_LEVEL_GEBIED = 1,
+    WS_LEVEL_WIJK = 2,
+    WS_LEVEL_GEMEENTE = 3,
 };
-#define WS_N_LEVELS 3
-/* "buurt", "wijk", "gemeente" */
+#define WS_N_LEVELS 4
+/* "buurt", "gebied", "wijk", "gemeente" */
 const char *ws_level_name(enum ws_level level);
 
 /* One area (buurt from the boundaries; wijk and gemeente are built by the
- * store as unions of their buurten). */
+ * store as unions of their buurten at load, gebied by the analyse stage). */
 struct ws_area {
     char *code;
     char *name;
@@ -32,6 +37,7 @@ struct ws_area {
     char *parent_name; /* wijk name, NULL if unknown */
     char *gemeente;    /* gemeente code (always set; see load.c for the default) */
     char *gemeente_name;
+    char *gebied;        /* buurt: code of its analysis area (NULL before the analysis) */
     struct ws_geom geom; /* in the working CRS */
 };
 

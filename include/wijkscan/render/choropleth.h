@@ -41,6 +41,8 @@ struct ws_map_point {
 struct ws_map_inputs {
     const struct ws_area *buurten;
     size_t n_buurten;
+    const struct ws_area *gebieden; /* analysis areas; may be empty (no analysis yet) */
+    size_t n_gebieden;
     const struct ws_area *wijken; /* may be empty: no wijk level */
     size_t n_wijken;
     const struct ws_indicator_set *published; /* protected rows only */
@@ -98,6 +100,7 @@ struct ws_choropleth {
     /* in->wijken's shapes without the sliver holes a union of slightly
      * mismatched buurten leaves (owned; one per wijk) */
     struct ws_geom *wijk_geoms;
+    struct ws_geom *gebied_geoms; /* the same for in->gebieden (owned) */
     enum ws_level level;
     bool en;
     char *name; /* definition name (output file name) */

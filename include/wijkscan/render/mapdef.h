@@ -8,7 +8,7 @@
  *   title_en  = Smoothed rate per 1,000        ; optional: used with language = en
  *   subtitle  = ...                            ; optional (subtitle_en likewise)
  *   indicator = eb_rate        ; a numeric field of the data dictionary, or lisa_cluster
- *   level     = buurt          ; buurt | wijk
+ *   level     = buurt          ; buurt | gebied | wijk
  *   year      = latest         ; a year or latest
  *   category  = all            ; a category value, all, or each (small multiples)
  *   method    = quantile       ; quantile | equal | jenks | box | fixed
@@ -18,7 +18,7 @@
  *   allow_unsafe_palette = false   ; ... this is true
  *   reverse_palette = false    ; true: the scheme's last colour for the lowest class
  *   center    = 1              ; diverging schemes: classes symmetric around it
- *   labels    = none           ; none | buurt | wijk (area names, never values)
+ *   labels    = none           ; none | buurt | wijk | gebied (area names, never values)
  *   formats   = png, pdf, svg
  *   width_px  = 1240           ; PNG size; with height_px
  *   height_px = 1754
@@ -55,6 +55,7 @@ enum ws_map_labels {
     WS_MAP_LABELS_NONE = 0,
     WS_MAP_LABELS_BUURT = 1,
     WS_MAP_LABELS_WIJK = 2,
+    WS_MAP_LABELS_GEBIED = 3,
 };
 
 struct ws_mapdef {

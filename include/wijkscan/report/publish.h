@@ -26,13 +26,14 @@
  * ',', '"', CR or LF.  Numbers: year, cases, priority_rank and suppressed as
  * integers; every other number with %.10g (ten significant digits, the
  * shortest form: 12.5, 0.000123, 1.234567891e-05), locale-independent.
- * suppressed is 0 or 1 (audit.csv says why).
+ * suppressed is 0 or 1 (audit.csv says why).  The last column, buurten,
+ * lists a gebied's buurt codes separated by spaces (empty at other levels).
  *
  * indicators_excel.csv: the same header and rows for Excel with Dutch
  * regional settings: a UTF-8 byte-order mark, ';' separator, a decimal
  * comma, CRLF line ends; text is also quoted when it holds ';'.
  *
- * indicators.gpkg (GDAL's GPKG driver): layers buurt, wijk, gemeente with
+ * indicators.gpkg (GDAL's GPKG driver): layers buurt, gebied, wijk, gemeente with
  * the same fields (year, cases, priority_rank, suppressed INTEGER;
  * population and the figures REAL; the rest TEXT), NULL as SQL NULL, fid as
  * the primary key, plus the area's MULTIPOLYGON geom in the study's SRID
@@ -41,13 +42,13 @@
  * are SOURCE_DATE_EPOCH when set, else 2000-01-01T00:00:00Z, so two runs
  * give the same bytes.
  *
- * Next to them: views buurt_latest, wijk_latest and gemeente_latest (the
+ * Next to them: views buurt_latest, gebied_latest, wijk_latest and gemeente_latest (the
  * latest year, category 'all': one feature per area), registered as
  * feature layers, and QGIS's layer_styles table with a style per map
  * definition (on its level's layer, and on LEVEL_latest when it shows the
  * latest year); QGIS opens each layer with its default style.
  *
- * indicators.xlsx (GDAL's XLSX driver): sheets buurt, wijk, gemeente, the
+ * indicators.xlsx (GDAL's XLSX driver): sheets buurt, gebied, wijk, gemeente, the
  * same rows and columns without geometry, numbers stored as numbers, and
  * the column headers in the study's language (nl or en).
  */
@@ -70,8 +71,8 @@ struct ws_layer_styles;
 /* The areas of each level with their geometry (borrowed), as
  * ws_store_read_areas() returns them. */
 struct ws_publish_areas {
-    const struct ws_area *areas[3]; /* indexed by enum ws_level */
-    size_t n[3];
+    const struct ws_area *areas[WS_N_LEVELS]; /* indexed by enum ws_level */
+    size_t n[WS_N_LEVELS];
 };
 
 /* Starts a publication into out_dir, which must exist (WS_ECANTCREAT
@@ -105,7 +106,7 @@ int ws_publish_text(struct ws_publish *p, const char *name, const char *text, st
 
 /* [output] database: the published layers into the PostgreSQL/PostGIS
  * database of st->out_database ("PG:..."), in one transaction: tables
- * PREFIX_buurt, PREFIX_wijk, PREFIX_gemeente (the fields of
+ * PREFIX_buurt, PREFIX_gebied, PREFIX_wijk, PREFIX_gemeente (the fields of
  * indicators.gpkg, geometry geom in EPSG:srid with a GiST index) and views
  * PREFIX_LEVEL_latest, replacing the tables and views of an earlier run
  * with the same prefix (st->out_prefix, default "wijkscan").  Never the

@@ -105,6 +105,8 @@ struct ws_report_inputs {
     const struct ws_indicator_set *published; /* protected rows only */
     const struct ws_area *buurten;
     size_t n_buurten;
+    const struct ws_area *gebieden; /* analysis areas (may be empty) */
+    size_t n_gebieden;
     const struct ws_area *wijken;
     size_t n_wijken;
     const struct ws_area *gemeenten;

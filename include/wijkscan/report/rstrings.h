@@ -67,17 +67,31 @@
     X(KV_CASES, "Casussen (afgerond)", "Cases (rounded)")                                          \
     X(KV_RATE, "Per 1.000 jeugdigen", "Per 1,000 young people")                                    \
     X(KV_TREND, "Verandering t.o.v. %d", "Change on %d")                                           \
-    X(KV_AREAS, "Wijken / buurten", "Districts / neighbourhoods")                                  \
+    X(KV_AREAS, "Wijken / gebieden / buurten", "Districts / areas / neighbourhoods")               \
     X(KV_SUPPRESSED, "Buurten met geheime cijfers (%d)",                                           \
       "Neighbourhoods with suppressed figures (%d)")                                               \
+    X(KV_GEBIED_SUPPRESSED, "Gebieden met geheime cijfers (%d)",                                   \
+      "Areas with suppressed figures (%d)")                                                        \
+    X(ROW_GEBIED, "Gebied %s", "Area %s")                                                          \
+    X(GEBIED_NOTICE,                                                                               \
+      "Gebieden: groepen van aangrenzende buurten binnen een wijk die samen minstens %ld "         \
+      "casussen hebben (alle vraagtypen, laatste jaar); zo veel mogelijk gebieden, met buurten "   \
+      "die op elkaar lijken. Zo blijven de cijfers zichtbaar waar een losse buurt te klein is. "   \
+      "Een buurt met genoeg casussen is meestal een gebied op zichzelf.",                          \
+      "Areas: groups of adjacent neighbourhoods within one district that together hold at least "  \
+      "%ld cases (all categories, latest year); as many areas as possible, of neighbourhoods "     \
+      "that are alike. So the figures stay visible where a single neighbourhood is too small. A "  \
+      "neighbourhood with enough cases is usually an area of its own.")                            \
     X(REASON_NEED, "hoog verwacht door profiel", "high expected need given the profile")           \
     X(REASON_DEMAND, "veel vraag", "high demand")                                                  \
     X(REASON_RISING, "stijgend", "rising")                                                         \
     X(REASON_FALLING, "dalend", "falling")                                                         \
     X(REASON_CLUSTER, "deel van een cluster", "part of a cluster")                                 \
     X(MAP_OF_WIJK, "Kaart van de buurten", "Map of the neighbourhoods")                            \
-    X(TABLE_OF_WIJK, "Kerncijfers %d: wijk en buurten tegen de gemeente",                          \
-      "Key figures %d: district and neighbourhoods against the municipality")                      \
+    X(MAP_OF_WIJK_GEBIED, "Kaart van de gebieden (groepen buurten)",                               \
+      "Map of the areas (groups of neighbourhoods)")                                               \
+    X(TABLE_OF_WIJK, "Kerncijfers %d: wijk, gebieden en buurten tegen de gemeente",                \
+      "Key figures %d: district, areas and neighbourhoods against the municipality")               \
     X(TREND_CHART, "Casussen per 1.000 jeugdigen per jaar (band: 95%-interval)",                   \
       "Cases per 1,000 young people by year (band: 95% interval)")                                 \
     X(PROFILE_CHART, "Profiel naar vraagtype %d: per 1.000 jeugdigen",                             \

@@ -2,14 +2,17 @@
  * store.h - the private SpatiaLite store wijkscan.sqlite (typed API).
  *
  * The store is the project's state between subcommands and the ONLY file that
- * ever holds raw case counts.  Schema (PRAGMA user_version = 1):
+ * ever holds raw case counts.  Schema (PRAGMA user_version = 2):
  *   run(id INTEGER PK, started_utc, tool_version, study_path, title, language,
  *       seed, crs, srid)                              one row, id = 1
  *   inputs(role, path, sha256)                        one row per input file
- *   areas(code PK, name, level 'buurt'|'wijk'|'gemeente', parent, gemeente,
- *         geom MULTIPOLYGON XY in the working srid, NOT NULL)
- *         parent: buurt -> wijk code (NULL without wijken), wijk -> gemeente
- *         code, gemeente -> NULL; gemeente: the gemeente code at every level
+ *   areas(code PK, name, level 'buurt'|'gebied'|'wijk'|'gemeente', parent,
+ *         gemeente, gebied, geom MULTIPOLYGON XY in the working srid, NOT NULL)
+ *         parent: buurt -> wijk code (NULL without wijken), gebied -> wijk
+ *         code (gemeente code without wijken), wijk -> gemeente code,
+ *         gemeente -> NULL; gemeente: the gemeente code at every level;
+ *         gebied: a buurt's analysis area (NULL before the analysis and at
+ *         the other levels)
  *   covariates(idx PK, name)                          0-based, study order
  *   statistics(code, year, population, PK(code, year))   buurten only
  *   statistic_values(code, year, idx, value, PK(code, year, idx))
@@ -21,7 +24,8 @@
  *   results(key PK, text)                            named texts (statistics.json)
  *   priorities, group_offers, manifest               typed results, see below
  * Wijk and gemeente rows are built by ws_store_put_dataset() as unions of
- * their buurten (GEOS through SpatiaLite, see store.c).
+ * their buurten (GEOS through SpatiaLite, see store.c); gebied rows by the
+ * analyse stage through ws_store_put_gebieden().
  */
 #ifndef WIJKSCAN_STORE_H
 #define WIJKSCAN_STORE_H
@@ -61,6 +65,18 @@ void ws_store_rollback(struct ws_store *s);
 int ws_store_put_dataset(struct ws_store *s, const struct ws_study *st, const struct ws_dataset *ds,
                          struct ws_err *err);
 
+/* The analysis areas (level gebied), replacing those of an earlier analysis:
+ * n_gebieden areas named code[g], name[g] (borrowed); gebied_of[i] (<
+ * n_gebieden) is the area of buurten[i], the buurten as
+ * ws_store_read_areas(WS_LEVEL_BUURT) returns them.  A gebied's parent is
+ * its buurten's wijk (their gemeente without wijken), its gemeente theirs,
+ * its outline the union of their polygons (ST_Union); every buurt's gebied
+ * column is set.  Call inside a transaction.  WS_EDATA when a code repeats
+ * or an area code, or an outline cannot be built. */
+int ws_store_put_gebieden(struct ws_store *s, const struct ws_area *buurten, size_t n_buurten,
+                          const size_t *gebied_of, const char *const *code, const char *const *name,
+                          size_t n_gebieden, struct ws_err *err);
+
 /* Number of areas at a level. */
 int ws_store_count_areas(struct ws_store *s, enum ws_level level, size_t *n, struct ws_err *err);
 
@@ -71,7 +87,8 @@ struct ws_db *ws_store_db(struct ws_store *s);
 int ws_store_srid(const struct ws_store *s);
 
 /* Reads every area of a level with its geometry: buurten in load order,
- * wijken and gemeenten in order of their first buurt.  parent_name and
+ * gebieden in the order they were put, wijken and gemeenten in order of
+ * their first buurt.  A buurt's gebied is filled after the analysis.  parent_name and
  * gemeente_name are filled from the parent and gemeente rows (for a wijk the
  * parent is its gemeente).  *out is owned (NULL when *n == 0); free with
  * ws_store_free_areas(*out, *n). */
@@ -113,8 +130,8 @@ int ws_store_get_setting(struct ws_store *s, const char *key, char **value, stru
  *
  * Tables indicators_raw and indicators_published have the same columns:
  * every field of the README's data dictionary (indicator_fields.h) by its
- * name, the level first, plus level_no (0 buurt,
- * 1 wijk, 2 gemeente) and suppressed_reason ('primary' | 'secondary' | NULL;
+ * name, the level first, plus level_no (0 buurt, 1 gebied, 2 wijk,
+ * 3 gemeente) and suppressed_reason ('primary' | 'secondary' | NULL;
  * suppressed itself is 0 or 1).  A row's key is (level, code, year,
  * category); the writers store rows in key order and refuse a repeated key,
  * so reading needs no sort and no index.  NULL in the store is NAN, ""
@@ -144,7 +161,7 @@ int ws_store_indicator_writer_begin(struct ws_store *s, enum ws_indicator_table 
 int ws_store_indicator_writer_add(struct ws_indicator_writer *w, const struct ws_indicator *rows,
                                   size_t n, struct ws_err *err);
 void ws_store_indicator_writer_end(struct ws_indicator_writer *w);
-/* Reads every row of the table, ordered by level (buurt, wijk, gemeente),
+/* Reads every row of the table, ordered by level (buurt, gebied, wijk, gemeente),
  * code, year, category (byte order), into `set`, which must be zeroed or hold
  * a set (it is released first); release with ws_indicator_set_release().  A
  * store without the table yet is WS_ENOINPUT with a hint to run the analysis;
