@@ -45,6 +45,9 @@ sqlite3 "$db" ".import --csv '$out/indicators.csv' pub" \
     "CREATE TABLE gp AS SELECT 'buurt' AS lv, * FROM gpkg.buurt UNION ALL
        SELECT 'gebied', * FROM gpkg.gebied UNION ALL
        SELECT 'wijk', * FROM gpkg.wijk UNION ALL SELECT 'gemeente', * FROM gpkg.gemeente" \
+    "CREATE INDEX pub_key ON pub(code, year, category)" \
+    "CREATE INDEX raw_key ON raw(code, year, category)" \
+    "CREATE INDEX audit_key ON audit(code, year, category)" \
     || { echo "check-published: cannot read $out" >&2; exit 1; }
 
 q() { sqlite3 -batch "$db" "$1"; }
