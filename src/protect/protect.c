@@ -1469,11 +1469,13 @@ static void build_release(struct build *b)
     free(b->parts);
 }
 
-int ws_protect_apply(const struct ws_indicator_set *raw, const struct ws_protect_opts *opts,
-                     struct ws_indicator_set *published, struct ws_audit *audit, struct ws_err *err)
+/* ws_protect_apply on rows it may change: the model's figures are withheld
+ * in raw itself (withhold_models), so that no second copy of the rows is
+ * needed. */
+static int apply(struct ws_indicator_set *raw, const struct ws_protect_opts *opts,
+                 struct ws_indicator_set *published, struct ws_audit *audit, struct ws_err *err)
 {
     struct ws_sdc_table t;
-    struct ws_indicator_set work = {0};
     struct build b;
     struct key *keys = NULL;
     size_t n = raw->n;
@@ -1487,9 +1489,7 @@ int ws_protect_apply(const struct ws_indicator_set *raw, const struct ws_protect
     if ((rc = check_opts(opts, err)))
         goto out;
     // the model's figures first: they decide which sums the attacker knows
-    ws_indicator_set_copy(&work, raw);
-    audit->n_model_withheld = withhold_models(&work, opts->min_count);
-    raw = &work;
+    audit->n_model_withheld = withhold_models(raw, opts->min_count);
     b.raw = raw;
     b.opts = opts;
     b.t = &t;
@@ -1531,10 +1531,28 @@ out:
         }
     }
     ws_sdc_release(&t);
-    ws_indicator_set_release(&work);
     free(keys);
     build_release(&b);
     return rc;
+}
+
+int ws_protect_apply(const struct ws_indicator_set *raw, const struct ws_protect_opts *opts,
+                     struct ws_indicator_set *published, struct ws_audit *audit, struct ws_err *err)
+{
+    struct ws_indicator_set work = {0};
+    int rc;
+
+    ws_indicator_set_copy(&work, raw);
+    rc = apply(&work, opts, published, audit, err);
+    ws_indicator_set_release(&work);
+    return rc;
+}
+
+int ws_protect_apply_in_place(struct ws_indicator_set *raw, const struct ws_protect_opts *opts,
+                              struct ws_indicator_set *published, struct ws_audit *audit,
+                              struct ws_err *err)
+{
+    return apply(raw, opts, published, audit, err);
 }
 
 static int cmp_prio(const void *pa, const void *pb)
@@ -1780,9 +1798,10 @@ int ws_protect_store_plan(struct ws_store *s, const struct ws_study *st,
         goto out;
     o.offers = &offers;
     o.min_group = st->min_group;
-    if ((rc = ws_protect_apply(&raw, &o, &pub, a, err)) ||
+    if ((rc = ws_protect_apply_in_place(&raw, &o, &pub, a, err)) ||
         (rc = priorities_list(&pub, st, &prio, &n_prio, err)))
         goto out;
+    ws_indicator_set_release(&raw); // not needed any more: less memory while writing
     csv = ws_audit_csv(a);
     ws_offers_published(&offers, &offer_rows, &n_offer_rows);
     if ((rc = ws_store_get_result(s, "statistics.json", &stats, err)))
