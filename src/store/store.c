@@ -59,20 +59,10 @@ struct ws_store {
     int srid;
 };
 
-/* Level names as stored in areas.level. */
+/* Level names as stored in areas.level (model.h's names). */
 static const char *level_sql(enum ws_level level)
 {
-    switch (level) {
-    case WS_LEVEL_BUURT:
-        return "buurt";
-    case WS_LEVEL_GEBIED:
-        return "gebied";
-    case WS_LEVEL_WIJK:
-        return "wijk";
-    case WS_LEVEL_GEMEENTE:
-        return "gemeente";
-    }
-    return "buurt";
+    return ws_level_name(level);
 }
 
 /* ------------------------------------------------------------------------ */
