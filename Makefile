@@ -138,7 +138,7 @@ valgrind: deps
 check: format-check check-includes tidy test
 
 format:
-	clang-format -i $(LIB_SRC) $(CLI_SRC) $(wildcard include/wijkscan/*/*.h) $(TEST_SRC) tests/helpers.h
+	clang-format -i $(LIB_SRC) $(CLI_SRC) $(wildcard include/wijkscan/*/*.h) $(TEST_SRC) tests/helpers.h $(wildcard tests/fuzz/*.c tests/fuzz/*.h)
 
 format-check:
 	@sh scripts/check-format.sh

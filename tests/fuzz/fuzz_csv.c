@@ -7,8 +7,8 @@
 #include "fuzz.h"
 
 #include "wijkscan/core/log.h"
-#include "wijkscan/load/ogr_source.h"
 #include "wijkscan/core/text.h"
+#include "wijkscan/load/ogr_source.h"
 
 int LLVMFuzzerInitialize(int *argc, char ***argv)
 {
