@@ -1437,11 +1437,16 @@ static void null_trends(struct ws_indicator_set *published, struct key *keys)
     }
 }
 
+/* One audit record to sort (sort_audit). */
+struct rec_ref {
+    const struct ws_audit_record *r;
+};
+
 /* Audit record order: level, code, category, year (cmp_key_series's). */
 static int cmp_audit_rec(const void *pa, const void *pb)
 {
-    const struct ws_audit_record *a = *(const struct ws_audit_record *const *)pa;
-    const struct ws_audit_record *b = *(const struct ws_audit_record *const *)pb;
+    const struct ws_audit_record *a = ((const struct rec_ref *)pa)->r;
+    const struct ws_audit_record *b = ((const struct rec_ref *)pb)->r;
     int c;
 
     if (a->level != b->level)
@@ -1458,16 +1463,16 @@ static int cmp_audit_rec(const void *pa, const void *pb)
 /* Audit records in the published order: level, code, year, category. */
 static void sort_audit(struct ws_audit *audit)
 {
-    struct ws_audit_record **ptr = ws_xcalloc(audit->n + 1, sizeof(*ptr));
+    struct rec_ref *ref = ws_xcalloc(audit->n + 1, sizeof(*ref));
     struct ws_audit_record *sorted = ws_xcalloc(audit->n + 1, sizeof(*sorted));
 
     for (size_t i = 0; i < audit->n; i++)
-        ptr[i] = &audit->rec[i];
+        ref[i].r = &audit->rec[i];
     if (audit->n)
-        qsort(ptr, audit->n, sizeof(*ptr), cmp_audit_rec);
+        qsort(ref, audit->n, sizeof(*ref), cmp_audit_rec);
     for (size_t i = 0; i < audit->n; i++)
-        sorted[i] = *ptr[i];
-    free(ptr);
+        sorted[i] = *ref[i].r;
+    free(ref);
     free(audit->rec);
     audit->rec = sorted;
     audit->cap = audit->n + 1;
