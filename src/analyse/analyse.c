@@ -1246,7 +1246,7 @@ static void fill_row(struct ws_indicator *r, const struct input *in, const struc
 static int write_level(ws_analyse_emit_fn emit, void *ctx, const struct input *in,
                        const struct level *L, struct ws_err *err)
 {
-    struct ws_indicator_set chunk = {NULL, 0, 0};
+    struct ws_indicator_set chunk = {0};
     size_t r;
     size_t y;
     size_t c;

@@ -261,12 +261,16 @@ static int analyse_in(struct ws_store *s, const struct ws_study *st, struct ws_e
     }
     if ((rc = ws_store_commit(s, err)))
         goto out;
+    ws_mem_give_back();
+    ws_log_verbose("analyse: peak memory so far %ld MB", ws_mem_peak_mb());
     ws_log_progress("protecting");
     if (st->safety_range <= 0)
         ws_log_info("warning: safety_range = 0: no secondary suppression and no audit; a "
                     "suppressed count may be recoverable by subtraction");
     if ((rc = protect_in(s, st, &audit, err)))
         goto out;
+    ws_mem_give_back();
+    ws_log_verbose("protect: peak memory so far %ld MB", ws_mem_peak_mb());
     warn_withheld(&audit, &warn);
     if ((rc = store_manifest(s, &warn, err)))
         goto out;

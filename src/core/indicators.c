@@ -4,6 +4,7 @@
 #include "wijkscan/core/indicators.h"
 
 #include "wijkscan/core/mem.h"
+#include "wijkscan/core/textpool.h"
 
 #include <math.h>
 #include <stdio.h>
@@ -187,16 +188,42 @@ struct ws_indicator *ws_indicator_set_add(struct ws_indicator_set *set)
     return r;
 }
 
+void ws_indicator_drop_texts(const struct ws_indicator_set *set, struct ws_indicator *r)
+{
+    for (size_t k = 0; k < WS_N_FIELDS; k++) {
+        if (ws_fields[k].kind != WS_KIND_TEXT)
+            continue;
+        if (set->pool)
+            *(char **)member(r, k) = NULL; // the pool's
+        else
+            ws_field_set_null(r, k);
+    }
+}
+
 void ws_indicator_set_release(struct ws_indicator_set *set)
 {
     if (!set)
         return;
-    for (size_t i = 0; i < set->n; i++)
-        for (size_t k = 0; k < WS_N_FIELDS; k++)
-            if (ws_fields[k].kind == WS_KIND_TEXT)
-                ws_field_set_null(&set->rows[i], k);
+    for (size_t i = 0; !set->pool && i < set->n; i++)
+        ws_indicator_drop_texts(set, &set->rows[i]);
+    ws_text_pool_free(set->pool);
     free(set->rows);
     memset(set, 0, sizeof(*set));
+}
+
+void ws_indicator_set_share_texts(struct ws_indicator_set *set)
+{
+    if (!set->pool && set->n == 0)
+        set->pool = ws_text_pool_new();
+}
+
+void ws_indicator_set_field(struct ws_indicator_set *set, struct ws_indicator *r, size_t k,
+                            const struct ws_field_value *v)
+{
+    if (set->pool && ws_fields[k].kind == WS_KIND_TEXT)
+        *(char **)member(r, k) = v->null ? NULL : ws_text_pool_intern(set->pool, v->s);
+    else
+        ws_field_set(r, k, v);
 }
 
 void ws_indicator_set_copy(struct ws_indicator_set *dst, const struct ws_indicator_set *src)

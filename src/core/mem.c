@@ -4,6 +4,10 @@
 #include "wijkscan/core/mem.h"
 
 #include <stdint.h>
+#include <sys/resource.h>
+#ifdef __GLIBC__
+#include <malloc.h>
+#endif
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -67,4 +71,20 @@ size_t ws_st_mult(size_t a, size_t b)
         exit(70);
     }
     return a * b;
+}
+
+void ws_mem_give_back(void)
+{
+#ifdef __GLIBC__
+    (void)malloc_trim(0);
+#endif
+}
+
+long ws_mem_peak_mb(void)
+{
+    struct rusage u;
+
+    if (getrusage(RUSAGE_SELF, &u) != 0)
+        return 0;
+    return u.ru_maxrss / 1024; // kilobytes on Linux
 }

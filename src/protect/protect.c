@@ -1177,9 +1177,7 @@ static void drop_withheld(const struct build *b, struct ws_indicator_set *pub)
             pub->rows[m++] = *r;
             continue;
         }
-        for (size_t k = 0; k < WS_N_FIELDS; k++)
-            if (ws_fields[k].kind == WS_KIND_TEXT)
-                ws_field_set_null(r, k); // frees the row's text
+        ws_indicator_drop_texts(pub, r);
     }
     pub->n = m;
 }

@@ -1909,8 +1909,9 @@ int ws_store_put_indicators(struct ws_store *s, enum ws_indicator_table table,
 }
 
 /* Copies the current row of a SELECT of the indicator columns into r. */
-static void read_indicator(struct ws_stmt *q, struct ws_indicator *r)
+static void read_indicator(struct ws_stmt *q, struct ws_indicator_set *set)
 {
+    struct ws_indicator *r = ws_indicator_set_add(set);
     int64_t lv = ws_stmt_column_int(q, 0);
     size_t order[WS_N_FIELDS];
     const char *why;
@@ -1940,7 +1941,7 @@ static void read_indicator(struct ws_stmt *q, struct ws_indicator *r)
             v.i = ws_stmt_column_int(q, c);
             break;
         }
-        ws_field_set(r, k, &v);
+        ws_indicator_set_field(set, r, k, &v);
     }
     why = ws_stmt_column_text(q, INDICATOR_N_COLUMNS - 1);
     if (r->suppressed != WS_SUPP_NONE && why && strcmp(why, "secondary") == 0)
@@ -1957,6 +1958,7 @@ int ws_store_read_indicators(struct ws_store *s, enum ws_indicator_table table,
     int rc;
 
     ws_indicator_set_release(set);
+    ws_indicator_set_share_texts(set); // each area's texts once, not once per row
     rc = table_exists(s->db, tab, &exists, err);
     if (!rc && !exists) {
         rc = ws_err_set(err, WS_ENOINPUT, "the store '%s' holds no %s indicators yet", s->path,
@@ -1976,7 +1978,7 @@ int ws_store_read_indicators(struct ws_store *s, enum ws_indicator_table table,
             rc = -rc;
             break;
         }
-        read_indicator(q, ws_indicator_set_add(set));
+        read_indicator(q, set);
         rc = WS_OK;
     }
     ws_stmt_finalize(q);

@@ -425,7 +425,7 @@ static double json_num(const char *entry, const char *const *needles, size_t n)
 static void test_grid_values(void **state)
 {
     struct fixture *f = *state;
-    struct ws_indicator_set set = {NULL, 0, 0};
+    struct ws_indicator_set set = {0};
     struct ws_warnings warn = WS_WARNINGS_INIT;
     struct ws_analyse_opts opts = WS_ANALYSE_OPTS_INIT;
     struct ws_study st;
@@ -694,7 +694,7 @@ static void test_grid_values(void **state)
 static void test_grid_model_withheld(void **state)
 {
     struct fixture *f = *state;
-    struct ws_indicator_set set = {NULL, 0, 0};
+    struct ws_indicator_set set = {0};
     struct ws_warnings warn = WS_WARNINGS_INIT;
     struct ws_analyse_opts opts = WS_ANALYSE_OPTS_INIT;
     struct ws_study st;
@@ -732,7 +732,7 @@ static void test_grid_without_covariates(void **state)
 {
     struct fixture *f = *state;
     struct ws_err err = WS_ERR_INIT;
-    struct ws_indicator_set set = {NULL, 0, 0};
+    struct ws_indicator_set set = {0};
     struct ws_warnings warn = WS_WARNINGS_INIT;
     struct ws_dataset ds;
     struct ws_study st;
@@ -830,7 +830,7 @@ static void test_store_results(void **state)
     struct fixture *f = *state;
     struct ws_err err = WS_ERR_INIT;
     struct ws_store *s = NULL;
-    struct ws_indicator_set in = {NULL, 0, 0}, out = {NULL, 0, 0};
+    struct ws_indicator_set in = {0}, out = {0};
     struct ws_indicator *r;
     char *text = NULL;
 
@@ -970,7 +970,7 @@ static void test_grid_deterministic(void **state)
     // another seed changes the permutation p-values, nothing else
     st.seed = 7;
     {
-        struct ws_indicator_set other = {NULL, 0, 0};
+        struct ws_indicator_set other = {0};
         char *j = NULL;
         size_t i, differ = 0;
         run_stage(f->path, &st, NULL, &other, &j, &warn);
@@ -1188,7 +1188,7 @@ static double spearman(const double *x, const double *y, size_t n)
 static void test_demo_reference(void **state)
 {
     struct demo *d = *state;
-    struct ws_indicator_set set = {NULL, 0, 0};
+    struct ws_indicator_set set = {0};
     struct ws_warnings warn = WS_WARNINGS_INIT;
     struct ws_analyse_opts opts = WS_ANALYSE_OPTS_INIT;
     struct ws_test_csv t;

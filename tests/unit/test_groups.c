@@ -410,7 +410,7 @@ static void offer_row(struct ws_indicator_set *s, const char *code, const char *
  * published before the protection step. */
 static void test_offers_plan(void **state)
 {
-    struct ws_indicator_set raw = {NULL, 0, 0};
+    struct ws_indicator_set raw = {0};
     struct ws_area b[3];
     struct ws_study st;
     struct ws_offer_set os = {NULL, 0, 0};

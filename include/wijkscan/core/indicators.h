@@ -48,10 +48,16 @@ struct ws_indicator {
     char *buurten; /* gebied: the codes of its buurten, space-separated; NULL elsewhere */
 };
 
+struct ws_text_pool;
+
 struct ws_indicator_set {
     struct ws_indicator *rows;
     size_t n;
     size_t cap;
+    /* NULL: each row owns its texts; else the texts of every row are the
+     * pool's (ws_indicator_set_share_texts), set only by
+     * ws_indicator_set_field and never freed one by one */
+    struct ws_text_pool *pool;
 };
 
 /* Sets every numeric field of r to NAN (NULL) and the rest to empty. */
@@ -60,7 +66,19 @@ void ws_indicator_clear(struct ws_indicator *r);
  * append or release); the caller fills it; strings are owned by the set. */
 struct ws_indicator *ws_indicator_set_add(struct ws_indicator_set *set);
 void ws_indicator_set_release(struct ws_indicator_set *set);
-/* Deep copy of src into dst (dst must be released or zeroed). */
+/* Deep copy of src into dst (dst must be released or zeroed); dst's rows
+ * own their texts. */
 void ws_indicator_set_copy(struct ws_indicator_set *dst, const struct ws_indicator_set *src);
+/* Makes the empty set keep one copy of each distinct text (a set read from
+ * the store repeats each code, name and category once per year and
+ * category); its rows then take texts only through ws_indicator_set_field. */
+void ws_indicator_set_share_texts(struct ws_indicator_set *set);
+/* ws_field_set for row r of set: a text is the pool's copy when the set
+ * shares its texts. */
+void ws_indicator_set_field(struct ws_indicator_set *set, struct ws_indicator *r, size_t k,
+                            const struct ws_field_value *v);
+/* NULLs the texts of row r of set (freed unless the set shares them), for a
+ * row about to be dropped from the set. */
+void ws_indicator_drop_texts(const struct ws_indicator_set *set, struct ws_indicator *r);
 
 #endif

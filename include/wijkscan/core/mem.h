@@ -19,6 +19,11 @@ char *ws_xstrdup(const char *s);
 char *ws_xstrndup(const char *s, size_t n);
 /* a * b, exiting with an internal error on overflow. */
 size_t ws_st_mult(size_t a, size_t b);
+/* Hands memory that was freed back to the system (between stages: the
+ * analysis's threads leave freed blocks that the next stage cannot reuse). */
+void ws_mem_give_back(void);
+/* The process's peak resident memory so far, in MB (0 if unknown). */
+long ws_mem_peak_mb(void);
 
 /* Grows array `ptr` (element type inferred) so that it holds at least `n`
  * elements; `cap` is its current capacity and is updated. */
