@@ -296,6 +296,7 @@ struct loader {
     bool row_mapped;              /* the last case_area() code is an older code */
     struct code_tally unknown;    /* case codes that are not buurten */
     struct code_tally split;      /* older codes split over several buurten */
+    struct code_tally old_stats;  /* statistics rows of older codes (skipped) */
     struct ws_indeling ix;        /* [indeling]: older codes onto the buurten */
     struct ws_case_row *old_rows; /* case rows of older codes, mapped at the end */
     size_t n_old;
@@ -771,6 +772,8 @@ static int add_stat_row(struct loader *L, struct ws_ogr_table *t, const struct s
 
     if (!strmap_get(&L->areas, code, &ai)) {
         *skipped = true;
+        if (L->ix.n && ws_indeling_find(&L->ix, code))
+            tally_add(&L->old_stats, code, ws_ogr_table_line(t));
         return WS_OK;
     }
     if ((rc = read_stat_row(L, t, c, seen, ai, &row, err)))
@@ -780,6 +783,20 @@ static int add_stat_row(struct loader *L, struct ws_ogr_table *t, const struct s
     WS_VEC_GROW(ds->stats, ds->n_stats + 1, L->stat_cap);
     ds->stats[ds->n_stats++] = row;
     return WS_OK;
+}
+
+/* Warns once that the statistics rows of older codes are not mapped. */
+static void warn_old_stats(struct loader *L)
+{
+    const char **code = tally_codes(&L->old_stats);
+
+    ws_warnings_add(&L->ds->warnings,
+                    "%zu statistics rows of %zu codes of the older indeling (the first '%s', "
+                    "line %zu) are skipped in '%s': statistics are not mapped onto the new "
+                    "buurten; their buurten use the statistics of the new indeling",
+                    L->old_stats.n_rows, L->old_stats.map.n, code[0], L->old_stats.line[0],
+                    L->st->stat_source);
+    free(code);
 }
 
 /* Warns for each buurt without a statistics row; returns how many. */
@@ -846,6 +863,8 @@ static int read_statistics(struct loader *L, struct ws_err *err)
         goto out;
     }
     n_without = warn_without_stats(L, has_row);
+    if (L->old_stats.n_rows)
+        warn_old_stats(L);
     ws_log_verbose("statistics: %zu rows for %zu buurten from '%s'; %zu of %zu rows skipped "
                    "(code not in the boundaries); %zu buurten without statistics",
                    ds->n_stats, ds->n_areas - n_without, path, n_skipped, n_rows, n_without);
@@ -1126,15 +1145,18 @@ static void note_unknown_code(struct loader *L, struct ws_ogr_table *t,
 }
 
 /* The unknown codes in order of first appearance, for the error. */
-static void list_unknown(const struct loader *L, struct ws_strbuf *sb)
+static void list_unknown(const struct loader *L, const char *const *codes, struct ws_strbuf *sb)
 {
     size_t n = L->unknown.map.n;
     const char **code = tally_codes(&L->unknown);
 
     for (size_t k = 0; k < n && k < MAX_UNKNOWN_LISTED; k++) {
+        const char *near = codes ? ws_indeling_suggest(code[k], codes, L->ds->n_areas) : NULL;
         ws_strbuf_addf(sb, "%s'%.20s' (line %zu", k ? ", " : "", code[k], L->unknown.line[k]);
         if (L->unknown.rows[k] > 1)
             ws_strbuf_addf(sb, ", %zu rows", L->unknown.rows[k]);
+        if (near)
+            ws_strbuf_addf(sb, "; did you mean '%s'?", near);
         ws_strbuf_addch(sb, ')');
     }
     if (n > MAX_UNKNOWN_LISTED)
@@ -1201,7 +1223,7 @@ static void split_codes_error(struct loader *L, struct ws_ogr_table *t, struct w
 
 /* Turns the error of the first unknown code into one naming them all
  * (at most MAX_UNKNOWN_LISTED); where stays at the first. */
-static void unknown_codes_error(struct loader *L, struct ws_err *err)
+static void unknown_codes_error(struct loader *L, const char *const *codes, struct ws_err *err)
 {
     const struct ws_study *st = L->st;
     struct ws_strbuf hint = WS_STRBUF_INIT;
@@ -1213,7 +1235,7 @@ static void unknown_codes_error(struct loader *L, struct ws_err *err)
                L->unknown.map.n, L->unknown.n_rows, st->bnd_source);
     ws_err_where(err, "%s", where);
     ws_strbuf_adds(&hint, "unknown: ");
-    list_unknown(L, &hint);
+    list_unknown(L, codes, &hint);
     ws_strbuf_addf(&hint, "; case codes must match the boundaries' '%s' column exactly",
                    st->bnd_code);
     if (st->bnd_where)
@@ -1279,7 +1301,7 @@ static int read_case_rows(struct loader *L, struct ws_ogr_table *t, const struct
     if (bad_rc && L->split.map.n)
         split_codes_error(L, t, bad);
     else if (bad_rc && L->unknown.map.n > 1)
-        unknown_codes_error(L, bad);
+        unknown_codes_error(L, codes, bad);
     u64map_release(&seen);
     free(codes);
     return bad_rc;
@@ -1551,7 +1573,7 @@ int ws_load_read(const struct ws_study *st, struct ws_dataset *ds, struct ws_err
     if (st->path && (rc = add_input(&L, "study", st->path, err)))
         goto out;
     if ((rc = read_boundaries(&L, err)) || (rc = read_wijk_names(&L, err)) ||
-        (rc = read_statistics(&L, err)) || (rc = read_indeling(&L, err)) ||
+        (rc = read_indeling(&L, err)) || (rc = read_statistics(&L, err)) ||
         (rc = read_cases(&L, err)) || (rc = map_old_rows(&L, err)))
         goto out;
     if (st->loc_source) {
@@ -1566,6 +1588,7 @@ out:
     strmap_release(&L.categories);
     tally_release(&L.unknown);
     tally_release(&L.split);
+    tally_release(&L.old_stats);
     ws_indeling_release(&L.ix);
     for (size_t i = 0; i < L.n_old; i++) {
         free(L.old_rows[i].code);
