@@ -791,11 +791,12 @@ static void warn_old_stats(struct loader *L)
     const char **code = tally_codes(&L->old_stats);
 
     ws_warnings_add(&L->ds->warnings,
-                    "%zu statistics rows of %zu codes of the older indeling (the first '%s', "
-                    "line %zu) are skipped in '%s': statistics are not mapped onto the new "
+                    "%zu statistics row%s of %zu code%s of the older indeling (the first '%s', "
+                    "line %zu) %s skipped in '%s': statistics are not mapped onto the new "
                     "buurten; their buurten use the statistics of the new indeling",
-                    L->old_stats.n_rows, L->old_stats.map.n, code[0], L->old_stats.line[0],
-                    L->st->stat_source);
+                    L->old_stats.n_rows, L->old_stats.n_rows == 1 ? "" : "s", L->old_stats.map.n,
+                    L->old_stats.map.n == 1 ? "" : "s", code[0], L->old_stats.line[0],
+                    L->old_stats.n_rows == 1 ? "is" : "are", L->st->stat_source);
     free(code);
 }
 
