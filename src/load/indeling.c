@@ -605,7 +605,7 @@ int ws_indeling_overlay(struct ws_indeling *ix, const char *path, const char *la
     o.areas = areas;
     o.n_areas = n_areas;
     o.boxes = ws_xcalloc(n_areas ? n_areas : 1, sizeof(*o.boxes));
-    o.cand = ws_xcalloc(n_areas ? n_areas : 1, sizeof(*o.cand));
+    o.cand = ws_xcalloc(n_areas ? n_areas : 1, sizeof(const struct ws_geom *));
     o.cand_idx = ws_xcalloc(n_areas ? n_areas : 1, sizeof(*o.cand_idx));
     o.cand_area = ws_xcalloc(n_areas ? n_areas : 1, sizeof(*o.cand_area));
     for (size_t i = 0; i < n_areas; i++)
@@ -722,38 +722,49 @@ static size_t find_case(const struct case_ref *order, size_t n, const struct con
     return hit ? hit->idx : (size_t)-1;
 }
 
-/* Every part of every old row with its count (count > 0 only), into *out. */
+/* Appends the parts of old row r (mapped by c) to (*out, *n, *cap); split
+ * has room for c->n_parts counts. */
+static void row_parts(const struct ws_indeling_code *c, const struct ws_case_row *r,
+                      long long *split, struct contrib **out, size_t *n, size_t *cap)
+{
+    size_t n_parts = c->kind == WS_INDELING_MOVED ? 1 : c->n_parts;
+
+    if (c->kind == WS_INDELING_MOVED)
+        split[0] = r->count;
+    else
+        ws_indeling_split_count(r->count, c->parts, c->n_parts, split);
+    WS_VEC_GROW(*out, *n + n_parts, *cap);
+    for (size_t k = 0; k < n_parts; k++)
+        (*out)[(*n)++] =
+            (struct contrib){c->parts[k].code, r->year, r->category, split[k], r->line};
+}
+
+/* Every part of every old row with its count (0 included: the old row
+ * covered that buurt), into *out. */
 static int contributions(const struct ws_indeling *ix, const struct ws_case_row *old_rows,
                          size_t n_old, struct contrib **out, size_t *n_out, struct ws_err *err)
 {
     size_t cap = 0;
-    long long *split = NULL;
-    size_t split_cap = 0;
+    size_t max_parts = 1;
+    long long *split;
+    int rc = WS_OK;
 
     *out = NULL;
     *n_out = 0;
+    for (size_t i = 0; i < ix->n; i++)
+        if (ix->codes[i].n_parts > max_parts)
+            max_parts = ix->codes[i].n_parts;
+    split = ws_xcalloc(max_parts, sizeof(*split));
     for (size_t i = 0; i < n_old; i++) {
         const struct ws_indeling_code *c = ws_indeling_find(ix, old_rows[i].code);
         if (!c || c->kind == WS_INDELING_SPLIT || c->n_parts == 0) {
-            free(split);
-            return ws_err_set(err, WS_EINTERNAL, "old code '%.40s' has no mapping",
-                              old_rows[i].code);
+            rc = ws_err_set(err, WS_EINTERNAL, "old code '%.40s' has no mapping", old_rows[i].code);
+            break;
         }
-        WS_VEC_GROW(split, c->n_parts, split_cap);
-        if (c->kind == WS_INDELING_MOVED)
-            split[0] = old_rows[i].count;
-        else
-            ws_indeling_split_count(old_rows[i].count, c->parts, c->n_parts, split);
-        for (size_t k = 0; k < (c->kind == WS_INDELING_MOVED ? 1 : c->n_parts); k++) {
-            if (split[k] == 0)
-                continue;
-            WS_VEC_GROW(*out, *n_out + 1, cap);
-            (*out)[(*n_out)++] = (struct contrib){c->parts[k].code, old_rows[i].year,
-                                                  old_rows[i].category, split[k], old_rows[i].line};
-        }
+        row_parts(c, &old_rows[i], split, out, n_out, &cap);
     }
     free(split);
-    return WS_OK;
+    return rc;
 }
 
 /* Appends c as a new row to (*rows, *n, *cap), or adds it to the last row

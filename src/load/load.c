@@ -6,11 +6,13 @@
  *   1. the study's crs (crs.c): a projected CRS in metres with an EPSG code;
  *   2. boundaries (ogr_source.c): polygons with a CRS, repaired if invalid,
  *      reprojected to the study crs; codes present and unique;
- *   3. statistics: rows for codes outside the boundaries are skipped (a study
+ *   3. [indeling] (indeling.c): the crosswalk and the overlay of the older
+ *      boundaries, which map case codes of an older indeling onto the buurten;
+ *   4. statistics: rows for codes outside the boundaries are skipped (a study
  *      may use the national table); population = the sum of its terms, NAN
  *      if any term is missing; covariates NAN when missing; one row per
  *      (code, year); buurten without a row are warned about;
- *   4. cases: refused if they look like personal data (pii.c: the header
+ *   5. cases: refused if they look like personal data (pii.c: the header
  *      before any row is read, then the values of every row, tallied while
  *      the rows are checked); every code must be a buurt, years and counts
  *      whole numbers written with digits (counts >= 0), one row per (code,
@@ -19,7 +21,11 @@
  *      bad row the remaining rows are still scanned for personal data, which
  *      is reported before the bad row: it decides whether the table may be
  *      read at all;
- *   5. the SHA-256 of every input, the study file included.
+ *      A code of an older indeling is kept aside (checked for duplicates
+ *      under its own code) and, once every row is read, divided over its new
+ *      buurten and added to their rows (ws_indeling_apply); every unknown
+ *      code, or every split one, is named in one error;
+ *   6. the SHA-256 of every input, the study file included.
  * Messages: what (lower-case, subject in quotes), where = "FILE:LINE, column
  * 'C'" (FILE as the study resolves it), hint = how to fix.  A missing or
  * unreadable file is WS_ENOINPUT, anything wrong inside one WS_EDATA.
@@ -1194,9 +1200,10 @@ static void split_codes_error(struct loader *L, struct ws_ogr_table *t, struct w
 
     ws_err_clear(err);
     ws_err_set(err, WS_EDATA,
-               "%zu codes in %zu case rows are buurten of the older indeling that lie in several "
+               "%zu code%s in %zu case row%s %s of the older indeling that lie%s in several "
                "buurten of '%s'",
-               n, L->split.n_rows, st->bnd_source);
+               n, n == 1 ? "" : "s", L->split.n_rows, L->split.n_rows == 1 ? "" : "s",
+               n == 1 ? "is a buurt" : "are buurten", n == 1 ? "s" : "", st->bnd_source);
     ws_ogr_table_locate(t, L->split.line[0], st->case_code, &where);
     ws_err_where(err, "%s", where.buf);
     for (size_t k = 0; k < n && k < MAX_SPLIT_LISTED; k++) {
@@ -1247,13 +1254,37 @@ static void unknown_codes_error(struct loader *L, const char *const *codes, stru
     ws_strbuf_release(&hint);
 }
 
+/* Keeps a read case row: in ds->cases, or with the rows of older codes
+ * (L->row_mapped) that map_old_rows() maps at the end. */
+static void keep_case_row(struct loader *L, const struct ws_case_row *row)
+{
+    struct ws_dataset *ds = L->ds;
+
+    if (L->row_mapped) {
+        WS_VEC_GROW(L->old_rows, L->n_old + 1, L->old_cap);
+        L->old_rows[L->n_old++] = *row;
+        return;
+    }
+    WS_VEC_GROW(ds->cases, ds->n_cases + 1, L->case_cap);
+    ds->cases[ds->n_cases++] = *row;
+}
+
+/* Notes the current row's code when read_case_row() failed on it (unknown
+ * or split). */
+static void tally_bad_code(struct loader *L, struct ws_ogr_table *t, const struct case_columns *c)
+{
+    if (L->unknown_code)
+        tally_add(&L->unknown, ws_ogr_table_value(t, c->code), ws_ogr_table_line(t));
+    else if (L->split_code)
+        tally_add(&L->split, ws_ogr_table_value(t, c->code), ws_ogr_table_line(t));
+}
+
 /* One case row of read_case_rows(): kept in ds->cases, or its error in
  * *bad (the first); after an unknown code only the codes of later rows are
  * looked at, to name them all. */
 static void case_row_step(struct loader *L, struct ws_ogr_table *t, const struct case_columns *c,
                           struct u64map *seen, const char ***codes, int *bad_rc, struct ws_err *bad)
 {
-    struct ws_dataset *ds = L->ds;
     struct ws_case_row row = {NULL, 0, NULL, 0, 0};
 
     if (*bad_rc) {
@@ -1265,19 +1296,10 @@ static void case_row_step(struct loader *L, struct ws_ogr_table *t, const struct
     L->split_code = false;
     L->row_mapped = false;
     if ((*bad_rc = read_case_row(L, t, c, seen, codes, &row, bad))) {
-        if (L->unknown_code)
-            tally_add(&L->unknown, ws_ogr_table_value(t, c->code), ws_ogr_table_line(t));
-        else if (L->split_code)
-            tally_add(&L->split, ws_ogr_table_value(t, c->code), ws_ogr_table_line(t));
+        tally_bad_code(L, t, c);
         return;
     }
-    if (L->row_mapped) {
-        WS_VEC_GROW(L->old_rows, L->n_old + 1, L->old_cap);
-        L->old_rows[L->n_old++] = row;
-        return;
-    }
-    WS_VEC_GROW(ds->cases, ds->n_cases + 1, L->case_cap);
-    ds->cases[ds->n_cases++] = row;
+    keep_case_row(L, &row);
 }
 
 /* Reads every case row.  Every value of every row is tallied for the
@@ -1366,6 +1388,32 @@ static int check_indeling_keys(const struct ws_study *st, struct ws_err *err)
     return WS_EDATA;
 }
 
+/* The verbose summary of the overlay: the older codes it added, by kind
+ * (the crosswalk's codes are not counted). */
+static void log_overlay(const struct loader *L)
+{
+    struct ws_strbuf moved = WS_STRBUF_INIT;
+    size_t n_moved = 0;
+    size_t n_split = 0;
+
+    for (size_t i = 0; i < L->ix.n; i++) {
+        const struct ws_indeling_code *c = &L->ix.codes[i];
+        if (c->kind == WS_INDELING_SPLIT) {
+            n_split++;
+        } else if (c->kind == WS_INDELING_MOVED) {
+            if (n_moved < MAX_UNKNOWN_LISTED)
+                ws_strbuf_addf(&moved, "%s%s -> %s (%.0f%%)", n_moved ? ", " : ": ", c->old_code,
+                               c->parts[0].code, 100.0 * c->parts[0].share);
+            n_moved++;
+        }
+    }
+    ws_log_verbose("old boundaries: %zu older codes of '%s' are not buurten of the boundaries "
+                   "and overlap them: %zu split over several buurten, %zu moved whole%s%s",
+                   n_moved + n_split, L->st->ind_old_boundaries, n_split, n_moved, moved.buf,
+                   n_moved > MAX_UNKNOWN_LISTED ? " and more" : "");
+    ws_strbuf_release(&moved);
+}
+
 /* [indeling]: the crosswalk, then the overlay of the older boundaries (a
  * crosswalk row wins for its old code). */
 static int read_indeling(struct loader *L, struct ws_err *err)
@@ -1387,7 +1435,6 @@ static int read_indeling(struct loader *L, struct ws_err *err)
                        L->ix.n, st->ind_crosswalk, L->ix.n_ignored);
     }
     if (st->ind_old_boundaries) {
-        size_t before = L->ix.n;
         rc = ws_indeling_overlay(&L->ix, st->ind_old_boundaries, st->ind_old_layer,
                                  st->ind_old_code ? st->ind_old_code : st->bnd_code, st->crs,
                                  st->ind_within, ds->areas, ds->n_areas, &ds->warnings, err);
@@ -1395,8 +1442,7 @@ static int read_indeling(struct loader *L, struct ws_err *err)
             ws_study_where(st, "indeling", "old_boundaries", err);
         if (rc || (rc = add_input(L, "old_boundaries", st->ind_old_boundaries, err)))
             return rc;
-        ws_log_verbose("old boundaries: %zu older codes from '%s' overlap the boundaries",
-                       L->ix.n - before, st->ind_old_boundaries);
+        log_overlay(L);
     }
     return WS_OK;
 }

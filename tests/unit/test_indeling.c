@@ -50,7 +50,7 @@ static void square(struct ws_geom *g, double x0, double y0, double w)
     g->xy = ws_xcalloc(10, sizeof(*g->xy));
     g->poly_ring[1] = 1;
     g->ring_point[1] = 5;
-    for (int i = 0; i < 5; i++) {
+    for (size_t i = 0; i < 5; i++) {
         g->xy[2 * i] = x0 + w * dx[i];
         g->xy[2 * i + 1] = y0 + w * dy[i];
     }
@@ -254,7 +254,7 @@ static void test_apply_merges_and_keeps_totals(void **state)
 }
 
 /* Two old codes that merged into one new buurt with no row of its own: one
- * new row with the sum. */
+ * new row with the sum; a row of 0 cases makes a row of 0. */
 static void test_apply_two_old_codes_one_new_row(void **state)
 {
     struct ws_indeling ix;
@@ -263,7 +263,7 @@ static void test_apply_two_old_codes_one_new_row(void **state)
     struct ws_case_row *cases = NULL;
     size_t n = 0;
     size_t cap = 0;
-    struct ws_case_row old[2];
+    struct ws_case_row old[3];
     (void)state;
 
     ws_indeling_init(&ix);
@@ -274,11 +274,15 @@ static void test_apply_two_old_codes_one_new_row(void **state)
     ws_indeling_sort(&ix);
     old[0] = row("A", 2020, "x", 6, 5);
     old[1] = row("B", 2020, "x", 7, 4);
-    assert_int_equal(ws_indeling_apply(&ix, old, 2, &cases, &n, &cap, &err), WS_OK);
-    assert_int_equal(n, 1);
+    old[2] = row("A", 2021, "x", 0, 6);
+    assert_int_equal(ws_indeling_apply(&ix, old, 3, &cases, &n, &cap, &err), WS_OK);
+    assert_int_equal(n, 2);
     assert_int_equal(cases[0].count, 13);
     assert_int_equal(cases[0].line, 4); // the earlier line of the two
-    for (size_t i = 0; i < 2; i++) {
+    // a row of 0 cases is kept: the registration covered the buurt that year
+    assert_int_equal(cases[1].year, 2021);
+    assert_int_equal(cases[1].count, 0);
+    for (size_t i = 0; i < 3; i++) {
         free(old[i].code);
         free(old[i].category);
     }

@@ -123,9 +123,9 @@ void ws_indeling_split_count(long long count, const struct ws_indeling_part *par
  * WS_INDELING_MOVED) and merges them into (*cases, *n_cases, *cap): a part
  * adds to the row of its buurt, year and category, or becomes a new row
  * (with the old row's line) appended in the order of (code, year,
- * category).  A part that gets 0 cases makes no new row (a buurt without
- * a row counts 0).  Returns WS_EINTERNAL when a row's code has no such
- * entry. */
+ * category).  A part that gets 0 cases still makes its row (with 0): the
+ * old row covered that buurt.  Returns WS_EINTERNAL when a row's code has
+ * no such entry. */
 int ws_indeling_apply(const struct ws_indeling *ix, const struct ws_case_row *old_rows,
                       size_t n_old, struct ws_case_row **cases, size_t *n_cases, size_t *cap,
                       struct ws_err *err);
