@@ -323,7 +323,8 @@ BU00140001,2024,opvoeding,7
 BU00149999,2024,gedrag,3
 BU00140005,2024,school,12
 """, "BU00149999 on line 4 is not a buurt of Groningen",
-              "65 at cases_unknown_code.csv:4, column 'buurtcode', with the nearest code")
+              "65 at cases_unknown_code.csv:4, column 'buurtcode', without a did-you-mean "
+              "(no buurt of its wijk is one edit away)")
 
     case_file("cases_duplicate", "cases_duplicate.csv", CASES_HEADER + """\
 BU00140000,2024,opvoeding,4

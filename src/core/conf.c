@@ -95,6 +95,16 @@ static const struct key_def keys[] = {
     {"cases", "header_row", K_INT, false, "1", 1, 1000, NULL, OFF(case_header_row),
      "CSV line with the column names"},
     {"cases", "count", K_NAME, true, NULL, NOLIM, NULL, OFF(case_count), "count column"},
+    {"indeling", "crosswalk", K_PATH, false, NULL, NOLIM, NULL, OFF(ind_crosswalk),
+     "old code to new buurt table: old_code, new_code, share"},
+    {"indeling", "old_boundaries", K_PATH, false, NULL, NOLIM, NULL, OFF(ind_old_boundaries),
+     "polygons of the older indeling"},
+    {"indeling", "old_layer", K_NAME, false, NULL, NOLIM, NULL, OFF(ind_old_layer),
+     "layer of the older indeling"},
+    {"indeling", "old_code", K_NAME, false, NULL, NOLIM, NULL, OFF(ind_old_code),
+     "code column of the older indeling"},
+    {"indeling", "within", K_REAL, false, "0.95", 0.5, 1, NULL, OFF(ind_within),
+     "share of an old buurt's area in one buurt for it to move there"},
     {"privacy", "min_count", K_INT, false, "10", 1, 1000000, NULL, OFF(min_count),
      "smallest publishable count"},
     {"privacy", "round_to", K_INT, false, "5", 1, 1000, NULL, OFF(round_to), "rounding base"},
@@ -135,9 +145,9 @@ static const struct key_def keys[] = {
 };
 #define N_KEYS (sizeof(keys) / sizeof(keys[0]))
 
-static const char *const sections[] = {"study",    "boundaries", "wijken",   "statistics",
-                                       "cases",    "privacy",    "analysis", "locations",
-                                       "priority", "maps",       "output"};
+static const char *const sections[] = {"study",     "boundaries", "wijken",  "statistics",
+                                       "cases",     "indeling",   "privacy", "analysis",
+                                       "locations", "priority",   "maps",    "output"};
 #define N_SECTIONS (sizeof(sections) / sizeof(sections[0]))
 
 /* Parse state shared by the reader and the handler. */

@@ -6,11 +6,13 @@
  *   1. the study's crs (crs.c): a projected CRS in metres with an EPSG code;
  *   2. boundaries (ogr_source.c): polygons with a CRS, repaired if invalid,
  *      reprojected to the study crs; codes present and unique;
- *   3. statistics: rows for codes outside the boundaries are skipped (a study
+ *   3. [indeling] (indeling.c): the crosswalk and the overlay of the older
+ *      boundaries, which map case codes of an older indeling onto the buurten;
+ *   4. statistics: rows for codes outside the boundaries are skipped (a study
  *      may use the national table); population = the sum of its terms, NAN
  *      if any term is missing; covariates NAN when missing; one row per
  *      (code, year); buurten without a row are warned about;
- *   4. cases: refused if they look like personal data (pii.c: the header
+ *   5. cases: refused if they look like personal data (pii.c: the header
  *      before any row is read, then the values of every row, tallied while
  *      the rows are checked); every code must be a buurt, years and counts
  *      whole numbers written with digits (counts >= 0), one row per (code,
@@ -19,7 +21,11 @@
  *      bad row the remaining rows are still scanned for personal data, which
  *      is reported before the bad row: it decides whether the table may be
  *      read at all;
- *   5. the SHA-256 of every input, the study file included.
+ *      A code of an older indeling is kept aside (checked for duplicates
+ *      under its own code) and, once every row is read, divided over its new
+ *      buurten and added to their rows (ws_indeling_apply); every unknown
+ *      code, or every split one, is named in one error;
+ *   6. the SHA-256 of every input, the study file included.
  * Messages: what (lower-case, subject in quotes), where = "FILE:LINE, column
  * 'C'" (FILE as the study resolves it), hint = how to fix.  A missing or
  * unreadable file is WS_ENOINPUT, anything wrong inside one WS_EDATA.
@@ -39,6 +45,7 @@
 #include "wijkscan/core/suggest.h"
 #include "wijkscan/core/text.h"
 #include "wijkscan/load/crs.h"
+#include "wijkscan/load/indeling.h"
 #include "wijkscan/load/ogr_source.h"
 #include "wijkscan/load/pii.h"
 #include "wijkscan/load/sha256.h"
@@ -229,6 +236,57 @@ static uint64_t row_key(size_t area, int year, size_t category)
     return ((uint64_t)area << 40) | ((uint64_t)(year & 0xFFFF) << 24) | (uint64_t)category;
 }
 
+/* ---- codes named in one error ---- */
+
+/* Codes of the case table with the line of their first row and their number
+ * of rows, in order of first appearance. */
+struct code_tally {
+    struct strmap map; /* code -> index into line and rows */
+    size_t *line;
+    size_t *rows;
+    size_t cap;
+    size_t n_rows; /* rows in all */
+};
+
+static void tally_add(struct code_tally *t, const char *code, size_t line)
+{
+    size_t k = t->map.n;
+    size_t prev;
+
+    if (!t->map.cap)
+        strmap_init(&t->map);
+    t->n_rows++;
+    if (!strmap_put(&t->map, code, k, &prev)) {
+        if (t->rows && prev < k)
+            t->rows[prev]++;
+        return;
+    }
+    WS_VEC_GROW(t->line, k + 1, t->cap);
+    t->rows = ws_xrealloc(t->rows, t->cap * sizeof(*t->rows));
+    t->line[k] = line;
+    t->rows[k] = 1;
+}
+
+/* The codes in order of first appearance: an owned array of borrowed
+ * strings (free the array only). */
+static const char **tally_codes(const struct code_tally *t)
+{
+    const char **code = ws_xcalloc(t->map.n + 1, sizeof(*code));
+
+    for (size_t i = 0; i < t->map.cap; i++)
+        if (t->map.slots[i].key)
+            code[t->map.slots[i].value] = t->map.slots[i].key;
+    return code;
+}
+
+static void tally_release(struct code_tally *t)
+{
+    strmap_release(&t->map);
+    free(t->line);
+    free(t->rows);
+    memset(t, 0, sizeof(*t));
+}
+
 /* ---- reading ---- */
 
 struct loader {
@@ -239,16 +297,22 @@ struct loader {
     size_t stat_cap;
     size_t case_cap;
     size_t input_cap;
-    bool unknown_code;     /* the last case_area() error was an unknown code */
-    size_t n_unknown;      /* case rows with an unknown code */
-    struct strmap unknown; /* unknown code -> index into the two arrays */
-    size_t *unknown_line;  /* first line of each unknown code */
-    size_t *unknown_rows;  /* rows with it */
-    size_t unknown_cap;
+    bool unknown_code;            /* the last case_area() error was an unknown code */
+    bool split_code;              /* ... a split code of the older indeling */
+    bool row_mapped;              /* the last case_area() code is an older code */
+    struct code_tally unknown;    /* case codes that are not buurten */
+    struct code_tally split;      /* older codes split over several buurten */
+    struct code_tally old_stats;  /* statistics rows of older codes (skipped) */
+    struct ws_indeling ix;        /* [indeling]: older codes onto the buurten */
+    struct ws_case_row *old_rows; /* case rows of older codes, mapped at the end */
+    size_t n_old;
+    size_t old_cap;
 };
 
 /* Unknown case codes named in one error (the message has room for these). */
-#define MAX_UNKNOWN_LISTED 10
+#define MAX_UNKNOWN_LISTED 20
+/* Split codes named in one error, each with its parts. */
+#define MAX_SPLIT_LISTED 12
 
 static int add_input(struct loader *L, const char *role, const char *path, struct ws_err *err)
 {
@@ -714,6 +778,8 @@ static int add_stat_row(struct loader *L, struct ws_ogr_table *t, const struct s
 
     if (!strmap_get(&L->areas, code, &ai)) {
         *skipped = true;
+        if (L->ix.n && ws_indeling_find(&L->ix, code))
+            tally_add(&L->old_stats, code, ws_ogr_table_line(t));
         return WS_OK;
     }
     if ((rc = read_stat_row(L, t, c, seen, ai, &row, err)))
@@ -723,6 +789,21 @@ static int add_stat_row(struct loader *L, struct ws_ogr_table *t, const struct s
     WS_VEC_GROW(ds->stats, ds->n_stats + 1, L->stat_cap);
     ds->stats[ds->n_stats++] = row;
     return WS_OK;
+}
+
+/* Warns once that the statistics rows of older codes are not mapped. */
+static void warn_old_stats(struct loader *L)
+{
+    const char **code = tally_codes(&L->old_stats);
+
+    ws_warnings_add(&L->ds->warnings,
+                    "%zu statistics row%s of %zu code%s of the older indeling (the first '%s', "
+                    "line %zu) %s skipped in '%s': statistics are not mapped onto the new "
+                    "buurten; their buurten use the statistics of the new indeling",
+                    L->old_stats.n_rows, L->old_stats.n_rows == 1 ? "" : "s", L->old_stats.map.n,
+                    L->old_stats.map.n == 1 ? "" : "s", code[0], L->old_stats.line[0],
+                    L->old_stats.n_rows == 1 ? "is" : "are", L->st->stat_source);
+    free(code);
 }
 
 /* Warns for each buurt without a statistics row; returns how many. */
@@ -789,6 +870,8 @@ static int read_statistics(struct loader *L, struct ws_err *err)
         goto out;
     }
     n_without = warn_without_stats(L, has_row);
+    if (L->old_stats.n_rows)
+        warn_old_stats(L);
     ws_log_verbose("statistics: %zu rows for %zu buurten from '%s'; %zu of %zu rows skipped "
                    "(code not in the boundaries); %zu buurten without statistics",
                    ds->n_stats, ds->n_areas - n_without, path, n_skipped, n_rows, n_without);
@@ -890,29 +973,21 @@ struct case_columns {
     size_t count;
 };
 
-/* The area index of the current row's code; an unknown code is an error
- * with the nearest known code. */
-static int case_area(struct loader *L, struct ws_ogr_table *t, const char *code,
-                     const char ***codes, size_t *ai, struct ws_err *err)
+/* The error of an unknown case code, with a did-you-mean only when it is
+ * plausible (ws_indeling_suggest). */
+static int unknown_code_error(struct loader *L, struct ws_ogr_table *t, const char *code,
+                              const char ***codes, struct ws_err *err)
 {
     const struct ws_study *st = L->st;
     const struct ws_dataset *ds = L->ds;
     const char *near;
 
-    if (!code[0]) {
-        ws_err_set(err, WS_EDATA, "code is missing in column '%s'", st->case_code);
-        ws_ogr_table_where(t, st->case_code, err);
-        ws_err_hint(err, "every row needs the buurt code it counts cases for");
-        return WS_EDATA;
-    }
-    if (strmap_get(&L->areas, code, ai))
-        return WS_OK;
     if (!*codes) {
         *codes = ws_xcalloc(ds->n_areas ? ds->n_areas : 1, sizeof(**codes));
         for (size_t i = 0; i < ds->n_areas; i++)
             (*codes)[i] = ds->areas[i].code;
     }
-    near = ws_suggest(code, *codes, ds->n_areas);
+    near = ws_indeling_suggest(code, *codes, ds->n_areas);
     L->unknown_code = true;
     ws_err_set(err, WS_EDATA, "code '%.40s' is not a buurt in '%s'", code, st->bnd_source);
     ws_ogr_table_where(t, st->case_code, err);
@@ -922,9 +997,45 @@ static int case_area(struct loader *L, struct ws_ogr_table *t, const char *code,
                     "exactly",
                     near, st->bnd_code);
     else
-        ws_err_hint(err, "case codes must match the boundaries' '%s' column exactly (e.g. '%s')",
+        ws_err_hint(err,
+                    "case codes must match the boundaries' '%s' column exactly (e.g. '%s'); "
+                    "for codes of an older indeling see [indeling] in the README",
                     st->bnd_code, ds->n_areas ? ds->areas[0].code : "");
     return WS_EDATA;
+}
+
+/* The area index of the current row's code; an older code of [indeling]
+ * gets an index after the buurten (ds->n_areas + its entry), for the
+ * duplicate check, and sets L->row_mapped.  An unknown or split code is an
+ * error (L->unknown_code, L->split_code). */
+static int case_area(struct loader *L, struct ws_ogr_table *t, const char *code,
+                     const char ***codes, size_t *ai, struct ws_err *err)
+{
+    const struct ws_study *st = L->st;
+    const struct ws_indeling_code *c;
+
+    if (!code[0]) {
+        ws_err_set(err, WS_EDATA, "code is missing in column '%s'", st->case_code);
+        ws_ogr_table_where(t, st->case_code, err);
+        ws_err_hint(err, "every row needs the buurt code it counts cases for");
+        return WS_EDATA;
+    }
+    if (strmap_get(&L->areas, code, ai))
+        return WS_OK;
+    c = ws_indeling_find(&L->ix, code);
+    if (!c)
+        return unknown_code_error(L, t, code, codes, err);
+    if (c->kind == WS_INDELING_SPLIT) {
+        // the message that lists every split code replaces this one
+        L->split_code = true;
+        ws_err_set(err, WS_EDATA, "code '%.40s' of the older indeling lies in several buurten",
+                   code);
+        ws_ogr_table_where(t, st->case_code, err);
+        return WS_EDATA;
+    }
+    *ai = L->ds->n_areas + (size_t)(c - L->ix.codes);
+    L->row_mapped = true;
+    return WS_OK;
 }
 
 /* The current row's category ("all" without a category column). */
@@ -1021,27 +1132,8 @@ static int find_case_columns(const struct ws_study *st, struct ws_ogr_table *t,
     return WS_OK;
 }
 
-/* Remembers a case row with an unknown code for the error that lists them. */
-static void add_unknown(struct loader *L, const char *code, size_t line)
-{
-    size_t k = L->unknown.n;
-    size_t prev;
-
-    if (!L->unknown.cap)
-        strmap_init(&L->unknown);
-    L->n_unknown++;
-    if (!strmap_put(&L->unknown, code, k, &prev)) {
-        if (L->unknown_rows && prev < k)
-            L->unknown_rows[prev]++;
-        return;
-    }
-    WS_VEC_GROW(L->unknown_line, k + 1, L->unknown_cap);
-    L->unknown_rows = ws_xrealloc(L->unknown_rows, L->unknown_cap * sizeof(*L->unknown_rows));
-    L->unknown_line[k] = line;
-    L->unknown_rows[k] = 1;
-}
-
-/* After the first unknown code: notes the current row's code if unknown. */
+/* After the first unknown or split code: notes the current row's code if
+ * it is one too. */
 static void note_unknown_code(struct loader *L, struct ws_ogr_table *t,
                               const struct case_columns *c, const char ***codes)
 {
@@ -1050,23 +1142,28 @@ static void note_unknown_code(struct loader *L, struct ws_ogr_table *t,
     size_t ai;
 
     L->unknown_code = false;
-    if (code[0] && case_area(L, t, code, codes, &ai, &ignored) != WS_OK && L->unknown_code)
-        add_unknown(L, code, ws_ogr_table_line(t));
+    L->split_code = false;
+    if (!code[0] || case_area(L, t, code, codes, &ai, &ignored) == WS_OK)
+        return;
+    if (L->unknown_code)
+        tally_add(&L->unknown, code, ws_ogr_table_line(t));
+    else if (L->split_code)
+        tally_add(&L->split, code, ws_ogr_table_line(t));
 }
 
 /* The unknown codes in order of first appearance, for the error. */
-static void list_unknown(const struct loader *L, struct ws_strbuf *sb)
+static void list_unknown(const struct loader *L, const char *const *codes, struct ws_strbuf *sb)
 {
-    size_t n = L->unknown.n;
-    const char **code = ws_xcalloc(n + 1, sizeof(*code));
+    size_t n = L->unknown.map.n;
+    const char **code = tally_codes(&L->unknown);
 
-    for (size_t i = 0; i < L->unknown.cap; i++)
-        if (L->unknown.slots[i].key)
-            code[L->unknown.slots[i].value] = L->unknown.slots[i].key;
     for (size_t k = 0; k < n && k < MAX_UNKNOWN_LISTED; k++) {
-        ws_strbuf_addf(sb, "%s'%.20s' (line %zu", k ? ", " : "", code[k], L->unknown_line[k]);
-        if (L->unknown_rows[k] > 1)
-            ws_strbuf_addf(sb, ", %zu rows", L->unknown_rows[k]);
+        const char *near = codes ? ws_indeling_suggest(code[k], codes, L->ds->n_areas) : NULL;
+        ws_strbuf_addf(sb, "%s'%.20s' (line %zu", k ? ", " : "", code[k], L->unknown.line[k]);
+        if (L->unknown.rows[k] > 1)
+            ws_strbuf_addf(sb, ", %zu rows", L->unknown.rows[k]);
+        if (near)
+            ws_strbuf_addf(sb, "; did you mean '%s'?", near);
         ws_strbuf_addch(sb, ')');
     }
     if (n > MAX_UNKNOWN_LISTED)
@@ -1074,9 +1171,67 @@ static void list_unknown(const struct loader *L, struct ws_strbuf *sb)
     free(code);
 }
 
+/* One split code for the error: "'CODE' (line N[, M rows]): NEW 62%, NEW
+ * 37% (1% outside the boundaries)". */
+static void list_one_split(const struct loader *L, const char *code, size_t k, struct ws_strbuf *sb)
+{
+    const struct ws_indeling_code *c = ws_indeling_find(&L->ix, code);
+
+    ws_strbuf_addf(sb, "'%.20s' (line %zu", code, L->split.line[k]);
+    if (L->split.rows[k] > 1)
+        ws_strbuf_addf(sb, ", %zu rows", L->split.rows[k]);
+    ws_strbuf_adds(sb, "):");
+    for (size_t j = 0; c && j < c->n_parts; j++)
+        ws_strbuf_addf(sb, "%s %s %.0f%%", j ? "," : "", c->parts[j].code,
+                       100.0 * c->parts[j].share);
+    if (c && c->outside >= WS_INDELING_SLIVER)
+        ws_strbuf_addf(sb, " (%.0f%% outside the boundaries)", 100.0 * c->outside);
+}
+
+/* Replaces the first error by one that lists every split code (at most
+ * MAX_SPLIT_LISTED) with the buurten it overlaps. */
+static void split_codes_error(struct loader *L, struct ws_ogr_table *t, struct ws_err *err)
+{
+    const struct ws_study *st = L->st;
+    struct ws_strbuf hint = WS_STRBUF_INIT;
+    struct ws_strbuf where = WS_STRBUF_INIT;
+    size_t n = L->split.map.n;
+    const char **code = tally_codes(&L->split);
+
+    ws_err_clear(err);
+    ws_err_set(err, WS_EDATA,
+               "%zu code%s in %zu case row%s %s of the older indeling that lie%s in several "
+               "buurten of '%s'",
+               n, n == 1 ? "" : "s", L->split.n_rows, L->split.n_rows == 1 ? "" : "s",
+               n == 1 ? "is a buurt" : "are buurten", n == 1 ? "s" : "", st->bnd_source);
+    ws_ogr_table_locate(t, L->split.line[0], st->case_code, &where);
+    ws_err_where(err, "%s", where.buf);
+    for (size_t k = 0; k < n && k < MAX_SPLIT_LISTED; k++) {
+        ws_strbuf_adds(&hint, k ? "; " : "split: ");
+        list_one_split(L, code[k], k, &hint);
+    }
+    if (n > MAX_SPLIT_LISTED)
+        ws_strbuf_addf(&hint, "; and %zu more", n - MAX_SPLIT_LISTED);
+    ws_strbuf_adds(&hint, ". wijkscan does not guess how their cases divide: recode these rows "
+                          "at the source, or give their shares in [indeling] crosswalk "
+                          "(old_code, new_code, share)");
+    if (L->unknown.map.n) {
+        const char **unknown = tally_codes(&L->unknown);
+        ws_strbuf_addf(&hint,
+                       ". Besides, %zu codes are not buurten of either indeling, the first "
+                       "'%.20s' (line %zu)",
+                       L->unknown.map.n, unknown[0], L->unknown.line[0]);
+        free(unknown);
+    }
+    ws_err_hint(err, "%s", hint.buf);
+    ws_strbuf_release(&hint);
+    ws_strbuf_release(&where);
+    free(code);
+}
+
 /* Turns the error of the first unknown code into one naming them all
  * (at most MAX_UNKNOWN_LISTED); where stays at the first. */
-static void unknown_codes_error(struct loader *L, struct ws_err *err)
+static void unknown_codes_error(struct loader *L, const char *const *codes, struct ws_err *err)
 {
     const struct ws_study *st = L->st;
     struct ws_strbuf hint = WS_STRBUF_INIT;
@@ -1084,17 +1239,44 @@ static void unknown_codes_error(struct loader *L, struct ws_err *err)
 
     memcpy(where, err->where, sizeof(where));
     ws_err_clear(err);
-    ws_err_set(err, WS_EDATA, "%zu codes in %zu case rows are not buurten in '%s'", L->unknown.n,
-               L->n_unknown, st->bnd_source);
+    ws_err_set(err, WS_EDATA, "%zu codes in %zu case rows are not buurten in '%s'",
+               L->unknown.map.n, L->unknown.n_rows, st->bnd_source);
     ws_err_where(err, "%s", where);
     ws_strbuf_adds(&hint, "unknown: ");
-    list_unknown(L, &hint);
+    list_unknown(L, codes, &hint);
     ws_strbuf_addf(&hint, "; case codes must match the boundaries' '%s' column exactly",
                    st->bnd_code);
     if (st->bnd_where)
         ws_strbuf_addf(&hint, " (the boundaries are filtered with where = %s)", st->bnd_where);
+    if (!st->bnd_where || L->ix.n)
+        ws_strbuf_adds(&hint, "; for codes of an older indeling see [indeling] in the README");
     ws_err_hint(err, "%s", hint.buf);
     ws_strbuf_release(&hint);
+}
+
+/* Keeps a read case row: in ds->cases, or with the rows of older codes
+ * (L->row_mapped) that map_old_rows() maps at the end. */
+static void keep_case_row(struct loader *L, const struct ws_case_row *row)
+{
+    struct ws_dataset *ds = L->ds;
+
+    if (L->row_mapped) {
+        WS_VEC_GROW(L->old_rows, L->n_old + 1, L->old_cap);
+        L->old_rows[L->n_old++] = *row;
+        return;
+    }
+    WS_VEC_GROW(ds->cases, ds->n_cases + 1, L->case_cap);
+    ds->cases[ds->n_cases++] = *row;
+}
+
+/* Notes the current row's code when read_case_row() failed on it (unknown
+ * or split). */
+static void tally_bad_code(struct loader *L, struct ws_ogr_table *t, const struct case_columns *c)
+{
+    if (L->unknown_code)
+        tally_add(&L->unknown, ws_ogr_table_value(t, c->code), ws_ogr_table_line(t));
+    else if (L->split_code)
+        tally_add(&L->split, ws_ogr_table_value(t, c->code), ws_ogr_table_line(t));
 }
 
 /* One case row of read_case_rows(): kept in ds->cases, or its error in
@@ -1103,22 +1285,21 @@ static void unknown_codes_error(struct loader *L, struct ws_err *err)
 static void case_row_step(struct loader *L, struct ws_ogr_table *t, const struct case_columns *c,
                           struct u64map *seen, const char ***codes, int *bad_rc, struct ws_err *bad)
 {
-    struct ws_dataset *ds = L->ds;
     struct ws_case_row row = {NULL, 0, NULL, 0, 0};
 
     if (*bad_rc) {
-        if (L->n_unknown)
+        if (L->unknown.n_rows || L->split.n_rows)
             note_unknown_code(L, t, c, codes);
         return;
     }
     L->unknown_code = false;
+    L->split_code = false;
+    L->row_mapped = false;
     if ((*bad_rc = read_case_row(L, t, c, seen, codes, &row, bad))) {
-        if (L->unknown_code)
-            add_unknown(L, ws_ogr_table_value(t, c->code), ws_ogr_table_line(t));
+        tally_bad_code(L, t, c);
         return;
     }
-    WS_VEC_GROW(ds->cases, ds->n_cases + 1, L->case_cap);
-    ds->cases[ds->n_cases++] = row;
+    keep_case_row(L, &row);
 }
 
 /* Reads every case row.  Every value of every row is tallied for the
@@ -1140,8 +1321,10 @@ static int read_case_rows(struct loader *L, struct ws_ogr_table *t, const struct
     }
     if (r < 0 && !bad_rc)
         bad_rc = -r;
-    if (bad_rc && L->unknown.n > 1)
-        unknown_codes_error(L, bad);
+    if (bad_rc && L->split.map.n)
+        split_codes_error(L, t, bad);
+    else if (bad_rc && L->unknown.map.n > 1)
+        unknown_codes_error(L, codes, bad);
     u64map_release(&seen);
     free(codes);
     return bad_rc;
@@ -1188,6 +1371,125 @@ out:
     ws_ogr_table_close(t);
     free(tallies);
     return rc;
+}
+
+/* [indeling] needs old_boundaries for old_layer and old_code. */
+static int check_indeling_keys(const struct ws_study *st, struct ws_err *err)
+{
+    const char *key = st->ind_old_layer ? "old_layer" : st->ind_old_code ? "old_code" : "within";
+
+    if (st->ind_old_boundaries ||
+        (!st->ind_old_layer && !st->ind_old_code && !ws_study_key_line(st, "indeling", "within")))
+        return WS_OK;
+    ws_err_set(err, WS_EDATA, "[indeling] %s needs [indeling] old_boundaries", key);
+    ws_study_where(st, "indeling", key, err);
+    ws_err_hint(err, "add old_boundaries = the boundary file of the older indeling, or remove "
+                     "the line");
+    return WS_EDATA;
+}
+
+/* The verbose summary of the overlay: the older codes it added, by kind
+ * (the crosswalk's codes are not counted). */
+static void log_overlay(const struct loader *L)
+{
+    struct ws_strbuf moved = WS_STRBUF_INIT;
+    size_t n_moved = 0;
+    size_t n_split = 0;
+
+    for (size_t i = 0; i < L->ix.n; i++) {
+        const struct ws_indeling_code *c = &L->ix.codes[i];
+        if (c->kind == WS_INDELING_SPLIT) {
+            n_split++;
+        } else if (c->kind == WS_INDELING_MOVED) {
+            if (n_moved < MAX_UNKNOWN_LISTED)
+                ws_strbuf_addf(&moved, "%s%s -> %s (%.0f%%)", n_moved ? ", " : ": ", c->old_code,
+                               c->parts[0].code, 100.0 * c->parts[0].share);
+            n_moved++;
+        }
+    }
+    ws_log_verbose("old boundaries: %zu older codes of '%s' are not buurten of the boundaries "
+                   "and overlap them: %zu split over several buurten, %zu moved whole%s%s",
+                   n_moved + n_split, L->st->ind_old_boundaries, n_split, n_moved, moved.buf,
+                   n_moved > MAX_UNKNOWN_LISTED ? " and more" : "");
+    ws_strbuf_release(&moved);
+}
+
+/* [indeling]: the crosswalk, then the overlay of the older boundaries (a
+ * crosswalk row wins for its old code). */
+static int read_indeling(struct loader *L, struct ws_err *err)
+{
+    const struct ws_study *st = L->st;
+    struct ws_dataset *ds = L->ds;
+    int rc;
+
+    if ((rc = check_indeling_keys(st, err)))
+        return rc;
+    if (st->ind_crosswalk) {
+        rc = ws_indeling_read_crosswalk(&L->ix, st->ind_crosswalk, ds->areas, ds->n_areas, err);
+        if (rc == WS_ENOINPUT)
+            ws_study_where(st, "indeling", "crosswalk", err);
+        if (rc || (rc = add_input(L, "crosswalk", st->ind_crosswalk, err)))
+            return rc;
+        ws_log_verbose("crosswalk: %zu older codes from '%s' (%zu rows of codes in the "
+                       "boundaries ignored)",
+                       L->ix.n, st->ind_crosswalk, L->ix.n_ignored);
+    }
+    if (st->ind_old_boundaries) {
+        rc = ws_indeling_overlay(&L->ix, st->ind_old_boundaries, st->ind_old_layer,
+                                 st->ind_old_code ? st->ind_old_code : st->bnd_code, st->crs,
+                                 st->ind_within, ds->areas, ds->n_areas, &ds->warnings, err);
+        if (rc == WS_ENOINPUT)
+            ws_study_where(st, "indeling", "old_boundaries", err);
+        if (rc || (rc = add_input(L, "old_boundaries", st->ind_old_boundaries, err)))
+            return rc;
+        log_overlay(L);
+    }
+    return WS_OK;
+}
+
+/* Counts the older codes and rows of the case table by how they were
+ * mapped, for the summary line. */
+static void count_mapped(const struct loader *L, size_t *n_moved, size_t *n_crosswalk)
+{
+    struct strmap seen;
+
+    *n_moved = 0;
+    *n_crosswalk = 0;
+    strmap_init(&seen);
+    for (size_t i = 0; i < L->n_old; i++) {
+        const struct ws_indeling_code *c = ws_indeling_find(&L->ix, L->old_rows[i].code);
+        size_t prev;
+        if (!c || !strmap_put(&seen, c->old_code, 0, &prev))
+            continue;
+        if (c->kind == WS_INDELING_MOVED)
+            (*n_moved)++;
+        else
+            (*n_crosswalk)++;
+    }
+    strmap_release(&seen);
+}
+
+/* Adds the case rows of older codes to the rows of their new buurten, and
+ * says how many there were. */
+static int map_old_rows(struct loader *L, struct ws_err *err)
+{
+    struct ws_dataset *ds = L->ds;
+    size_t n_moved;
+    size_t n_crosswalk;
+    int rc;
+
+    if (!L->n_old)
+        return WS_OK;
+    count_mapped(L, &n_moved, &n_crosswalk);
+    rc = ws_indeling_apply(&L->ix, L->old_rows, L->n_old, &ds->cases, &ds->n_cases, &L->case_cap,
+                           err);
+    if (rc)
+        return rc;
+    ws_log_info("indeling: %zu case row%s of %zu older code%s mapped onto the buurten of '%s' "
+                "(%zu moved whole by the older boundaries, %zu divided by the crosswalk)",
+                L->n_old, L->n_old == 1 ? "" : "s", n_moved + n_crosswalk,
+                n_moved + n_crosswalk == 1 ? "" : "s", L->st->bnd_source, n_moved, n_crosswalk);
+    return WS_OK;
 }
 
 static int cmp_int(const void *a, const void *b)
@@ -1318,7 +1620,8 @@ int ws_load_read(const struct ws_study *st, struct ws_dataset *ds, struct ws_err
     if (st->path && (rc = add_input(&L, "study", st->path, err)))
         goto out;
     if ((rc = read_boundaries(&L, err)) || (rc = read_wijk_names(&L, err)) ||
-        (rc = read_statistics(&L, err)) || (rc = read_cases(&L, err)))
+        (rc = read_indeling(&L, err)) || (rc = read_statistics(&L, err)) ||
+        (rc = read_cases(&L, err)) || (rc = map_old_rows(&L, err)))
         goto out;
     if (st->loc_source) {
         // read by a later stage; recorded here when it can be read at all
@@ -1330,9 +1633,15 @@ int ws_load_read(const struct ws_study *st, struct ws_dataset *ds, struct ws_err
 out:
     strmap_release(&L.areas);
     strmap_release(&L.categories);
-    strmap_release(&L.unknown);
-    free(L.unknown_line);
-    free(L.unknown_rows);
+    tally_release(&L.unknown);
+    tally_release(&L.split);
+    tally_release(&L.old_stats);
+    ws_indeling_release(&L.ix);
+    for (size_t i = 0; i < L.n_old; i++) {
+        free(L.old_rows[i].code);
+        free(L.old_rows[i].category);
+    }
+    free(L.old_rows);
     if (rc)
         ws_dataset_release(ds);
     return rc;

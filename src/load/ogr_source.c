@@ -1550,6 +1550,61 @@ static int read_features(OGRLayerH lyr, struct poly_reader *r, const int *idx,
     return WS_OK;
 }
 
+/* An OGR geometry of g (NULL, with err set, if GDAL cannot read it). */
+static OGRGeometryH geom_to_ogr(const struct ws_geom *g, struct ws_err *err)
+{
+    size_t len = 0;
+    unsigned char *wkb = ws_geom_to_wkb(g, &len);
+    OGRGeometryH h = NULL;
+
+    if (OGR_G_CreateFromWkbEx(wkb, NULL, &h, len) != OGRERR_NONE) {
+        ws_err_set(err, WS_EINTERNAL, "GDAL cannot read a polygon for the overlay");
+        h = NULL;
+    }
+    free(wkb);
+    return h;
+}
+
+int ws_ogr_overlap_areas(const struct ws_geom *a, const struct ws_geom *const *b, size_t n,
+                         double *area, struct ws_err *err)
+{
+    struct gdal_msgs m;
+    OGRGeometryH ga = NULL;
+    int rc = WS_OK;
+
+    memset(&m, 0, sizeof(m));
+    if (!have_geos)
+        return ws_err_set(err, WS_EINTERNAL,
+                          "GDAL was built without GEOS: polygons cannot be overlaid");
+    guard_begin(&m);
+    if (!(ga = geom_to_ogr(a, err))) {
+        rc = WS_EINTERNAL;
+        goto out;
+    }
+    for (size_t k = 0; k < n; k++) {
+        OGRGeometryH gb = geom_to_ogr(b[k], err);
+        OGRGeometryH gi;
+        if (!gb) {
+            rc = WS_EINTERNAL;
+            goto out;
+        }
+        gi = OGR_G_Intersection(ga, gb);
+        OGR_G_DestroyGeometry(gb);
+        if (!gi) {
+            rc = ws_err_set(err, WS_EINTERNAL, "GDAL cannot overlay two polygons");
+            gdal_cause(err, &m);
+            goto out;
+        }
+        area[k] = OGR_G_IsEmpty(gi) ? 0.0 : OGR_G_Area(gi);
+        OGR_G_DestroyGeometry(gi);
+    }
+out:
+    if (ga)
+        OGR_G_DestroyGeometry(ga);
+    guard_end();
+    return rc;
+}
+
 int ws_ogr_read_polygons(const char *path, const char *layer, const char *where,
                          const char *const *fields, const char *const *keys, size_t n_fields,
                          struct ws_ogr_polygons *out, struct ws_warnings *warn, struct ws_err *err)

@@ -63,6 +63,13 @@ struct ws_study {
     char *case_count;
     long case_header_row; /* CSV line of the column names, default 1 */
 
+    /* [indeling]: case codes of an older indeling (NULL: none) */
+    char *ind_crosswalk;      /* table: old_code, new_code, share */
+    char *ind_old_boundaries; /* older boundary file, overlaid on the boundaries */
+    char *ind_old_layer;      /* NULL: the first layer */
+    char *ind_old_code;       /* NULL: as [boundaries] code */
+    double ind_within;        /* share of an old buurt in one new buurt to move it */
+
     /* [privacy] */
     long min_count;
     long round_to;

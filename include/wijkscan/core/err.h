@@ -30,7 +30,7 @@ enum ws_status {
 #undef WS_STATUS_ENUM_
 };
 
-#define WS_ERR_TEXT 640
+#define WS_ERR_TEXT 2048
 
 struct ws_err {
     enum ws_status code;     /* WS_OK while no error is set */

@@ -146,6 +146,13 @@ int ws_ogr_read_polygons(const char *path, const char *layer, const char *where,
                          const char *const *fields, const char *const *keys, size_t n_fields,
                          struct ws_ogr_polygons *out, struct ws_warnings *warn, struct ws_err *err);
 
+/* The area (CRS units squared) of the intersection of polygon `a` with
+ * each of the n polygons b[k], into area[k]; all in one CRS.  Needs GDAL
+ * with GEOS: without it, or when GDAL cannot overlay two polygons,
+ * WS_EINTERNAL with GDAL's reason as the cause. */
+int ws_ogr_overlap_areas(const struct ws_geom *a, const struct ws_geom *const *b, size_t n,
+                         double *area, struct ws_err *err);
+
 /* ---- points ([locations]) ---- */
 
 struct ws_ogr_point {
