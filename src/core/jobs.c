@@ -295,7 +295,7 @@ static int start_workers(const struct run *r, struct pool *p, struct ws_err *err
 }
 
 /* Reads every worker's pipe until all are closed; the progress line counts
- * the tasks finished and the workers still at work. */
+ * the tasks finished (in any order: a worker counts a task it has done). */
 static void drain(const struct run *r, struct pool *p)
 {
     struct pollfd pfd[WS_JOBS_MAX];
