@@ -18,8 +18,8 @@
 #include "wijkscan/protect/audit.h"
 
 #include "wijkscan/core/mem.h"
-#include "wijkscan/core/textpool.h"
 #include "wijkscan/core/strbuf.h"
+#include "wijkscan/core/textpool.h"
 #include "wijkscan/protect/flow.h"
 #include "wijkscan/protect/lp.h"
 

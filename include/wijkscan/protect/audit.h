@@ -154,11 +154,7 @@ struct ws_audit {
 
 #define WS_AUDIT_INIT                                                                              \
     {                                                                                              \
-        NULL, 0, 0, 0, 0, 0, 0, 0,                                                                 \
-        {                                                                                          \
-            0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0.0, 0.0, 0.0, 0                                   \
-        },                                                                                         \
-            NULL                                                                                   \
+        NULL, 0, 0, 0, 0, 0, 0, 0, {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0.0, 0.0, 0.0, 0}, NULL    \
     }
 
 /* Frees the records and re-initialises a (NULL is fine). */
