@@ -295,6 +295,7 @@ struct build {
     struct code_ix *ix;
     int *years;
     size_t n_years, cap_years;
+    size_t n_matched; /* rows of the map's level, year and categories */
     char **cats; /* borrowed from rows */
     size_t n_cats, cap_cats;
     const struct ws_field *info;
@@ -1027,6 +1028,26 @@ static bool any_value(const struct ws_choropleth *m)
     return false;
 }
 
+/* Why a map without a single value is not drawn, in the user's terms. */
+static const char *no_value_reason(const struct build *b)
+{
+    const struct ws_choropleth *m = b->m;
+    bool trend = strncmp(m->indicator, "trend_", 6) == 0;
+    size_t n_supp = 0;
+
+    for (size_t p = 0; p < m->n_panels; p++)
+        for (size_t i = 0; i < m->n_areas; i++)
+            n_supp += m->panels[p].areas[i].cls == WS_MAP_SUPPRESSED;
+    if (trend && b->n_years < 2)
+        return "it has no values (a trend needs results of two years)";
+    if (n_supp > 0 && n_supp == b->n_matched)
+        return "every area with results is geheim (suppressed) in this year";
+    if (trend)
+        return "no area has a published change on the previous year (it is geheim this year or "
+               "the year before)";
+    return "it has no values in the published results";
+}
+
 static int build_model(struct build *b)
 {
     struct ws_choropleth *m = b->m;
@@ -1048,15 +1069,13 @@ static int build_model(struct build *b)
         return WS_OK;
     }
     for (size_t p = 0; p < m->n_panels; p++)
-        (void)fill_panel(b, &m->panels[p]);
+        b->n_matched += fill_panel(b, &m->panels[p]);
     rc = m->categorical ? WS_OK : classify_values(b);
     if (rc)
         return rc;
     assign_classes(m);
     if (!any_value(m)) {
-        skip(b, strncmp(m->indicator, "trend_", 6) == 0
-                    ? "it has no values (a trend needs results of two years)"
-                    : "it has no values in the published results");
+        skip(b, no_value_reason(b));
         return WS_OK;
     }
     rc = set_extent(b);

@@ -704,14 +704,33 @@ static void test_errors_and_skips(void **state)
     assert_int_equal(ws_choropleth_build(&g->in, &md, NULL, &warn, &m, &err), WS_OK);
     assert_null(m);
     assert_int_equal(warn.n, 1);
-    assert_non_null(strstr(warn.msg[0], "a trend needs results of two years"));
+    // two years, but no published change: not "needs two years"
+    assert_non_null(strstr(warn.msg[0], "no area has a published change on the previous year"));
     ws_mapdef_release(&md);
+
+    // every row suppressed: the warning says so (and the rows come back)
+    {
+        enum ws_suppression *was = calloc(g->set.n + 1, sizeof(*was));
+        for (size_t i = 0; i < g->set.n; i++) {
+            was[i] = g->set.rows[i].suppressed;
+            g->set.rows[i].suppressed = WS_SUPP_PRIMARY;
+        }
+        mapdef(g, "s", "[map]\nindicator = eb_rate\n", &md);
+        assert_int_equal(ws_choropleth_build(&g->in, &md, NULL, &warn, &m, &err), WS_OK);
+        assert_null(m);
+        assert_int_equal(warn.n, 2);
+        assert_non_null(strstr(warn.msg[1], "every area with results is geheim (suppressed)"));
+        ws_mapdef_release(&md);
+        for (size_t i = 0; i < g->set.n; i++)
+            g->set.rows[i].suppressed = was[i];
+        free(was);
+    }
 
     g->in.n_wijken = 0;
     mapdef(g, "w", "[map]\nindicator = eb_rate\nlevel = wijk\n", &md);
     assert_int_equal(ws_choropleth_build(&g->in, &md, NULL, &warn, &m, &err), WS_OK);
     assert_null(m);
-    assert_non_null(strstr(warn.msg[1], "the study has no wijken"));
+    assert_non_null(strstr(warn.msg[2], "the study has no wijken"));
     ws_mapdef_release(&md);
     g->in.n_wijken = 3;
 
@@ -722,7 +741,7 @@ static void test_errors_and_skips(void **state)
     mapdef(g, "each", "[map]\nindicator = eb_rate\ncategory = each\n", &md);
     assert_int_equal(ws_choropleth_build(&g->in, &md, NULL, &warn, &m, &err), WS_OK);
     assert_null(m);
-    assert_non_null(strstr(warn.msg[2], "the study has no categories"));
+    assert_non_null(strstr(warn.msg[3], "the study has no categories"));
     ws_mapdef_release(&md);
     for (size_t i = 0; i < g->set.n; i++)
         if (strcmp(g->set.rows[i].category, "all") != 0)
