@@ -188,6 +188,14 @@ struct ws_indicator *ws_indicator_set_add(struct ws_indicator_set *set)
     return r;
 }
 
+void ws_indicator_set_reserve(struct ws_indicator_set *set, size_t n)
+{
+    if (n <= set->cap)
+        return;
+    set->rows = ws_xrealloc(set->rows, ws_st_mult(n, sizeof(*set->rows)));
+    set->cap = n;
+}
+
 void ws_indicator_drop_texts(const struct ws_indicator_set *set, struct ws_indicator *r)
 {
     for (size_t k = 0; k < WS_N_FIELDS; k++) {

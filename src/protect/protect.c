@@ -1467,22 +1467,38 @@ static int cmp_audit_rec(const void *pa, const void *pb)
     return c ? c : (a < b ? -1 : a > b); // stable: the order they were added in
 }
 
-/* Audit records in the published order: level, code, year, category. */
+/* Audit records in the published order: level, code, year, category.  The
+ * records are moved in place along the cycles of the sorted order (a
+ * national audit has close to a million records: no second array). */
 static void sort_audit(struct ws_audit *audit)
 {
     struct rec_ref *ref = ws_xcalloc(audit->n + 1, sizeof(*ref));
-    struct ws_audit_record *sorted = ws_xcalloc(audit->n + 1, sizeof(*sorted));
+    size_t *from = ws_xcalloc(audit->n + 1, sizeof(*from));
 
     for (size_t i = 0; i < audit->n; i++)
         ref[i].r = &audit->rec[i];
     if (audit->n)
         qsort(ref, audit->n, sizeof(*ref), cmp_audit_rec);
     for (size_t i = 0; i < audit->n; i++)
-        sorted[i] = *ref[i].r;
+        from[i] = (size_t)(ref[i].r - audit->rec); // position i takes record from[i]
     free(ref);
-    free(audit->rec);
-    audit->rec = sorted;
-    audit->cap = audit->n + 1;
+    for (size_t i = 0; i < audit->n; i++) {
+        struct ws_audit_record tmp;
+        size_t j = i;
+        if (from[i] == i)
+            continue;
+        tmp = audit->rec[i];
+        for (;;) {
+            size_t k = from[j];
+            from[j] = j;
+            if (k == i)
+                break;
+            audit->rec[j] = audit->rec[k];
+            j = k;
+        }
+        audit->rec[j] = tmp;
+    }
+    free(from);
 }
 
 static void build_release(struct build *b)

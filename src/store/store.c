@@ -1965,6 +1965,14 @@ int ws_store_read_indicators(struct ws_store *s, enum ws_indicator_table table,
                         table == WS_SET_PUBLISHED ? "published" : "analysed");
         ws_err_hint(err, "run 'wijkscan analyse' (or 'wijkscan run') first");
     }
+    if (!rc) { // the exact room: a national set is close to a million rows
+        int64_t count = 0;
+        ws_strbuf_addf(&sql, "SELECT count(*) FROM %s", tab);
+        rc = query_int(s->db, sql.buf, &count, err);
+        if (!rc && count > 0)
+            ws_indicator_set_reserve(set, (size_t)count);
+        ws_strbuf_reset(&sql);
+    }
     if (!rc) {
         ws_strbuf_adds(&sql, "SELECT ");
         indicator_columns(&sql, false);

@@ -66,6 +66,8 @@ void ws_indicator_clear(struct ws_indicator *r);
  * append or release); the caller fills it; strings are owned by the set. */
 struct ws_indicator *ws_indicator_set_add(struct ws_indicator_set *set);
 void ws_indicator_set_release(struct ws_indicator_set *set);
+/* Room for n rows in all, exactly (a reader that knows the count). */
+void ws_indicator_set_reserve(struct ws_indicator_set *set, size_t n);
 /* Deep copy of src into dst (dst must be released or zeroed); dst's rows
  * own their texts. */
 void ws_indicator_set_copy(struct ws_indicator_set *dst, const struct ws_indicator_set *src);
