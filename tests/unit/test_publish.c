@@ -290,11 +290,10 @@ static void test_publish_commit(void **state)
     // audit.csv
     path = ws_test_path(dir, "audit.csv");
     csv = slurp(path);
-    assert_string_equal(csv,
-                        "code,level,year,period,category,reason,check,range_low,range_high,"
-                        "range_width,note\n"
-                        "BU1,buurt,2024,1,all,primary,at least 5,,,,\n"
-                        "BU2,buurt,2024,1,all,secondary,at least 5,,,,\n");
+    assert_string_equal(csv, "code,level,year,period,category,reason,check,range_low,range_high,"
+                             "range_width,note\n"
+                             "BU1,buurt,2024,1,all,primary,at least 5,,,,\n"
+                             "BU2,buurt,2024,1,all,secondary,at least 5,,,,\n");
     free(csv);
     free(path);
 
