@@ -63,7 +63,7 @@ struct build {
     const struct ws_indicator_set *raw;
     const struct ws_protect_opts *opts;
     struct ws_sdc_table *t;
-    char **cats; /* sorted distinct categories other than "all" (borrowed) */
+    char **cats; /* sorted distinct categories other than "all" (owned) */
     size_t n_cats, n_cols;
     const struct ws_area **bgem_area; /* opts->buurten sorted by code */
     size_t n_bgem;
@@ -814,8 +814,15 @@ out:
     return rc;
 }
 
+/* A row with a raw priority rank (rerank). */
+struct rank_key {
+    const struct ws_indicator *r;
+    size_t i;  /* row */
+    long rank; /* its raw rank */
+};
+
 /* Rank order: level, year, category, (parent), raw rank, row. */
-static int cmp_rank_(const struct key *ka, const struct key *kb, bool by_parent)
+static int cmp_rank_(const struct rank_key *ka, const struct rank_key *kb, bool by_parent)
 {
     const struct ws_indicator *a = ka->r;
     const struct ws_indicator *b = kb->r;
@@ -831,8 +838,8 @@ static int cmp_rank_(const struct key *ka, const struct key *kb, bool by_parent)
         return c;
     if (by_parent && (c = strcmp(str_or_empty(a->parent), str_or_empty(b->parent))) != 0)
         return c;
-    if (a->priority_rank != b->priority_rank)
-        return a->priority_rank < b->priority_rank ? -1 : 1;
+    if (ka->rank != kb->rank)
+        return ka->rank < kb->rank ? -1 : 1;
     return ka->i < kb->i ? -1 : ka->i > kb->i;
 }
 
@@ -854,24 +861,25 @@ static bool same_group(const struct ws_indicator *a, const struct ws_indicator *
 }
 
 /* Renumbers priority_rank 1..k over the published rows of each group, in
- * raw rank order (see protect.h).  Ranks are read from raw (the published
- * copy has them too, but suppressed rows are already 0 there). */
-static void rerank(struct ws_indicator_set *pub, const struct ws_indicator_set *raw)
+ * raw rank order (see protect.h).  rank0[i] is row i's raw rank, kept before
+ * the suppressed rows lost theirs. */
+static void rerank(struct ws_indicator_set *pub, const long *rank0)
 {
-    struct key *k = ws_xcalloc(raw->n + 1, sizeof(*k));
+    struct rank_key *k = ws_xcalloc(pub->n + 1, sizeof(*k));
     size_t n = 0;
 
-    for (size_t i = 0; i < raw->n; i++)
-        if (raw->rows[i].priority_rank > 0) {
-            k[n].r = &raw->rows[i];
-            k[n++].i = i;
+    for (size_t i = 0; i < pub->n; i++)
+        if (rank0[i] > 0) {
+            k[n].r = &pub->rows[i];
+            k[n].i = i;
+            k[n++].rank = rank0[i];
         }
     if (n)
         qsort(k, n, sizeof(*k), cmp_rank);
     for (size_t a = 0, e; a < n; a = e) {
         bool by_parent = false;
         for (e = a + 1; e < n && same_group(k[a].r, k[e].r, false); e++)
-            if (k[e].r->priority_rank == k[e - 1].r->priority_rank)
+            if (k[e].rank == k[e - 1].rank)
                 by_parent = true; // ranks repeat: they are per parent
         if (by_parent)
             qsort(k + a, e - a, sizeof(*k), cmp_rank_parent);
@@ -1417,6 +1425,8 @@ static void collect_cats(struct build *b)
             b->cats[m++] = b->cats[i];
     b->n_cats = m;
     b->n_cols = 1 + b->n_cats;
+    for (size_t i = 0; i < m; i++) // own copies: the rows' texts go with withheld rows
+        b->cats[i] = ws_xstrdup(b->cats[i]);
 }
 
 static void collect_bgem(struct build *b)
@@ -1574,31 +1584,47 @@ static void null_trends(struct ws_indicator_set *published, struct key *keys)
     }
 }
 
+/* One audit record to sort (sort_audit). */
+struct rec_ref {
+    const struct ws_audit_record *r;
+};
+
+/* Audit record order: level, code, category, period, year (cmp_key_series's). */
+static int cmp_audit_rec(const void *pa, const void *pb)
+{
+    const struct ws_audit_record *a = ((const struct rec_ref *)pa)->r;
+    const struct ws_audit_record *b = ((const struct rec_ref *)pb)->r;
+    int c;
+
+    if (a->level != b->level)
+        return a->level < b->level ? -1 : 1;
+    if ((c = strcmp(str_or_empty(a->code), str_or_empty(b->code))) != 0)
+        return c;
+    if ((c = strcmp(str_or_empty(a->category), str_or_empty(b->category))) != 0)
+        return c;
+    if (a->period != b->period)
+        return a->period < b->period ? -1 : 1;
+    if (a->year != b->year)
+        return a->year < b->year ? -1 : 1;
+    return a < b ? -1 : a > b; // stable: the order they were added in
+}
+
 /* Audit records in the published order: level, code, year, category. */
 static void sort_audit(struct ws_audit *audit)
 {
-    struct key *ak = ws_xcalloc(audit->n + 1, sizeof(*ak));
-    struct ws_indicator *tmp = ws_xcalloc(audit->n + 1, sizeof(*tmp));
+    struct rec_ref *ref = ws_xcalloc(audit->n + 1, sizeof(*ref));
     struct ws_audit_record *sorted = ws_xcalloc(audit->n + 1, sizeof(*sorted));
 
-    for (size_t i = 0; i < audit->n; i++) {
-        tmp[i].level = audit->rec[i].level;
-        tmp[i].code = audit->rec[i].code;
-        tmp[i].category = audit->rec[i].category;
-        tmp[i].year = audit->rec[i].year;
-        tmp[i].period = audit->rec[i].period;
-        ak[i].r = &tmp[i];
-        ak[i].i = i;
-    }
-    if (audit->n)
-        qsort(ak, audit->n, sizeof(*ak), cmp_key_series);
     for (size_t i = 0; i < audit->n; i++)
-        sorted[i] = audit->rec[ak[i].i];
+        ref[i].r = &audit->rec[i];
     if (audit->n)
-        memcpy(audit->rec, sorted, audit->n * sizeof(*sorted));
-    free(sorted);
-    free(tmp);
-    free(ak);
+        qsort(ref, audit->n, sizeof(*ref), cmp_audit_rec);
+    for (size_t i = 0; i < audit->n; i++)
+        sorted[i] = *ref[i].r;
+    free(ref);
+    free(audit->rec);
+    audit->rec = sorted;
+    audit->cap = audit->n + 1;
 }
 
 static void build_release(struct build *b)
@@ -1612,6 +1638,8 @@ static void build_release(struct build *b)
     free(b->spans);
     free(b->cell_yc);
     free(b->stot);
+    for (size_t i = 0; b->cats && i < b->n_cats; i++)
+        free(b->cats[i]);
     free(b->cats);
     free(b->bgem_area);
     free(b->parts);
@@ -1626,6 +1654,7 @@ static int apply(struct ws_indicator_set *raw, const struct ws_protect_opts *opt
     struct ws_sdc_table t;
     struct build b;
     struct key *keys = NULL;
+    long *rank0 = NULL;
     size_t n = raw->n;
     size_t n_table = 0; /* rows that are cells of the table */
     int rc;
@@ -1658,11 +1687,16 @@ static int apply(struct ws_indicator_set *raw, const struct ws_protect_opts *opt
         goto out;
 
     publish_offers(&t, opts->offers, opts->min_group);
-    ws_indicator_set_copy(published, raw);
+    rank0 = ws_xmalloc(ws_st_mult(n + 1, sizeof(*rank0)));
+    for (size_t i = 0; i < n; i++)
+        rank0[i] = raw->rows[i].priority_rank;
+    *published = *raw; // the rows become the published ones (keys stay valid)
+    memset(raw, 0, sizeof(*raw));
+    b.raw = published;
     publish_cells(&b, published, audit);
     mirror_single_gebieden(&b, published, keys, audit);
     null_trends(published, keys);
-    rerank(published, raw);
+    rerank(published, rank0);
     drop_withheld(&b, published);
     record_withheld(&b, audit);
     audit->min_count = opts->min_count;
@@ -1680,6 +1714,7 @@ out:
     }
     ws_sdc_release(&t);
     free(keys);
+    free(rank0);
     build_release(&b);
     return rc;
 }

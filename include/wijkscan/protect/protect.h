@@ -119,9 +119,9 @@ struct ws_protect_opts {
 int ws_protect_apply(const struct ws_indicator_set *raw, const struct ws_protect_opts *opts,
                      struct ws_indicator_set *published, struct ws_audit *audit,
                      struct ws_err *err);
-/* The same on rows the caller no longer needs as they are: the model's
- * figures that the rule withholds (step 0) are NULLed in raw itself instead
- * of in a copy, which saves one copy of every row (the store level uses it). */
+/* The same on rows the caller no longer needs: they become the published
+ * rows (raw is left empty on success, untouched on failure), which saves
+ * one copy of every row (the store level uses it). */
 int ws_protect_apply_in_place(struct ws_indicator_set *raw, const struct ws_protect_opts *opts,
                               struct ws_indicator_set *published, struct ws_audit *audit,
                               struct ws_err *err);
