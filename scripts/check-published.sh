@@ -45,9 +45,9 @@ sqlite3 "$db" ".import --csv '$out/indicators.csv' pub" \
     "CREATE TABLE gp AS SELECT 'buurt' AS lv, * FROM gpkg.buurt UNION ALL
        SELECT 'gebied', * FROM gpkg.gebied UNION ALL
        SELECT 'wijk', * FROM gpkg.wijk UNION ALL SELECT 'gemeente', * FROM gpkg.gemeente" \
-    "CREATE INDEX pub_key ON pub(code, year, category)" \
-    "CREATE INDEX raw_key ON raw(code, year, category)" \
-    "CREATE INDEX audit_key ON audit(code, year, category)" \
+    "CREATE INDEX pub_key ON pub(code, year, period, category)" \
+    "CREATE INDEX raw_key ON raw(code, year, period, category)" \
+    "CREATE INDEX audit_key ON audit(code, year, period, category)" \
     || { echo "check-published: cannot read $out" >&2; exit 1; }
 
 q() { sqlite3 -batch "$db" "$1"; }
@@ -83,26 +83,28 @@ n=$(q "SELECT count(*) FROM gp WHERE cases IS NOT NULL AND CAST(cases AS INTEGER
 # published gebied with exactly one suppressed buurt, or a published wijk with
 # exactly one suppressed gebied, would give that cell away by subtraction
 n=$(q "SELECT count(*) FROM (SELECT g.code FROM pub g JOIN pub b
-         ON b.level = 'buurt' AND b.year = g.year AND b.category = g.category
+         ON b.level = 'buurt' AND b.year = g.year AND b.period = g.period
+         AND b.category = g.category
          AND ' ' || g.buurten || ' ' LIKE '% ' || b.code || ' %'
        WHERE g.level = 'gebied' AND g.suppressed = '0'
-       GROUP BY g.code, g.year, g.category HAVING sum(b.suppressed <> '0') = 1)")
+       GROUP BY g.code, g.year, g.period, g.category HAVING sum(b.suppressed <> '0') = 1)")
 [ "$n" = 0 ] || problem "indicators.csv: $n published gebied cells hold exactly one suppressed buurt"
 n=$(q "SELECT count(*) FROM (SELECT w.code FROM pub w JOIN pub g
          ON g.level = 'gebied' AND g.parent = w.code AND g.year = w.year
-         AND g.category = w.category
+         AND g.period = w.period AND g.category = w.category
        WHERE w.level = 'wijk' AND w.suppressed = '0'
-       GROUP BY w.code, w.year, w.category HAVING sum(g.suppressed <> '0') = 1)")
+       GROUP BY w.code, w.year, w.period, w.category HAVING sum(g.suppressed <> '0') = 1)")
 [ "$n" = 0 ] || problem "indicators.csv: $n published wijk cells hold exactly one suppressed gebied"
 n=$(q "SELECT count(*) FROM pub b WHERE b.level = 'buurt' AND (SELECT count(*) FROM pub g
-         WHERE g.level = 'gebied' AND g.year = b.year AND g.category = b.category
+         WHERE g.level = 'gebied' AND g.year = b.year AND g.period = b.period
+         AND g.category = b.category
          AND ' ' || g.buurten || ' ' LIKE '% ' || b.code || ' %') > 1")
 [ "$n" = 0 ] || problem "indicators.csv: $n buurt rows lie in more than one gebied"
 
 # raw figures of suppressed cells showing up in their own published row
 for f in cases rate_per_1000 eb_rate seb_rate ratio_avg oe_ratio; do
     n=$(q "SELECT count(*) FROM pub p JOIN raw r ON r.code = p.code AND r.year = p.year
-             AND r.category = p.category
+             AND r.period = p.period AND r.category = p.category
            WHERE p.suppressed <> '0' AND r.$f IS NOT NULL AND p.$f <> ''")
     [ "$n" = 0 ] || problem "indicators.csv: $f of $n suppressed cells is published"
 done
@@ -117,17 +119,17 @@ fi
 if [ -f "$out/priorities.csv" ]; then
     sqlite3 "$db" ".import --csv '$out/priorities.csv' prio"
     n=$(q "SELECT count(*) FROM prio r JOIN pub p ON p.code = r.code AND p.year = r.year
-           AND p.category = 'all' WHERE p.suppressed <> '0' OR p.priority_rank <> r.rank")
+           AND p.period = '1' AND p.category = 'all' WHERE p.suppressed <> '0' OR p.priority_rank <> r.rank")
     [ "$n" = 0 ] || problem "priorities.csv: $n rows list a suppressed buurt or another rank"
 fi
 
 # audit.csv
 n=$(q "SELECT count(*) FROM pub p WHERE p.suppressed <> '0' AND NOT EXISTS
         (SELECT 1 FROM audit a WHERE a.code = p.code AND a.year = p.year
-         AND a.category = p.category)")
+         AND a.period = p.period AND a.category = p.category)")
 [ "$n" = 0 ] || problem "audit.csv: $n suppressed cells are not listed"
 # (areas without a population are exempt: see README, Privacy)
-n=$(q "SELECT count(*) FROM audit a JOIN pub p USING (code, year, category)
+n=$(q "SELECT count(*) FROM audit a JOIN pub p USING (code, year, period, category)
        WHERE a.range_width <> '' AND CAST(a.range_width AS REAL) < $safety
          AND CAST(p.population AS REAL) > 0")
 [ "$n" = 0 ] || problem "audit.csv: $n suppressed cells have a range narrower than $safety"
@@ -147,10 +149,10 @@ if [ -d "$out/maps" ]; then
     # quantile class breaks (R type 7, 2 to 9 classes) of the published
     # values of each level, year, category and figure: functions of published
     # values only, which may print like a suppressed value by chance
-    q "SELECT level, year, category, 'r', CAST(rate_per_1000 AS REAL) FROM pub WHERE rate_per_1000 <> ''
-       UNION ALL SELECT level, year, category, 'e', CAST(eb_rate AS REAL) FROM pub WHERE eb_rate <> ''
-       UNION ALL SELECT level, year, category, 'o', CAST(oe_ratio AS REAL) FROM pub WHERE oe_ratio <> ''
-       UNION ALL SELECT level, year, category, 't', CAST(trend_rr AS REAL) FROM pub WHERE trend_rr <> ''
+    q "SELECT level, year || '/' || period, category, 'r', CAST(rate_per_1000 AS REAL) FROM pub WHERE rate_per_1000 <> ''
+       UNION ALL SELECT level, year || '/' || period, category, 'e', CAST(eb_rate AS REAL) FROM pub WHERE eb_rate <> ''
+       UNION ALL SELECT level, year || '/' || period, category, 'o', CAST(oe_ratio AS REAL) FROM pub WHERE oe_ratio <> ''
+       UNION ALL SELECT level, year || '/' || period, category, 't', CAST(trend_rr AS REAL) FROM pub WHERE trend_rr <> ''
        ORDER BY 1, 2, 3, 4, 5" |
         awk -F'|' 'function flush(   k, j, h, i) {
                        for (k = 2; k <= 9; k++)
@@ -175,15 +177,23 @@ if [ -d "$out/maps" ]; then
         Wijken* | Districts*) where="r.level_no = 2" ;;
         esac
         year=$(echo "$sub" | grep -oE '[0-9]{4}' | head -n 1)
-        [ -n "$year" ] && where="$where AND r.year = $year"
+        # a pooled period prints as "2023–2024": its rows have the last year
+        span=$(echo "$sub" | grep -oE '[0-9]{4}–[0-9]{4}' | head -n 1)
+        if [ -n "$span" ]; then
+            first=${span%%–*}
+            year=${span##*–}
+            where="$where AND r.year = $year AND r.period = $((year - first + 1))"
+        elif [ -n "$year" ]; then
+            where="$where AND r.year = $year AND r.period = 1"
+        fi
         # numbers as the maps print them: one decimal with a decimal comma
         grep -oE '[0-9]+,[0-9]+' "$texts" | sort -u >"$texts.nums"
         q "SELECT DISTINCT printf('%.1f', v) FROM (
-             SELECT r.rate_per_1000 AS v FROM pub p JOIN raw r USING (code, year, category)
+             SELECT r.rate_per_1000 AS v FROM pub p JOIN raw r USING (code, year, period, category)
                WHERE p.suppressed <> '0' AND $where UNION ALL
-             SELECT r.eb_rate FROM pub p JOIN raw r USING (code, year, category)
+             SELECT r.eb_rate FROM pub p JOIN raw r USING (code, year, period, category)
                WHERE p.suppressed <> '0' AND $where UNION ALL
-             SELECT r.oe_ratio FROM pub p JOIN raw r USING (code, year, category)
+             SELECT r.oe_ratio FROM pub p JOIN raw r USING (code, year, period, category)
                WHERE p.suppressed <> '0' AND $where) WHERE v IS NOT NULL" |
             tr . , | sort -u >"$texts.raw"
         leaked="$leaked $(comm -12 "$texts.nums" "$texts.raw" | comm -23 - "$texts.pub" | head -n 5)"

@@ -38,6 +38,7 @@
 #include "wijkscan/analyse/glm.h"
 #include "wijkscan/analyse/impute.h"
 #include "wijkscan/analyse/moran.h"
+#include "wijkscan/analyse/period.h"
 #include "wijkscan/analyse/priority.h"
 #include "wijkscan/analyse/rates.h"
 #include "wijkscan/analyse/regions.h"
@@ -245,9 +246,11 @@ static int rates_oe(const struct garwood_cache *gc, const double *O, const doubl
 
 struct input {
     size_t nb;       /* buurten */
-    size_t ny;       /* years with cases */
-    int *years;      /* ascending */
-    int *stat_years; /* statistics year used for each year (0: the one table) */
+    size_t ny;       /* slots: the years with cases, then the pooled periods (period.h) */
+    size_t ny_years; /* the single years: slots [0, ny_years), ascending */
+    int *years; /* [ny] the year, or a period's last year (periods ascending after the years) */
+    int *span;  /* [ny] years pooled in the slot: 1, or [analysis] period */
+    int *stat_years; /* statistics year used for each slot (0: the one table) */
     size_t nc;       /* categories including "all", byte order */
     char **cats;     /* owned */
     size_t all_c;    /* index of "all" in cats */
@@ -266,6 +269,7 @@ static void input_release(struct input *in)
     size_t c;
 
     free(in->years);
+    free(in->span);
     free(in->stat_years);
     for (c = 0; c < in->nc; c++)
         free(in->cats[c]);
@@ -281,7 +285,7 @@ static void input_release(struct input *in)
 
 static size_t find_year(const struct input *in, int year)
 {
-    const int *hit = bsearch(&year, in->years, in->ny, sizeof(int), cmp_int);
+    const int *hit = bsearch(&year, in->years, in->ny_years, sizeof(int), cmp_int);
 
     return hit ? (size_t)(hit - in->years) : NO_INDEX;
 }
@@ -312,6 +316,10 @@ static int collect_keys(const struct ws_case_row *cases, size_t n_cases, struct 
     for (i = 0; i < n_cases; i++)
         if (in->ny == 0 || in->years[in->ny - 1] != in->years[i])
             in->years[in->ny++] = in->years[i];
+    in->ny_years = in->ny;
+    in->span = ws_xmalloc(ws_st_mult(in->ny + 1, sizeof(int)));
+    for (i = 0; i < in->ny; i++)
+        in->span[i] = 1;
     qsort(cats, n_cases, sizeof(*cats), cmp_str);
     for (i = 0; i < n_cases; i++) {
         if (n_cat > 0 && strcmp(cats[n_cat - 1], cats[i]) == 0)
@@ -1022,7 +1030,10 @@ static void json_null_reasons(struct ws_strbuf *sb, const struct input *in, cons
     if (no_data)
         why_add(&why, "areas without a population are left out");
     why_flush(sb, "lisa", &why);
-    if (!ci->trend)
+    if (!ci->trend && in->span[y] > 1)
+        why_add(&why, "no complete period %d-%d in the data", in->years[y] - 2 * in->span[y] + 1,
+                in->years[y] - in->span[y]);
+    else if (!ci->trend)
         why_add(&why, "no cases for %d in the data", in->years[y] - 1);
     why_flush(sb, "trend", &why);
     ws_strbuf_addch(sb, '}');
@@ -1040,6 +1051,10 @@ static void json_cell(struct ws_strbuf *sb, const struct ws_analyse_cfg *cfg,
     ws_json_kstr(sb, "level", ws_level_name(L->level));
     ws_json_key(sb, "year");
     ws_strbuf_addf(sb, "%d", in->years[y]);
+    if (in->span[y] > 1) {
+        ws_json_key(sb, "period");
+        ws_strbuf_addf(sb, "%d", in->span[y]);
+    }
     ws_json_kstr(sb, "category", in->cats[c]);
     ws_json_key(sb, "statistics_year");
     if (in->stat_years[y])
@@ -1109,7 +1124,8 @@ static int analyse_cell(const struct ws_analyse_cfg *cfg, const struct input *in
     ws_strbuf_init(&ci.islands);
     ws_strbuf_init(&ci.island_codes);
     ci.seed = ws_analyse_seed(cfg->seed, L->level, in->years[y], in->cats[c]);
-    ci.nsim = buurt_level && y + 1 == in->ny && c == in->all_c ? cfg->nsim_main : cfg->nsim_other;
+    ci.nsim =
+        buurt_level && y + 1 == in->ny_years && c == in->all_c ? cfg->nsim_main : cfg->nsim_other;
     for (i = 0; i < n; i++)
         ci.n_data += ws_rates_usable(O[i], P[i]);
 
@@ -1155,7 +1171,7 @@ static int analyse_cell(const struct ws_analyse_cfg *cfg, const struct input *in
         L->n_islands[y] = ci.n_islands;
         L->islands_text[y] = ws_xstrdup(ci.island_codes.buf);
     }
-    if (y > 0 && in->years[y - 1] == in->years[y] - 1) {
+    if (y > 0 && in->span[y - 1] == in->span[y] && in->years[y - 1] == in->years[y] - in->span[y]) {
         size_t prev = ((y - 1) * in->nc + c) * n;
         ci.trend = true;
         rc = ws_trend_binom(L->O + prev, L->P + (y - 1) * n, O, P, n, L->f[F_TRR] + off,
@@ -1178,10 +1194,10 @@ static void warn_islands(const struct input *in, const struct level *L, struct w
 {
     size_t y = 0;
 
-    while (y < in->ny) {
+    while (y < in->ny_years) { // a period's islands are those of its last year
         size_t z = y + 1;
         size_t k = L->n_islands[y];
-        while (z < in->ny && L->n_islands[z] == k &&
+        while (z < in->ny_years && L->n_islands[z] == k &&
                strcmp(L->islands_text[z], L->islands_text[y]) == 0)
             z++;
         if (k > 0) {
@@ -1215,6 +1231,7 @@ static void fill_row(struct ws_indicator *r, const struct input *in, const struc
     r->parent = ws_xstrdup(area->parent);
     r->level = L->level;
     r->year = in->years[y];
+    r->period = in->span[y];
     r->category = ws_xstrdup(in->cats[c]);
     r->population = L->P[y * L->n + a];
     r->cases = L->O[o];
@@ -1289,11 +1306,20 @@ static void json_head(struct ws_strbuf *sb, const struct ws_analyse_cfg *cfg,
     ws_strbuf_addch(sb, ']');
     ws_json_key(sb, "years");
     ws_strbuf_addch(sb, '[');
-    for (k = 0; k < in->ny; k++) {
+    for (k = 0; k < in->ny_years; k++) {
         ws_json_sep(sb);
         ws_strbuf_addf(sb, "%d", in->years[k]);
     }
     ws_strbuf_addch(sb, ']');
+    if (in->ny > in->ny_years) {
+        ws_json_key(sb, "periods");
+        ws_strbuf_addch(sb, '[');
+        for (k = in->ny_years; k < in->ny; k++) {
+            ws_json_sep(sb);
+            ws_strbuf_addf(sb, "\"%d-%d\"", in->years[k] - in->span[k] + 1, in->years[k]);
+        }
+        ws_strbuf_addch(sb, ']');
+    }
     ws_json_key(sb, "categories");
     ws_strbuf_addch(sb, '[');
     for (k = 0; k < in->nc; k++)
@@ -1352,9 +1378,63 @@ static void impute_profiles(struct input *in, const struct ws_area *buurten)
     free(hit);
 }
 
-/* The inputs into in, and the buurten into buurt->areas. */
-static int read_inputs(const struct ws_analyse_input *ai, struct input *in, struct level *buurt,
-                       struct ws_err *err)
+/* Grows the slot arrays from ny_years to ny_years + p->n entries. */
+static void grow_slots(struct input *in, const struct ws_periods *p)
+{
+    size_t ny = in->ny_years + p->n;
+    size_t nb = in->nb;
+
+    in->years = ws_xrealloc(in->years, ws_st_mult(ny + 1, sizeof(int)));
+    in->span = ws_xrealloc(in->span, ws_st_mult(ny + 1, sizeof(int)));
+    in->stat_years = ws_xrealloc(in->stat_years, ws_st_mult(ny + 1, sizeof(int)));
+    in->filled = ws_xrealloc(in->filled, ws_st_mult(ny + 1, sizeof(size_t)));
+    in->imputed = ws_xrealloc(in->imputed, ws_st_mult(ny + 1, sizeof(size_t)));
+    in->P = ws_xrealloc(in->P, ws_st_mult(ws_st_mult(ny, nb) + 1, sizeof(double)));
+    in->X = ws_xrealloc(in->X,
+                        ws_st_mult(ws_st_mult(ws_st_mult(ny, in->ncov), nb) + 1, sizeof(double)));
+    in->O =
+        ws_xrealloc(in->O, ws_st_mult(ws_st_mult(ws_st_mult(ny, in->nc), nb) + 1, sizeof(double)));
+}
+
+/* Appends the pooled periods of `span` years as slots after the years: O
+ * and P are the sums over the period's years (P: population-years), the
+ * covariates, statistics year and counts of filled and imputed cells are
+ * those of its last year. */
+static int add_periods(struct input *in, int span, struct ws_err *err)
+{
+    struct ws_periods p = WS_PERIODS_INIT;
+    size_t ny0 = in->ny_years;
+    size_t nb = in->nb;
+    int rc = ws_periods_plan(in->years, ny0, span, &p, err);
+
+    if (rc || p.n == 0) {
+        ws_periods_release(&p);
+        return rc;
+    }
+    grow_slots(in, &p);
+    ws_periods_sum(&p, in->P, nb, in->P + ny0 * nb);
+    ws_periods_sum(&p, in->O, in->nc * nb, in->O + ny0 * in->nc * nb);
+    for (size_t k = 0; k < p.n; k++) {
+        size_t y = ny0 + k;
+        size_t last = p.first[k] + (size_t)span - 1;
+        in->years[y] = p.last[k];
+        in->span[y] = span;
+        in->stat_years[y] = in->stat_years[last];
+        in->filled[y] = in->filled[last];
+        in->imputed[y] = in->imputed[last];
+        if (in->ncov)
+            memcpy(in->X + y * in->ncov * nb, in->X + last * in->ncov * nb,
+                   in->ncov * nb * sizeof(double));
+    }
+    in->ny = ny0 + p.n;
+    ws_periods_release(&p);
+    return WS_OK;
+}
+
+/* The inputs into in (with the pooled periods of `span` years), and the
+ * buurten into buurt->areas. */
+static int read_inputs(const struct ws_analyse_input *ai, int span, struct input *in,
+                       struct level *buurt, struct ws_err *err)
 {
     struct code_ix *bix = NULL;
     int rc;
@@ -1379,6 +1459,8 @@ static int read_inputs(const struct ws_analyse_input *ai, struct input *in, stru
         impute_profiles(in, buurt->areas);
     if (!rc)
         rc = fill_cases(ai->cases, ai->n_cases, bix, in, err);
+    if (!rc)
+        rc = add_periods(in, span, err);
     free(bix);
     return rc;
 }
@@ -1387,7 +1469,7 @@ static void warn_filled(const struct input *in, struct ws_warnings *warn)
 {
     size_t y;
 
-    for (y = 0; y < in->ny; y++)
+    for (y = 0; y < in->ny_years; y++)
         if (in->ncov > 0 && in->imputed[y] > 0)
             ws_warnings_add(warn,
                             "%d: %zu buurt%s with a population lack%s a covariate value; the model "
@@ -1395,7 +1477,7 @@ static void warn_filled(const struct input *in, struct ws_warnings *warn)
                             "instead",
                             in->years[y], in->imputed[y], in->imputed[y] == 1 ? "" : "en",
                             in->imputed[y] == 1 ? "s" : "");
-    for (y = 0; y < in->ny; y++)
+    for (y = 0; y < in->ny_years; y++)
         if (in->filled[y] > 0)
             ws_warnings_add(warn,
                             "%d: %zu buurt x category cell%s of buurten with a population have no "
@@ -1483,7 +1565,8 @@ static int analyse_levels(const struct ws_analyse_cfg *cfg, const struct input *
         scratch_alloc(&sc, L->n);
         for (y = 0; y < in->ny && !rc; y++) {
             for (c = 0; c < in->nc && !rc; c++) {
-                ws_log_progress("analyse: %s level, %d, %s", ws_level_name(L->level), in->years[y],
+                ws_log_progress("analyse: %s level, %d (%d year%s), %s", ws_level_name(L->level),
+                                in->years[y], in->span[y], in->span[y] == 1 ? "" : "s",
                                 in->cats[c]);
                 rc = analyse_cell(cfg, in, L, &lv[0], y, c, i == 0, &sc, json, warn, tm, err);
             }
@@ -1518,7 +1601,7 @@ int ws_analyse_run(const struct ws_analyse_cfg *cfg, const struct ws_analyse_inp
     memset(lv, 0, sizeof(lv));
     memset(&in, 0, sizeof(in));
     memset(&tm, 0, sizeof(tm));
-    rc = read_inputs(ai, &in, &lv[0], err);
+    rc = read_inputs(ai, cfg->period, &in, &lv[0], err);
     if (rc)
         goto out;
     warn_filled(&in, warn);
@@ -1582,7 +1665,8 @@ static size_t *wijk_index(const struct ws_area *b, size_t n)
     return out;
 }
 
-/* The regions input from the dense buurt arrays (latest year) and the
+/* The regions input from the dense buurt arrays (the last slot: the latest
+ * period, or the latest year without periods) and the
  * buurten's contiguity; cases and covar are caller-owned scratch. */
 static void region_input(const struct ws_analyse_cfg *cfg, const struct input *in,
                          const struct ws_weights *w, const size_t *wijk, double *cases,
@@ -1628,7 +1712,7 @@ int ws_analyse_gebieden(const struct ws_analyse_cfg *cfg, const struct ws_analys
     memset(&buurt, 0, sizeof(buurt));
     memset(&in, 0, sizeof(in));
     ws_weights_init(&w);
-    rc = read_inputs(ai, &in, &buurt, err);
+    rc = read_inputs(ai, cfg->period, &in, &buurt, err);
     if (rc)
         goto out;
     geoms = ws_xmalloc(ws_st_mult(in.nb + 1, sizeof(*geoms)));

@@ -4,6 +4,7 @@
  */
 #include "wijkscan/cli/analyse_store.h"
 
+#include "wijkscan/analyse/period.h"
 #include "wijkscan/core/mem.h"
 
 #include <errno.h>
@@ -53,6 +54,39 @@ static int parse_setting_num(struct ws_store *s, const char *key, double *v, uin
     return rc;
 }
 
+/* The store's pooled period (1 when a store made before periods has none). */
+static int read_period_setting(struct ws_store *s, struct ws_analyse_cfg *cfg, struct ws_err *err)
+{
+    char *text = NULL;
+    double v = 1;
+    int rc = ws_store_get_setting(s, "period", &text, err);
+
+    cfg->period = 1;
+    if (rc || !text)
+        return rc;
+    free(text);
+    if ((rc = parse_setting_num(s, "period", &v, NULL, err)))
+        return rc;
+    cfg->period = v >= 1 && v <= 50 ? (int)v : 1;
+    return WS_OK;
+}
+
+/* The cases must hold the latest period ([analysis] period; period.h). */
+static int check_period(const struct ws_study *st, const struct ws_analyse_cfg *cfg,
+                        const struct ws_analyse_input *in, struct ws_err *err)
+{
+    int *years = ws_xcalloc(in->n_cases + 1, sizeof(*years));
+    int rc;
+
+    for (size_t i = 0; i < in->n_cases; i++)
+        years[i] = in->cases[i].year;
+    rc = ws_periods_check(years, in->n_cases, cfg->period, err);
+    free(years);
+    if (rc && st)
+        ws_study_where(st, "analysis", "period", err);
+    return rc;
+}
+
 /* Settings from the study, or (st NULL) from the store's settings table. */
 static int read_cfg(struct ws_store *s, const struct ws_study *st,
                     const struct ws_analyse_opts *opts, struct ws_analyse_cfg *cfg,
@@ -71,6 +105,7 @@ static int read_cfg(struct ws_store *s, const struct ws_study *st,
         perms = (double)st->permutations;
         fdr = st->fdr;
         cfg->min_count = st->min_count;
+        cfg->period = (int)st->period;
         cfg->prio.need = st->prio_need;
         cfg->prio.demand = st->prio_demand;
         cfg->prio.trend = st->prio_trend;
@@ -87,6 +122,8 @@ static int read_cfg(struct ws_store *s, const struct ws_study *st,
             (rc = ws_store_get_setting(s, "weights", &weights, err)))
             goto out;
         cfg->min_count = (long)mc;
+        if ((rc = read_period_setting(s, cfg, err)))
+            goto out;
         cfg->queen = !weights || strcmp(weights, "rook") != 0;
     }
     cfg->weights = cfg->queen ? "queen" : "rook";
@@ -229,6 +266,8 @@ int ws_analyse_store_opts(struct ws_store *s, const struct ws_study *st,
         rc = store_input_read(s, st, &si, err);
     else
         memset(&si, 0, sizeof(si));
+    if (!rc)
+        rc = check_period(st, &cfg, &si.in, err);
     if (!rc)
         ws_log_verbose("analyse: reading the store %.2f s", now_s() - t0);
     if (!rc)

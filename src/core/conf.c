@@ -117,6 +117,8 @@ static const struct key_def keys[] = {
     {"analysis", "permutations_other", K_INT, false, "-1", -1, 999999, NULL,
      OFF(permutations_other), "LISA permutations except buurten, latest year, all (-1: the same)"},
     {"analysis", "fdr", K_REAL, false, "0.05", 1e-6, 0.5, NULL, OFF(fdr), "false discovery rate"},
+    {"analysis", "period", K_INT, false, "1", 1, 50, NULL, OFF(period),
+     "years per pooled period (non-overlapping, ending with the latest year)"},
     {"locations", "source", K_PATH, false, NULL, NOLIM, NULL, OFF(loc_source), "service locations"},
     {"locations", "layer", K_NAME, false, NULL, NOLIM, NULL, OFF(loc_layer), "layer name"},
     {"locations", "name", K_NAME, false, NULL, NOLIM, NULL, OFF(loc_name), "location name column"},
@@ -431,6 +433,11 @@ static int set_int(struct parse *p, const struct key_def *d, const char *raw, ch
     if (!raw[0] || *end || errno || v < (long long)d->min || v > (long long)d->max) {
         (void)snprintf(buf, sizeof(buf), "must be a whole number from %.0f to %.0f", d->min,
                        d->max);
+        if (d->offset == OFF(period))
+            return bad_value(p, d, buf,
+                             "write the number of years per period, e.g. 2 for 2023-2024 and "
+                             "2021-2022; periods never overlap (a moving window is not offered, "
+                             "since one window could be subtracted from the next)");
         return bad_value(p, d, buf, "write a whole number, e.g. the default");
     }
     if (d->offset == OFF(seed))

@@ -175,6 +175,7 @@ void ws_field_set(struct ws_indicator *r, size_t k, const struct ws_field_value 
 void ws_indicator_clear(struct ws_indicator *r)
 {
     memset(r, 0, sizeof(*r));
+    r->period = 1;
     for (size_t k = 0; k < WS_N_FIELDS; k++)
         if (ws_fields[k].kind == WS_KIND_REAL || ws_fields[k].kind == WS_KIND_COUNT)
             ws_field_set_null(r, k);

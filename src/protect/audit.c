@@ -769,6 +769,7 @@ struct ws_audit_record *ws_audit_add(struct ws_audit *a, const char *code, enum 
     r->code = ws_text_pool_intern(a->texts, code ? code : "");
     r->level = level;
     r->year = year;
+    r->period = 1;
     r->category = ws_text_pool_intern(a->texts, category ? category : "");
     r->reason = reason;
     r->check = check;
@@ -797,14 +798,15 @@ char *ws_audit_csv(const struct ws_audit *a)
 {
     struct ws_strbuf sb = WS_STRBUF_INIT;
 
-    ws_strbuf_adds(&sb,
-                   "code,level,year,category,reason,check,range_low,range_high,range_width,note\n");
+    ws_strbuf_adds(&sb, "code,level,year,period,category,reason,check,range_low,range_high,"
+                        "range_width,note\n");
     for (size_t i = 0; a && i < a->n; i++) {
         const struct ws_audit_record *r = &a->rec[i];
         char buf[64];
         ws_strbuf_add_csv(&sb, r->code);
-        ws_strbuf_addf(&sb, ",%s,%d,", r->check == WS_CHECK_WITHHELD ? "" : ws_level_name(r->level),
-                       r->year);
+        ws_strbuf_addf(&sb, ",%s,%d,%d,",
+                       r->check == WS_CHECK_WITHHELD ? "" : ws_level_name(r->level), r->year,
+                       r->period);
         ws_strbuf_add_csv(&sb, r->category);
         ws_strbuf_addf(&sb, ",%s,%s,",
                        r->check == WS_CHECK_WITHHELD  ? "withheld"

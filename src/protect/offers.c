@@ -155,9 +155,9 @@ static bool plan_counts(const struct plan *pl, const char *cat, double *cases, d
     for (size_t i = 0; i < pl->raw->n; i++) {
         const struct ws_indicator *r = &pl->raw->rows[i];
         size_t k;
-        if (r->level != WS_LEVEL_BUURT || !r->category || strcmp(r->category, cat) != 0 ||
-            (r->year != pl->latest && r->year != pl->first))
-            continue;
+        if (r->level != WS_LEVEL_BUURT || r->period != 1 || !r->category ||
+            strcmp(r->category, cat) != 0 || (r->year != pl->latest && r->year != pl->first))
+            continue; // single years only: a pooled period's row is a sum of them
         if ((k = find_buurt(pl->b, pl->nb, r->code)) == WS_GROUPS_NONE)
             continue;
         if (r->year == pl->latest) {

@@ -9,8 +9,12 @@
  * relation per column (parent = sum of children), and every area one relation "all = sum of
  * categories".  The study is a virtual area whose cells are known to the attacker (fixed).  A row
  * that is missing (an area without a row for some category) is a hidden cell: unknown to the
- * attacker, never published.  Years never share a relation: the only published link between years
- * is the trend, and it is NULLed whenever it touches a suppressed cell.
+ * attacker, never published.  A pooled period (rows with period N > 1, analyse.h) is a table of its
+ * own like a year, linked to its years by one relation per area and column: period = sum of its
+ * years (so that no suppressed year follows from a published period minus its other years, nor a
+ * suppressed period from its years); a category withheld in one of them is withheld in all.
+ * Other years never share a relation: their only published link is the trend, and it is NULLed
+ * whenever it touches a suppressed cell.
  *
  * Invariants checked on the raw rows (WS_EINTERNAL: the analysis made them):
  * counts are whole numbers >= 0, (level, code, year, category) is unique,
@@ -68,7 +72,8 @@ struct build {
     /* withheld: per year (index into years) and column, the categories
      * merged into one unpublished remainder column (n_cols: the remainder);
      * year_out: the whole year is withheld */
-    int *years;
+    int *years; /* the tables: a year, or a period's last year ... */
+    int *spans; /* ... and its years pooled (1: a single year) */
     size_t n_years;
     bool *wh;
     bool *year_out;
@@ -89,6 +94,8 @@ static int cmp_key(const void *pa, const void *pb)
     const struct ws_indicator *b = ((const struct key *)pb)->r;
     int c;
 
+    if (a->period != b->period)
+        return a->period < b->period ? -1 : 1;
     if (a->year != b->year)
         return a->year < b->year ? -1 : 1;
     if (a->level != b->level)
@@ -102,10 +109,11 @@ static int cmp_key(const void *pa, const void *pb)
 struct series_key {
     enum ws_level level;
     const char *code, *category;
-    int year;
+    int period, year;
 };
 
-/* level, code, category, year: consecutive years of one cell are adjacent */
+/* level, code, category, period, year: consecutive years (or periods) of
+ * one cell are adjacent */
 static int cmp_series(const struct series_key *a, const struct series_key *b)
 {
     int c;
@@ -116,6 +124,8 @@ static int cmp_series(const struct series_key *a, const struct series_key *b)
         return c;
     if ((c = strcmp(str_or_empty(a->category), str_or_empty(b->category))) != 0)
         return c;
+    if (a->period != b->period)
+        return a->period < b->period ? -1 : 1;
     if (a->year != b->year)
         return a->year < b->year ? -1 : 1;
     return 0;
@@ -125,8 +135,8 @@ static int cmp_key_series(const void *pa, const void *pb)
 {
     const struct ws_indicator *a = ((const struct key *)pa)->r;
     const struct ws_indicator *b = ((const struct key *)pb)->r;
-    struct series_key ka = {a->level, a->code, a->category, a->year};
-    struct series_key kb = {b->level, b->code, b->category, b->year};
+    struct series_key ka = {a->level, a->code, a->category, a->period, a->year};
+    struct series_key kb = {b->level, b->code, b->category, b->period, b->year};
 
     return cmp_series(&ka, &kb);
 }
@@ -139,12 +149,14 @@ static void null_fields(struct ws_indicator *r, enum ws_field_flag flag)
             ws_field_set_null(r, k);
 }
 
-/* year, category: the rows of one model fit are adjacent */
+/* period, year, category: the rows of one model fit are adjacent */
 static int cmp_key_model(const void *pa, const void *pb)
 {
     const struct ws_indicator *a = ((const struct key *)pa)->r;
     const struct ws_indicator *b = ((const struct key *)pb)->r;
 
+    if (a->period != b->period)
+        return a->period < b->period ? -1 : 1;
     if (a->year != b->year)
         return a->year < b->year ? -1 : 1;
     return strcmp(a->category ? a->category : "", b->category ? b->category : "");
@@ -448,11 +460,12 @@ static bool study_unknown(const struct build *b, const struct area *a, size_t co
     return a->study && b->t->cells[a->cell[col]].state == WS_CELL_HIDDEN;
 }
 
-/* The year's index in b->years. */
-static size_t year_index(const struct build *b, int year)
+/* The index in b->years of the year, or of the period of `span` years
+ * ending with it. */
+static size_t year_index(const struct build *b, int year, int span)
 {
     for (size_t y = 0; y < b->n_years; y++)
-        if (b->years[y] == year)
+        if (b->years[y] == year && b->spans[y] == span)
             return y;
     WS_BUG("protect: year not in the year list");
     return 0;
@@ -792,7 +805,7 @@ static int build_year(struct build *b, const struct key *keys, size_t n, struct 
 
     memset(&Y, 0, sizeof(Y));
     Y.one_gem = Y.study = NONE;
-    Y.y = year_index(b, keys[0].r->year);
+    Y.y = year_index(b, keys[0].r->year, keys[0].r->period);
     if (b->year_out[Y.y])
         return WS_OK; // withheld entirely: nothing of it in the table
     Y.present = ws_xcalloc(b->n_cols + 1, sizeof(*Y.present));
@@ -832,6 +845,8 @@ static int cmp_rank_(const struct rank_key *ka, const struct rank_key *kb, bool 
 
     if (a->level != b->level)
         return a->level < b->level ? -1 : 1;
+    if (a->period != b->period)
+        return a->period < b->period ? -1 : 1;
     if (a->year != b->year)
         return a->year < b->year ? -1 : 1;
     if ((c = strcmp(str_or_empty(a->category), str_or_empty(b->category))) != 0)
@@ -855,7 +870,7 @@ static int cmp_rank_parent(const void *pa, const void *pb)
 
 static bool same_group(const struct ws_indicator *a, const struct ws_indicator *b, bool by_parent)
 {
-    return a->level == b->level && a->year == b->year &&
+    return a->level == b->level && a->year == b->year && a->period == b->period &&
            strcmp(str_or_empty(a->category), str_or_empty(b->category)) == 0 &&
            (!by_parent || strcmp(str_or_empty(a->parent), str_or_empty(b->parent)) == 0);
 }
@@ -928,6 +943,7 @@ static size_t member_cell(const struct key *sk, size_t n, const size_t *row_cell
     probe.code = (char *)code;
     probe.category = (char *)category;
     probe.year = year;
+    probe.period = 1;
     hit = bsearch(&pk, sk, n, sizeof(*sk), cmp_key_series);
     return hit ? row_cell[hit->i] : NONE;
 }
@@ -1047,7 +1063,7 @@ static void study_totals(struct build *b)
         const struct ws_indicator *r = &b->raw->rows[i];
         size_t c = col_of(b, r->category);
         if (r->level == WS_LEVEL_BUURT && c != NONE && !isnan(r->cases))
-            b->stot[wh_at(b, year_index(b, r->year), c)] += r->cases;
+            b->stot[wh_at(b, year_index(b, r->year, r->period), c)] += r->cases;
     }
 }
 
@@ -1174,7 +1190,7 @@ static size_t withhold_failed(struct build *b)
 /* Is row r withheld? */
 static bool row_withheld(const struct build *b, const struct ws_indicator *r)
 {
-    size_t y = year_index(b, r->year);
+    size_t y = year_index(b, r->year, r->period);
     size_t c = col_of(b, r->category);
 
     return b->year_out[y] || (c != NONE && c > 0 && b->wh[wh_at(b, y, c)]);
@@ -1209,9 +1225,125 @@ static void record_withheld(const struct build *b, struct ws_audit *audit)
             rec = ws_audit_add(audit, "", WS_LEVEL_BUURT, b->years[y],
                                c == 0 ? "all" : b->cats[c - 1], WS_SUPP_NONE, WS_CHECK_WITHHELD,
                                NAN, NAN);
+            rec->period = b->spans[y];
             rec->note = ws_xstrdup(why ? why : "withheld");
             audit->n_withheld++;
         }
+}
+
+/* Is column c of table y withheld (or the whole table)? */
+static bool slot_out(const struct build *b, size_t y, size_t c)
+{
+    return b->year_out[y] || (c > 0 && c < b->n_cols && b->wh[wh_at(b, y, c)]);
+}
+
+/* The tables linked to period table p: p itself and the years it pools,
+ * into m (n_years entries); returns how many. */
+static size_t period_members(const struct build *b, size_t p, size_t *m)
+{
+    size_t k = 0;
+
+    m[k++] = p;
+    for (size_t y = 0; y < b->n_years; y++)
+        if (b->spans[y] == 1 && b->years[y] <= b->years[p] &&
+            b->years[y] > b->years[p] - b->spans[p])
+            m[k++] = y;
+    return k;
+}
+
+/* A column withheld in a period or in one of its years is withheld in all
+ * of them: else the period minus its other years (or the years summed)
+ * would give the withheld figures away. */
+static void sync_periods(struct build *b)
+{
+    size_t *m = ws_xcalloc(b->n_years + 1, sizeof(*m));
+
+    for (size_t p = 0; p < b->n_years; p++) {
+        size_t k;
+        if (b->spans[p] <= 1)
+            continue;
+        k = period_members(b, p, m);
+        for (size_t c = 0; c < b->n_cols; c++) {
+            bool any = false;
+            for (size_t j = 0; j < k && !any; j++)
+                any = slot_out(b, m[j], c);
+            for (size_t j = 0; any && j < k; j++) {
+                if (slot_out(b, m[j], c))
+                    continue;
+                if (c == 0)
+                    b->year_out[m[j]] = true;
+                else
+                    b->wh[wh_at(b, m[j], c)] = true;
+                set_why(b, m[j], c,
+                        "withheld with the pooled period or year it is linked to (the period is "
+                        "the sum of its years, so one would give the other away)");
+            }
+        }
+    }
+    free(m);
+}
+
+/* The row's cell in the table, from cells' tags (NONE: none). */
+static size_t *row_cells(const struct build *b)
+{
+    const struct ws_sdc_table *t = b->t;
+    size_t *row_cell = ws_xmalloc(ws_st_mult(b->raw->n + 1, sizeof(*row_cell)));
+
+    for (size_t i = 0; i <= b->raw->n; i++)
+        row_cell[i] = NONE;
+    for (size_t i = 0; i < t->n_cells; i++)
+        if (t->cells[i].tag != WS_SDC_NO_TAG && !isnan(b->raw->rows[t->cells[i].tag].cases))
+            row_cell[t->cells[i].tag] = i;
+    return row_cell;
+}
+
+/* The cells of period row r's years into b->parts; false when one of
+ * them has no cell (a missing row or a withheld column). */
+static bool period_parts(struct build *b, const struct ws_indicator *r, const struct key *sk,
+                         size_t n, const size_t *row_cell)
+{
+    struct ws_indicator probe = *r;
+    struct key pk = {&probe, 0};
+
+    probe.period = 1;
+    for (int k = 0; k < r->period; k++) {
+        const struct key *hit;
+        probe.year = r->year - r->period + 1 + k;
+        hit = bsearch(&pk, sk, n, sizeof(*sk), cmp_key_series);
+        if (!hit || row_cell[hit->i] == NONE)
+            return false;
+        b->parts[k] = row_cell[hit->i];
+    }
+    return true;
+}
+
+/* period = sum of its years, per area and column: the relations that link
+ * a pooled period's table to its years' (no subtable: across tables, as the
+ * group offers). */
+static int period_relations(struct build *b, const struct key *keys, size_t n, struct ws_err *err)
+{
+    size_t *row_cell;
+    struct key *sk;
+    int rc = WS_OK;
+
+    if (n == 0 || keys[n - 1].r->period <= 1) // keys sort periods last
+        return WS_OK;
+    row_cell = row_cells(b);
+    sk = ws_xcalloc(n + 1, sizeof(*sk));
+    memcpy(sk, keys, n * sizeof(*sk));
+    qsort(sk, n, sizeof(*sk), cmp_key_series);
+    for (size_t k = 0; k < n && !rc; k++) {
+        const struct ws_indicator *r = keys[k].r;
+        if (r->period <= 1 || row_cell[keys[k].i] == NONE)
+            continue;
+        grow_parts(b, (size_t)r->period);
+        if (period_parts(b, r, sk, n, row_cell))
+            rc = add_relation(b, row_cell[keys[k].i], b->parts, (size_t)r->period, WS_SDC_NO_GROUP,
+                              r, err);
+    }
+    free(sk);
+    free(row_cell);
+    return rc;
 }
 
 /* The table of every year (and the offers), indexes and closure. */
@@ -1222,14 +1354,22 @@ static int build_table(struct build *b, const struct key *keys, size_t n, struct
     ws_sdc_release(b->t);
     ws_sdc_init(b->t, b->opts->min_count, b->opts->round_to, b->opts->safety_range);
     b->n_cell_yc = 0;
+    sync_periods(b);
     for (size_t a = 0, e; a < n && !rc; a = e) {
-        for (e = a; e < n && keys[e].r->year == keys[a].r->year; e++)
+        for (e = a;
+             e < n && keys[e].r->year == keys[a].r->year && keys[e].r->period == keys[a].r->period;
+             e++)
             ;
         rc = build_year(b, keys + a, e - a, err);
     }
     if (rc)
         return rc;
+    // the offers before the periods: an offer's parts are collapsed along the
+    // area tree of each year (ws_sdc_collapse_parts), which a period relation
+    // (a second relation over the same year cells) must not enter
     add_offers(b, keys, n, b->opts->offers);
+    if ((rc = period_relations(b, keys, n, err)))
+        return rc;
     ws_sdc_finish(b->t);
     return WS_OK;
 }
@@ -1270,9 +1410,13 @@ static int protect_table(struct build *b, const struct key *keys, size_t n, stru
 static void collect_years(struct build *b, const struct key *keys, size_t n)
 {
     b->years = ws_xcalloc(n + 1, sizeof(*b->years));
+    b->spans = ws_xcalloc(n + 1, sizeof(*b->spans));
     for (size_t k = 0; k < n; k++)
-        if (b->n_years == 0 || b->years[b->n_years - 1] != keys[k].r->year)
-            b->years[b->n_years++] = keys[k].r->year;
+        if (b->n_years == 0 || b->years[b->n_years - 1] != keys[k].r->year ||
+            b->spans[b->n_years - 1] != keys[k].r->period) {
+            b->years[b->n_years] = keys[k].r->year;
+            b->spans[b->n_years++] = keys[k].r->period;
+        }
     b->wh = ws_xcalloc((b->n_years + 1) * (b->n_cols + 1), sizeof(*b->wh));
     b->why = ws_xcalloc((b->n_years + 1) * (b->n_cols + 1), sizeof(*b->why));
     b->year_out = ws_xcalloc(b->n_years + 1, sizeof(*b->year_out));
@@ -1340,7 +1484,8 @@ static void publish_cells(const struct build *b, struct ws_indicator_set *publis
             continue;
         ws_audit_add(audit, r->code, r->level, r->year, r->category, r->suppressed, chk,
                      chk == WS_CHECK_EXACT && t->ranges ? t->ranges[i].low : NAN,
-                     chk == WS_CHECK_EXACT && t->ranges ? t->ranges[i].high : NAN);
+                     chk == WS_CHECK_EXACT && t->ranges ? t->ranges[i].high : NAN)
+            ->period = r->period;
     }
 }
 
@@ -1367,6 +1512,7 @@ static size_t buurt_cell_of(const struct ws_indicator *r, const struct key *keys
     probe.code = r->buurten;
     probe.category = r->category;
     probe.year = r->year;
+    probe.period = r->period;
     hit = bsearch(&pk, keys, n, sizeof(*keys), cmp_key_series);
     return hit ? row_cell[hit->i] : NONE;
 }
@@ -1395,7 +1541,8 @@ static void follow_cell(const struct build *b, struct ws_indicator *r, size_t c,
         return;
     ws_audit_add(audit, r->code, r->level, r->year, r->category, r->suppressed, chk,
                  chk == WS_CHECK_EXACT && t->ranges ? t->ranges[c].low : NAN,
-                 chk == WS_CHECK_EXACT && t->ranges ? t->ranges[c].high : NAN);
+                 chk == WS_CHECK_EXACT && t->ranges ? t->ranges[c].high : NAN)
+        ->period = r->period;
 }
 
 /* Each single-buurt gebied row takes its buurt's decision: published with
@@ -1442,7 +1589,7 @@ static void null_trends(struct ws_indicator_set *published, struct key *keys)
     for (size_t k = 1; k < n; k++) {
         const struct ws_indicator *prev = keys[k - 1].r;
         struct ws_indicator *cur = &published->rows[keys[k].i];
-        if (prev->level == cur->level && prev->year < cur->year &&
+        if (prev->level == cur->level && prev->period == cur->period && prev->year < cur->year &&
             strcmp(str_or_empty(prev->code), str_or_empty(cur->code)) == 0 &&
             strcmp(str_or_empty(prev->category), str_or_empty(cur->category)) == 0 &&
             prev->suppressed != WS_SUPP_NONE)
@@ -1455,13 +1602,13 @@ struct rec_ref {
     const struct ws_audit_record *r;
 };
 
-/* Audit record order: level, code, category, year (cmp_series). */
+/* Audit record order: level, code, category, period, year (cmp_series). */
 static int cmp_audit_rec(const void *pa, const void *pb)
 {
     const struct ws_audit_record *a = ((const struct rec_ref *)pa)->r;
     const struct ws_audit_record *b = ((const struct rec_ref *)pb)->r;
-    struct series_key ka = {a->level, a->code, a->category, a->year};
-    struct series_key kb = {b->level, b->code, b->category, b->year};
+    struct series_key ka = {a->level, a->code, a->category, a->period, a->year};
+    struct series_key kb = {b->level, b->code, b->category, b->period, b->year};
     int c = cmp_series(&ka, &kb);
 
     return c ? c : (a < b ? -1 : a > b); // stable: the order they were added in
@@ -1509,6 +1656,7 @@ static void build_release(struct build *b)
     free(b->wh);
     free(b->year_out);
     free(b->years);
+    free(b->spans);
     free(b->cell_yc);
     free(b->stot);
     for (size_t i = 0; b->cats && i < b->n_cats; i++)
@@ -1698,7 +1846,7 @@ static int priorities_list(const struct ws_indicator_set *pub, const struct ws_s
 
     for (size_t i = 0; i < pub->n; i++) {
         const struct ws_indicator *r = &pub->rows[i];
-        if (r->level == WS_LEVEL_BUURT && is_all(r->category))
+        if (r->level == WS_LEVEL_BUURT && is_all(r->category) && r->period == 1)
             rows[n++] = r;
     }
     if (n)
@@ -1739,10 +1887,16 @@ static bool line_withheld(const char *line, size_t len, const struct ws_audit *a
         int n;
         if (r->check != WS_CHECK_WITHHELD)
             continue;
-        n = strcmp(r->category, "all") == 0
-                ? snprintf(key, sizeof(key), "\"year\":%d,", r->year)
-                : snprintf(key, sizeof(key), "\"year\":%d,\"category\":\"%s\"", r->year,
-                           r->category);
+        if (r->period > 1) // analyse.c writes "period" after "year" for a period
+            n = strcmp(r->category, "all") == 0
+                    ? snprintf(key, sizeof(key), "\"year\":%d,\"period\":%d,", r->year, r->period)
+                    : snprintf(key, sizeof(key), "\"year\":%d,\"period\":%d,\"category\":\"%s\"",
+                               r->year, r->period, r->category);
+        else
+            n = strcmp(r->category, "all") == 0
+                    ? snprintf(key, sizeof(key), "\"year\":%d,", r->year)
+                    : snprintf(key, sizeof(key), "\"year\":%d,\"category\":\"%s\"", r->year,
+                               r->category);
         if (n > 0 && (size_t)n < sizeof(key) && contains(line, len, key, (size_t)n))
             return true;
     }
@@ -1775,7 +1929,10 @@ static void withheld_json(struct ws_strbuf *sb, const struct ws_audit *a)
         const struct ws_audit_record *r = &a->rec[k];
         if (r->check != WS_CHECK_WITHHELD)
             continue;
-        ws_strbuf_addf(sb, "%s\n{\"year\":%d,\"category\":", n++ ? "," : "", r->year);
+        ws_strbuf_addf(sb, "%s\n{\"year\":%d,", n++ ? "," : "", r->year);
+        if (r->period > 1)
+            ws_strbuf_addf(sb, "\"period\":%d,", r->period);
+        ws_strbuf_adds(sb, "\"category\":");
         ws_strbuf_add_json(sb, r->category);
         ws_strbuf_adds(sb, ",\"why\":");
         ws_strbuf_add_json(sb, r->note ? r->note : "");

@@ -345,13 +345,22 @@ static void add_cat(struct build *b, char *category)
     b->cats[b->n_cats++] = category;
 }
 
-/* Years and categories of the level's rows. */
+/* Years and categories of the level's rows of the map's period: single
+ * years, or (period = pooled) the pooled periods, whose length is the
+ * longest in the rows (0 when there are none). */
 static void scan_rows(struct build *b)
 {
     const struct ws_indicator_set *set = b->in->published;
 
+    b->m->period = 1;
+    if (b->md->pooled) {
+        b->m->period = 0;
+        for (size_t i = 0; set && i < set->n; i++)
+            if (set->rows[i].period > 1 && set->rows[i].period > b->m->period)
+                b->m->period = set->rows[i].period;
+    }
     for (size_t i = 0; set && i < set->n; i++) {
-        if (set->rows[i].level != b->m->level)
+        if (set->rows[i].level != b->m->level || set->rows[i].period != b->m->period)
             continue;
         add_year(b, set->rows[i].year);
         add_cat(b, set->rows[i].category);
@@ -410,7 +419,8 @@ static bool cat_in_year(const struct build *b, const char *category)
 
     for (size_t i = 0; set && i < set->n; i++)
         if (set->rows[i].level == b->m->level && set->rows[i].year == b->m->year &&
-            set->rows[i].category && strcmp(set->rows[i].category, category) == 0)
+            set->rows[i].period == b->m->period && set->rows[i].category &&
+            strcmp(set->rows[i].category, category) == 0)
             return true;
     return false;
 }
@@ -486,7 +496,7 @@ static size_t fill_panel(struct build *b, struct ws_map_panel *p)
     for (size_t i = 0; i < set->n; i++) {
         const struct ws_indicator *r = &set->rows[i];
         long a;
-        if (r->level != m->level || r->year != m->year || !r->category ||
+        if (r->level != m->level || r->year != m->year || r->period != m->period || !r->category ||
             strcmp(r->category, p->category) != 0)
             continue;
         a = find_code(b->ix, m->n_areas, r->code);
@@ -514,7 +524,8 @@ static bool sets_breaks(const struct build *b, const struct ws_indicator *r)
 {
     const struct ws_choropleth *m = b->m;
 
-    if (r->level != m->level || r->suppressed != WS_SUPP_NONE || !r->category)
+    if (r->level != m->level || r->period != m->period || r->suppressed != WS_SUPP_NONE ||
+        !r->category)
         return false;
     if (r->year != m->year && !b->md->same_breaks_across_years)
         return false;
@@ -831,7 +842,12 @@ static void build_titles(struct build *b)
     } else {
         ws_strbuf_addf(&sb, "%s, ", str(m, level_word(m->level)));
     }
-    if (!strncmp(m->indicator, "trend_", 6))
+    if (m->period > 1 && !strncmp(m->indicator, "trend_", 6))
+        ws_strbuf_addf(&sb, "%d\u2013%d %s %d\u2013%d", m->year - m->period + 1, m->year,
+                       str(m, S_VERSUS), m->year - 2 * m->period + 1, m->year - m->period);
+    else if (m->period > 1)
+        ws_strbuf_addf(&sb, "%d\u2013%d", m->year - m->period + 1, m->year);
+    else if (!strncmp(m->indicator, "trend_", 6))
         ws_strbuf_addf(&sb, "%d %s %d", m->year, str(m, S_VERSUS), m->year - 1);
     else
         ws_strbuf_addf(&sb, "%d", m->year);
@@ -1054,6 +1070,11 @@ static int build_model(struct build *b)
     int rc;
 
     scan_rows(b);
+    if (m->period == 0) {
+        skip(b, "period = pooled, but the study pools no years (set [analysis] period = 2 or "
+                "more in the study, or write period = single)");
+        return WS_OK;
+    }
     if (m->n_areas == 0 || b->n_years == 0) {
         skip(b, m->level == WS_LEVEL_WIJK && b->in->n_wijken == 0
                     ? "the study has no wijken (add [boundaries] parent)"

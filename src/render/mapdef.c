@@ -96,6 +96,7 @@ enum key_id {
     K_INDICATOR,
     K_LEVEL,
     K_YEAR,
+    K_PERIOD,
     K_CATEGORY,
     K_METHOD,
     K_CLASSES,
@@ -126,6 +127,7 @@ static const struct key_def {
     [K_INDICATOR] = {"indicator", "an indicator field such as eb_rate, oe_ratio or lisa_cluster"},
     [K_LEVEL] = {"level", "buurt or wijk"},
     [K_YEAR] = {"year", "a year or latest"},
+    [K_PERIOD] = {"period", "single (one year) or pooled (the period of [analysis] period)"},
     [K_CATEGORY] = {"category", "a category, all, or each"},
     [K_METHOD] = {"method", "quantile, equal, jenks, box or fixed"},
     [K_CLASSES] = {"classes", "the number of classes"},
@@ -588,6 +590,11 @@ static int parse_content(struct parse *p)
         md->level = (enum ws_level)i;
     }
     rc = rc ? rc : parse_year(p);
+    if (!rc && p->raw[K_PERIOD]) {
+        static const char *const periods[] = {"single", "pooled"};
+        rc = parse_choice(p, K_PERIOD, periods, 2, &i);
+        md->pooled = i == 1;
+    }
     rc = rc ? rc : parse_text(p, K_CATEGORY, &md->category);
     return rc;
 }

@@ -33,6 +33,9 @@ struct builder {
     bool en;
     int year, prev_year; /* latest year, the one before (0: none) */
     int first_year;
+    int period;          /* years per pooled period (0: none) */
+    int period_last[64]; /* the pooled periods' last years, ascending */
+    size_t n_periods;
     char **cats;     /* categories other than "all", sorted */
     char *gem_label; /* "Groningen", or "gemeente GM0014" when it has no name */
     size_t n_cats;
@@ -113,7 +116,8 @@ static const struct ws_indicator *find(const struct builder *b, const char *code
     const struct ws_indicator_set *s = b->in->published;
     for (size_t i = 0; i < s->n; i++) {
         const struct ws_indicator *r = &s->rows[i];
-        if (r->year == year && !strcmp(r->code, code) && !strcmp(r->category, cat))
+        if (r->year == year && r->period == 1 && !strcmp(r->code, code) &&
+            !strcmp(r->category, cat))
             return r;
     }
     return NULL;
@@ -780,8 +784,8 @@ static struct prio *priority_list(const struct builder *b, int year, size_t *n)
     }
     for (size_t i = 0; !b->in->has_priorities && i < s->n; i++) {
         const struct ws_indicator *r = &s->rows[i];
-        if (r->level == WS_LEVEL_BUURT && r->year == year && !strcmp(r->category, "all") &&
-            r->priority_rank > 0 && !is_supp(r))
+        if (r->level == WS_LEVEL_BUURT && r->year == year && r->period == 1 &&
+            !strcmp(r->category, "all") && r->priority_rank > 0 && !is_supp(r))
             prio_push(&v, n, &cap, r->priority_rank, r->code, 0, false);
     }
     if (*n > 1)
@@ -932,8 +936,8 @@ static void review_changes(struct builder *b, struct ws_doc_section *s)
     for (size_t i = 0; i < set->n; i++) {
         const struct ws_indicator *r = &set->rows[i];
         // (an area's change is its buurten's: buurten and wijken are listed)
-        if (r->year != b->year || r->level == WS_LEVEL_GEMEENTE || r->level == WS_LEVEL_GEBIED ||
-            strcmp(r->category, "all") != 0 || !significant(r))
+        if (r->year != b->year || r->period != 1 || r->level == WS_LEVEL_GEMEENTE ||
+            r->level == WS_LEVEL_GEBIED || strcmp(r->category, "all") != 0 || !significant(r))
             continue;
         WS_VEC_GROW(v, n + 1, cap);
         v[n].rr = r->trend_rr;
@@ -1169,6 +1173,42 @@ static int cmp_str(const void *a, const void *b)
     return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
+/* Remembers the pooled period of row r. */
+static void add_period(struct builder *b, const struct ws_indicator *r)
+{
+    size_t k = 0;
+
+    b->period = r->period;
+    while (k < b->n_periods && b->period_last[k] < r->year)
+        k++;
+    if ((k < b->n_periods && b->period_last[k] == r->year) ||
+        b->n_periods == sizeof(b->period_last) / sizeof(b->period_last[0]))
+        return;
+    memmove(b->period_last + k + 1, b->period_last + k,
+            (b->n_periods - k) * sizeof(b->period_last[0]));
+    b->period_last[k] = r->year;
+    b->n_periods++;
+}
+
+/* "2021–2024", and the pooled periods when there are any. */
+static char *years_text(const struct builder *b)
+{
+    struct ws_strbuf list = WS_STRBUF_INIT;
+    char *years =
+        b->first_year == b->year ? xfmt("%d", b->year) : xfmt("%d–%d", b->first_year, b->year);
+    char *out;
+
+    if (b->n_periods == 0)
+        return years;
+    for (size_t k = 0; k < b->n_periods; k++)
+        ws_strbuf_addf(&list, "%s%d–%d", k ? ", " : "", b->period_last[k] - b->period + 1,
+                       b->period_last[k]);
+    out = xfmt(RS(PERIODS), years, b->period, list.buf);
+    free(years);
+    ws_strbuf_release(&list);
+    return out;
+}
+
 /* Years and categories of the published rows. */
 static void scan_rows(struct builder *b)
 {
@@ -1177,6 +1217,10 @@ static void scan_rows(struct builder *b)
     for (size_t i = 0; i < set->n; i++) {
         const struct ws_indicator *r = &set->rows[i];
         bool seen = !strcmp(r->category, "all");
+        if (r->period > 1) {
+            add_period(b, r);
+            continue;
+        }
         if (r->year > b->year)
             b->year = r->year;
         if (!b->first_year || r->year < b->first_year)
@@ -1217,8 +1261,7 @@ static void doc_header(struct builder *b)
         else
             b->gem_label = xfmt("%s %s", RS(GEMEENTE), g->code);
     }
-    doc->years =
-        b->first_year == b->year ? xfmt("%d", b->year) : xfmt("%d–%d", b->first_year, b->year);
+    doc->years = years_text(b);
     doc->source = in->source_note ? ws_xstrdup(in->source_note) : NULL;
     if (in->date)
         (void)snprintf(date, sizeof(date), "%s", in->date);

@@ -493,7 +493,7 @@ static int latest_year(const struct ws_indicator_set *set, enum ws_level level)
     return y;
 }
 
-/* LEVEL_latest: a view of the latest year, category 'all' (one feature per
+/* LEVEL_latest: a view of the latest single year (period 1), category 'all' (one feature per
  * area), registered as a feature layer so that GIS users see it. */
 static int add_latest_view(struct ws_ogr_writer *w, enum ws_level lv, int year, int srid,
                            const char *date, struct ws_err *err)
@@ -504,7 +504,7 @@ static int add_latest_view(struct ws_ogr_writer *w, enum ws_level lv, int year, 
 
     ws_strbuf_addf(&sql,
                    "CREATE VIEW \"%s_latest\" AS SELECT * FROM \"%s\" WHERE year = %d AND "
-                   "category = 'all'",
+                   "period = 1 AND category = 'all'",
                    level, level, year);
     if ((rc = ws_ogr_writer_exec(w, sql.buf, err)))
         goto out;
@@ -754,7 +754,7 @@ int ws_publish_database(const struct ws_study *st, const struct ws_indicator_set
         ws_strbuf_reset(&sql);
         ws_strbuf_addf(&sql,
                        "CREATE VIEW %s_%s_latest AS SELECT * FROM %s_%s WHERE year = %d AND "
-                       "category = 'all'",
+                       "period = 1 AND category = 'all'",
                        prefix, level, prefix, level, year);
         rc = ws_ogr_writer_exec(w, sql.buf, err);
     }

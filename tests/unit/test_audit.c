@@ -308,11 +308,11 @@ static void test_audit_csv(void **state)
         ->note = strdup("too few");
     csv = ws_audit_csv(&a);
     assert_string_equal(
-        csv, "code,level,year,category,reason,check,range_low,range_high,range_width,note\n"
-             "BU001,buurt,2023,opvoeding,primary,exact,0,7,7,\n"
-             "WK01,wijk,2023,\"a,\"\"b\"\"\",secondary,exact,10,,,\n"
-             "BU002,buurt,2023,school,primary,at least 5,,,,\n"
-             ",,2024,school,withheld,withheld,,,,too few\n");
+        csv, "code,level,year,period,category,reason,check,range_low,range_high,range_width,note\n"
+             "BU001,buurt,2023,1,opvoeding,primary,exact,0,7,7,\n"
+             "WK01,wijk,2023,1,\"a,\"\"b\"\"\",secondary,exact,10,,,\n"
+             "BU002,buurt,2023,1,school,primary,at least 5,,,,\n"
+             ",,2024,1,school,withheld,withheld,,,,too few\n");
     free(csv);
     ws_audit_release(&a);
     ws_audit_release(&a); // twice is fine

@@ -23,7 +23,7 @@
 #include <sys/stat.h>
 
 static const char *const header =
-    "code,name,level,parent,year,category,population,cases,rate_per_1000,rate_ci_low,"
+    "code,name,level,parent,year,period,category,population,cases,rate_per_1000,rate_ci_low,"
     "rate_ci_high,ratio_avg,poisson_p,expected,oe_ratio,oe_ci_low,oe_ci_high,eb_rate,seb_rate,"
     "lisa_i,lisa_z,lisa_p,lisa_cluster,trend_rr,trend_p,priority_rank,suppressed,buurten\n";
 
@@ -188,7 +188,7 @@ static void check_xlsx(const char *dir)
     int found = 0;
 
     assert_int_equal(ws_ogr_table_open(path, "buurt", NULL, &t, &err), WS_OK);
-    assert_int_equal(ws_ogr_table_n_fields(t), 28);
+    assert_int_equal(ws_ogr_table_n_fields(t), 29);
     assert_int_equal(ws_ogr_table_field_index(t, "Code", NULL, &code, &err), WS_OK);
     assert_int_equal(ws_ogr_table_field_index(t, "Hulpvragen (afgerond)", NULL, &cases, &err),
                      WS_OK);
@@ -260,13 +260,13 @@ static void test_publish_commit(void **state)
     line = strstr(csv, "\nBU1,");
     assert_non_null(line);
     assert_true(
-        strncmp(line, "\nBU1,Noord,buurt,WK1,2024,all,500,,,,,,,2.7,,,,,,,,,,,,,1,\n", 59) == 0);
-    assert_non_null(strstr(csv, "\nBU3,Zuid,buurt,WK1,2024,all,1500,55,35.33333333,,,,,47.7,"
+        strncmp(line, "\nBU1,Noord,buurt,WK1,2024,1,all,500,,,,,,,2.7,,,,,,,,,,,,,1,\n", 61) == 0);
+    assert_non_null(strstr(csv, "\nBU3,Zuid,buurt,WK1,2024,1,all,1500,55,35.33333333,,,,,47.7,"
                                 "1.111111111,,,,,,,,ns,,,,0,\n"));
-    assert_non_null(strstr(csv, "\nWK1,\"Centrum, Oost\",wijk,GM1,2024,all,3000,95,"));
+    assert_non_null(strstr(csv, "\nWK1,\"Centrum, Oost\",wijk,GM1,2024,1,all,3000,95,"));
     assert_non_null(strstr(csv, "\nWK2,\"Zuid \"\"aan zee\"\"\",wijk,GM1,"));
     assert_non_null(strstr(csv, "\nGM1,Gemeente,gemeente,,2024,"));
-    assert_non_null(strstr(csv, "\nGB4,Haven,gebied,WK2,2024,all,2000,60,"));
+    assert_non_null(strstr(csv, "\nGB4,Haven,gebied,WK2,2024,1,all,2000,60,"));
     assert_non_null(strstr(csv, ",0,BU4\n"));
     free(csv);
     free(path);
@@ -276,25 +276,24 @@ static void test_publish_commit(void **state)
     csv = slurp(path);
     assert_memory_equal(csv,
                         "\xEF\xBB\xBF"
-                        "code;name;level;parent;year;category;population;",
-                        51);
+                        "code;name;level;parent;year;period;category;population;",
+                        58);
     assert_non_null(strstr(csv, "trend_p;priority_rank;suppressed;buurten\r\n"));
-    assert_non_null(strstr(csv, "\r\nBU3;Zuid;buurt;WK1;2024;all;1500;55;35,33333333;;;;;47,7;"
+    assert_non_null(strstr(csv, "\r\nBU3;Zuid;buurt;WK1;2024;1;all;1500;55;35,33333333;;;;;47,7;"
                                 "1,111111111;;;;;;;;ns;;;;0;\r\n"));
-    assert_non_null(strstr(csv, "\r\nWK1;\"Centrum, Oost\";wijk;GM1;2024;all;3000;95;"));
+    assert_non_null(strstr(csv, "\r\nWK1;\"Centrum, Oost\";wijk;GM1;2024;1;all;3000;95;"));
     assert_non_null(
-        strstr(csv, "\r\nBU1;Noord;buurt;WK1;2024;all;500;;;;;;;2,7;;;;;;;;;;;;;1;\r\n"));
+        strstr(csv, "\r\nBU1;Noord;buurt;WK1;2024;1;all;500;;;;;;;2,7;;;;;;;;;;;;;1;\r\n"));
     free(csv);
     free(path);
 
     // audit.csv
     path = ws_test_path(dir, "audit.csv");
     csv = slurp(path);
-    assert_string_equal(csv,
-                        "code,level,year,category,reason,check,range_low,range_high,range_width,"
-                        "note\n"
-                        "BU1,buurt,2024,all,primary,at least 5,,,,\n"
-                        "BU2,buurt,2024,all,secondary,at least 5,,,,\n");
+    assert_string_equal(csv, "code,level,year,period,category,reason,check,range_low,range_high,"
+                             "range_width,note\n"
+                             "BU1,buurt,2024,1,all,primary,at least 5,,,,\n"
+                             "BU2,buurt,2024,1,all,secondary,at least 5,,,,\n");
     free(csv);
     free(path);
 

@@ -53,15 +53,21 @@ static struct ws_indicator *add_row(struct ws_indicator_set *s, const char *code
     return r;
 }
 
-static const struct ws_indicator *find(const struct ws_indicator_set *s, const char *code, int year,
-                                       const char *cat)
+static const struct ws_indicator *find_p(const struct ws_indicator_set *s, const char *code,
+                                         int year, int period, const char *cat)
 {
     for (size_t i = 0; i < s->n; i++)
         if (strcmp(s->rows[i].code, code) == 0 && s->rows[i].year == year &&
-            strcmp(s->rows[i].category, cat) == 0)
+            s->rows[i].period == period && strcmp(s->rows[i].category, cat) == 0)
             return &s->rows[i];
-    fail_msg("no row %s %d %s", code, year, cat);
+    fail_msg("no row %s %d/%d %s", code, year, period, cat);
     return NULL;
+}
+
+static const struct ws_indicator *find(const struct ws_indicator_set *s, const char *code, int year,
+                                       const char *cat)
+{
+    return find_p(s, code, year, 1, cat);
 }
 
 static struct ws_protect_opts opts_of(long m, long r, long s)
@@ -459,9 +465,9 @@ static void test_unprotectable_withheld(void **state)
         assert_string_equal(pub.rows[i].category, "all");
     assert_int_equal(audit.n_withheld, 2);
     csv = ws_audit_csv(&audit);
-    assert_non_null(strstr(csv, ",,2024,rare,withheld,withheld,,,,"));
-    assert_non_null(strstr(csv, ",,2024,common,withheld,withheld,,,,"));
-    assert_null(strstr(csv, "BU1,buurt,2024,rare"));
+    assert_non_null(strstr(csv, ",,2024,1,rare,withheld,withheld,,,,"));
+    assert_non_null(strstr(csv, ",,2024,1,common,withheld,withheld,,,,"));
+    assert_null(strstr(csv, "BU1,buurt,2024,1,rare"));
     free(csv);
     ws_indicator_set_release(&raw);
     ws_indicator_set_release(&pub);
@@ -610,7 +616,9 @@ struct gen_area {
 };
 
 /* A random table: 1-3 gemeenten, 1-3 wijken each, 1-4 buurten each, 0-3
- * categories (0: only 'all'), 1-2 years; counts from a skewed distribution
+ * categories (0: only 'all'), 1-2 years, and with two years and one gemeente
+ * in half the tables their pooled period (period = 2: the sums of the two years, with
+ * population-years); counts from a skewed distribution
  * (a third zero, else Poisson with a log-normal mean: many small cells, a few
  * large); a buurt in twelve has no population (no rates: only its rounded
  * count is published).  Derived figures follow the analysis: rate with
@@ -621,6 +629,9 @@ static void random_table(struct ws_test_rng *g, struct ws_indicator_set *raw, in
     struct gen_area areas[64];
     size_t n_areas = 0;
     int n_gem = rng_int(g, 1, 3), n_cat = rng_int(g, 0, 3), n_years = rng_int(g, 1, 2);
+    // slot 2: the period (one gemeente: the audit's LPs over the linked years
+    // of bigger tables take too long for a unit test)
+    int n_slots = n_years == 2 && n_gem == 1 && rng_int(g, 0, 1) ? 3 : n_years;
     const char *cats[4] = {"all", "c1", "c2", "c3"};
     double *O = NULL;
     size_t n_cols = (size_t)n_cat + 1;
@@ -655,11 +666,16 @@ static void random_table(struct ws_test_rng *g, struct ws_indicator_set *raw, in
             if (strcmp(areas[j].parent, areas[i].code) == 0 && isfinite(areas[j].P))
                 areas[i].P = (isnan(areas[i].P) ? 0 : areas[i].P) + areas[j].P;
     }
-    O = ws_xcalloc(n_areas * n_cols * (size_t)n_years, sizeof(*O));
-    for (int y = 0; y < n_years; y++) {
+    O = ws_xcalloc(n_areas * n_cols * (size_t)n_slots, sizeof(*O));
+    for (int y = 0; y < n_slots; y++) {
         double *Oy = O + (size_t)y * n_areas * n_cols;
+        bool pooled = y == n_years;
         // buurten: categories, then all; a buurt's size scales all its cells
-        for (size_t i = 0; i < n_areas; i++) {
+        for (size_t i = 0; pooled && i < n_areas; i++)
+            if (areas[i].level == WS_LEVEL_BUURT)
+                for (size_t c = 0; c < n_cols; c++)
+                    Oy[i * n_cols + c] = O[i * n_cols + c] + O[n_areas * n_cols + i * n_cols + c];
+        for (size_t i = 0; !pooled && i < n_areas; i++) {
             double size;
             if (areas[i].level != WS_LEVEL_BUURT)
                 continue;
@@ -685,21 +701,22 @@ static void random_table(struct ws_test_rng *g, struct ws_indicator_set *raw, in
                         Oy[i * n_cols + c] += Oy[j * n_cols + c];
         for (size_t c = 0; c < n_cols; c++) {
             for (int lv = 0; lv <= 2; lv++) {
-                double so = 0, sp = 0, theta;
+                double so = 0, sp = 0, theta, py = pooled ? 2.0 : 1.0; // population-years
                 for (size_t i = 0; i < n_areas; i++)
                     if ((int)areas[i].level == lv && isfinite(areas[i].P) && areas[i].P > 0) {
                         so += Oy[i * n_cols + c];
-                        sp += areas[i].P;
+                        sp += py * areas[i].P;
                     }
                 theta = sp > 0 ? so / sp : NAN;
                 for (size_t i = 0; i < n_areas; i++) {
                     struct ws_indicator *r;
-                    double P = areas[i].P, v = Oy[i * n_cols + c];
+                    double P = py * areas[i].P, v = Oy[i * n_cols + c];
                     if ((int)areas[i].level != lv)
                         continue;
                     r = add_row(raw, areas[i].code, areas[i].level,
-                                areas[i].parent[0] ? areas[i].parent : NULL, 2020 + y, cats[c], P,
-                                v);
+                                areas[i].parent[0] ? areas[i].parent : NULL,
+                                pooled ? 2021 : 2020 + y, cats[c], P, v);
+                    r->period = pooled ? 2 : 1;
                     r->expected = NAN;
                     r->oe_ratio = NAN;
                     if (isfinite(P) && P > 0 && theta >= 0) {
@@ -709,7 +726,7 @@ static void random_table(struct ws_test_rng *g, struct ws_indicator_set *raw, in
                             r->oe_ratio = r->ratio_avg;
                         }
                     }
-                    if (y > 0 && isfinite(P) && P > 0) {
+                    if (y > 0 && !pooled && isfinite(P) && P > 0) {
                         double prev = O[(size_t)(y - 1) * n_areas * n_cols + i * n_cols + c];
                         if (prev > 0) {
                             r->trend_rr = v / prev;
@@ -722,6 +739,72 @@ static void random_table(struct ws_test_rng *g, struct ws_indicator_set *raw, in
     }
     free(O);
     *n_years_out = n_years;
+}
+
+static size_t attacker(const struct ws_indicator_set *pub, const struct ws_audit *audit, long m,
+                       long R, double *low, double *high);
+
+/* A pooled period is the sum of its years: small_set() in 2023 and 2024 and
+ * their period 2023-2024 (counts and populations summed).  BU1 has 3 cases in
+ * 2023 (primary) and 40 in 2024, 43 in the period: publishing the period and
+ * 2024 would give 2023 away by subtraction.  The protected set must keep every
+ * suppressed cell (of a year or of the period) at least safety_range wide for
+ * an attacker who knows period = 2023 + 2024 (here 2024 becomes a
+ * complement: 43 - 2024 leaves 2023 at least 5 wide). */
+static void test_period_relation(void **state)
+{
+    struct ws_indicator_set raw = {0}, y23 = {0}, y24 = {0}, pub = {0};
+    struct ws_audit audit = WS_AUDIT_INIT;
+    struct ws_err err = WS_ERR_INIT;
+    struct ws_protect_opts o = opts_of(10, 5, 5);
+    const struct ws_indicator *bu1_23, *bu1_24, *bu1_p;
+    double *low, *high;
+
+    (void)state;
+    small_set(&y23, 2023);
+    small_set(&y24, 2024);
+    for (size_t i = 0; i < y23.n; i++) {
+        const struct ws_indicator *a = &y23.rows[i], *b = &y24.rows[i];
+        struct ws_indicator *r;
+        // 2024: BU1 has 37 cases more (40), and so have WK1 and GM1
+        double more =
+            !strcmp(a->code, "BU1") || !strcmp(a->code, "WK1") || !strcmp(a->code, "GM1") ? 37 : 0;
+        add_row(&raw, a->code, a->level, a->parent, 2023, a->category, a->population, a->cases);
+        add_row(&raw, b->code, b->level, b->parent, 2024, b->category, b->population,
+                b->cases + more);
+        r = add_row(&raw, a->code, a->level, a->parent, 2024, a->category,
+                    a->population + b->population, a->cases + b->cases + more);
+        r->period = 2;
+    }
+    // no model: the attacker below reads theta off `expected` when there is one
+    for (size_t i = 0; i < raw.n; i++)
+        raw.rows[i].expected = raw.rows[i].oe_ratio = NAN;
+    assert_int_equal(ws_protect_apply(&raw, &o, &pub, &audit, &err), WS_OK);
+    bu1_23 = find_p(&pub, "BU1", 2023, 1, "all");
+    bu1_24 = find_p(&pub, "BU1", 2024, 1, "all");
+    bu1_p = find_p(&pub, "BU1", 2024, 2, "all");
+    assert_int_equal(bu1_23->suppressed, WS_SUPP_PRIMARY);
+    // not both of the period and 2024 published: 43 - 40 would be 2023's 3
+    assert_false(bu1_p->suppressed == WS_SUPP_NONE && bu1_24->suppressed == WS_SUPP_NONE);
+    low = ws_xcalloc(pub.n, sizeof(*low));
+    high = ws_xcalloc(pub.n, sizeof(*high));
+    (void)attacker(&pub, &audit, 10, 5, low, high);
+    for (size_t i = 0; i < pub.n; i++) {
+        const struct ws_indicator *p = &pub.rows[i];
+        const struct ws_indicator *r = find_p(&raw, p->code, p->year, p->period, p->category);
+        if (p->suppressed == WS_SUPP_NONE)
+            continue;
+        if (!(high[i] - low[i] >= 5.0))
+            fail_msg("%s %d/%d pinned to width %g", p->code, p->year, p->period, high[i] - low[i]);
+        assert_true(low[i] <= r->cases && r->cases <= high[i]);
+    }
+    free(low);
+    free(high);
+    ws_indicator_set_release(&raw);
+    ws_indicator_set_release(&y23);
+    ws_indicator_set_release(&y24);
+    ws_indicator_set_release(&pub);
+    ws_audit_release(&audit);
 }
 
 /* --- an independent attacker ------------------------------------------------ */
@@ -737,6 +820,8 @@ static int atk_cmp(const void *pa, const void *pb)
     const struct ws_indicator *b = ((const struct atk_key *)pb)->r;
     int c;
 
+    if (a->period != b->period)
+        return a->period < b->period ? -1 : 1;
     if (a->year != b->year)
         return a->year < b->year ? -1 : 1;
     if (a->level != b->level)
@@ -832,7 +917,8 @@ static size_t attacker(const struct ws_indicator_set *pub, const struct ws_audit
             rem[i] = -1;
             for (size_t k = 0; audit && k < audit->n; k++)
                 wh |= audit->rec[k].check == WS_CHECK_WITHHELD &&
-                      audit->rec[k].year == pub->rows[i].year;
+                      audit->rec[k].year == pub->rows[i].year &&
+                      audit->rec[k].period == pub->rows[i].period;
             if (wh && strcmp(pub->rows[i].category, "all") == 0)
                 rem[i] = (long)(n_var + n_rem++);
         }
@@ -849,7 +935,7 @@ static size_t attacker(const struct ws_indicator_set *pub, const struct ws_audit
             for (size_t j = 0; j < n; j++) {
                 const struct ws_indicator *c = &pub->rows[j];
                 if (rem[j] >= 0 && c->parent && c->year == pub->rows[i].year &&
-                    strcmp(c->parent, pub->rows[i].code) == 0 &&
+                    c->period == pub->rows[i].period && strcmp(c->parent, pub->rows[i].code) == 0 &&
                     (int)c->level < (int)pub->rows[i].level) {
                     WS_VEC_GROW(row.idx, row.n + 1, row.cap);
                     row.coef = ws_xrealloc(row.coef, row.cap * sizeof(*row.coef));
@@ -875,8 +961,9 @@ static size_t attacker(const struct ws_indicator_set *pub, const struct ws_audit
         atk_term(&row, var, val, i, -1);
         for (size_t j = 0; j < n; j++) {
             const struct ws_indicator *c = &pub->rows[j];
-            if (c->parent && c->year == p->year && strcmp(c->parent, p->code) == 0 &&
-                strcmp(c->category, p->category) == 0 && (int)c->level < (int)p->level)
+            if (c->parent && c->year == p->year && c->period == p->period &&
+                strcmp(c->parent, p->code) == 0 && strcmp(c->category, p->category) == 0 &&
+                (int)c->level < (int)p->level)
                 atk_term(&row, var, val, j, 1);
         }
         if (row.n > 0 && row.n + (var[i] < 0 ? 1 : 0) > 1)
@@ -888,8 +975,8 @@ static size_t attacker(const struct ws_indicator_set *pub, const struct ws_audit
             atk_term(&row, var, val, i, -1);
             for (size_t j = 0; j < n; j++) {
                 const struct ws_indicator *c = &pub->rows[j];
-                if (c->year == p->year && c->level == p->level && strcmp(c->code, p->code) == 0 &&
-                    strcmp(c->category, "all") != 0) {
+                if (c->year == p->year && c->period == p->period && c->level == p->level &&
+                    strcmp(c->code, p->code) == 0 && strcmp(c->category, "all") != 0) {
                     atk_term(&row, var, val, j, 1);
                     any = true;
                 }
@@ -905,10 +992,30 @@ static size_t attacker(const struct ws_indicator_set *pub, const struct ws_audit
                 ws_lp_add_row(lp, row.n, row.idx, row.coef, row.rhs);
         }
     }
+    // a pooled period = the sum of its years (same area and category)
+    for (size_t i = 0; i < n; i++) {
+        const struct ws_indicator *p = &pub->rows[i];
+        if (p->period <= 1)
+            continue;
+        row.n = 0;
+        row.rhs = 0;
+        atk_term(&row, var, val, i, -1);
+        for (size_t j = 0; j < n; j++) {
+            const struct ws_indicator *c = &pub->rows[j];
+            if (c->period == 1 && c->year <= p->year && c->year > p->year - p->period &&
+                c->level == p->level && strcmp(c->code, p->code) == 0 &&
+                strcmp(c->category, p->category) == 0)
+                atk_term(&row, var, val, j, 1);
+        }
+        if (row.n > 0)
+            ws_lp_add_row(lp, row.n, row.idx, row.coef, row.rhs);
+    }
     // the published averages: sum over rows with P > 0 of O = theta sum P
     for (size_t a = 0, e; a < n; a = e) {
         const struct ws_indicator *ra = keys[a].r;
-        for (e = a + 1; e < n && keys[e].r->year == ra->year && keys[e].r->level == ra->level; e++)
+        for (e = a + 1; e < n && keys[e].r->year == ra->year && keys[e].r->period == ra->period &&
+                        keys[e].r->level == ra->level;
+             e++)
             ;
         // this (year, level): per category
         for (size_t x = a; x < e; x++) {
@@ -1019,7 +1126,7 @@ static void test_property_random_tables(void **state)
         n_sup += attacker(&pub, &audit, m, R, low, high);
         for (size_t i = 0; i < pub.n; i++) {
             const struct ws_indicator *p = &pub.rows[i],
-                                      *r = find(&raw, p->code, p->year, p->category);
+                                      *r = find_p(&raw, p->code, p->year, p->period, p->category);
             if (p->suppressed == WS_SUPP_NONE) {
                 assert_true(r->cases >= (double)m);
                 assert_double_close(p->cases, 5 * floor((r->cases + 2.5) / 5), 0, 0);
@@ -1043,14 +1150,15 @@ static void test_property_random_tables(void **state)
             if (a->check == WS_CHECK_WITHHELD) {
                 // nothing of a withheld year x category is published
                 for (size_t j = 0; j < pub.n; j++)
-                    assert_false(pub.rows[j].year == a->year &&
+                    assert_false(pub.rows[j].year == a->year && pub.rows[j].period == a->period &&
                                  (strcmp(a->category, "all") == 0 ||
                                   strcmp(pub.rows[j].category, a->category) == 0));
                 continue;
             }
-            while (i < pub.n && !(strcmp(pub.rows[i].code, a->code) == 0 &&
-                                  pub.rows[i].year == a->year && pub.rows[i].level == a->level &&
-                                  strcmp(pub.rows[i].category, a->category) == 0))
+            while (i < pub.n &&
+                   !(strcmp(pub.rows[i].code, a->code) == 0 && pub.rows[i].year == a->year &&
+                     pub.rows[i].period == a->period && pub.rows[i].level == a->level &&
+                     strcmp(pub.rows[i].category, a->category) == 0))
                 i++;
             assert_true(i < pub.n);
             assert_int_equal(a->reason, pub.rows[i].suppressed);
@@ -1199,6 +1307,7 @@ int main(void)
         cmocka_unit_test(test_buurt_gemeente_lookup),
         cmocka_unit_test(test_gebied_tree),
         cmocka_unit_test(test_rerank),
+        cmocka_unit_test(test_period_relation),
         cmocka_unit_test(test_property_random_tables),
         cmocka_unit_test(test_national_timing),
     };

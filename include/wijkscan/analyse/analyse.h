@@ -168,6 +168,7 @@ struct ws_analyse_cfg {
     double fdr;
     unsigned n_threads;
     long min_count; /* [privacy] min_count: see ws_rates_model_withheld() */
+    int period;     /* [analysis] period: years per pooled period (<= 1: none) */
 };
 
 /* What the stage reads, all borrowed for the call: the covariate names, the

@@ -80,6 +80,7 @@ struct ws_study {
     long permutations;
     long permutations_other; /* -1: as permutations (see analyse.h) */
     double fdr;
+    long period; /* years pooled per period (1: single years only; see analyse.h) */
 
     /* [locations]: loc_source NULL: catchments are the wijken */
     char *loc_source;

@@ -37,6 +37,7 @@
     X(level, LEVEL, WS_FIELD_KEY, NONE, "Niveau", "Level", NULL, NULL)                             \
     X(parent, TEXT, 0, NONE, "Ligt in", "Part of", NULL, NULL)                                     \
     X(year, INT, WS_FIELD_KEY, NONE, "Jaar", "Year", NULL, NULL)                                   \
+    X(period, INT, WS_FIELD_KEY, NONE, "Periode (jaren)", "Period (years)", NULL, NULL)            \
     X(category, TEXT, WS_FIELD_KEY, NONE, "Categorie", "Category", NULL, NULL)                     \
     X(population, REAL, 0, PERSONS, "Inwoners (doelgroep)", "Population at risk", "Populatie",     \
       "Population at risk")                                                                        \

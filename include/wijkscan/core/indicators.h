@@ -30,8 +30,9 @@ struct ws_indicator {
     char *code;
     char *name;
     enum ws_level level;
-    char *parent; /* wijk of a buurt or gebied, gemeente of a wijk, NULL for a gemeente */
-    int year;
+    char *parent;   /* wijk of a buurt or gebied, gemeente of a wijk, NULL for a gemeente */
+    int year;       /* a single year, or the last year of a pooled period */
+    int period;     /* years pooled: 1 for a single year, N for the period year - N + 1 .. year */
     char *category; /* "all" for the total over categories */
 
     double population; /* P */
@@ -60,7 +61,8 @@ struct ws_indicator_set {
     struct ws_text_pool *pool;
 };
 
-/* Sets every numeric field of r to NAN (NULL) and the rest to empty. */
+/* Sets every numeric field of r to NAN (NULL), period to 1 (a single year)
+ * and the rest to empty. */
 void ws_indicator_clear(struct ws_indicator *r);
 /* Appends a cleared row and returns it (borrowed, valid until the next
  * append or release); the caller fills it; strings are owned by the set. */

@@ -113,6 +113,7 @@ struct ws_audit_record {
     char *code; /* "" for a withheld year x category */
     enum ws_level level;
     int year;
+    int period; /* years pooled in the row (1: a single year; ws_audit_add sets 1) */
     char *category;
     enum ws_suppression reason; /* WS_SUPP_PRIMARY or WS_SUPP_SECONDARY (withheld: 0) */
     enum ws_audit_check check;

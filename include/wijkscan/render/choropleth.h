@@ -106,7 +106,8 @@ struct ws_choropleth {
     char *name; /* definition name (output file name) */
     char *indicator;
     bool categorical;
-    int year;
+    int year;     /* the year drawn, or the last year of the period drawn */
+    int period;   /* years pooled in the rows drawn: 1, or [analysis] period */
     char *kicker; /* study title or NULL */
     char *title;
     char *subtitle;

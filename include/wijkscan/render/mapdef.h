@@ -9,7 +9,9 @@
  *   subtitle  = ...                            ; optional (subtitle_en likewise)
  *   indicator = eb_rate        ; a numeric field of the data dictionary, or lisa_cluster
  *   level     = buurt          ; buurt | gebied | wijk
- *   year      = latest         ; a year or latest
+ *   year      = latest         ; a year or latest (with pooled: the period's last year)
+ *   period    = single         ; single (one year) | pooled (the study's [analysis] period
+ *                              ; of N > 1 years, e.g. 2023-2024; needs period > 1)
  *   category  = all            ; a category value, all, or each (small multiples)
  *   method    = quantile       ; quantile | equal | jenks | box | fixed
  *   classes   = 5              ; 2..11 (box: always 6)
@@ -70,6 +72,7 @@ struct ws_mapdef {
     bool categorical;  /* indicator is lisa_cluster */
     enum ws_level level;
     int year;       /* 0: latest */
+    bool pooled;    /* period = pooled: the rows of the pooled periods */
     char *category; /* "all", "each" or a value */
     bool each;      /* small multiples, one panel per category */
     enum ws_class_method method;

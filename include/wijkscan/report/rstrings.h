@@ -18,6 +18,8 @@
     X(REPORT, "Wijkanalyse", "Neighbourhood analysis")                                             \
     X(GEMEENTE, "gemeente", "municipality")                                                        \
     X(YEARS, "Jaren", "Years")                                                                     \
+    X(PERIODS, "%s (ook per %d jaar samen: %s; per 1.000 inwoners per jaar)",                      \
+      "%s (also pooled per %d years: %s; per 1,000 residents per year)")                           \
     X(MADE_ON, "Gemaakt op %s met wijkscan", "Made on %s with wijkscan")                           \
     X(SOURCE, "Bron", "Source")                                                                    \
     X(SYNTHETIC_NOTICE,                                                                            \
