@@ -32,6 +32,7 @@ struct ws_xlsx {
     size_t n_sheets, cap_sheets;
     enum ws_ogr_type *types; /* the current sheet's columns */
     char **cols;             /* their letters */
+    char **names;            /* their names, for the header row */
     size_t n_cols;
     size_t row; /* rows written to the current sheet, header included */
     bool in_sheet;
@@ -146,11 +147,15 @@ int ws_xlsx_create(const char *path, struct ws_xlsx **out, struct ws_err *err)
 
 static void free_columns(struct ws_xlsx *x)
 {
-    for (size_t k = 0; k < x->n_cols; k++)
+    for (size_t k = 0; k < x->n_cols; k++) {
         free(x->cols[k]);
+        free(x->names[k]);
+    }
     free(x->cols);
+    free(x->names);
     free(x->types);
     x->cols = NULL;
+    x->names = NULL;
     x->types = NULL;
     x->n_cols = 0;
 }
@@ -176,12 +181,12 @@ static int check_sheet_name(const struct ws_xlsx *x, const char *name, struct ws
     return WS_OK;
 }
 
-static void header_row(struct ws_xlsx *x, const struct ws_ogr_field *cols)
+static void header_row(struct ws_xlsx *x)
 {
     ws_strbuf_adds(&x->buf, "<row r=\"1\">");
     for (size_t k = 0; k < x->n_cols; k++) {
         ws_strbuf_addf(&x->buf, "<c r=\"%s1\" t=\"inlineStr\"><is><t>", x->cols[k]);
-        ws_xlsx_add_text(&x->buf, cols[k].name);
+        ws_xlsx_add_text(&x->buf, x->names[k]);
         ws_strbuf_adds(&x->buf, "</t></is></c>");
     }
     ws_strbuf_adds(&x->buf, "</row>\n");
@@ -207,11 +212,13 @@ int ws_xlsx_sheet_begin(struct ws_xlsx *x, const char *name, const struct ws_ogr
     x->n_cols = n;
     x->types = ws_xcalloc(n + 1, sizeof(*x->types));
     x->cols = ws_xcalloc(n + 1, sizeof(*x->cols));
+    x->names = ws_xcalloc(n + 1, sizeof(*x->names));
     for (size_t k = 0; k < n; k++) {
         struct ws_strbuf col = WS_STRBUF_INIT;
         ws_xlsx_add_column(&col, k);
         x->cols[k] = ws_strbuf_detach(&col);
         x->types[k] = cols[k].type;
+        x->names[k] = ws_xstrdup(cols[k].name ? cols[k].name : "");
     }
     ws_strbuf_addf(&x->buf, "%s<worksheet xmlns=\"%s\" xmlns:r=\"%s\">\n", xml_decl, ns_main,
                    ns_rel);
@@ -221,7 +228,7 @@ int ws_xlsx_sheet_begin(struct ws_xlsx *x, const char *name, const struct ws_ogr
                        "</cols>\n",
                        n);
     ws_strbuf_adds(&x->buf, "<sheetData>\n");
-    header_row(x, cols);
+    x->row = 0;
     return WS_OK;
 }
 
@@ -269,6 +276,8 @@ int ws_xlsx_row(struct ws_xlsx *x, const struct ws_ogr_value *v, struct ws_err *
         ws_err_hint(err, "use indicators.csv or indicators.gpkg, which have no such limit");
         return WS_ECANTCREAT;
     }
+    if (x->row == 0)
+        header_row(x);
     x->row++;
     ws_strbuf_addf(&x->buf, "<row r=\"%zu\">", x->row);
     for (size_t k = 0; k < x->n_cols; k++)

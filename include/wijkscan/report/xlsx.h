@@ -4,7 +4,9 @@
  * or a million (report stage).
  *
  * The workbook holds sheets written one after another; each sheet has a
- * header row of texts (the column names) and then one row per call.  Cells
+ * header row of texts (the column names) and then one row per call.  A
+ * sheet without rows stays empty, without a header (as GDAL writes one:
+ * GDAL would read a lone header row as a row of data).  Cells
  * keep their type: numbers are numbers (integers as integers, reals with
  * the fewest digits that read back as the same double), texts are inline
  * texts, and a NULL (a null value, a NULL or empty text, a NaN or infinite
