@@ -19,7 +19,7 @@
 #include <string.h>
 #include <strings.h>
 
-#define FLUSH_AT (256u * 1024u)
+#define FLUSH_AT ((size_t)256 * 1024)
 
 static const char xml_decl[] = "<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"yes\"?>\n";
 static const char ns_main[] = "http://schemas.openxmlformats.org/spreadsheetml/2006/main";
@@ -40,7 +40,8 @@ struct ws_xlsx {
 
 bool ws_xlsx_sheet_name_ok(const char *s)
 {
-    size_t chars = 0, len;
+    size_t chars = 0;
+    size_t len;
 
     if (!s || !*s)
         return false;
