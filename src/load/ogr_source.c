@@ -1,6 +1,6 @@
 /*
- * ogr_source.c - reading tables and polygons: the one wrapper around GDAL/OGR
- * (see ogr_source.h).
+ * ogr_source.c - reading tables and polygons, writing vector datasets and zip
+ * archives: the one wrapper around GDAL/OGR (see ogr_source.h).
  *
  * Error handling: every public function runs between guard_begin() and
  * guard_end(), which reset GDAL's last error and push a collecting handler
@@ -29,6 +29,10 @@
  * (GEOS) keeping only polygonal parts.  The layer's CRS is handed on as WKT2;
  * if the layer stores coordinates in the CRS's own (north, east) order, x and
  * y are swapped so that x is always easting or longitude.
+ *
+ * Zip archives: GDAL's CPL zip writer (CPLCreateZip and friends, its copy of
+ * minizip), which deflates each entry as it is written; the handle stays in
+ * struct ws_zip.
  */
 // cpl_vsi.h declares VSIStatBufL as struct stat64, which needs this
 #define _LARGEFILE64_SOURCE 1
