@@ -11,6 +11,7 @@
 #   sh scripts/bench.sh [RUNS]      (default 3 runs; the best is reported)
 #   WS_BENCH_PARTS=protect sh scripts/bench.sh   only the protection benchmarks
 #   WS_BENCH_PARTS=pysal sh scripts/bench.sh     only wijkscan against Python
+#   WS_BENCH_PARTS=jobs sh scripts/bench.sh      only the atlases with --jobs 1 and N
 #
 # Against the Python stack (issue target: at least 10 times faster, peak at
 # most a third): wijkscan load + analyse ([privacy] safety_range = 0) + one
@@ -27,6 +28,11 @@
 # most 10 % above the sum over the gemeenten run alone, and no gemeente total
 # suppressed), and all Dutch buurten (4 years x 9 columns; protect stage
 # < 120 s, peak < 500 MB).
+#
+# Both cores: the 10 atlases of provincie Groningen drawn by `report
+# --jobs 1` and `--jobs N` (N = the cores), median of at least 3 runs each,
+# with the CPU time beside the wall time (the machine is shared: the load
+# average is printed too) and a byte comparison of the two reports.
 set -eu
 cd "$(dirname "$0")/.."
 runs=${1:-3}
@@ -248,6 +254,56 @@ pysal_bench() {
             b / a, (b / a >= 10) ? "ok" : "SHORT", am / bm, (am / bm <= 1 / 3) ? "ok" : "OVER" }'
 }
 
+# the atlases of provincie Groningen (10 gemeenten) drawn with --jobs 1 and
+# with one worker per core, on the analysed store of the protection part;
+# the two in turn, median of at least 3 runs each; both must give the same
+# bytes (SOURCE_DATE_EPOCH fixes the time a PDF holds)
+jobs_bench() {
+    n=$runs
+    [ "$n" -lt 3 ] && n=3
+    cores=$(nproc)
+    # alone (WS_BENCH_PARTS=jobs) the store is made anew: one left by another
+    # build may be of another version
+    if [ "$parts" = jobs ] || [ ! -f "$work/prov/out/audit.csv" ]; then
+        [ -f "$work/prov/study.ini" ] || { echo "bench: jobs: skipped (run the protection part first)"; return 0; }
+        rm -rf "$work/prov/out"
+        "$bin" --quiet run -c "$work/prov/study.ini" -o "$work/prov/out" >/dev/null 2>&1 ||
+            { echo "bench: jobs: the provincial run failed"; return 0; }
+    fi
+    for j in 1 "$cores"; do
+        rm -rf "$work/jobs$j" && cp -r "$work/prov/out" "$work/jobs$j"
+        : >"$work/jobs$j.times"
+    done
+    i=0
+    while [ $i -lt "$n" ]; do
+        for j in 1 "$cores"; do
+            SOURCE_DATE_EPOCH=1700000000 /usr/bin/time -f "%e %U %M" -o "$work/time.txt" "$bin" --quiet \
+                report -c "$work/prov/study.ini" -o "$work/jobs$j" --jobs "$j" >/dev/null 2>&1 ||
+                { echo "bench: jobs: report --jobs $j failed"; return 0; }
+            cat "$work/time.txt" >>"$work/jobs$j.times"
+        done
+        i=$((i + 1))
+    done
+    same=yes
+    (cd "$work/jobs1/report" && find . -type f | sort) >"$work/jobs.files"
+    while read -r f; do
+        cmp -s "$work/jobs1/report/$f" "$work/jobs$cores/report/$f" || same=NO
+    done <"$work/jobs.files"
+    s1=$(awk '{ print $1 }' "$work/jobs1.times" | median)
+    sn=$(awk '{ print $1 }' "$work/jobs$cores.times" | median)
+    u1=$(awk '{ print $2 }' "$work/jobs1.times" | median)
+    un=$(awk '{ print $2 }' "$work/jobs$cores.times" | median)
+    load=$(cut -d' ' -f1 /proc/loadavg)
+    awk -v a="$s1" -v b="$sn" -v ua="$u1" -v ub="$un" -v c="$cores" -v n="$n" -v l="$load" -v same="$same" \
+        -v f="$(wc -l <"$work/jobs.files")" 'BEGIN {
+        printf "bench: jobs provincie Groningen: report (10 atlases), median of %d: --jobs 1 %.2f s (cpu %.2f s), --jobs %d %.2f s (cpu %.2f s): %.2f times faster; %d files the same bytes: %s (load average %s at the end)\n",
+            n, a, ua, c, b, ub, a / b, f, same, l }'
+}
+
+if [ "$parts" = jobs ]; then
+    jobs_bench
+    exit 0
+fi
 if [ "$parts" = pysal ]; then
     pysal_bench
     exit 0
@@ -259,6 +315,7 @@ if [ "$parts" = protect ]; then
 fi
 pysal_bench
 protection_bench
+jobs_bench
 rows=$(($(wc -l <"$work/cases.csv") - 1))
 echo "bench: $(nproc) cores; national buurten; $rows case rows; best of $runs runs"
 
@@ -327,13 +384,18 @@ awk -v p="$best" -v d="$best_pdf" -v l="$best_lay" 'BEGIN {
     printf "bench: map    PNG 2000x2400 %.3f s + layout %.3f s (target 0.3 s, ratio %.2f); PDF %.3f s\n",
         p, l, (p + l) / 0.3, d }'
 
-# the report: one atlas per gemeente (342), once (it takes minutes)
-if [ "${WS_BENCH_REPORT:-1}" = 1 ]; then
-    /usr/bin/time -f "%e %M" -o "$work/time.txt" "$bin" --quiet report -c "$work/nl_s0.ini" \
-        -o "$work/out" >/dev/null 2>&1
-    read -r s kb <"$work/time.txt"
-    n=$(find "$work/out/report" -name wijkanalyse.pdf | wc -l)
-    echo "bench: report $n atlases (PDF + HTML) in $s s, peak $((kb / 1024)) MB"
+# the report: one atlas per gemeente (342), once (it takes minutes), with
+# one worker per core (WS_BENCH_REPORT=2: also with --jobs 1)
+if [ "${WS_BENCH_REPORT:-1}" != 0 ]; then
+    js=$(nproc)
+    [ "${WS_BENCH_REPORT:-1}" = 2 ] && js="1 $js"
+    for j in $js; do
+        /usr/bin/time -f "%e %U %M" -o "$work/time.txt" "$bin" --quiet report -c "$work/nl_s0.ini" \
+            -o "$work/out" --jobs "$j" >/dev/null 2>&1
+        read -r s u kb <"$work/time.txt"
+        n=$(find "$work/out/report" -name wijkanalyse.pdf | wc -l)
+        echo "bench: report $n atlases (PDF + HTML), --jobs $j: $s s (cpu $u s), peak $((kb / 1024)) MB (load average $(cut -d' ' -f1 /proc/loadavg))"
+    done
 fi
 
 # the real protection (secondary suppression and the audit), time-limited

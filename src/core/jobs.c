@@ -73,9 +73,26 @@ static const int caught[] = {SIGINT, SIGTERM, SIGHUP};
 /* --- the shared counter --------------------------------------------------------- */
 
 struct shared {
-    atomic_size_t next;
+    atomic_size_t next; /* the next place in the start order */
+    atomic_size_t done; /* tasks finished, for the progress line */
     atomic_int stop;
 };
+
+/* --- the start order ------------------------------------------------------------ */
+
+void ws_jobs_order(const size_t *size, size_t n, size_t *order)
+{
+    // insertion sort, stable: the largest first, equal sizes in task order
+    // (a few hundred tasks at most, each taking far longer than this)
+    for (size_t i = 0; i < n; i++) {
+        size_t k = i;
+        while (k > 0 && size[order[k - 1]] < size[i]) {
+            order[k] = order[k - 1];
+            k--;
+        }
+        order[k] = i;
+    }
+}
 
 /* --- records ----------------------------------------------------------------- */
 
@@ -148,6 +165,7 @@ static bool write_all(int fd, const char *p, size_t len)
 struct run {
     const char *what;
     size_t n_tasks;
+    const size_t *order; /* the start order, NULL: task order */
     ws_job_fn fn;
     void *ctx;
     struct ws_outfiles *out;
@@ -194,16 +212,19 @@ static _Noreturn void worker(const struct run *r, unsigned number, int fd, pid_t
     ws_outfiles_set_worker(r->out, number);
     ws_log_capture(&log);
     while (!atomic_load(&r->sh->stop)) {
-        size_t task = atomic_fetch_add(&r->sh->next, 1);
+        size_t k = atomic_fetch_add(&r->sh->next, 1);
         struct ws_warnings w = WS_WARNINGS_INIT;
         struct ws_err e = WS_ERR_INIT;
         size_t first = r->out->n;
+        size_t task;
         int rc;
-        if (task >= r->n_tasks)
+        if (k >= r->n_tasks)
             break;
+        task = r->order ? r->order[k] : k;
         rc = r->fn(task, r->ctx, r->out, r->want_warn ? &w : NULL, &e);
         if (rc)
             atomic_store(&r->sh->stop, 1);
+        atomic_fetch_add(&r->sh->done, 1);
         ws_strbuf_reset(&rec);
         record_task(&rec, task, rc, &e, &log, &w, r->out, first);
         ws_strbuf_reset(&log);
@@ -273,17 +294,24 @@ static int start_workers(const struct run *r, struct pool *p, struct ws_err *err
     return rc;
 }
 
-/* Reads every worker's pipe until all are closed; progress counts the
- * records seen. */
+/* Reads every worker's pipe until all are closed; the progress line counts
+ * the tasks finished (in any order: a worker counts a task it has done). */
 static void drain(const struct run *r, struct pool *p)
 {
     struct pollfd pfd[WS_JOBS_MAX];
     unsigned open_fds = 0;
+    size_t shown = SIZE_MAX;
+    size_t done;
     char buf[1 << 16];
 
     for (unsigned k = 0; k < p->n; k++)
         open_fds += p->fd[k] >= 0;
     while (open_fds) {
+        done = atomic_load(&r->sh->done);
+        if (done != shown)
+            ws_log_progress("%s: %zu of %zu done, %u worker processes", r->what, done, r->n_tasks,
+                            p->n);
+        shown = done;
         for (unsigned k = 0; k < p->n; k++) {
             pfd[k].fd = p->fd[k];
             pfd[k].events = POLLIN;
@@ -309,10 +337,6 @@ static void drain(const struct run *r, struct pool *p)
             }
             ws_strbuf_add(&p->data[k], buf, (size_t)got);
         }
-        ws_log_progress("%s: %zu of %zu started", r->what,
-                        atomic_load(&r->sh->next) < r->n_tasks ? atomic_load(&r->sh->next)
-                                                               : r->n_tasks,
-                        r->n_tasks);
     }
 }
 
@@ -474,7 +498,14 @@ static int run_parallel(const struct run *r, unsigned n_workers, struct ws_warni
 int ws_jobs_run(const char *what, size_t n_tasks, ws_job_fn fn, void *ctx, struct ws_outfiles *out,
                 struct ws_warnings *warn, struct ws_err *err)
 {
+    return ws_jobs_run_sized(what, n_tasks, NULL, fn, ctx, out, warn, err);
+}
+
+int ws_jobs_run_sized(const char *what, size_t n_tasks, const size_t *size, ws_job_fn fn, void *ctx,
+                      struct ws_outfiles *out, struct ws_warnings *warn, struct ws_err *err)
+{
     unsigned n_workers = ws_jobs_get();
+    size_t *order = NULL;
     struct run r;
     int rc = WS_OK;
 
@@ -503,8 +534,16 @@ int ws_jobs_run(const char *what, size_t n_tasks, ws_job_fn fn, void *ctx, struc
         return ws_err_set(err, WS_EINTERNAL, "cannot share memory with worker processes: %s",
                           strerror(errno));
     atomic_init(&r.sh->next, 0);
+    atomic_init(&r.sh->done, 0);
     atomic_init(&r.sh->stop, 0);
+    if (size) {
+        // the workers inherit the order (copied on fork)
+        order = ws_xcalloc(n_tasks, sizeof(*order));
+        ws_jobs_order(size, n_tasks, order);
+        r.order = order;
+    }
     rc = run_parallel(&r, n_workers, warn, err);
     (void)munmap(r.sh, sizeof(*r.sh));
+    free(order);
     return rc;
 }

@@ -19,6 +19,7 @@
 
 #include "wijkscan/core/mem.h"
 #include "wijkscan/core/strbuf.h"
+#include "wijkscan/core/textpool.h"
 #include "wijkscan/protect/flow.h"
 #include "wijkscan/protect/lp.h"
 
@@ -745,12 +746,11 @@ void ws_audit_release(struct ws_audit *a)
 {
     if (!a)
         return;
-    for (size_t i = 0; i < a->n; i++) {
-        free(a->rec[i].code);
-        free(a->rec[i].category);
+    for (size_t i = 0; i < a->n; i++)
         free(a->rec[i].note);
-    }
     free(a->rec);
+    ws_text_pool_free(a->texts);
+    a->texts = NULL;
     a->rec = NULL;
     a->n = a->cap = 0;
 }
@@ -764,10 +764,12 @@ struct ws_audit_record *ws_audit_add(struct ws_audit *a, const char *code, enum 
     WS_VEC_GROW(a->rec, a->n + 1, a->cap);
     r = &a->rec[a->n++];
     memset(r, 0, sizeof(*r));
-    r->code = ws_xstrdup(code ? code : "");
+    if (!a->texts)
+        a->texts = ws_text_pool_new();
+    r->code = ws_text_pool_intern(a->texts, code ? code : "");
     r->level = level;
     r->year = year;
-    r->category = ws_xstrdup(category ? category : "");
+    r->category = ws_text_pool_intern(a->texts, category ? category : "");
     r->reason = reason;
     r->check = check;
     r->range_low = low;

@@ -98,11 +98,16 @@ static int cmp_key(const void *pa, const void *pb)
     return strcmp(str_or_empty(a->category), str_or_empty(b->category));
 }
 
+/* A cell's place in the series order (cmp_series). */
+struct series_key {
+    enum ws_level level;
+    const char *code, *category;
+    int year;
+};
+
 /* level, code, category, year: consecutive years of one cell are adjacent */
-static int cmp_key_series(const void *pa, const void *pb)
+static int cmp_series(const struct series_key *a, const struct series_key *b)
 {
-    const struct ws_indicator *a = ((const struct key *)pa)->r;
-    const struct ws_indicator *b = ((const struct key *)pb)->r;
     int c;
 
     if (a->level != b->level)
@@ -114,6 +119,16 @@ static int cmp_key_series(const void *pa, const void *pb)
     if (a->year != b->year)
         return a->year < b->year ? -1 : 1;
     return 0;
+}
+
+static int cmp_key_series(const void *pa, const void *pb)
+{
+    const struct ws_indicator *a = ((const struct key *)pa)->r;
+    const struct ws_indicator *b = ((const struct key *)pb)->r;
+    struct series_key ka = {a->level, a->code, a->category, a->year};
+    struct series_key kb = {b->level, b->code, b->category, b->year};
+
+    return cmp_series(&ka, &kb);
 }
 
 /* NULLs the fields of r that carry `flag` (indicator_fields.h). */
@@ -1440,22 +1455,16 @@ struct rec_ref {
     const struct ws_audit_record *r;
 };
 
-/* Audit record order: level, code, category, year (cmp_key_series's). */
+/* Audit record order: level, code, category, year (cmp_series). */
 static int cmp_audit_rec(const void *pa, const void *pb)
 {
     const struct ws_audit_record *a = ((const struct rec_ref *)pa)->r;
     const struct ws_audit_record *b = ((const struct rec_ref *)pb)->r;
-    int c;
+    struct series_key ka = {a->level, a->code, a->category, a->year};
+    struct series_key kb = {b->level, b->code, b->category, b->year};
+    int c = cmp_series(&ka, &kb);
 
-    if (a->level != b->level)
-        return a->level < b->level ? -1 : 1;
-    if ((c = strcmp(str_or_empty(a->code), str_or_empty(b->code))) != 0)
-        return c;
-    if ((c = strcmp(str_or_empty(a->category), str_or_empty(b->category))) != 0)
-        return c;
-    if (a->year != b->year)
-        return a->year < b->year ? -1 : 1;
-    return a < b ? -1 : a > b; // stable: the order they were added in
+    return c ? c : (a < b ? -1 : a > b); // stable: the order they were added in
 }
 
 /* Audit records in the published order: level, code, year, category. */

@@ -279,7 +279,9 @@ static int gemeente_atlases(const struct ws_report_inputs *in, const struct ws_m
     int rc;
 
     rows_by_gemeente(&a, ng);
-    rc = ws_jobs_run("atlas", ng, gemeente_atlas, &a, out, NULL, err);
+    // an atlas takes about as long as its gemeente has rows: the largest
+    // are started first
+    rc = ws_jobs_run_sized("atlas", ng, a.n_rows, gemeente_atlas, &a, out, NULL, err);
     atlases_release(&a, ng);
     return rc;
 }

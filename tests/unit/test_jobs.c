@@ -1,8 +1,9 @@
 /*
  * test_jobs.c - tasks in worker processes: the same files (names, temporary
  * names, bytes), warnings and log lines in task order whatever the number of
- * jobs; the first failing task's error; a worker that dies is an error;
- * nothing left in the private folder after an abort.
+ * jobs, and whatever order the workers start them in (largest first); the
+ * first failing task's error; a worker that dies is an error; nothing left
+ * in the private folder after an abort.
  */
 #include "helpers.h"
 
@@ -77,8 +78,11 @@ static char *slurp(const char *path)
 /* Runs every task with `jobs` jobs into a fresh set; returns the status,
  * the registered files as "rel tmp-basename content" lines and the
  * warnings. */
-static int run_with(unsigned jobs, const struct ctx *ctx, const char *dir, char **files,
-                    struct ws_warnings *warn, struct ws_err *err)
+/* Sizes that make the workers start the last tasks first. */
+static const size_t sizes[N_TASKS] = {1, 1, 2, 3, 5, 8, 13};
+
+static int run_sized(unsigned jobs, const size_t *size, const struct ctx *ctx, const char *dir,
+                     char **files, struct ws_warnings *warn, struct ws_err *err)
 {
     struct ws_outfiles out;
     struct ws_strbuf sb = WS_STRBUF_INIT;
@@ -86,7 +90,10 @@ static int run_with(unsigned jobs, const struct ctx *ctx, const char *dir, char 
 
     ws_jobs_set(jobs);
     ws_outfiles_init(&out, dir);
-    rc = ws_jobs_run("task", N_TASKS, task, (void *)ctx, &out, warn, err);
+    if (size)
+        rc = ws_jobs_run_sized("task", N_TASKS, size, task, (void *)ctx, &out, warn, err);
+    else
+        rc = ws_jobs_run("task", N_TASKS, task, (void *)ctx, &out, warn, err);
     for (size_t i = 0; !rc && i < out.n; i++) {
         char *text = slurp(out.files[i].tmp);
         ws_strbuf_addf(&sb, "%s %s %s", out.files[i].rel, strrchr(out.files[i].tmp, '/') + 1, text);
@@ -101,6 +108,12 @@ static int run_with(unsigned jobs, const struct ctx *ctx, const char *dir, char 
     ws_outfiles_release(&out);
     ws_jobs_set(0);
     return rc;
+}
+
+static int run_with(unsigned jobs, const struct ctx *ctx, const char *dir, char **files,
+                    struct ws_warnings *warn, struct ws_err *err)
+{
+    return run_sized(jobs, NULL, ctx, dir, files, warn, err);
 }
 
 static void test_same_whatever_jobs(void **state)
@@ -118,10 +131,12 @@ static void test_same_whatever_jobs(void **state)
     assert_non_null(strstr(one, "maps/t6-0.txt 9-t6-0.txt task 6 file 0\n"));
     assert_int_equal(w1.n, 3);
     assert_string_equal(w1.msg[2], "task 5 warns");
-    for (unsigned jobs = 2; jobs <= 9; jobs += 7) {
+    for (unsigned run = 0; run < 4; run++) {
+        unsigned jobs = run % 2 ? 9 : 2;
         char *many = NULL;
         struct ws_warnings w = WS_WARNINGS_INIT;
-        assert_int_equal(run_with(jobs, &ctx, out, &many, &w, &err), WS_OK);
+        assert_int_equal(run_sized(jobs, run < 2 ? NULL : sizes, &ctx, out, &many, &w, &err),
+                         WS_OK);
         assert_string_equal(many, one); // same names, temporary names, bytes
         assert_int_equal(w.n, w1.n);
         for (size_t i = 0; i < w.n; i++)
@@ -174,6 +189,25 @@ static void test_failure(void **state)
     free(dir);
 }
 
+static void test_order(void **state)
+{
+    const size_t mixed[] = {3, 9, 1, 9, 5, 0, 3};
+    const size_t want[] = {1, 3, 4, 0, 6, 2, 5};
+    const size_t same[] = {4, 4, 4};
+    size_t order[7];
+
+    (void)state;
+    ws_jobs_order(mixed, 7, order);
+    for (size_t i = 0; i < 7; i++)
+        assert_int_equal(order[i], want[i]);
+    ws_jobs_order(same, 3, order); // equal sizes: task order
+    for (size_t i = 0; i < 3; i++)
+        assert_int_equal(order[i], i);
+    ws_jobs_order(sizes, N_TASKS, order);
+    for (size_t i = 0; i < N_TASKS; i++)
+        assert_int_equal(order[i], i < 5 ? N_TASKS - 1 - i : i - 5); // 1, 1: task order
+}
+
 static void test_count(void **state)
 {
     (void)state;
@@ -191,6 +225,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_same_whatever_jobs),
         cmocka_unit_test(test_failure),
+        cmocka_unit_test(test_order),
         cmocka_unit_test(test_count),
     };
     ws_log_set_level(WS_LOG_QUIET);

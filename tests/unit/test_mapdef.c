@@ -77,12 +77,12 @@ static void assert_has(const char *text, const char *part)
 
 static void test_shipped_maps(void **state)
 {
-    static const char *const names[] = {"categories", "clusters",       "clusters_buurt",
-                                        "eb_rate",    "eb_rate_buurt",  "eb_rate_wijk",
-                                        "oe_ratio",   "oe_ratio_buurt", "trend"};
-    static const enum ws_level levels[] = {WS_LEVEL_WIJK,   WS_LEVEL_GEBIED, WS_LEVEL_BUURT,
-                                           WS_LEVEL_GEBIED, WS_LEVEL_BUURT,  WS_LEVEL_WIJK,
-                                           WS_LEVEL_GEBIED, WS_LEVEL_BUURT,  WS_LEVEL_BUURT};
+    static const char *const names[] = {
+        "categories",   "clusters", "clusters_buurt", "eb_rate", "eb_rate_buurt",
+        "eb_rate_wijk", "oe_ratio", "oe_ratio_buurt", "trend",   "trend_buurt"};
+    static const enum ws_level levels[] = {
+        WS_LEVEL_WIJK, WS_LEVEL_GEBIED, WS_LEVEL_BUURT, WS_LEVEL_GEBIED, WS_LEVEL_BUURT,
+        WS_LEVEL_WIJK, WS_LEVEL_GEBIED, WS_LEVEL_BUURT, WS_LEVEL_GEBIED, WS_LEVEL_BUURT};
     struct ws_err err = WS_ERR_INIT;
     char **paths = NULL;
     size_t n = 0;
@@ -90,7 +90,7 @@ static void test_shipped_maps(void **state)
 
     // tests run from the repository root: the shipped folder is ./maps
     assert_int_equal(ws_mapdef_files(NULL, &paths, &n, &err), WS_OK);
-    assert_int_equal(n, 9);
+    assert_int_equal(n, 10);
     for (size_t i = 0; i < n; i++) {
         struct ws_mapdef md;
         if (ws_mapdef_load(paths[i], &md, &err) != WS_OK) {

@@ -140,6 +140,8 @@ struct ws_sdc_stats {
     size_t n_passes;             /* protection passes (a withheld year x category: one more) */
 };
 
+struct ws_text_pool;
+
 struct ws_audit {
     struct ws_audit_record *rec; /* ordered by level, code, year, category */
     size_t n, cap;
@@ -147,19 +149,18 @@ struct ws_audit {
     size_t n_model_withheld; /* year x category fits whose expected and O/E were withheld */
     size_t n_withheld;       /* year x category breakdowns withheld entirely */
     struct ws_sdc_stats stats;
+    struct ws_text_pool *texts; /* the records' codes and categories (one copy each) */
 };
 
 #define WS_AUDIT_INIT                                                                              \
     {                                                                                              \
-        NULL, 0, 0, 0, 0, 0, 0, 0,                                                                 \
-        {                                                                                          \
-            0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0.0, 0.0, 0.0, 0                                   \
-        }                                                                                          \
+        NULL, 0, 0, 0, 0, 0, 0, 0, {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0.0, 0.0, 0.0, 0}, NULL    \
     }
 
 /* Frees the records and re-initialises a (NULL is fine). */
 void ws_audit_release(struct ws_audit *a);
-/* Appends a record with copies of the strings; returns it (borrowed). */
+/* Appends a record with copies of the strings (shared by the records, owned
+ * by a); returns it (borrowed). */
 struct ws_audit_record *ws_audit_add(struct ws_audit *a, const char *code, enum ws_level level,
                                      int year, const char *category, enum ws_suppression reason,
                                      enum ws_audit_check check, double low, double high);
