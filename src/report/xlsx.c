@@ -34,7 +34,8 @@ struct ws_xlsx {
     char **cols;             /* their letters */
     char **names;            /* their names, for the header row */
     size_t n_cols;
-    size_t row; /* rows written to the current sheet, header included */
+    size_t row;      /* rows written to the current sheet, header included */
+    size_t max_rows; /* WS_XLSX_MAX_ROWS, or lower in tests */
     bool in_sheet;
 };
 
@@ -141,6 +142,7 @@ int ws_xlsx_create(const char *path, struct ws_xlsx **out, struct ws_err *err)
         return rc;
     x = ws_xcalloc(1, sizeof(*x));
     x->z = z;
+    x->max_rows = WS_XLSX_MAX_ROWS;
     ws_strbuf_init(&x->buf);
     *out = x;
     return WS_OK;
@@ -269,11 +271,11 @@ int ws_xlsx_row(struct ws_xlsx *x, const struct ws_ogr_value *v, struct ws_err *
 {
     if (!x->in_sheet)
         return ws_err_set(err, WS_EINTERNAL, "a spreadsheet row outside a sheet; a bug");
-    if (x->row >= WS_XLSX_MAX_ROWS) {
+    if (x->row >= x->max_rows) {
         ws_err_set(err, WS_ECANTCREAT,
                    "cannot write sheet '%s': it has more rows than a spreadsheet holds",
                    x->sheets[x->n_sheets - 1]);
-        ws_err_cause(err, "a sheet holds at most %u rows, the header included", WS_XLSX_MAX_ROWS);
+        ws_err_cause(err, "a sheet holds at most %zu rows, the header included", x->max_rows);
         ws_err_hint(err, "use indicators.csv or indicators.gpkg, which have no such limit");
         return WS_ECANTCREAT;
     }
@@ -424,6 +426,12 @@ int ws_xlsx_finish(struct ws_xlsx *x, struct ws_err *err)
     }
     xlsx_free(x);
     return rc;
+}
+
+void ws_xlsx_set_row_limit(struct ws_xlsx *x, size_t max_rows)
+{
+    if (max_rows >= 2 && max_rows < WS_XLSX_MAX_ROWS)
+        x->max_rows = max_rows;
 }
 
 void ws_xlsx_abort(struct ws_xlsx *x)

@@ -61,6 +61,10 @@ void ws_xlsx_add_text(struct ws_strbuf *sb, const char *s);
 /* Appends d with the fewest significant digits (15, 16 or 17) that read
  * back as d; -0 as 0.  d must be finite. */
 void ws_xlsx_add_number(struct ws_strbuf *sb, double d);
+/* Lowers the row limit of x's sheets to max_rows (2 ..
+ * WS_XLSX_MAX_ROWS - 1; other values are ignored), so that a test reaches
+ * it without a million rows. */
+void ws_xlsx_set_row_limit(struct ws_xlsx *x, size_t max_rows);
 /* Appends the column letters of 0-based column k: A..Z, AA.. */
 void ws_xlsx_add_column(struct ws_strbuf *sb, size_t k);
 
