@@ -1,6 +1,6 @@
 /*
- * ogr_source.c - reading tables and polygons: the one wrapper around GDAL/OGR
- * (see ogr_source.h).
+ * ogr_source.c - reading tables and polygons, writing vector datasets and zip
+ * archives: the one wrapper around GDAL/OGR (see ogr_source.h).
  *
  * Error handling: every public function runs between guard_begin() and
  * guard_end(), which reset GDAL's last error and push a collecting handler
@@ -29,6 +29,10 @@
  * (GEOS) keeping only polygonal parts.  The layer's CRS is handed on as WKT2;
  * if the layer stores coordinates in the CRS's own (north, east) order, x and
  * y are swapped so that x is always easting or longitude.
+ *
+ * Zip archives: GDAL's CPL zip writer (CPLCreateZip and friends, its copy of
+ * minizip), which deflates each entry as it is written; the handle stays in
+ * struct ws_zip.
  */
 // cpl_vsi.h declares VSIStatBufL as struct stat64, which needs this
 #define _LARGEFILE64_SOURCE 1
@@ -2223,4 +2227,139 @@ void ws_ogr_writer_abort(struct ws_ogr_writer *w)
     }
     writer_end(w);
     writer_free(w);
+}
+
+/* ---- zip archives --------------------------------------------------------- */
+
+struct ws_zip {
+    void *h;     /* CPLCreateZip's handle */
+    char *path;  /* for messages */
+    char *entry; /* the open entry's name, or NULL */
+    bool failed; /* a write failed: later calls do nothing */
+    struct gdal_msgs m;
+};
+
+static int zip_failed(struct ws_zip *z, struct ws_err *err, const char *what)
+{
+    z->failed = true;
+    ws_err_set(err, WS_ECANTCREAT, "cannot write %s into '%s'", what, z->path);
+    gdal_cause(err, &z->m);
+    if (z->entry)
+        ws_err_where(err, "%s, entry '%s'", z->path, z->entry);
+    ws_err_hint(err, "check that the output folder is writable and the disk is not full");
+    return WS_ECANTCREAT;
+}
+
+static void zip_free(struct ws_zip *z)
+{
+    free(z->path);
+    free(z->entry);
+    free(z);
+}
+
+int ws_zip_create(const char *path, struct ws_zip **out, struct ws_err *err)
+{
+    struct ws_zip *z = ws_xcalloc(1, sizeof(*z));
+    VSIStatBufL st;
+    int rc = WS_OK;
+
+    *out = NULL;
+    z->path = ws_xstrdup(path);
+    guard_begin(&z->m);
+    if (VSIStatL(path, &st) == 0) {
+        rc = ws_err_set(err, WS_ECANTCREAT, "cannot create '%s': it exists", path);
+        ws_err_hint(err, "remove it or write to another folder");
+    } else if (!(z->h = CPLCreateZip(path, NULL))) {
+        rc = ws_err_set(err, WS_ECANTCREAT, "cannot create '%s'", path);
+        gdal_cause(err, &z->m);
+        ws_err_hint(err, "check that the output folder is writable and the disk is not full");
+    }
+    guard_end();
+    if (rc) {
+        zip_free(z);
+        return rc;
+    }
+    *out = z;
+    return WS_OK;
+}
+
+int ws_zip_entry_end(struct ws_zip *z, struct ws_err *err)
+{
+    int rc = WS_OK;
+
+    if (!z->entry)
+        return WS_OK;
+    guard_begin(&z->m);
+    if (CPLCloseFileInZip(z->h) != CE_None)
+        rc = zip_failed(z, err, "an entry");
+    guard_end();
+    free(z->entry);
+    z->entry = NULL;
+    return rc;
+}
+
+int ws_zip_entry_begin(struct ws_zip *z, const char *name, struct ws_err *err)
+{
+    int rc;
+
+    if (z->failed)
+        return WS_ECANTCREAT;
+    if ((rc = ws_zip_entry_end(z, err)))
+        return rc;
+    z->entry = ws_xstrdup(name);
+    guard_begin(&z->m);
+    if (CPLCreateFileInZip(z->h, name, NULL) != CE_None) {
+        rc = zip_failed(z, err, "an entry");
+        free(z->entry); // nothing is open
+        z->entry = NULL;
+    }
+    guard_end();
+    return rc;
+}
+
+int ws_zip_write(struct ws_zip *z, const void *data, size_t len, struct ws_err *err)
+{
+    const char *p = data;
+    int rc = WS_OK;
+
+    if (z->failed || !z->entry)
+        return z->failed ? WS_ECANTCREAT
+                         : ws_err_set(err, WS_EINTERNAL, "zip write without an entry; a bug");
+    guard_begin(&z->m);
+    while (len && !rc) {
+        int n = len > (1u << 30) ? (1 << 30) : (int)len;
+        if (CPLWriteFileInZip(z->h, p, n) != CE_None)
+            rc = zip_failed(z, err, "data");
+        p += n;
+        len -= (size_t)n;
+    }
+    guard_end();
+    return rc;
+}
+
+int ws_zip_close(struct ws_zip *z, struct ws_err *err)
+{
+    int rc;
+
+    if (!z)
+        return WS_OK;
+    rc = z->failed ? WS_ECANTCREAT : ws_zip_entry_end(z, err);
+    guard_begin(&z->m);
+    free(z->entry);
+    z->entry = NULL;
+    if (CPLCloseZip(z->h) != CE_None && !rc)
+        rc = zip_failed(z, err, "the archive's directory");
+    guard_end();
+    zip_free(z);
+    return rc;
+}
+
+void ws_zip_abort(struct ws_zip *z)
+{
+    if (!z)
+        return;
+    guard_begin(&z->m);
+    (void)CPLCloseZip(z->h); // also closes an open entry
+    guard_end();
+    zip_free(z);
 }

@@ -20,6 +20,7 @@
 #include "wijkscan/core/strbuf.h"
 #include "wijkscan/load/ogr_source.h"
 #include "wijkscan/render/render.h"
+#include "wijkscan/report/xlsx.h"
 #include "wijkscan/store/store.h"
 
 #include <errno.h>
@@ -676,19 +677,53 @@ int ws_publish_indicators_gpkg(struct ws_publish *p, const struct ws_indicator_s
     return ogr_file_end(w, path, rc, err);
 }
 
+/* The sheets of indicators.xlsx: one per level, the headers of `language`,
+ * written row by row. */
+static int write_sheets(struct ws_xlsx *x, const struct ws_indicator_set *published,
+                        const char *language, struct ws_err *err)
+{
+    struct ws_ogr_field f[WS_N_FIELDS];
+    struct ws_ogr_value v[WS_N_FIELDS];
+    bool en = strcmp(language, "en") == 0;
+    int rc = WS_OK;
+
+    for (size_t k = 0; k < WS_N_FIELDS; k++) {
+        f[k].name = en ? ws_fields[k].header_en : ws_fields[k].header_nl;
+        f[k].type = ogr_type(ws_fields[k].kind);
+    }
+    for (int lv = WS_LEVEL_BUURT; lv < WS_N_LEVELS && !rc; lv++) {
+        rc = ws_xlsx_sheet_begin(x, ws_level_name((enum ws_level)lv), f, WS_N_FIELDS, err);
+        for (size_t i = 0; i < published->n && !rc; i++) {
+            if ((int)published->rows[i].level != lv)
+                continue;
+            row_values(&published->rows[i], v);
+            rc = ws_xlsx_row(x, v, err);
+        }
+    }
+    return rc;
+}
+
 int ws_publish_indicators_xlsx(struct ws_publish *p, const struct ws_indicator_set *published,
                                const char *language, struct ws_err *err)
 {
-    struct ws_ogr_writer *w = NULL;
-    const char *path = NULL;
-    char date[32];
+    struct ws_xlsx *x = NULL;
+    const char *path;
     int rc;
 
-    if ((rc = ogr_file_begin(p, published, "XLSX", "indicators.xlsx", date, sizeof(date), &path, &w,
-                             err)))
+    if ((rc = ws_publish_check_protected(published, err)))
         return rc;
-    rc = write_levels(w, published, NULL, 0, language ? language : "nl", NULL, NULL, err);
-    return ogr_file_end(w, path, rc, err);
+    if (!(path = add_file(p, "indicators.xlsx", err)))
+        return WS_ECANTCREAT;
+    if ((rc = ws_xlsx_create(path, &x, err)))
+        return rc;
+    rc = write_sheets(x, published, language ? language : "nl", err);
+    if (rc) {
+        ws_xlsx_abort(x);
+        return rc;
+    }
+    if (!(rc = ws_xlsx_finish(x, err)))
+        follow_umask(path);
+    return rc;
 }
 
 /* --- [output] database ------------------------------------------------------- */

@@ -1,6 +1,7 @@
 /*
  * ogr_source.h - reading tables and polygons, and writing vector datasets
- * (GeoPackage, XLSX, PostgreSQL/PostGIS): the one wrapper around GDAL/OGR.
+ * (GeoPackage, XLSX, PostgreSQL/PostGIS), and zip archives: the one wrapper
+ * around GDAL/OGR and its CPL library.
  *
  * ogr_source.c is the only file that includes gdal.h, ogr_api.h, ogr_srs_api.h
  * or cpl_*.h; GDAL handles never leave it.  Every call runs with a collecting
@@ -239,5 +240,30 @@ int ws_ogr_writer_exec(struct ws_ogr_writer *w, const char *sql, struct ws_err *
 int ws_ogr_writer_finish(struct ws_ogr_writer *w, struct ws_err *err);
 /* Rolls back, closes and frees w (NULL is fine). */
 void ws_ogr_writer_abort(struct ws_ogr_writer *w);
+
+/* ---- writing a zip archive (the container of an XLSX workbook) ---- */
+
+struct ws_zip;
+
+/* Starts a new zip archive at `path`, which must not exist.  Entries are
+ * written one after another and compressed as they come (deflate), so memory
+ * stays small whatever their size; no entry carries a date (GDAL writes
+ * zero), so that the same content gives the same bytes.  *out owned:
+ * end with ws_zip_close() or ws_zip_abort().  WS_ECANTCREAT when it cannot
+ * be made. */
+int ws_zip_create(const char *path, struct ws_zip **out, struct ws_err *err);
+/* Starts entry `name` ("xl/workbook.xml"), ending the one before if open. */
+int ws_zip_entry_begin(struct ws_zip *z, const char *name, struct ws_err *err);
+/* Appends len bytes to the current entry. */
+int ws_zip_write(struct ws_zip *z, const void *data, size_t len, struct ws_err *err);
+/* Ends the current entry (nothing to do when none is open). */
+int ws_zip_entry_end(struct ws_zip *z, struct ws_err *err);
+/* Ends the last entry, writes the archive's directory, closes and frees z
+ * (also on failure, when the file is left incomplete for the caller to
+ * remove). */
+int ws_zip_close(struct ws_zip *z, struct ws_err *err);
+/* Closes and frees z without reporting (NULL is fine); the file is left
+ * incomplete for the caller to remove. */
+void ws_zip_abort(struct ws_zip *z);
 
 #endif

@@ -48,9 +48,10 @@
  * definition (on its level's layer, and on LEVEL_latest when it shows the
  * latest year); QGIS opens each layer with its default style.
  *
- * indicators.xlsx (GDAL's XLSX driver): sheets buurt, gebied, wijk, gemeente, the
- * same rows and columns without geometry, numbers stored as numbers, and
- * the column headers in the study's language (nl or en).
+ * indicators.xlsx (xlsx.h, written row by row): sheets buurt, gebied, wijk,
+ * gemeente, the same rows and columns without geometry, numbers stored as
+ * numbers, NULL as an empty cell, and the column headers in the study's
+ * language (nl or en).
  */
 #ifndef WIJKSCAN_PUBLISH_H
 #define WIJKSCAN_PUBLISH_H
