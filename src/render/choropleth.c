@@ -296,7 +296,7 @@ struct build {
     int *years;
     size_t n_years, cap_years;
     size_t n_matched; /* rows of the map's level, year and categories */
-    char **cats; /* borrowed from rows */
+    char **cats;      /* borrowed from rows */
     size_t n_cats, cap_cats;
     const struct ws_field *info;
 };
