@@ -950,7 +950,7 @@ static void assert_same_rows(const struct ws_indicator_set *x, const struct ws_i
 static void test_grid_deterministic(void **state)
 {
     struct fixture *f = *state;
-    struct ws_indicator_set set[3] = {{NULL, 0, 0}, {NULL, 0, 0}, {NULL, 0, 0}};
+    struct ws_indicator_set set[3] = {{0}, {0}, {0}};
     struct ws_warnings warn = WS_WARNINGS_INIT;
     struct ws_study st;
     char *json[3] = {NULL, NULL, NULL};
@@ -1280,7 +1280,7 @@ static void test_demo_reference(void **state)
 static void test_demo_deterministic(void **state)
 {
     struct demo *d = *state;
-    struct ws_indicator_set set[2] = {{NULL, 0, 0}, {NULL, 0, 0}};
+    struct ws_indicator_set set[2] = {{0}, {0}};
     struct ws_warnings warn = WS_WARNINGS_INIT;
     char *json[2] = {NULL, NULL};
     int t;
