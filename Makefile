@@ -29,6 +29,8 @@ WS_CFLAGS += -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-fr
 WS_LDFLAGS += -fsanitize=address,undefined
 # the property tests with fewer random tables: the full count runs in the plain build
 export WS_TEST_QUICK := 1
+# leaks inside third-party libraries (see the file)
+export LSAN_OPTIONS := suppressions=$(CURDIR)/tests/lsan.supp:print_suppressions=0
 endif
 
 VERSION := 0.1.0
